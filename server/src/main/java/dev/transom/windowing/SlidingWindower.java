@@ -1,0 +1,84 @@
+package dev.transom.windowing;
+
+/**
+ * Window {@code i} (any integer) is {@code [align_to + i*offset, align_to + i*offset + length)}
+ * (SEMANTICS §3.1). Overlapping when {@code offset < length}, with gaps when {@code offset > length}.
+ */
+public record SlidingWindower(long lengthMicros, long offsetMicros, long alignMicros) implements Windower {
+  public SlidingWindower {
+    if (lengthMicros <= 0 || offsetMicros <= 0) {
+      throw new IllegalArgumentException("length and offset must be > 0");
+    }
+    if (lengthMicros > Micros.MAX_ABS_TIME || offsetMicros > Micros.MAX_ABS_TIME || !Micros.inRange(alignMicros)) {
+      throw new IllegalArgumentException("window parameters out of range");
+    }
+  }
+
+  @Override
+  public WindowerLogic newLogic() {
+    return new Logic(this);
+  }
+
+  @Override
+  public long closeDelayMicros() {
+    return 0;
+  }
+
+  /** {@code floor((t - align_to - length) / offset) + 1}: the first window containing {@code t}. */
+  public long firstIndex(long t) {
+    return Math.floorDiv(t - alignMicros - lengthMicros, offsetMicros) + 1;
+  }
+
+  /** {@code floor((t - align_to) / offset)}: the last window containing {@code t}. */
+  public long lastIndex(long t) {
+    return Math.floorDiv(t - alignMicros, offsetMicros);
+  }
+
+  public long openOf(long index) {
+    return alignMicros + index * offsetMicros;
+  }
+
+  static final class Logic extends WindowList {
+    private final SlidingWindower def;
+
+    Logic(SlidingWindower def) {
+      super(0);
+      this.def = def;
+    }
+
+    /**
+     * An item at {@code t} belongs to every {@code i} with {@code open(i) <= t < close(i)}; it is
+     * late for each such window already closed ({@code close_time <= wm}) and goes into the others.
+     * With gaps it may belong to none: then it is neither added nor late (counted unwindowed).
+     */
+    @Override
+    public void add(String key, long t, long wm, Object value, Object rank, long seq, Aggregate aggregate,
+        WindowSink sink, AddOutcome outcome) {
+      long first = def.firstIndex(t);
+      long last = def.lastIndex(t);
+      for (long i = first; i <= last; i++) {
+        long open = def.openOf(i);
+        long close = open + def.lengthMicros;
+        if (close <= wm) {
+          sink.late(key, t, wm, value, open, close);
+          outcome.late++;
+          continue;
+        }
+        int at = find(open);
+        OpenWindow w;
+        if (at >= 0) {
+          w = windows.get(at);
+        } else {
+          try {
+            w = new OpenWindow(open, close, aggregate.create(key));
+          } catch (AggregateFailure e) {
+            outcome.failure = e.getMessage();
+            continue;
+          }
+          windows.add(-at - 1, w);
+        }
+        addTo(w, key, t, value, rank, seq, outcome);
+      }
+    }
+  }
+}

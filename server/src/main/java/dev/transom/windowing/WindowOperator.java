@@ -1,0 +1,210 @@
+package dev.transom.windowing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The window operator: per-key clocks, windowers and accumulators (SEMANTICS §1–6), driven by
+ * items, wake-ups and end of input, with system time always passed in.
+ *
+ * <p>Per item: the aggregate first checks the value (a rejected item touches nothing, not even the
+ * watermark); the item's time moves its clock; windows the new watermark has passed close and are
+ * emitted; then the item goes into its open windows and is reported late for closed ones.
+ *
+ * <p>Keys with open windows sit in a heap ordered by when their earliest window will close: the
+ * system time for per-key clocks, the watermark for a shared clock. {@link #nextWakeMicros()}
+ * reads its top so the runtime can sleep until then; {@link #advance} closes what is due.
+ *
+ * <p>Not thread-safe: one operator belongs to one thread (one event loop, one partition of keys).
+ */
+public final class WindowOperator {
+  private final ClockConfig clockConfig;
+  private final Windower windower;
+  private final Aggregate aggregate;
+  private final ClockLogic sharedClock;
+  private final HashMap<String, KeyState> keys = new HashMap<>();
+  private final KeyHeap heap = new KeyHeap();
+  private final WindowerLogic.AddOutcome outcome = new WindowerLogic.AddOutcome();
+  private long nextSeq;
+  private long unwindowed;
+
+  public WindowOperator(ClockConfig clock, Windower windower, Aggregate aggregate) {
+    this.clockConfig = clock;
+    this.windower = windower;
+    this.aggregate = aggregate;
+    this.sharedClock = clock.sharedAcrossKeys() ? clock.newLogic() : null;
+  }
+
+  /**
+   * Processes one item of {@code key}. {@code eventTimeMicros} is ignored by the system clock;
+   * {@code rank} is the {@code min/max by:} value, else {@code null}.
+   */
+  public void process(String key, long eventTimeMicros, Object value, Object rank, long nowMicros, WindowSink sink) {
+    String rejected = aggregate.reject(value, rank);
+    if (rejected != null) {
+      sink.itemError(key, rejected);
+      return;
+    }
+    KeyState ks = keys.get(key);
+    if (ks == null) {
+      ks = new KeyState(key, sharedClock == null ? clockConfig.newLogic() : null);
+      keys.put(key, ks);
+    }
+    ClockLogic clock = ks.clock != null ? ks.clock : sharedClock;
+    long t = clock.itemTime(eventTimeMicros, nowMicros);
+    // "An item's own time counts before it is judged."
+    clock.observe(t, nowMicros);
+    long wm = clock.watermark(nowMicros);
+    if (ks.windows != null) {
+      ks.windows.closeUpTo(key, wm, sink);
+    } else {
+      ks.windows = windower.newLogic();
+    }
+    outcome.reset();
+    ks.windows.add(key, t, wm, value, rank, nextSeq++, aggregate, sink, outcome);
+    if (outcome.failure != null) {
+      sink.itemError(key, outcome.failure);
+    } else if (outcome.joined == 0 && outcome.late == 0) {
+      unwindowed++;
+    }
+    settle(ks);
+    advance(nowMicros, sink);
+  }
+
+  /** A wake-up: closes every window whose close the watermark has reached by {@code nowMicros}. */
+  public void advance(long nowMicros, WindowSink sink) {
+    if (sharedClock != null) {
+      long wm = sharedClock.watermark(nowMicros);
+      KeyState top;
+      while ((top = heap.peek()) != null && top.heapKey <= wm) {
+        top.windows.closeUpTo(top.key, wm, sink);
+        settle(top);
+      }
+    } else {
+      KeyState top;
+      while ((top = heap.peek()) != null && top.heapKey <= nowMicros) {
+        top.windows.closeUpTo(top.key, top.clock.watermark(nowMicros), sink);
+        settle(top);
+      }
+    }
+  }
+
+  /** End of input (SEMANTICS §2.3): every watermark becomes +inf and every open window closes. */
+  public void finish(WindowSink sink) {
+    if (sharedClock != null) {
+      sharedClock.endOfInput();
+    }
+    for (KeyState ks : keys.values()) {
+      if (ks.clock != null) {
+        ks.clock.endOfInput();
+      }
+    }
+    KeyState top;
+    while ((top = heap.peek()) != null) {
+      top.windows.closeUpTo(top.key, Micros.POS_INFINITY, sink);
+      settle(top);
+    }
+  }
+
+  /**
+   * The system time at which the earliest open window will close if no item arrives;
+   * {@link Micros#POS_INFINITY} when nothing is open.
+   */
+  public long nextWakeMicros() {
+    KeyState top = heap.peek();
+    if (top == null) {
+      return Micros.POS_INFINITY;
+    }
+    return sharedClock != null ? sharedClock.systemTimeWhenWatermarkReaches(top.heapKey) : top.heapKey;
+  }
+
+  /** The watermark of {@code key} now ({@link Micros#NEG_INFINITY} for a key never seen). */
+  public long watermark(String key, long nowMicros) {
+    if (sharedClock != null) {
+      return sharedClock.watermark(nowMicros);
+    }
+    KeyState ks = keys.get(key);
+    return ks == null ? Micros.NEG_INFINITY : ks.clock.watermark(nowMicros);
+  }
+
+  /** Items that fell in no window (the gaps of a sliding windower with offset > length). */
+  public long unwindowedCount() {
+    return unwindowed;
+  }
+
+  public int openKeyCount() {
+    return heap.size();
+  }
+
+  /** Visits every open window (for display). */
+  public void forEachOpenWindow(OpenWindowVisitor visitor) {
+    for (KeyState ks : keys.values()) {
+      if (ks.windows != null) {
+        ks.windows.forEachOpen(w -> visitor.visit(ks.key, w));
+      }
+    }
+  }
+
+  /** Visitor of {@link #forEachOpenWindow}. */
+  @FunctionalInterface
+  public interface OpenWindowVisitor {
+    void visit(String key, OpenWindow window);
+  }
+
+  /**
+   * Re-files a key after its windows or clock changed. SEMANTICS §5: a key whose windows are all
+   * closed holds no window state; with a shared clock it holds nothing at all.
+   */
+  private void settle(KeyState ks) {
+    if (ks.windows.isEmpty()) {
+      heap.remove(ks);
+      ks.windows = null;
+      if (ks.clock == null) {
+        keys.remove(ks.key);
+      }
+      return;
+    }
+    long deadline = ks.windows.earliestDeadline();
+    heap.update(ks, ks.clock == null ? deadline : ks.clock.systemTimeWhenWatermarkReaches(deadline));
+  }
+
+  public OperatorSnapshot snapshot() {
+    List<OperatorSnapshot.KeySnapshot> out = new ArrayList<>(keys.size());
+    for (KeyState ks : keys.values()) {
+      out.add(new OperatorSnapshot.KeySnapshot(ks.key, ks.clock == null ? null : ks.clock.snapshot(),
+          ks.windows == null ? List.of() : ks.windows.snapshot()));
+    }
+    return new OperatorSnapshot(nextSeq, sharedClock == null ? null : sharedClock.snapshot(), out);
+  }
+
+  /** Replaces all state with {@code snapshot}'s. */
+  public void restore(OperatorSnapshot snapshot) {
+    keys.clear();
+    while (heap.peek() != null) {
+      heap.remove(heap.peek());
+    }
+    nextSeq = snapshot.nextSeq();
+    if (sharedClock != null && snapshot.sharedClock() != null) {
+      sharedClock.restore(snapshot.sharedClock());
+    }
+    for (OperatorSnapshot.KeySnapshot k : snapshot.keys()) {
+      ClockLogic clock = null;
+      if (sharedClock == null) {
+        clock = clockConfig.newLogic();
+        if (k.clock() != null) {
+          clock.restore(k.clock());
+        }
+      }
+      KeyState ks = new KeyState(k.key(), clock);
+      keys.put(k.key(), ks);
+      if (!k.windows().isEmpty()) {
+        ks.windows = windower.newLogic();
+        ks.windows.restore(k.windows(), aggregate);
+        settle(ks);
+      } else if (clock == null) {
+        keys.remove(k.key());
+      }
+    }
+  }
+}

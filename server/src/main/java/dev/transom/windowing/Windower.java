@@ -1,0 +1,12 @@
+package dev.transom.windowing;
+
+/** An immutable windower definition (tumbling, sliding, session) that builds per-key logic. */
+public interface Windower {
+  WindowerLogic newLogic();
+
+  /**
+   * How far past a window's close time the watermark must be before the window closes: 0 for
+   * tumbling and sliding ({@code close_time <= wm}), the gap for sessions.
+   */
+  long closeDelayMicros();
+}
