@@ -1,0 +1,42 @@
+package dev.transom.cli;
+
+import dev.transom.definition.DefinitionLoader;
+import dev.transom.definition.Problem;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads a definition file and loads it, turning unreadable files into located problems too. */
+final class DefinitionFiles {
+  private DefinitionFiles() {}
+
+  static DefinitionLoader.Result load(String file) {
+    Path path = Path.of(file);
+    try {
+      long size = Files.size(path);
+      if (size > 4L * dev.transom.definition.yaml.SafeYaml.MAX_CODE_POINTS) {
+        return failed(file, "file too large for a definition (" + size + " bytes)");
+      }
+      byte[] bytes = Files.readAllBytes(path);
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      return DefinitionLoader.load(file, text);
+    } catch (NoSuchFileException e) {
+      return failed(file, "no such file");
+    } catch (CharacterCodingException e) {
+      return failed(file, "not UTF-8 text");
+    } catch (IOException e) {
+      return failed(file, "cannot read: " + e.getMessage());
+    }
+  }
+
+  private static DefinitionLoader.Result failed(String file, String message) {
+    return new DefinitionLoader.Result(null, List.of(new Problem(file, 1, 1, message)));
+  }
+}

@@ -1,0 +1,325 @@
+package dev.transom.cli;
+
+import dev.transom.compile.ItemError;
+import dev.transom.compile.Outputs;
+import dev.transom.compile.PipelineExecution;
+import dev.transom.compile.Plan;
+import dev.transom.components.FileSink;
+import dev.transom.components.GeneratorSource;
+import dev.transom.components.RecordSink;
+import dev.transom.components.StdoutSink;
+import dev.transom.definition.ComponentDef;
+import dev.transom.definition.DefinitionLoader;
+import dev.transom.definition.PipelineDef;
+import dev.transom.definition.Problem;
+import dev.transom.io.JsonValues;
+import dev.transom.io.LineReader;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code transom run FILE [--input PATH|-] [--output PATH|-]}: one pipeline over a finite input, in
+ * this thread, with no server and no checkpoint. At end of input every open window closes.
+ */
+public final class RunCommand {
+  static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-]";
+  private static final int SHOWN_ERRORS = 10;
+
+  private final PrintStream err;
+
+  public RunCommand(PrintStream err) {
+    this.err = err;
+  }
+
+  public int run(String[] args) throws UsageException {
+    Args a = Args.parse(args, 1, Set.of("input", "output"));
+    if (a.positional.size() != 1) {
+      throw new UsageException(a.positional.isEmpty() ? "run needs a definition file" : "run takes one definition file");
+    }
+    String file = a.positional.get(0);
+    DefinitionLoader.Result loaded = DefinitionFiles.load(file);
+    if (!loaded.ok()) {
+      for (Problem p : loaded.problems()) {
+        err.println(p.format());
+      }
+      return 2;
+    }
+    PipelineDef def = loaded.definition();
+    String input = a.flag("input");
+    if (input == null && def.source().kind().equals("http")) {
+      err.println(file + ":" + sourceLine(def) + ":1: source: kind http receives events from `transom serve`; "
+          + "give `run` its events with --input FILE (or - for stdin)");
+      return 2;
+    }
+    List<RecordSink> sinks = new ArrayList<>();
+    RecordSink lateSink = null;
+    try {
+      String output = a.flag("output");
+      if (output != null) {
+        sinks.add(output.equals("-") ? StdoutSink.open() : FileSink.open(Path.of(output)));
+      } else if (def.sinks().isEmpty()) {
+        sinks.add(StdoutSink.open());
+      } else {
+        for (ComponentDef s : def.sinks()) {
+          sinks.add(openSink(s));
+        }
+      }
+      if (def.late() != null) {
+        lateSink = openSink(def.late());
+      }
+    } catch (IOException e) {
+      err.println("transom run: cannot open output: " + e.getMessage());
+      closeAll(sinks, lateSink);
+      return 1;
+    }
+    RunOutputs outputs = new RunOutputs(sinks, lateSink, err);
+    PipelineExecution exec = Plan.of(def).start(outputs);
+    Progress progress = new Progress(err);
+    try {
+      if (input != null) {
+        outputs.inputName = input.equals("-") ? "stdin" : input;
+        feed(exec, outputs, open(input), progress);
+      } else if (def.source().kind().equals("file")) {
+        String path = def.source().text("path", null);
+        outputs.inputName = path;
+        feed(exec, outputs, open(path), progress);
+      } else {
+        outputs.inputName = "generator";
+        generate(exec, outputs, new GeneratorSource(def.source()), progress);
+      }
+      exec.finish();
+      progress.done();
+      for (RecordSink s : sinks) {
+        s.flush();
+      }
+      if (lateSink != null) {
+        lateSink.flush();
+      }
+    } catch (FileNotFoundException e) {
+      err.println("transom run: cannot read input: " + e.getMessage());
+      closeAll(sinks, lateSink);
+      return 1;
+    } catch (IOException | UncheckedIOException e) {
+      err.println("transom run: " + e.getMessage());
+      closeAll(sinks, lateSink);
+      return 1;
+    }
+    closeAll(sinks, lateSink);
+    summarize(exec, outputs);
+    return 0;
+  }
+
+  private static RecordSink openSink(ComponentDef s) throws IOException {
+    return s.kind().equals("file") ? FileSink.open(s) : StdoutSink.open();
+  }
+
+  private static InputStream open(String input) throws FileNotFoundException {
+    return input.equals("-") ? System.in : new FileInputStream(input);
+  }
+
+  private static int sourceLine(PipelineDef def) {
+    return def.source().options().mark() == null ? 1 : def.source().options().mark().getLine() + 1;
+  }
+
+  private void feed(PipelineExecution exec, RunOutputs outputs, InputStream in, Progress progress) throws IOException {
+    try (LineReader lines = new LineReader(in)) {
+      long now = nowMicros();
+      int sinceClock = 0;
+      while (lines.next()) {
+        if (lines.isBlank()) {
+          continue;
+        }
+        // Reading the clock per line costs more than the rest of a simple pipeline; a few
+        // hundred lines share one reading (all within well under a millisecond).
+        if (++sinceClock == 256) {
+          sinceClock = 0;
+          now = nowMicros();
+          progress.tick(exec, now);
+        }
+        Object event;
+        try {
+          event = JsonValues.parse(lines.buffer(), lines.offset(), lines.length());
+        } catch (JsonValues.Invalid e) {
+          outputs.lineError(lines.lineNumber(), "line " + lines.lineNumber() + ":" + e.column() + ": " + e.getMessage());
+          continue;
+        }
+        outputs.line = lines.lineNumber();
+        exec.accept(event, now);
+      }
+    }
+  }
+
+  private void generate(PipelineExecution exec, RunOutputs outputs, GeneratorSource gen, Progress progress) {
+    long start = System.nanoTime();
+    long n = 0;
+    while (gen.hasNext()) {
+      long due = start + n * 1_000_000_000L / gen.rate();
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        exec.advance(nowMicros());
+        try {
+          Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      long now = nowMicros();
+      try {
+        exec.accept(JsonValues.parse(gen.next(now)), now);
+      } catch (JsonValues.Invalid e) {
+        throw new IllegalStateException("generator made invalid JSON", e);
+      }
+      n++;
+      outputs.line = n;
+      progress.tick(exec, now);
+    }
+  }
+
+  static long nowMicros() {
+    java.time.Instant i = java.time.Instant.now();
+    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+  }
+
+  private void summarize(PipelineExecution exec, RunOutputs outputs) {
+    long unwindowed = exec.operator().unwindowedCount();
+    if (exec.errorCount() > 0 || outputs.lineErrors > 0 || (outputs.lateSink == null && exec.lateCount() > 0)) {
+      StringBuilder sb = new StringBuilder("transom run: ").append(exec.inCount()).append(" events, ")
+          .append(exec.outCount()).append(" outputs");
+      if (exec.lateCount() > 0) {
+        sb.append(", ").append(exec.lateCount()).append(" late").append(outputs.lateSink == null ? " (dropped)" : "");
+      }
+      if (unwindowed > 0) {
+        sb.append(", ").append(unwindowed).append(" in no window");
+      }
+      long errors = exec.errorCount() + outputs.lineErrors;
+      if (errors > 0) {
+        sb.append(", ").append(errors).append(" item errors");
+        if (errors > SHOWN_ERRORS) {
+          sb.append(" (first ").append(SHOWN_ERRORS).append(" shown above)");
+        }
+      }
+      err.println(sb);
+    }
+  }
+
+  private static void closeAll(List<RecordSink> sinks, RecordSink late) {
+    for (RecordSink s : sinks) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // already reporting a failure
+      }
+    }
+    if (late != null) {
+      try {
+        late.close();
+      } catch (IOException ignored) {
+        // already reporting a failure
+      }
+    }
+  }
+
+  /** Writes outputs to the sinks and reports the first item errors with their input line. */
+  private static final class RunOutputs implements Outputs {
+    final List<RecordSink> sinks;
+    final RecordSink lateSink;
+    final PrintStream err;
+    String inputName = "input";
+    long line;
+    long lineErrors;
+    long shown;
+
+    RunOutputs(List<RecordSink> sinks, RecordSink lateSink, PrintStream err) {
+      this.sinks = sinks;
+      this.lateSink = lateSink;
+      this.err = err;
+    }
+
+    @Override
+    public void output(Map<String, Object> record) {
+      try {
+        for (RecordSink s : sinks) {
+          s.write(record);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void late(Map<String, Object> record) {
+      if (lateSink == null) {
+        return;
+      }
+      try {
+        lateSink.write(record);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write late items: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void error(ItemError error) {
+      show(inputName + ":" + line + ": " + error.describe() + "  item: " + abbreviate(JsonValues.toJson(error.item())));
+    }
+
+    void lineError(long lineNumber, String message) {
+      lineErrors++;
+      show(inputName + ":" + message.substring("line ".length()));
+    }
+
+    private void show(String message) {
+      if (shown++ < SHOWN_ERRORS) {
+        err.println(message);
+      }
+    }
+
+    private static String abbreviate(String s) {
+      return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+  }
+
+  /** A progress line on stderr, once a second, only when a person is watching a terminal. */
+  private static final class Progress {
+    private final PrintStream err;
+    private final boolean enabled = System.console() != null;
+    private final long startNanos = System.nanoTime();
+    private long lastNanos = startNanos;
+    private boolean printed;
+
+    Progress(PrintStream err) {
+      this.err = err;
+    }
+
+    void tick(PipelineExecution exec, long nowMicros) {
+      if (!enabled) {
+        return;
+      }
+      long t = System.nanoTime();
+      if (t - lastNanos < 1_000_000_000L) {
+        return;
+      }
+      lastNanos = t;
+      double secs = (t - startNanos) / 1e9;
+      err.printf("\r%,d events  %,.0f events/s  %,d outputs  %,d open keys   ", exec.inCount(), exec.inCount() / secs,
+          exec.outCount(), exec.operator().openKeyCount());
+      printed = true;
+    }
+
+    void done() {
+      if (printed) {
+        err.println();
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.transom.components;
+
+import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.FieldType;
+import dev.transom.definition.spec.ObjectSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code kind: file}: appends one JSON line per record to a file. */
+public final class FileSink {
+  private FileSink() {}
+
+  public static final ObjectSpec SPEC = ComponentSpecs.kind("file",
+          "Writes each record as one JSON line to a file (created with its directories; `run` starts it afresh).")
+      .required("path", new FieldType.Text(null, "a file path"), "the file to write, relative to the working directory",
+          "out/clicks.jsonl")
+      .example("kind: file\npath: out/clicks.jsonl")
+      .build();
+
+  /** Opens the file for {@code run}: truncated, so a re-run does not mix two runs' outputs. */
+  public static RecordSink open(ComponentDef def) throws IOException {
+    return open(Path.of(def.text("path", null)));
+  }
+
+  public static RecordSink open(Path path) throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    OutputStream out = Files.newOutputStream(path);
+    return new JsonLinesSink(out, path.toString(), true);
+  }
+}

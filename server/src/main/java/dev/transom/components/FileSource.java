@@ -1,0 +1,18 @@
+package dev.transom.components;
+
+import dev.transom.definition.spec.FieldType;
+import dev.transom.definition.spec.ObjectSpec;
+
+/** {@code kind: file}: JSON lines read from a file, once or followed as it grows. */
+public final class FileSource {
+  private FileSource() {}
+
+  public static final ObjectSpec SPEC = ComponentSpecs.kind("file",
+          "Reads JSON lines (one event per line) from a file.")
+      .required("path", new FieldType.Text(null, "a file path"), "the file to read, relative to the working directory",
+          "definitions/clicks.jsonl")
+      .optional("follow", new FieldType.Bool(), "false",
+          "keep reading as the file grows, like tail -F (serve only; `run` reads to the end)", "true")
+      .example("kind: file\npath: definitions/clicks.jsonl")
+      .build();
+}

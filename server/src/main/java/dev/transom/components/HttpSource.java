@@ -1,0 +1,17 @@
+package dev.transom.components;
+
+import dev.transom.definition.spec.ObjectSpec;
+
+/**
+ * {@code kind: http}: events are POSTed to {@code /api/pipelines/{id}/events} by clients of
+ * {@code serve}. With {@code run}, give the events with {@code --input}.
+ */
+public final class HttpSource {
+  private HttpSource() {}
+
+  public static final ObjectSpec SPEC = ComponentSpecs.kind("http",
+          "Events are POSTed to /api/pipelines/{id}/events (one JSON object, or JSON lines); "
+              + "with `run`, give them with --input.")
+      .example("kind: http")
+      .build();
+}

@@ -1,0 +1,19 @@
+package dev.transom.components;
+
+import dev.transom.definition.spec.ObjectSpec;
+import java.io.OutputStream;
+
+/** {@code kind: stdout}: one JSON line per output on standard output. */
+public final class StdoutSink {
+  private StdoutSink() {}
+
+  public static final ObjectSpec SPEC = ComponentSpecs.kind("stdout",
+          "Writes each record as one JSON line to standard output.")
+      .example("kind: stdout")
+      .build();
+
+  public static RecordSink open() {
+    OutputStream out = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+    return new JsonLinesSink(out, "stdout", false);
+  }
+}

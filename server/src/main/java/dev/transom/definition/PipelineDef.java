@@ -1,0 +1,27 @@
+package dev.transom.definition;
+
+import dev.transom.expr.Expr;
+import java.util.List;
+
+/**
+ * A checked, immutable pipeline definition (SPEC §3). Built only from a definition that passed
+ * validation, so every field holds a usable value.
+ *
+ * @param valueExpr {@code null} when the whole event goes into the window
+ * @param late {@code null} when late items are dropped and counted
+ */
+public record PipelineDef(
+    String id,
+    String file,
+    String text,
+    ComponentDef source,
+    List<StepDef> steps,
+    Expr key,
+    Expr valueExpr,
+    ClockDef clock,
+    WindowDef window,
+    AggregateDef aggregate,
+    List<StepDef> then,
+    List<ComponentDef> sinks,
+    ComponentDef late,
+    long checkpointIntervalMicros) {}

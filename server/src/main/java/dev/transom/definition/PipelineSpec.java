@@ -1,0 +1,53 @@
+package dev.transom.definition;
+
+import dev.transom.components.ComponentSpecs;
+import dev.transom.definition.spec.FieldType;
+import dev.transom.definition.spec.ObjectSpec;
+import dev.transom.expr.ExprScope;
+import dev.transom.expr.ResultKind;
+import java.util.Set;
+
+/** The whole definition format (SPEC §3), declared once. */
+public final class PipelineSpec {
+  private PipelineSpec() {}
+
+  public static final String ID_PATTERN = "[a-z0-9][a-z0-9_-]{0,62}";
+
+  static ObjectSpec step(ExprScope scope, String variable) {
+    return ObjectSpec.of("step", "A stateless step: exactly one of filter or map.")
+        .optional("filter", new FieldType.Expression(scope, Set.of(ResultKind.BOOL), "a bool"), null,
+            "keep the item when true (variable: " + variable + ")", variable.equals("event") ? "event.clicks > 0" : "result.value > 100")
+        .optional("map", new FieldType.Expression(scope, Set.of(), "the new item"), null,
+            "replace the item by this (variable: " + variable + ")",
+            variable.equals("event") ? "'{\"user\": event.user, \"clicks\": event.clicks}'" : "'result.with(\"big\", true)'")
+        .exactlyOne("filter", "map")
+        .build();
+  }
+
+  public static final ObjectSpec CHECKPOINT = ObjectSpec.of("checkpoint", "Checkpointing (serve only).")
+      .optional("interval", new FieldType.Dur(true), "10s", "the epoch length: state is checkpointed this often", "30s")
+      .build();
+
+  public static final ObjectSpec SPEC = ObjectSpec.of("pipeline", "One pipeline per file.")
+      .optional("name", new FieldType.Text(ID_PATTERN, "an id of lowercase letters, digits, '-' and '_' (at most 63)"),
+          "the file name without extension", "the pipeline's id", "clicks-per-user")
+      .required("source", ComponentSpecs.SOURCES, "where events come from", "{kind: http}")
+      .optional("steps", new FieldType.ListOf(new FieldType.Obj(step(ExprScope.EVENT, "event")), 100), "none",
+          "stateless filter/map steps before windowing, in order", "[{filter: event.clicks > 0}]")
+      .required("key", new FieldType.Expression(ExprScope.EVENT, Set.of(ResultKind.STRING, ResultKind.INT, ResultKind.UINT,
+              ResultKind.BOOL), "a string, an int or a bool"),
+          "the key of each event: a string, an int or a bool (variable: event)", "event.user")
+      .optional("value", new FieldType.Expression(ExprScope.EVENT, Set.of(), "the value"), "the whole event",
+          "what goes into the window (variable: event)", "event.clicks")
+      .required("clock", WindowingSpecs.CLOCKS, "which clock gives each event its time", "{kind: event, timestamp: event.ts, wait: 10s}")
+      .required("window", WindowingSpecs.WINDOWS, "how events are bucketed into windows", "{kind: tumbling, length: 1m}")
+      .required("aggregate", new FieldType.Obj(WindowingSpecs.AGGREGATE), "how a window's values are combined", "{count: true}")
+      .optional("then", new FieldType.ListOf(new FieldType.Obj(step(ExprScope.RESULT, "result")), 100), "none",
+          "stateless filter/map steps on each window output (variable: result)", "[{filter: result.value > 100}]")
+      .optional("sinks", new FieldType.ListOf(ComponentSpecs.SINKS, 20), "stdout (run) / dashboard only (serve)",
+          "where window outputs go", "[{kind: file, path: out/clicks.jsonl}]")
+      .optional("late", ComponentSpecs.LATE_SINKS, "dropped and counted", "where late items go",
+          "{kind: file, path: out/late.jsonl}")
+      .optional("checkpoint", new FieldType.Obj(CHECKPOINT), "interval: 10s", "checkpoint settings (serve only)", "{interval: 10s}")
+      .build();
+}

@@ -1,0 +1,103 @@
+package dev.transom.definition.spec;
+
+import dev.transom.expr.ExprScope;
+import dev.transom.expr.ResultKind;
+import java.util.List;
+import java.util.Set;
+
+/** The type of a field's value, as the spec declares it. */
+public sealed interface FieldType {
+  /** A short phrase for messages and docs: "a duration", "a mapping". */
+  String describe();
+
+  /** Any scalar text; {@code pattern} (a regex) and {@code hint} constrain it when set. */
+  record Text(String pattern, String hint) implements FieldType {
+    public String describe() {
+      return hint != null ? hint : "a string";
+    }
+  }
+
+  record Int(long min, long max) implements FieldType {
+    public String describe() {
+      return "an integer";
+    }
+  }
+
+  record Bool() implements FieldType {
+    public String describe() {
+      return "true or false";
+    }
+  }
+
+  /** A switch that is on when present: the only value is {@code true}. */
+  record Flag() implements FieldType {
+    public String describe() {
+      return "true";
+    }
+  }
+
+  /** A duration; {@code positive} requires {@code > 0}, else {@code >= 0}. */
+  record Dur(boolean positive) implements FieldType {
+    public String describe() {
+      return "a duration like 10s, 250ms or 1h30m";
+    }
+  }
+
+  record Timestamp() implements FieldType {
+    public String describe() {
+      return "an RFC 3339 timestamp with an offset, like 2024-01-01T00:00:00Z";
+    }
+  }
+
+  /** A CEL expression for a scope; {@code allowed} lists the result types it may have (DYN always passes). */
+  record Expression(ExprScope scope, Set<ResultKind> allowed, String resultHint) implements FieldType {
+    public String describe() {
+      return "a CEL expression giving " + resultHint;
+    }
+  }
+
+  record OneWord(List<String> values) implements FieldType {
+    public String describe() {
+      return "one of " + String.join(", ", values);
+    }
+  }
+
+  record Obj(ObjectSpec spec) implements FieldType {
+    public String describe() {
+      return "a mapping";
+    }
+  }
+
+  record ListOf(FieldType item, int maxItems) implements FieldType {
+    public String describe() {
+      return "a list";
+    }
+  }
+
+  /** A mapping whose {@code kind} field picks one of several specs (sources, sinks, windows, clocks). */
+  record Kinds(String what, List<ObjectSpec> kinds) implements FieldType {
+    public String describe() {
+      return "a mapping with kind: " + String.join(" | ", names());
+    }
+
+    public List<String> names() {
+      return kinds.stream().map(ObjectSpec::name).toList();
+    }
+
+    public ObjectSpec get(String kind) {
+      for (ObjectSpec k : kinds) {
+        if (k.name().equals(kind)) {
+          return k;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Either {@code true} or a mapping of options ({@code min: true} or {@code min: {by: ...}}). */
+  record FlagOrObj(ObjectSpec spec) implements FieldType {
+    public String describe() {
+      return "true or a mapping";
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.transom.definition.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The JSON Schema (draft 2020-12) of a spec, for editors' YAML completion and checking. */
+public final class JsonSchemaWriter {
+  static final String DURATION_PATTERN =
+      "^(([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?([0-9]+us)?|P(?!$)([0-9]+D)?(T(?=[0-9.])([0-9]+H)?([0-9]+M)?([0-9.]+S)?)?)$";
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private JsonSchemaWriter() {}
+
+  public static String write(ObjectSpec root) {
+    ObjectNode schema = F.objectNode();
+    schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+    schema.put("$id", "https://transom.dev/schema/pipeline.json");
+    schema.put("title", "Transom pipeline definition");
+    schema.setAll(object(root, null));
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(schema);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ObjectNode object(ObjectSpec spec, String kind) {
+    ObjectNode o = F.objectNode();
+    o.put("type", "object");
+    if (spec.doc() != null) {
+      o.put("description", spec.doc());
+    }
+    ObjectNode props = o.putObject("properties");
+    ArrayNode required = F.arrayNode();
+    if (kind != null) {
+      props.putObject("kind").put("const", kind);
+      required.add("kind");
+    }
+    for (FieldSpec f : spec.fields()) {
+      ObjectNode p = type(f.type());
+      if (f.doc() != null) {
+        p.put("description", f.doc());
+      }
+      props.set(f.name(), p);
+      if (f.required()) {
+        required.add(f.name());
+      }
+    }
+    if (!required.isEmpty()) {
+      o.set("required", required);
+    }
+    o.put("additionalProperties", false);
+    if (!spec.exactlyOne().isEmpty()) {
+      ArrayNode one = o.putArray("oneOf");
+      for (String name : spec.exactlyOne()) {
+        one.addObject().putArray("required").add(name);
+      }
+    }
+    return o;
+  }
+
+  static ObjectNode type(FieldType t) {
+    ObjectNode n = F.objectNode();
+    if (t instanceof FieldType.Text x) {
+      n.put("type", "string");
+      if (x.pattern() != null) {
+        n.put("pattern", "^" + x.pattern() + "$");
+      }
+    } else if (t instanceof FieldType.Int x) {
+      n.put("type", "integer");
+      n.put("minimum", x.min());
+      n.put("maximum", x.max());
+    } else if (t instanceof FieldType.Bool) {
+      n.put("type", "boolean");
+    } else if (t instanceof FieldType.Flag) {
+      n.put("const", true);
+    } else if (t instanceof FieldType.Dur) {
+      n.put("type", "string");
+      n.put("pattern", DURATION_PATTERN);
+    } else if (t instanceof FieldType.Timestamp) {
+      n.put("type", "string");
+      n.put("format", "date-time");
+    } else if (t instanceof FieldType.Expression) {
+      // YAML may give a simple expression as a number or bool (init: 0, filter: true).
+      ArrayNode types = n.putArray("type");
+      types.add("string").add("number").add("boolean");
+    } else if (t instanceof FieldType.OneWord x) {
+      ArrayNode e = n.putArray("enum");
+      x.values().forEach(e::add);
+    } else if (t instanceof FieldType.Obj x) {
+      return object(x.spec(), null);
+    } else if (t instanceof FieldType.ListOf x) {
+      n.put("type", "array");
+      n.set("items", type(x.item()));
+      n.put("maxItems", x.maxItems());
+    } else if (t instanceof FieldType.Kinds x) {
+      n.put("type", "object");
+      n.putArray("required").add("kind");
+      ArrayNode kinds = n.putObject("properties").putObject("kind").putArray("enum");
+      x.names().forEach(kinds::add);
+      ArrayNode one = n.putArray("oneOf");
+      for (ObjectSpec k : x.kinds()) {
+        one.add(object(k, k.name()));
+      }
+    } else if (t instanceof FieldType.FlagOrObj x) {
+      ArrayNode one = n.putArray("oneOf");
+      one.addObject().put("const", true);
+      one.add(object(x.spec(), null));
+    }
+    return n;
+  }
+}

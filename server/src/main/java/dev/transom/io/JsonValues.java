@@ -1,0 +1,191 @@
+package dev.transom.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.transom.expr.CelValues;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON text to and from the value model of {@link CelValues}: integers become {@code Long} (larger
+ * ones {@code Double}), other numbers {@code Double}, {@code null} becomes {@link CelValues#NULL}.
+ * Streaming Jackson, no data binding: one pass, no intermediate tree.
+ */
+public final class JsonValues {
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+      .build();
+
+  private JsonValues() {}
+
+  /** Not JSON, with a one-line reason and the column (1-based) where it went wrong. */
+  public static final class Invalid extends Exception {
+    private final int column;
+
+    public Invalid(String message, int column) {
+      super(message, null, false, false);
+      this.column = column;
+    }
+
+    public int column() {
+      return column;
+    }
+  }
+
+  public static Object parse(String text) throws Invalid {
+    byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return parse(b, 0, b.length);
+  }
+
+  /** Parses exactly one JSON value from {@code buf[off, off+len)}. */
+  public static Object parse(byte[] buf, int off, int len) throws Invalid {
+    try (JsonParser p = FACTORY.createParser(buf, off, len)) {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new Invalid("empty line", 1);
+      }
+      Object v = read(p, t, 0);
+      if (p.nextToken() != null) {
+        throw new Invalid("more than one JSON value on the line", (int) p.currentLocation().getColumnNr());
+      }
+      return v;
+    } catch (JsonParseException e) {
+      String m = e.getOriginalMessage();
+      int nl = m.indexOf('\n');
+      m = nl >= 0 ? m.substring(0, nl) : m;
+      return throwInvalid("not JSON: " + lowerFirst(m), e.getLocation() == null ? 1 : (int) e.getLocation().getColumnNr());
+    } catch (IOException e) {
+      throw new Invalid("not JSON: " + e.getMessage(), 1);
+    }
+  }
+
+  private static Object throwInvalid(String m, int col) throws Invalid {
+    throw new Invalid(m, Math.max(1, col));
+  }
+
+  private static final int MAX_DEPTH = 200;
+
+  private static Object read(JsonParser p, JsonToken t, int depth) throws IOException, Invalid {
+    if (depth > MAX_DEPTH) {
+      throw new Invalid("JSON nested deeper than " + MAX_DEPTH, (int) p.currentLocation().getColumnNr());
+    }
+    switch (t) {
+      case START_OBJECT: {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+          m.put(name, read(p, p.nextToken(), depth + 1));
+        }
+        return m;
+      }
+      case START_ARRAY: {
+        List<Object> l = new ArrayList<>();
+        JsonToken n;
+        while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
+          l.add(read(p, n, depth + 1));
+        }
+        return l;
+      }
+      case VALUE_STRING:
+        return p.getText();
+      case VALUE_NUMBER_INT:
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          BigInteger big = p.getBigIntegerValue();
+          return big.doubleValue();
+        }
+        return p.getLongValue();
+      case VALUE_NUMBER_FLOAT:
+        return p.getDoubleValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return CelValues.NULL;
+      default:
+        throw new Invalid("unexpected " + t, (int) p.currentLocation().getColumnNr());
+    }
+  }
+
+  public static byte[] toJsonBytes(Object value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try {
+      write(out, value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // in-memory: cannot happen
+    }
+    return out.toByteArray();
+  }
+
+  public static String toJson(Object value) {
+    return new String(toJsonBytes(value), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  public static void write(OutputStream out, Object value) throws IOException {
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      write(g, value);
+    }
+  }
+
+  public static void write(JsonGenerator g, Object v) throws IOException {
+    if (v instanceof String s) {
+      g.writeString(s);
+    } else if (v instanceof Long l) {
+      g.writeNumber(l);
+    } else if (v instanceof Double d) {
+      if (Double.isFinite(d)) {
+        g.writeNumber(d);
+      } else {
+        g.writeString(d.toString()); // JSON has no NaN or Infinity
+      }
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (v instanceof Map<?, ?> m) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        g.writeFieldName(String.valueOf(e.getKey()));
+        write(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else if (v instanceof List<?> l) {
+      g.writeStartArray();
+      for (Object o : l) {
+        write(g, o);
+      }
+      g.writeEndArray();
+    } else if (v instanceof Instant i) {
+      g.writeString(i.toString());
+    } else if (v instanceof Duration d) {
+      g.writeString(formatDuration(d));
+    } else if (v instanceof Integer i) {
+      g.writeNumber(i);
+    } else if (v == null || CelValues.isNull(v)) {
+      g.writeNull();
+    } else {
+      g.writeString(v.toString());
+    }
+  }
+
+  /** Protobuf's JSON form of a duration: seconds with a fraction, like {@code 1.5s}. */
+  static String formatDuration(Duration d) {
+    java.math.BigDecimal secs = java.math.BigDecimal.valueOf(d.getSeconds())
+        .add(java.math.BigDecimal.valueOf(d.getNano(), 9));
+    return secs.stripTrailingZeros().toPlainString() + "s";
+  }
+
+  private static String lowerFirst(String s) {
+    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+  }
+}
