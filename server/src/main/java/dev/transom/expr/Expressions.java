@@ -71,10 +71,20 @@ public final class Expressions {
     }
   }
 
+  /** CEL's messages, trimmed to one readable line (no token lists, no empty container note). */
   private static String firstLine(String message) {
     String m = message == null ? "invalid expression" : message;
     int nl = m.indexOf('\n');
-    return nl >= 0 ? m.substring(0, nl) : m;
+    m = nl >= 0 ? m.substring(0, nl) : m;
+    m = m.replace(" (in container '')", "");
+    int expecting = m.indexOf(" expecting {");
+    if (expecting > 0) {
+      m = m.substring(0, expecting);
+    }
+    if (m.startsWith("mismatched input") || m.startsWith("extraneous input") || m.startsWith("no viable")) {
+      m = "syntax error: " + m;
+    }
+    return m;
   }
 
   static ResultKind kindOf(CelType type) {
