@@ -1,0 +1,104 @@
+package dev.transom.definition;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DefinitionLoaderTest {
+  private static final String VALID = """
+      name: clicks
+      source: {kind: http}
+      key: event.user
+      value: event.clicks
+      clock:
+        kind: event
+        timestamp: event.ts
+        wait: 1h30m
+      window:
+        kind: sliding
+        length: 10s
+        offset: 2s500ms
+        align_to: 2024-01-01T00:00:00+05:30
+      aggregate: {sum: true}
+      checkpoint: {interval: PT5.5S}
+      """;
+
+  @Test
+  void bindsEveryFieldWithUnitsAndOffsets() {
+    DefinitionLoader.Result r = DefinitionLoader.load("clicks.yaml", VALID);
+    assertTrue(r.ok(), r.problems().toString());
+    PipelineDef d = r.definition();
+    assertEquals("clicks", d.id());
+    ClockDef.Event clock = assertInstanceOf(ClockDef.Event.class, d.clock());
+    assertEquals(5_400_000_000L, clock.waitMicros());
+    WindowDef.Sliding w = assertInstanceOf(WindowDef.Sliding.class, d.window());
+    assertEquals(2_500_000L, w.offsetMicros());
+    // 2024-01-01T00:00:00+05:30 is 2023-12-31T18:30:00Z
+    assertEquals(1_704_047_400_000_000L, w.alignMicros());
+    assertEquals(5_500_000L, d.checkpointIntervalMicros());
+  }
+
+  @Test
+  void idComesFromFileNameWhenNameIsAbsent() {
+    String text = VALID.replace("name: clicks\n", "");
+    assertEquals("my-pipe_1", DefinitionLoader.load("dir/my-pipe_1.yml", text).definition().id());
+    DefinitionLoader.Result bad = DefinitionLoader.load("My Pipe.yaml", text);
+    assertNull(bad.definition());
+    assertTrue(bad.problems().get(0).message().contains("add a name"), bad.problems().toString());
+  }
+
+  @Test
+  void aliasBombIsRefusedWithALocatedMessage() {
+    StringBuilder sb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 0; i < 8; i++) {
+      sb.append((char) ('b' + i)).append(": &").append((char) ('b' + i)).append(" [");
+      for (int j = 0; j < 9; j++) {
+        sb.append(j > 0 ? ", " : "").append('*').append((char) ('a' + i));
+      }
+      sb.append("]\n");
+    }
+    DefinitionLoader.Result r = DefinitionLoader.load("bomb.yaml", sb.toString());
+    assertEquals(1, r.problems().size());
+    assertTrue(r.problems().get(0).message().startsWith("invalid YAML"), r.problems().toString());
+  }
+
+  @Test
+  void deeplyNestedInputIsRefused() {
+    String deep = "a: " + "[".repeat(500) + "]".repeat(500) + "\n";
+    DefinitionLoader.Result r = DefinitionLoader.load("deep.yaml", deep);
+    assertTrue(r.problems().get(0).message().startsWith("invalid YAML"), r.problems().toString());
+  }
+
+  /** No input, however malformed, escapes as an exception: every one becomes located problems. */
+  @Test
+  void randomMutationsOfAValidDefinitionNeverThrow() {
+    long seed = new Random().nextLong();
+    Random r = new Random(seed);
+    String alphabet = " :-{}[]\"'|>&*!#%@`,\n\tabc01.";
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder sb = new StringBuilder(VALID);
+      int edits = 1 + r.nextInt(6);
+      for (int e = 0; e < edits; e++) {
+        int at = r.nextInt(sb.length());
+        switch (r.nextInt(3)) {
+          case 0 -> sb.deleteCharAt(at);
+          case 1 -> sb.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+          default -> sb.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+      }
+      String text = sb.toString();
+      try {
+        DefinitionLoader.Result res = DefinitionLoader.load("m.yaml", text);
+        for (Problem p : res.problems()) {
+          assertTrue(p.line() >= 1 && p.col() >= 1, p.toString());
+        }
+      } catch (RuntimeException ex) {
+        throw new AssertionError("seed " + seed + " input:\n" + text, ex);
+      }
+    }
+  }
+}
