@@ -1,0 +1,115 @@
+package dev.transom.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir
+  Path tmp;
+
+  private static final String DEF = """
+      name: per-user
+      source: {kind: http}
+      key: event.user
+      value: event.n
+      clock: {kind: event, timestamp: event.ts, wait: 0s}
+      window: {kind: tumbling, length: 10s}
+      aggregate: {sum: true}
+      late: {kind: file, path: late.jsonl}
+      """;
+
+  @Test
+  void stdinToStdoutWithLateItemsToTheirFile() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    String input = String.join("\n",
+        "{\"user\":\"a\",\"n\":1,\"ts\":\"2024-05-01T10:00:01Z\"}",
+        "{\"user\":\"a\",\"n\":2,\"ts\":\"2024-05-01T10:00:12Z\"}",
+        "{\"user\":\"a\",\"n\":4,\"ts\":\"2024-05-01T10:00:03Z\"}",
+        "{\"user\":\"b\",\"n\":8,\"ts\":\"2024-05-01T10:00:03Z\"}") + "\n";
+    Jar.Result r = Jar.run(tmp, input, "run", "p.yaml", "--input", "-", "--output", "-");
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(3, lines.size(), r.out());
+    JsonNode first = JSON.readTree(lines.get(0));
+    assertEquals("per-user", first.get("pipeline").asText());
+    assertEquals("a", first.get("key").asText());
+    assertEquals("2024-05-01T10:00:00Z", first.get("window").get("open_time").asText());
+    assertEquals(1, first.get("value").asLong());
+    List<String> late = Files.readAllLines(tmp.resolve("late.jsonl"));
+    assertEquals(1, late.size());
+    assertEquals(4, JSON.readTree(late.get(0)).get("value").asLong());
+  }
+
+  @Test
+  void badJsonLinesAreReportedWithTheirLineNumberAndTheRunGoesOn() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    Files.writeString(tmp.resolve("in.jsonl"), "{\"user\":\"a\",\"n\":1,\"ts\":\"2024-05-01T10:00:01Z\"}\n{oops\n"
+        + "{\"user\":\"a\",\"n\":2}\n{\"user\":\"a\",\"n\":2,\"ts\":\"2024-05-01T10:00:02Z\"}\n");
+    Jar.Result r = Jar.run(tmp, null, "run", "p.yaml", "--input", "in.jsonl", "--output", "out.jsonl");
+    assertEquals(0, r.exit(), r.err());
+    Jar.assertNoStackTrace(r);
+    assertTrue(r.err().contains("in.jsonl:2:"), r.err());
+    assertTrue(r.err().contains("in.jsonl:3: clock.timestamp:"), r.err());
+    List<String> out = Files.readAllLines(tmp.resolve("out.jsonl"));
+    assertEquals(1, out.size());
+    assertEquals(3, JSON.readTree(out.get(0)).get("value").asLong());
+  }
+
+  @Test
+  void httpSourceWithoutInputIsAClearUsageError() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    Jar.Result r = Jar.run(tmp, null, "run", "p.yaml");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().startsWith("p.yaml:2:"), r.err());
+    assertTrue(r.err().contains("--input"), r.err());
+  }
+
+  @Test
+  void invalidDefinitionMakesRunExitTwoWithLocatedProblems() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF.replace("length: 10s", "length: 0s"));
+    Jar.Result r = Jar.run(tmp, "", "run", "p.yaml", "--input", "-");
+    assertEquals(2, r.exit());
+    assertEquals("p.yaml:6:34: window.length: must be greater than 0 (got 0s)", r.err().strip());
+  }
+
+  @Test
+  void everyExamplePipelineRunsToCompletion() throws Exception {
+    for (String name : List.of("clicks-per-user", "moving-average", "user-sessions", "live-counts")) {
+      Path out = tmp.resolve(name + ".jsonl");
+      Jar.Result r = Jar.run(Jar.ROOT, null, "run", "definitions/" + name + ".yaml", "--output", out.toString());
+      assertEquals(0, r.exit(), name + ": " + r.err());
+      List<String> lines = Files.readAllLines(out);
+      assertFalse(lines.isEmpty(), name + " gave no output");
+      for (String l : lines) {
+        assertEquals(name, JSON.readTree(l).get("pipeline").asText());
+      }
+      if (name.equals("live-counts")) {
+        long total = 0;
+        for (String l : lines) {
+          total += JSON.readTree(l).get("value").asLong();
+        }
+        assertEquals(200, total, "the generator's 200 events, each counted once");
+      }
+    }
+  }
+
+  @Test
+  void unknownCommandAndMissingArgumentsAreUsageErrors() throws Exception {
+    Jar.Result r = Jar.run(tmp, null, "frobnicate");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("unknown command 'frobnicate'"), r.err());
+    Jar.Result noFile = Jar.run(tmp, null, "run", "missing.yaml", "--input", "-");
+    assertEquals(2, noFile.exit());
+    assertEquals("missing.yaml:1:1: no such file", noFile.err().strip());
+  }
+}
