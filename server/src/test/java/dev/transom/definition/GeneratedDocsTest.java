@@ -1,0 +1,75 @@
+package dev.transom.definition;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.transom.definition.spec.FieldSpec;
+import dev.transom.definition.spec.FieldType;
+import dev.transom.definition.spec.ObjectSpec;
+import dev.transom.definition.spec.ReferenceDocWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GeneratedDocsTest {
+  @Test
+  void committedReferenceDocMatchesAFreshGeneration() throws Exception {
+    Path doc = Path.of("../docs/reference.md");
+    String fresh = ReferenceDocWriter.write(PipelineSpec.SPEC);
+    assertTrue(Files.exists(doc), "docs/reference.md is missing; generate it with ./transom reference > docs/reference.md");
+    assertEquals(fresh, Files.readString(doc), "docs/reference.md is stale; regenerate: ./transom reference > docs/reference.md");
+  }
+
+  /** Every kind's example, put in a pipeline where that kind belongs, lints clean. */
+  @Test
+  void everyComponentExampleLintsClean() {
+    String base = "source: {kind: http}\nkey: event.user\nclock: {kind: event, timestamp: event.ts, wait: 5s}\n"
+        + "window: {kind: tumbling, length: 1m}\naggregate: {count: true}\n";
+    List<String> failures = new ArrayList<>();
+    for (FieldSpec top : PipelineSpec.SPEC.fields()) {
+      List<ObjectSpec> kinds = kindsOf(top.type());
+      for (ObjectSpec k : kinds) {
+        if (k.example() == null) {
+          failures.add(top.name() + "/" + k.name() + ": no example");
+          continue;
+        }
+        String block = top.name() + ":\n" + indent(k.example(), top.type() instanceof FieldType.ListOf ? "  - " : "  ");
+        String text = removeField(base, top.name()) + block;
+        DefinitionLoader.Result r = DefinitionLoader.load("example.yaml", text);
+        if (!r.ok()) {
+          failures.add(top.name() + "/" + k.name() + ": " + r.problems());
+        }
+      }
+    }
+    assertEquals(List.of(), failures);
+  }
+
+  private static List<ObjectSpec> kindsOf(FieldType t) {
+    if (t instanceof FieldType.ListOf l) {
+      return kindsOf(l.item());
+    }
+    return t instanceof FieldType.Kinds k ? k.kinds() : List.of();
+  }
+
+  private static String indent(String yaml, String first) {
+    String[] lines = yaml.split("\n");
+    StringBuilder sb = new StringBuilder();
+    String rest = " ".repeat(first.length());
+    for (int i = 0; i < lines.length; i++) {
+      sb.append(i == 0 ? first : rest).append(lines[i]).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String removeField(String base, String field) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : base.split("\n")) {
+      if (!line.startsWith(field + ":")) {
+        sb.append(line).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+}
