@@ -85,8 +85,11 @@ public final class RunCommand {
     PipelineExecution exec = Plan.of(def).start(outputs);
     Progress progress = new Progress(err);
     try {
-      if (input != null) {
-        outputs.inputName = input.equals("-") ? "stdin" : input;
+      if (input != null && input.equals("-")) {
+        outputs.inputName = "stdin";
+        feedLive(exec, outputs, new StdinPump(System.in), progress);
+      } else if (input != null) {
+        outputs.inputName = input;
         feed(exec, outputs, open(input), progress);
       } else if (def.source().kind().equals("file")) {
         String path = def.source().text("path", null);
@@ -158,6 +161,43 @@ public final class RunCommand {
     }
   }
 
+  /** Like {@link #feed}, but wakes up to close windows on time while the input is quiet. */
+  private void feedLive(PipelineExecution exec, RunOutputs outputs, StdinPump pump, Progress progress)
+      throws IOException {
+    try {
+      while (true) {
+        long now = nowMicros();
+        long wake = exec.nextWakeMicros();
+        if (wake <= now) {
+          exec.advance(now);
+          outputs.flush();
+          continue;
+        }
+        long waitMillis = Math.min(1_000, Math.max(1, (wake - now + 999) / 1_000));
+        List<StdinPump.Line> lines = pump.take(waitMillis);
+        if (lines == null) {
+          return;
+        }
+        now = nowMicros();
+        for (StdinPump.Line line : lines) {
+          Object event;
+          try {
+            event = JsonValues.parse(line.bytes(), 0, line.bytes().length);
+          } catch (JsonValues.Invalid e) {
+            outputs.lineError(line.number(), "line " + line.number() + ":" + e.column() + ": " + e.getMessage());
+            continue;
+          }
+          outputs.line = line.number();
+          exec.accept(event, now);
+        }
+        progress.tick(exec, now);
+        outputs.flush();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void generate(PipelineExecution exec, RunOutputs outputs, GeneratorSource gen, Progress progress) {
     long start = System.nanoTime();
     long n = 0;
@@ -166,6 +206,7 @@ public final class RunCommand {
       long wait = due - System.nanoTime();
       if (wait > 0) {
         exec.advance(nowMicros());
+        outputs.flush();
         try {
           Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
         } catch (InterruptedException e) {
@@ -256,6 +297,20 @@ public final class RunCommand {
       }
     }
 
+    /** Makes what was written so far visible (live input: a person may be watching). */
+    void flush() {
+      try {
+        for (RecordSink s : sinks) {
+          s.flush();
+        }
+        if (lateSink != null) {
+          lateSink.flush();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
+      }
+    }
+
     @Override
     public void late(Map<String, Object> record) {
       if (lateSink == null) {
@@ -292,7 +347,7 @@ public final class RunCommand {
   /** A progress line on stderr, once a second, only when a person is watching a terminal. */
   private static final class Progress {
     private final PrintStream err;
-    private final boolean enabled = System.console() != null;
+    private final boolean enabled = Terminal.stderrIsTerminal();
     private final long startNanos = System.nanoTime();
     private long lastNanos = startNanos;
     private boolean printed;

@@ -103,6 +103,36 @@ class RunCommandIT {
     }
   }
 
+  /** With live input the watermark advances with system time: a window closes while stdin is quiet. */
+  @Test
+  void windowClosesOnTimeWhileStdinStaysOpen() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF.replace("wait: 0s", "wait: 1s").replace("late: {kind: file, path: late.jsonl}\n", ""));
+    ProcessBuilder pb = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", Jar.JAR.toString(), "run", "p.yaml", "--input", "-", "--output", "-").directory(tmp.toFile());
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    try {
+      p.getOutputStream().write("{\"user\":\"a\",\"n\":5,\"ts\":\"2024-05-01T10:00:09Z\"}\n".getBytes());
+      p.getOutputStream().flush();
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+      java.util.concurrent.CompletableFuture<String> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return out.readLine();
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      });
+      // The window [10:00:00, 10:00:10) closes when the watermark (09 - 1 s + elapsed) reaches 10: ~2 s.
+      String line = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(p.isAlive(), "the output came before end of input");
+      assertEquals(5, JSON.readTree(line).get("value").asLong(), line);
+    } finally {
+      p.getOutputStream().close();
+      p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
+  }
+
   @Test
   void unknownCommandAndMissingArgumentsAreUsageErrors() throws Exception {
     Jar.Result r = Jar.run(tmp, null, "frobnicate");
