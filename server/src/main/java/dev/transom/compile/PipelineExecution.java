@@ -2,7 +2,6 @@ package dev.transom.compile;
 
 import dev.transom.definition.ClockDef;
 import dev.transom.definition.PipelineDef;
-import dev.transom.definition.StepDef;
 import dev.transom.expr.CelValues;
 import dev.transom.expr.Expr;
 import dev.transom.expr.ExprFailure;
@@ -11,7 +10,6 @@ import dev.transom.windowing.OperatorSnapshot;
 import dev.transom.windowing.WindowOperator;
 import dev.transom.windowing.WindowSink;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,8 +21,8 @@ public final class PipelineExecution implements WindowSink {
   private final PipelineDef def;
   private final WindowOperator operator;
   private final Outputs outputs;
-  private final List<StepDef> steps;
-  private final List<StepDef> then;
+  private final StepChain steps;
+  private final StepChain then;
   private final Expr key;
   private final Expr value;
   private final Expr rank;
@@ -41,8 +39,8 @@ public final class PipelineExecution implements WindowSink {
     this.def = plan.definition();
     this.operator = new WindowOperator(plan.clock(), plan.windower(), plan.aggregate());
     this.outputs = outputs;
-    this.steps = def.steps();
-    this.then = def.then();
+    this.steps = new StepChain("steps", def.steps(), false);
+    this.then = new StepChain("then", def.then(), true);
     this.key = def.key();
     this.value = def.valueExpr();
     this.rank = def.aggregate() instanceof dev.transom.definition.AggregateDef.Extreme x ? x.by() : null;
@@ -59,28 +57,13 @@ public final class PipelineExecution implements WindowSink {
   public void accept(Object event, long nowMicros) {
     in++;
     current = event;
-    Object item = event;
-    for (int i = 0; i < steps.size(); i++) {
-      StepDef step = steps.get(i);
-      Object r;
-      try {
-        r = step.expr().eval1(item);
-      } catch (ExprFailure e) {
-        fail("steps[" + i + "]." + (step.filter() ? "filter" : "map"), e.getMessage(), item);
-        return;
+    long errorsBefore = errors;
+    Object item = steps.isEmpty() ? event : steps.apply(event, this::fail);
+    if (item == StepChain.GONE) {
+      if (errors == errorsBefore) {
+        filtered++;
       }
-      if (step.filter()) {
-        if (!(r instanceof Boolean b)) {
-          fail("steps[" + i + "].filter", "must give a bool, got " + Timestamps.kind(r), item);
-          return;
-        }
-        if (!b) {
-          filtered++;
-          return;
-        }
-      } else {
-        item = r;
-      }
+      return;
     }
     String k;
     long t = 0;
@@ -126,7 +109,7 @@ public final class PipelineExecution implements WindowSink {
     if (k instanceof Long || k instanceof Boolean) {
       return k.toString();
     }
-    throw new ExprFailure("must give a string, an int or a bool, got " + Timestamps.kind(k)
+    throw new ExprFailure("must give a string, an int or a bool, got " + dev.transom.windowing.ValueKinds.withArticle(k)
         + " (write string(...) or int(...) to say which)");
   }
 
@@ -191,30 +174,9 @@ public final class PipelineExecution implements WindowSink {
     record.put("key", k);
     record.put("window", window);
     record.put("value", result);
-    Object r = record;
-    for (int i = 0; i < then.size(); i++) {
-      StepDef step = then.get(i);
-      Object x;
-      try {
-        x = step.expr().eval1(r);
-      } catch (ExprFailure e) {
-        fail("then[" + i + "]." + (step.filter() ? "filter" : "map"), e.getMessage(), r);
-        return;
-      }
-      if (step.filter()) {
-        if (!(x instanceof Boolean b)) {
-          fail("then[" + i + "].filter", "must give a bool, got " + Timestamps.kind(x), r);
-          return;
-        }
-        if (!b) {
-          return;
-        }
-      } else if (x instanceof Map<?, ?> m) {
-        r = m;
-      } else {
-        fail("then[" + i + "].map", "must give a map (the record to write), got " + Timestamps.kind(x), r);
-        return;
-      }
+    Object r = then.isEmpty() ? record : then.apply(record, this::fail);
+    if (r == StepChain.GONE) {
+      return;
     }
     out++;
     outputs.output(asRecord(r));

@@ -40,30 +40,11 @@ final class Timestamps {
         throw new ExprFailure("timestamp out of range: " + i);
       }
     } else {
-      throw new ExprFailure("expected a timestamp, an RFC 3339 string or a number, got " + kind(v));
+      throw new ExprFailure("expected a timestamp, an RFC 3339 string or a number, got " + dev.transom.windowing.ValueKinds.withArticle(v));
     }
     if (!Micros.inRange(micros)) {
       throw new ExprFailure("timestamp out of range: " + v);
     }
     return micros;
-  }
-
-  static String kind(Object v) {
-    if (dev.transom.expr.CelValues.isNull(v)) {
-      return "null";
-    }
-    if (v instanceof Boolean) {
-      return "a bool";
-    }
-    if (v instanceof java.util.Map) {
-      return "a map";
-    }
-    if (v instanceof java.util.List) {
-      return "a list";
-    }
-    if (v instanceof Double) {
-      return "a double";
-    }
-    return "a " + v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }
 }

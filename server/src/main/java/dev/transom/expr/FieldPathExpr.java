@@ -49,7 +49,7 @@ final class FieldPathExpr implements Expr {
   private Object walk(Object v) throws ExprFailure {
     for (int i = 0; i < fields.length; i++) {
       if (!(v instanceof Map<?, ?> m)) {
-        throw new ExprFailure(path(i) + " is " + article(v) + ", not a map: cannot read '" + fields[i] + "'");
+        throw new ExprFailure(path(i) + " is " + dev.transom.windowing.ValueKinds.withArticle(v) + ", not a map: cannot read '" + fields[i] + "'");
       }
       Object next = m.get(fields[i]);
       if (next == null) {
@@ -69,27 +69,5 @@ final class FieldPathExpr implements Expr {
       sb.append('.').append(fields[i]);
     }
     return sb.toString();
-  }
-
-  private static String article(Object v) {
-    if (CelValues.isNull(v)) {
-      return "null";
-    }
-    if (v instanceof String) {
-      return "a string";
-    }
-    if (v instanceof Long) {
-      return "an int";
-    }
-    if (v instanceof Double) {
-      return "a double";
-    }
-    if (v instanceof Boolean) {
-      return "a bool";
-    }
-    if (v instanceof java.util.List) {
-      return "a list";
-    }
-    return "a " + v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -1,5 +1,6 @@
 package dev.transom.windowing.aggregate;
 
+import dev.transom.windowing.ValueKinds;
 import dev.transom.windowing.AggregateFailure;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -17,19 +18,7 @@ final class Comparables {
   }
 
   static String kind(Object v) {
-    if (v instanceof Long || v instanceof Double || v instanceof Integer) {
-      return "number";
-    }
-    if (v instanceof String) {
-      return "string";
-    }
-    if (v instanceof Instant) {
-      return "timestamp";
-    }
-    if (v instanceof Duration) {
-      return "duration";
-    }
-    return Values.typeName(v);
+    return ValueKinds.isNumber(v) ? "number" : ValueKinds.name(v);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

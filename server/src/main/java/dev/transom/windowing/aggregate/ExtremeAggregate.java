@@ -2,6 +2,7 @@ package dev.transom.windowing.aggregate;
 
 import dev.transom.windowing.Aggregate;
 import dev.transom.windowing.AggregateFailure;
+import dev.transom.windowing.ValueKinds;
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public final class ExtremeAggregate implements Aggregate {
       return null;
     }
     return (max ? "max" : "min") + (ranked ? " by: the expression gave " : " takes numbers, strings or timestamps, got ")
-        + Values.typeName(r);
+        + ValueKinds.name(r);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.transom.windowing.aggregate;
 
+import dev.transom.windowing.ValueKinds;
 import dev.transom.windowing.Aggregate;
 import java.util.List;
 
@@ -16,8 +17,8 @@ public final class SumAggregate implements Aggregate {
 
   @Override
   public String reject(Object value, Object rank) {
-    return Values.isNumber(value) ? null
-        : (mean ? "mean" : "sum") + " takes numbers, got " + Values.typeName(value);
+    return ValueKinds.isNumber(value) ? null
+        : (mean ? "mean" : "sum") + " takes numbers, got " + ValueKinds.name(value);
   }
 
   @Override
