@@ -11,6 +11,8 @@ public final class Main {
   static final String USAGE = String.join("\n",
       "usage: transom <command> [options]",
       "",
+      "  serve [--definitions DIR] [--data DIR] [--host H] [--port P] [--token T]",
+      "                                                     run every pipeline of DIR, watch it, serve API + dashboard",
       "  run FILE.yaml [--input PATH|-] [--output PATH|-]   run one pipeline to the end of its input",
       "  validate FILE.yaml|DIR...                          check definitions; FILE:LINE:COL: message per problem",
       "  schema                                             print the JSON Schema of the definition format",
@@ -29,6 +31,7 @@ public final class Main {
     }
     try {
       return switch (args[0]) {
+        case "serve" -> new dev.transom.cli.ServeCommand(err).run(args);
         case "run" -> new RunCommand(err).run(args);
         case "validate" -> new ValidateCommand(out).run(args);
         case "schema" -> new SchemaCommand(out).run(args);

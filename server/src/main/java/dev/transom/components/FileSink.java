@@ -25,11 +25,18 @@ public final class FileSink {
   }
 
   public static RecordSink open(Path path) throws IOException {
+    return open(path, false);
+  }
+
+  /** {@code append}: the server keeps adding to the file across restarts and reloads. */
+  public static RecordSink open(Path path, boolean append) throws IOException {
     Path parent = path.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    OutputStream out = Files.newOutputStream(path);
+    OutputStream out = append
+        ? Files.newOutputStream(path, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)
+        : Files.newOutputStream(path);
     return new JsonLinesSink(out, path.toString(), true);
   }
 }

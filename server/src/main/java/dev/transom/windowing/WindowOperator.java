@@ -128,6 +128,32 @@ public final class WindowOperator {
     return ks == null ? Micros.NEG_INFINITY : ks.clock.watermark(nowMicros);
   }
 
+  /**
+   * The pipeline's watermark for display: the shared clock's, or the most advanced key's
+   * ({@link Micros#NEG_INFINITY} before any item).
+   */
+  public long pipelineWatermark(long nowMicros) {
+    if (sharedClock != null) {
+      return sharedClock.watermark(nowMicros);
+    }
+    long max = Micros.NEG_INFINITY;
+    for (KeyState ks : keys.values()) {
+      max = Math.max(max, ks.clock.watermark(nowMicros));
+    }
+    return max;
+  }
+
+  /** How many windows are open over all keys. */
+  public int openWindowCount() {
+    int[] n = {0};
+    for (KeyState ks : keys.values()) {
+      if (ks.windows != null) {
+        ks.windows.forEachOpen(w -> n[0]++);
+      }
+    }
+    return n[0];
+  }
+
   /** Items that fell in no window (the gaps of a sliding windower with offset > length). */
   public long unwindowedCount() {
     return unwindowed;

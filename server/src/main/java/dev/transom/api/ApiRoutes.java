@@ -1,0 +1,263 @@
+package dev.transom.api;
+
+import dev.transom.definition.DefinitionLoader;
+import dev.transom.io.JsonValues;
+import dev.transom.runtime.PipelineHost;
+import dev.transom.runtime.Pipelines;
+import dev.transom.runtime.ProblemsJson;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The HTTP API of SPEC §5 and the dashboard's static files. */
+public final class ApiRoutes {
+  /** Largest request body: a batch of events or a definition. */
+  public static final long MAX_BODY_BYTES = 16L << 20;
+  private final Vertx vertx;
+  private final Pipelines pipelines;
+  private final String token;
+
+  public ApiRoutes(Vertx vertx, Pipelines pipelines, String token) {
+    this.vertx = vertx;
+    this.pipelines = pipelines;
+    this.token = token;
+  }
+
+  public Router router() {
+    Router r = Router.router(vertx);
+    r.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
+    r.route("/api/*").handler(this::authorize);
+    r.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    r.get("/api/pipelines").handler(ctx -> pipelines.describeAll()
+        .onSuccess(list -> json(ctx, 200, Map.of("pipelines", list)))
+        .onFailure(ctx::fail));
+    r.get("/api/pipelines/:id").handler(this::getPipeline);
+    r.put("/api/pipelines/:id").handler(this::putPipeline);
+    r.delete("/api/pipelines/:id").handler(this::deletePipeline);
+    r.post("/api/pipelines/:id/events").handler(this::postEvents);
+    r.get("/api/pipelines/:id/windows").handler(this::getWindows);
+    r.get("/api/pipelines/:id/outputs").handler(this::getOutputs);
+    r.get("/api/pipelines/:id/outputs/stream").handler(this::streamOutputs);
+    r.post("/api/validate").handler(this::validate);
+    r.route("/api/*").handler(ctx -> error(ctx, 404, "no such API path: " + ctx.request().path(), List.of()));
+    r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    r.route().failureHandler(this::failure);
+    return r;
+  }
+
+  private void authorize(RoutingContext ctx) {
+    if (token == null || ("Bearer " + token).equals(ctx.request().getHeader("Authorization"))) {
+      ctx.next();
+    } else {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      error(ctx, 401, "missing or wrong bearer token (Authorization: Bearer ...)", List.of());
+    }
+  }
+
+  private PipelineHost host(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    PipelineHost h = pipelines.get(id);
+    if (h == null) {
+      error(ctx, 404, "no pipeline '" + id + "'", List.of());
+    }
+    return h;
+  }
+
+  private void getPipeline(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    PipelineHost h = pipelines.get(id);
+    if (h == null) {
+      Map<String, Object> broken = pipelines.brokenById(id);
+      if (broken != null) {
+        json(ctx, 200, broken);
+      } else {
+        error(ctx, 404, "no pipeline '" + id + "'", List.of());
+      }
+      return;
+    }
+    h.describe(true).onSuccess(m -> json(ctx, 200, m)).onFailure(ctx::fail);
+  }
+
+  private void putPipeline(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    String text = ctx.body().asString(StandardCharsets.UTF_8.name());
+    if (text == null || text.isBlank()) {
+      error(ctx, 400, "the body must be the pipeline's YAML definition", List.of());
+      return;
+    }
+    PipelineHost existing = pipelines.get(id);
+    Path file = existing != null ? existing.file() : pipelines.directory().resolve(id + ".yaml");
+    String shown = file.getFileName().toString();
+    DefinitionLoader.Result r = DefinitionLoader.load(shown, text);
+    if (!r.ok()) {
+      error(ctx, 400, "invalid definition: " + r.problems().size() + " problem(s)", ProblemsJson.of(r.problems()));
+      return;
+    }
+    if (!r.definition().id().equals(id)) {
+      error(ctx, 400, "the definition's name '" + r.definition().id() + "' does not match '" + id + "' in the path",
+          List.of());
+      return;
+    }
+    pipelines.offLoop(() -> {
+      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return pipelines.reload(file);
+    }).onSuccess(result -> {
+      if (!result.ok()) {
+        error(ctx, 400, "not deployed: " + result.outcome(), ProblemsJson.of(result.problems()));
+        return;
+      }
+      pipelines.get(id).describe(true).onSuccess(m -> {
+        m.put("reload", result.outcome());
+        json(ctx, 200, m);
+      }).onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+
+  private void deletePipeline(RoutingContext ctx) {
+    PipelineHost h = host(ctx);
+    if (h == null) {
+      return;
+    }
+    pipelines.offLoop(() -> {
+      Files.deleteIfExists(h.file());
+      return pipelines.reload(h.file());
+    }).onSuccess(result -> json(ctx, 200, Map.of("id", h.id(), "status", "stopped")))
+        .onFailure(ctx::fail);
+  }
+
+  private void postEvents(RoutingContext ctx) {
+    PipelineHost h = host(ctx);
+    if (h == null) {
+      return;
+    }
+    String body = ctx.body().asString(StandardCharsets.UTF_8.name());
+    if (body == null || body.isBlank()) {
+      error(ctx, 400, "empty body: send one JSON object, or JSON lines", List.of());
+      return;
+    }
+    List<Object> events = new ArrayList<>();
+    String[] lines = body.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      try {
+        events.add(JsonValues.parse(line));
+      } catch (JsonValues.Invalid e) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("line", i + 1);
+        p.put("col", e.column());
+        p.put("message", e.getMessage());
+        error(ctx, 400, "line " + (i + 1) + ": " + e.getMessage() + "; nothing of this batch was accepted", List.of(p));
+        return;
+      }
+    }
+    h.ingest(events).onSuccess(v -> json(ctx, 202, Map.of("accepted", events.size()))).onFailure(ctx::fail);
+  }
+
+  private void getWindows(RoutingContext ctx) {
+    PipelineHost h = host(ctx);
+    if (h == null) {
+      return;
+    }
+    int cursor = intParam(ctx, "cursor", 0);
+    int limit = Math.min(1_000, Math.max(1, intParam(ctx, "limit", 100)));
+    h.openWindows(ctx.request().getParam("key"), cursor, limit).onSuccess(m -> json(ctx, 200, m)).onFailure(ctx::fail);
+  }
+
+  private void getOutputs(RoutingContext ctx) {
+    PipelineHost h = host(ctx);
+    if (h == null) {
+      return;
+    }
+    int limit = Math.min(1_000, Math.max(1, intParam(ctx, "limit", 100)));
+    h.recentOutputs(limit).onSuccess(list -> json(ctx, 200, Map.of("outputs", list))).onFailure(ctx::fail);
+  }
+
+  private void streamOutputs(RoutingContext ctx) {
+    PipelineHost h = host(ctx);
+    if (h == null) {
+      return;
+    }
+    HttpServerResponse res = ctx.response();
+    res.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+    res.write(": connected\n\n");
+    io.vertx.core.Context httpContext = vertx.getOrCreateContext();
+    Consumer<String> sub = h.subscribe(json -> httpContext.runOnContext(v -> {
+      if (!res.ended() && !res.closed()) {
+        res.write("data: " + json + "\n\n");
+      }
+    }));
+    long ping = vertx.setPeriodic(15_000, id -> {
+      if (!res.closed()) {
+        res.write(": ping\n\n");
+      }
+    });
+    res.closeHandler(v -> {
+      h.unsubscribe(sub);
+      vertx.cancelTimer(ping);
+    });
+  }
+
+  private void validate(RoutingContext ctx) {
+    String text = ctx.body().asString(StandardCharsets.UTF_8.name());
+    String name = ctx.request().getParam("file", "definition.yaml");
+    DefinitionLoader.Result r = DefinitionLoader.load(name, text == null ? "" : text);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ok", r.ok());
+    m.put("id", r.ok() ? r.definition().id() : null);
+    m.put("problems", ProblemsJson.of(r.problems()));
+    m.put("lines", r.problems().stream().map(dev.transom.definition.Problem::format).toList());
+    json(ctx, 200, m);
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String message = switch (status) {
+      case 413 -> "request body too large (at most " + (MAX_BODY_BYTES >> 20) + " MiB)";
+      case 404 -> "not found";
+      default -> ctx.failure() == null ? "request failed" : "internal error: " + ctx.failure().getMessage();
+    };
+    if (!ctx.response().ended()) {
+      error(ctx, status, message, List.of());
+    }
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int otherwise) {
+    String v = ctx.request().getParam(name);
+    if (v == null) {
+      return otherwise;
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  static void json(RoutingContext ctx, int status, Object body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(io.vertx.core.buffer.Buffer.buffer(JsonValues.toJsonBytes(body)));
+  }
+
+  static void error(RoutingContext ctx, int status, String message, List<?> problems) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("error", message);
+    m.put("problems", problems);
+    json(ctx, status, m);
+  }
+}

@@ -1,0 +1,206 @@
+package dev.transom.runtime;
+
+import dev.transom.definition.DefinitionLoader;
+import dev.transom.definition.PipelineDef;
+import dev.transom.definition.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The pipelines of a definitions directory: loads each file, and on every change validates first,
+ * keeps the running version when the new text is invalid (showing its problems), and otherwise
+ * swaps or restarts the pipeline (SPEC §6). All changes go through {@link #reload}, one at a time.
+ */
+public final class Pipelines {
+  private final Vertx vertx;
+  private final Path dir;
+  private final Map<String, PipelineHost> byId = new ConcurrentHashMap<>();
+  private final Map<Path, PipelineHost> byFile = new ConcurrentHashMap<>();
+  /** Files whose text never validated: shown in the API as failed pipelines. */
+  private final Map<Path, List<Problem>> broken = new ConcurrentHashMap<>();
+
+  public Pipelines(Vertx vertx, Path dir) {
+    this.vertx = vertx;
+    this.dir = dir;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /**
+   * Runs {@code work} (file writes, then a reload) on a plain thread: a reload waits for pipelines
+   * to answer on their event loops, which Vert.x forbids on its own threads.
+   */
+  public <T> Future<T> offLoop(java.util.concurrent.Callable<T> work) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    Thread t = new Thread(() -> {
+      try {
+        promise.complete(work.call());
+      } catch (Exception e) {
+        promise.fail(e);
+      }
+    }, "transom-reload");
+    t.setDaemon(true);
+    t.start();
+    return promise.future();
+  }
+
+  /** Loads every definition in the directory. */
+  public void loadAll() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(Pipelines::isDefinition).sorted().toList()) {
+        reload(p);
+      }
+    }
+  }
+
+  static boolean isDefinition(Path p) {
+    String n = p.getFileName().toString();
+    return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".");
+  }
+
+  /** Brings the pipeline of {@code file} in line with the file's current text (or its absence). */
+  public synchronized ReloadResult reload(Path file) {
+    Path key = file.toAbsolutePath().normalize();
+    PipelineHost current = byFile.get(key);
+    if (!Files.exists(key)) {
+      broken.remove(key);
+      if (current != null) {
+        byFile.remove(key);
+        byId.remove(current.id());
+        current.stop().await();
+      }
+      return new ReloadResult(true, List.of(), "removed");
+    }
+    String text;
+    try {
+      text = Files.readString(key, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return fail(key, current, List.of(new Problem(display(key), 1, 1, "cannot read: " + e.getMessage())));
+    }
+    DefinitionLoader.Result loaded = DefinitionLoader.load(display(key), text);
+    if (!loaded.ok()) {
+      return fail(key, current, loaded.problems());
+    }
+    PipelineDef def = loaded.definition();
+    PipelineHost other = byId.get(def.id());
+    if (other != null && other != current) {
+      return fail(key, current, List.of(new Problem(display(key), 1, 1,
+          "name: pipeline id '" + def.id() + "' is already used by " + display(other.file()))));
+    }
+    broken.remove(key);
+    if (current == null) {
+      PipelineHost host = new PipelineHost(vertx, key);
+      host.deploy(def).await();
+      byFile.put(key, host);
+      byId.put(def.id(), host);
+      return new ReloadResult(true, List.of(), "deployed");
+    }
+    if (!current.id().equals(def.id())) {
+      byId.remove(current.id());
+      current.stop().await();
+      PipelineHost host = new PipelineHost(vertx, key);
+      host.deploy(def).await();
+      byFile.put(key, host);
+      byId.put(def.id(), host);
+      return new ReloadResult(true, List.of(), "renamed");
+    }
+    boolean kept = current.redeploy(def).await();
+    return new ReloadResult(true, List.of(), kept ? "swapped, open windows kept" : "restarted after flushing open windows");
+  }
+
+  private ReloadResult fail(Path key, PipelineHost current, List<Problem> problems) {
+    if (current != null) {
+      current.reportProblems(problems); // the running version keeps running
+    } else {
+      broken.put(key, problems);
+    }
+    return new ReloadResult(false, problems, current != null ? "kept the running version" : "not deployed");
+  }
+
+  /** What a reload did. */
+  public record ReloadResult(boolean ok, List<Problem> problems, String outcome) {}
+
+  /** How files are named in problems: relative to the working directory when inside it. */
+  static String display(Path p) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
+  }
+
+  public PipelineHost get(String id) {
+    return byId.get(id);
+  }
+
+  public Collection<PipelineHost> hosts() {
+    return byId.values();
+  }
+
+  /** Every pipeline for the API, including files that never validated. */
+  public Future<List<Map<String, Object>>> describeAll() {
+    List<Future<Map<String, Object>>> parts = new ArrayList<>();
+    for (PipelineHost h : byId.values()) {
+      parts.add(h.describe(false));
+    }
+    return Future.all(parts).map(cf -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (int i = 0; i < parts.size(); i++) {
+        out.add(cf.resultAt(i));
+      }
+      for (Map.Entry<Path, List<Problem>> e : broken.entrySet()) {
+        out.add(brokenView(e.getKey(), e.getValue()));
+      }
+      out.sort((a, b) -> String.valueOf(a.get("id")).compareTo(String.valueOf(b.get("id"))));
+      return out;
+    });
+  }
+
+  /** A file that has no running version: status failed, with its problems. */
+  Map<String, Object> brokenView(Path file, List<Problem> problems) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    String id = DefinitionLoader.idFromFileName(file.toString());
+    m.put("id", id != null ? id : file.getFileName().toString());
+    m.put("status", "failed");
+    m.put("file", display(file));
+    m.put("version", 0);
+    m.put("problems", ProblemsJson.of(problems));
+    Map<String, Object> counters = new LinkedHashMap<>();
+    counters.put("in", 0);
+    counters.put("out", 0);
+    counters.put("late", 0);
+    counters.put("errors", 0);
+    m.put("counters", counters);
+    m.put("watermark", null);
+    m.put("open_windows", 0);
+    m.put("epoch", 0);
+    return m;
+  }
+
+  /** A failed file's view by id, if a never-valid file has that id. */
+  public Map<String, Object> brokenById(String id) {
+    for (Map.Entry<Path, List<Problem>> e : broken.entrySet()) {
+      if (id.equals(DefinitionLoader.idFromFileName(e.getKey().toString()))) {
+        return brokenView(e.getKey(), e.getValue());
+      }
+    }
+    return null;
+  }
+
+  /** Stops every pipeline, flushing open windows. */
+  public void stopAll() {
+    for (PipelineHost h : byId.values()) {
+      h.stop().await();
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package dev.transom.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starts the real jar with {@code serve} on a free port and a temporary definitions directory. */
+class ServeIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  @TempDir
+  Path tmp;
+  private Process server;
+  private String base;
+  private String token;
+
+  private static final String CLICKS = """
+      name: clicks
+      source: {kind: http}
+      key: event.user
+      value: event.clicks
+      clock: {kind: event, timestamp: event.ts, wait: 1s}
+      window: {kind: tumbling, length: 10s}
+      aggregate: {sum: true}
+      """;
+
+  private void start(String... extra) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    base = "http://127.0.0.1:" + port;
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", Jar.JAR.toString(), "serve",
+        "--definitions", tmp.resolve("defs").toString(), "--data", tmp.resolve("data").toString(),
+        "--port", String.valueOf(port)));
+    cmd.addAll(java.util.List.of(extra));
+    server = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("serve.log").toFile()).start();
+    await("server up", () -> {
+      try {
+        return get("/health").statusCode() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.destroy();
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+      assertEquals(0, server.exitValue(), "serve exit code after SIGTERM");
+    }
+  }
+
+  private HttpRequest.Builder req(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+    return token == null ? b : b.header("Authorization", "Bearer " + token);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(req(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(req(path).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> put(String path, String body) throws Exception {
+    return http.send(req(path).PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode json(String path) throws Exception {
+    return JSON.readTree(get(path).body());
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  /** Polls with a deadline (end-to-end tests only; never a bare sleep). */
+  private static void await(String what, Check check) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (check.ok()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
+  private void writeDefinition(String name, String text) throws Exception {
+    Files.createDirectories(tmp.resolve("defs"));
+    Path tmpFile = tmp.resolve("defs").resolve("." + name + ".tmp");
+    Files.writeString(tmpFile, text);
+    Files.move(tmpFile, tmp.resolve("defs").resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Test
+  void ingestedEventsShowAsOpenWindowsThenCloseWithoutFurtherInputIntoOutputsAndSse() throws Exception {
+    writeDefinition("clicks.yaml", CLICKS);
+    start();
+    CompletableFuture<String> sse = CompletableFuture.supplyAsync(() -> {
+      try {
+        HttpResponse<java.io.InputStream> r = http.send(req("/api/pipelines/clicks/outputs/stream").GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body()));
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (line.startsWith("data: ")) {
+            return line.substring(6);
+          }
+        }
+        return null;
+      } catch (Exception e) {
+        return "error: " + e;
+      }
+    });
+    Thread.sleep(300); // let the SSE subscription register before the window can close
+    String now = java.time.Instant.now().toString();
+    HttpResponse<String> accepted = post("/api/pipelines/clicks/events",
+        "{\"user\":\"a\",\"clicks\":2,\"ts\":\"" + now + "\"}\n{\"user\":\"a\",\"clicks\":3,\"ts\":\"" + now + "\"}\n");
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    JsonNode windows = json("/api/pipelines/clicks/windows?key=a");
+    assertEquals(1, windows.get("windows").size(), windows.toString());
+    assertEquals(2, windows.get("windows").get(0).get("count").asInt());
+    assertEquals(5, windows.get("windows").get(0).get("value").asInt());
+    // the event-clock watermark advances with system time: the window closes with no more input
+    await("the window to close", () -> json("/api/pipelines/clicks/outputs").get("outputs").size() == 1);
+    JsonNode out = json("/api/pipelines/clicks/outputs").get("outputs").get(0);
+    assertEquals(5, out.get("value").asInt());
+    JsonNode streamed = JSON.readTree(sse.get(30, TimeUnit.SECONDS));
+    assertEquals(out, streamed);
+  }
+
+  @Test
+  void reloadKeepsWindowsOnStatelessChangesFlushesOnWindowingChangesAndSurvivesInvalidEdits() throws Exception {
+    writeDefinition("clicks.yaml", CLICKS.replace("wait: 1s", "wait: 1h"));
+    start();
+    post("/api/pipelines/clicks/events", "{\"user\":\"a\",\"clicks\":2,\"ts\":\"2024-05-01T10:00:01Z\"}");
+    writeDefinition("clicks.yaml", CLICKS.replace("wait: 1s", "wait: 1h") + "then:\n  - filter: result.value > 0\n");
+    await("version 2", () -> json("/api/pipelines/clicks").get("version").asInt() == 2);
+    JsonNode w = json("/api/pipelines/clicks/windows").get("windows");
+    assertEquals(1, w.size(), "a stateless change keeps the open window");
+    assertEquals(1, w.get(0).get("count").asInt());
+
+    writeDefinition("clicks.yaml", CLICKS.replace("length: 10s", "lenght: 10s"));
+    await("the problems of the invalid edit", () -> json("/api/pipelines/clicks").get("problems").size() > 0);
+    JsonNode p = json("/api/pipelines/clicks");
+    assertEquals("running", p.get("status").asText());
+    assertEquals(2, p.get("version").asInt(), "the old version keeps running");
+    assertTrue(p.get("problems").toString().contains("lenght"), p.toString());
+    assertEquals(6, p.get("problems").get(1).get("line").asInt(), p.toString());
+
+    writeDefinition("clicks.yaml", CLICKS.replace("wait: 1s", "wait: 1h").replace("length: 10s", "length: 20s"));
+    await("version 3", () -> json("/api/pipelines/clicks").get("version").asInt() == 3);
+    assertEquals(1, json("/api/pipelines/clicks/outputs").get("outputs").size(), "a windowing change flushes");
+    assertEquals(0, json("/api/pipelines/clicks/windows").get("windows").size(), "and starts empty");
+  }
+
+  @Test
+  void badInputGetsLocatedFourHundredsAndNothingChanges() throws Exception {
+    writeDefinition("clicks.yaml", CLICKS);
+    start();
+    HttpResponse<String> bad = post("/api/pipelines/clicks/events",
+        "{\"user\":\"a\",\"clicks\":1,\"ts\":\"2024-05-01T10:00:01Z\"}\n{oops}\n");
+    assertEquals(400, bad.statusCode());
+    assertEquals(2, JSON.readTree(bad.body()).get("problems").get(0).get("line").asInt(), bad.body());
+    assertEquals(0, json("/api/pipelines/clicks").get("counters").get("in").asInt(), "nothing of the batch is kept");
+
+    HttpResponse<String> badPut = put("/api/pipelines/clicks", CLICKS.replace("length: 10s", "length: 0s"));
+    assertEquals(400, badPut.statusCode());
+    assertTrue(badPut.body().contains("window.length"), badPut.body());
+    assertEquals(CLICKS, Files.readString(tmp.resolve("defs/clicks.yaml")), "the file is untouched");
+    assertEquals(1, json("/api/pipelines/clicks").get("version").asInt());
+
+    assertEquals(404, post("/api/pipelines/nope/events", "{}").statusCode());
+    JsonNode err = JSON.readTree(get("/api/pipelines/nope").body());
+    assertTrue(err.get("error").asText().contains("nope"), err.toString());
+  }
+
+  @Test
+  void putCreatesAPipelineAndDeleteRemovesIt() throws Exception {
+    Files.createDirectories(tmp.resolve("defs"));
+    start();
+    HttpResponse<String> created = put("/api/pipelines/clicks", CLICKS);
+    assertEquals(200, created.statusCode(), created.body());
+    assertTrue(Files.exists(tmp.resolve("defs/clicks.yaml")));
+    assertEquals("running", json("/api/pipelines/clicks").get("status").asText());
+    assertEquals(200, http.send(req("/api/pipelines/clicks").DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertTrue(!Files.exists(tmp.resolve("defs/clicks.yaml")));
+    await("the pipeline to be gone", () -> get("/api/pipelines/clicks").statusCode() == 404);
+  }
+
+  @Test
+  void tokenProtectsTheApi() throws Exception {
+    writeDefinition("clicks.yaml", CLICKS);
+    start("--token", "s3cret");
+    assertEquals(401, get("/api/pipelines").statusCode());
+    token = "s3cret";
+    assertEquals(200, get("/api/pipelines").statusCode());
+  }
+
+  @Test
+  void validateEndpointAnswersLikeTheCommand() throws Exception {
+    Files.createDirectories(tmp.resolve("defs"));
+    start();
+    HttpResponse<String> r = post("/api/validate?file=x.yaml", CLICKS.replace("lenght", "x").replace("length", "lenght"));
+    JsonNode body = JSON.readTree(r.body());
+    assertTrue(body.get("lines").toString().contains("x.yaml:6:"), body.toString());
+  }
+
+  static Predicate<String> any() {
+    return s -> true;
+  }
+}
