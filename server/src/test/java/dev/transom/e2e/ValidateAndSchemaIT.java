@@ -46,7 +46,7 @@ class ValidateAndSchemaIT {
   void examplePipelinesValidate() throws Exception {
     Jar.Result r = Jar.run(Jar.ROOT, null, "validate", "definitions");
     assertEquals(0, r.exit(), r.all());
-    assertEquals(4, r.out().lines().filter(l -> l.contains(": ok")).count(), r.out());
+    assertTrue(r.out().lines().filter(l -> l.contains(": ok")).count() >= 5, r.out());
   }
 
   @Test
