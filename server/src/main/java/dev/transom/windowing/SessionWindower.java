@@ -59,6 +59,7 @@ public record SessionWindower(long gapMicros) implements Windower {
           return;
         }
         windows.add(first, target);
+        outcome.openedNet++;
       } else {
         target = windows.get(first);
         for (int i = first + 1; i < end; i++) {
@@ -73,6 +74,7 @@ public record SessionWindower(long gapMicros) implements Windower {
         }
         if (end - first > 1) {
           windows.subList(first + 1, end).clear();
+          outcome.openedNet -= end - first - 1;
         }
         target.openMicros = Math.min(target.openMicros, t);
         target.closeMicros = Math.max(target.closeMicros, t);

@@ -76,6 +76,7 @@ public record SlidingWindower(long lengthMicros, long offsetMicros, long alignMi
             continue;
           }
           windows.add(-at - 1, w);
+          outcome.openedNet++;
         }
         addTo(w, key, t, value, rank, seq, outcome);
       }

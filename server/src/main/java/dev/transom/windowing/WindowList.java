@@ -18,7 +18,7 @@ abstract class WindowList implements WindowerLogic {
 
   /** SEMANTICS §5: per key, windows are emitted in order of close time, then open time. */
   @Override
-  public void closeUpTo(String key, long watermarkMicros, WindowSink sink) {
+  public int closeUpTo(String key, long watermarkMicros, WindowSink sink) {
     int n = 0;
     while (n < windows.size() && windows.get(n).closeMicros + closeDelayMicros <= watermarkMicros) {
       OpenWindow w = windows.get(n++);
@@ -27,6 +27,12 @@ abstract class WindowList implements WindowerLogic {
     if (n > 0) {
       windows.subList(0, n).clear();
     }
+    return n;
+  }
+
+  @Override
+  public int size() {
+    return windows.size();
   }
 
   @Override

@@ -28,6 +28,11 @@ public final class WindowOperator {
   private final WindowerLogic.AddOutcome outcome = new WindowerLogic.AddOutcome();
   private long nextSeq;
   private long unwindowed;
+  private int openWindows;
+  /** The largest {@code watermark - now} any key's clock has had: the display watermark, O(1). */
+  private long maxWatermarkLeadMicros = Micros.NEG_INFINITY;
+  /** After a restore the lead is unknown until computed once from the restored clocks. */
+  private boolean leadStale;
 
   public WindowOperator(ClockConfig clock, Windower windower, Aggregate aggregate) {
     this.clockConfig = clock;
@@ -56,13 +61,17 @@ public final class WindowOperator {
     // "An item's own time counts before it is judged."
     clock.observe(t, nowMicros);
     long wm = clock.watermark(nowMicros);
+    if (wm != Micros.POS_INFINITY && wm != Micros.NEG_INFINITY) {
+      maxWatermarkLeadMicros = Math.max(maxWatermarkLeadMicros, wm - nowMicros);
+    }
     if (ks.windows != null) {
-      ks.windows.closeUpTo(key, wm, sink);
+      openWindows -= ks.windows.closeUpTo(key, wm, sink);
     } else {
       ks.windows = windower.newLogic();
     }
     outcome.reset();
     ks.windows.add(key, t, wm, value, rank, nextSeq++, aggregate, sink, outcome);
+    openWindows += outcome.openedNet;
     if (outcome.failure != null) {
       sink.itemError(key, outcome.failure);
     } else if (outcome.joined == 0 && outcome.late == 0) {
@@ -78,13 +87,13 @@ public final class WindowOperator {
       long wm = sharedClock.watermark(nowMicros);
       KeyState top;
       while ((top = heap.peek()) != null && top.heapKey <= wm) {
-        top.windows.closeUpTo(top.key, wm, sink);
+        openWindows -= top.windows.closeUpTo(top.key, wm, sink);
         settle(top);
       }
     } else {
       KeyState top;
       while ((top = heap.peek()) != null && top.heapKey <= nowMicros) {
-        top.windows.closeUpTo(top.key, top.clock.watermark(nowMicros), sink);
+        openWindows -= top.windows.closeUpTo(top.key, top.clock.watermark(nowMicros), sink);
         settle(top);
       }
     }
@@ -102,7 +111,7 @@ public final class WindowOperator {
     }
     KeyState top;
     while ((top = heap.peek()) != null) {
-      top.windows.closeUpTo(top.key, Micros.POS_INFINITY, sink);
+      openWindows -= top.windows.closeUpTo(top.key, Micros.POS_INFINITY, sink);
       settle(top);
     }
   }
@@ -130,28 +139,28 @@ public final class WindowOperator {
 
   /**
    * The pipeline's watermark for display: the shared clock's, or the most advanced key's
-   * ({@link Micros#NEG_INFINITY} before any item).
+   * ({@link Micros#NEG_INFINITY} before any item). Constant time: an event clock's
+   * {@code watermark - now} only changes when an item rebases it, so the operator tracks its maximum.
    */
   public long pipelineWatermark(long nowMicros) {
     if (sharedClock != null) {
       return sharedClock.watermark(nowMicros);
     }
-    long max = Micros.NEG_INFINITY;
-    for (KeyState ks : keys.values()) {
-      max = Math.max(max, ks.clock.watermark(nowMicros));
+    if (leadStale) {
+      leadStale = false;
+      for (KeyState ks : keys.values()) {
+        long wm = ks.clock.watermark(nowMicros);
+        if (wm != Micros.POS_INFINITY && wm != Micros.NEG_INFINITY) {
+          maxWatermarkLeadMicros = Math.max(maxWatermarkLeadMicros, wm - nowMicros);
+        }
+      }
     }
-    return max;
+    return maxWatermarkLeadMicros == Micros.NEG_INFINITY ? Micros.NEG_INFINITY : nowMicros + maxWatermarkLeadMicros;
   }
 
   /** How many windows are open over all keys. */
   public int openWindowCount() {
-    int[] n = {0};
-    for (KeyState ks : keys.values()) {
-      if (ks.windows != null) {
-        ks.windows.forEachOpen(w -> n[0]++);
-      }
-    }
-    return n[0];
+    return openWindows;
   }
 
   /** Items that fell in no window (the gaps of a sliding windower with offset > length). */
@@ -211,6 +220,9 @@ public final class WindowOperator {
       heap.remove(heap.peek());
     }
     nextSeq = snapshot.nextSeq();
+    openWindows = 0;
+    maxWatermarkLeadMicros = Micros.NEG_INFINITY;
+    leadStale = true;
     if (sharedClock != null && snapshot.sharedClock() != null) {
       sharedClock.restore(snapshot.sharedClock());
     }
@@ -227,6 +239,7 @@ public final class WindowOperator {
       if (!k.windows().isEmpty()) {
         ks.windows = windower.newLogic();
         ks.windows.restore(k.windows(), aggregate);
+        openWindows += ks.windows.size();
         settle(ks);
       } else if (clock == null) {
         keys.remove(k.key());

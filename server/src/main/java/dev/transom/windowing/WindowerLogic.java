@@ -17,8 +17,14 @@ public interface WindowerLogic {
   void add(String key, long timeMicros, long watermarkMicros, Object value, Object rank, long seq,
       Aggregate aggregate, WindowSink sink, AddOutcome outcome);
 
-  /** Emits and drops every window whose close deadline is at or before {@code watermarkMicros}. */
-  void closeUpTo(String key, long watermarkMicros, WindowSink sink);
+  /**
+   * Emits and drops every window whose close deadline is at or before {@code watermarkMicros};
+   * returns how many.
+   */
+  int closeUpTo(String key, long watermarkMicros, WindowSink sink);
+
+  /** How many windows are open. */
+  int size();
 
   /** The smallest watermark that closes a window here, {@link Micros#POS_INFINITY} if none is open. */
   long earliestDeadline();
@@ -35,11 +41,14 @@ public interface WindowerLogic {
   final class AddOutcome {
     public int joined;
     public int late;
+    /** Windows created minus windows merged away by this add. */
+    public int openedNet;
     public String failure;
 
     void reset() {
       joined = 0;
       late = 0;
+      openedNet = 0;
       failure = null;
     }
   }

@@ -160,6 +160,8 @@ class OperatorPropertyTest {
         op.process(s.key(), s.time(), s.value(), null, s.now(), rec);
         long wm = op.watermark(s.key(), s.now());
         Long before = lastWatermark.put(s.key(), wm);
+        int counted = op.snapshot().keys().stream().mapToInt(k -> k.windows().size()).sum();
+        assertEquals(counted, op.openWindowCount(), "open window count");
         assertTrue(before == null || before <= wm, "watermark of " + s.key() + " went back from " + before + " to " + wm);
       }
     }
