@@ -27,16 +27,21 @@ public final class ApiRoutes {
   private final Vertx vertx;
   private final Pipelines pipelines;
   private final String token;
+  private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics;
 
-  public ApiRoutes(Vertx vertx, Pipelines pipelines, String token) {
+  public ApiRoutes(Vertx vertx, Pipelines pipelines, String token,
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.pipelines = pipelines;
     this.token = token;
+    this.metrics = metrics;
   }
 
   public Router router() {
     Router r = Router.router(vertx);
     r.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
+    r.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     r.route("/api/*").handler(this::authorize);
     r.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     r.get("/api/pipelines").handler(ctx -> pipelines.describeAll()
@@ -139,6 +144,7 @@ public final class ApiRoutes {
   }
 
   private void postEvents(RoutingContext ctx) {
+    long started = System.nanoTime();
     PipelineHost h = host(ctx);
     if (h == null) {
       return;
@@ -166,7 +172,22 @@ public final class ApiRoutes {
         return;
       }
     }
-    h.ingest(events).onSuccess(v -> json(ctx, 202, Map.of("accepted", events.size()))).onFailure(ctx::fail);
+    if (events.size() > h.queueLimit()) {
+      error(ctx, 413, "a batch of " + events.size() + " events is more than the pipeline can queue ("
+          + h.queueLimit() + "); send smaller batches", List.of());
+      return;
+    }
+    h.ingest(events).onSuccess(v -> {
+      h.recordIngestLatency(System.nanoTime() - started);
+      json(ctx, 202, Map.of("accepted", events.size()));
+    }).onFailure(e -> {
+      if (e instanceof PipelineHost.Overloaded) {
+        ctx.response().putHeader("Retry-After", "1");
+        error(ctx, 503, e.getMessage(), List.of());
+      } else {
+        ctx.fail(e);
+      }
+    });
   }
 
   private void getWindows(RoutingContext ctx) {

@@ -23,7 +23,7 @@ public final class ServeCommand {
   }
 
   public int run(String[] args) throws UsageException {
-    Args a = Args.parse(args, 1, Set.of("definitions", "data", "host", "port", "workers", "token"));
+    Args a = Args.parse(args, 1, Set.of("definitions", "data", "host", "port", "workers", "token", "queue"));
     if (!a.positional.isEmpty()) {
       throw new UsageException("serve takes no file arguments (use --definitions DIR)");
     }
@@ -37,6 +37,15 @@ public final class ServeCommand {
       throw new UsageException("--port must be a number");
     }
     String token = a.flags.getOrDefault("token", System.getenv("TRANSOM_TOKEN"));
+    long queue;
+    try {
+      queue = Long.parseLong(a.flags.getOrDefault("queue", "100000"));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--queue must be a number of events");
+    }
+    if (queue < 1) {
+      throw new UsageException("--queue must be at least 1");
+    }
     if (!Files.isDirectory(dir)) {
       err.println("transom serve: definitions directory " + dir + " does not exist");
       return 2;
@@ -48,7 +57,9 @@ public final class ServeCommand {
       return 1;
     }
     Vertx vertx = Vertx.vertx();
-    Pipelines pipelines = new Pipelines(vertx, dir);
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    Pipelines pipelines = new Pipelines(vertx, dir, queue, metrics);
     DefinitionsWatcher watcher;
     try {
       watcher = new DefinitionsWatcher(pipelines);
@@ -60,7 +71,7 @@ public final class ServeCommand {
     }
     HttpServer server;
     try {
-      server = vertx.createHttpServer().requestHandler(new ApiRoutes(vertx, pipelines, token).router())
+      server = vertx.createHttpServer().requestHandler(new ApiRoutes(vertx, pipelines, token, metrics).router())
           .listen(port, host).await();
     } catch (Exception e) {
       err.println("transom serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());

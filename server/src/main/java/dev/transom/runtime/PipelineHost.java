@@ -56,15 +56,73 @@ public final class PipelineHost implements Outputs {
   private volatile String failure;
   private volatile int version;
   private volatile List<Problem> problems = List.of();
+  // Written on the context only; read racily by metrics and the API (monitoring needs no more).
   private long in;
   private long out;
   private long late;
   private long errors;
+  private volatile int openWindows;
+  private volatile long watermarkMicros = Micros.NEG_INFINITY;
+  private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+  private final long queueLimit;
+  private final io.micrometer.core.instrument.MeterRegistry registry;
+  private PipelineMetrics metrics;
 
-  PipelineHost(Vertx vertx, Path file) {
+  PipelineHost(Vertx vertx, Path file, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.file = file;
+    this.queueLimit = queueLimit;
+    this.registry = registry;
+  }
+
+  /** The pipeline cannot take a batch now; the client should retry (HTTP 503 with Retry-After). */
+  public static final class Overloaded extends RuntimeException {
+    Overloaded(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  long inCount() {
+    return in;
+  }
+
+  long outCount() {
+    return out;
+  }
+
+  long lateCount() {
+    return late;
+  }
+
+  long errorCount() {
+    return errors;
+  }
+
+  int openWindows() {
+    return openWindows;
+  }
+
+  /** How many events may wait to be processed; a larger batch can never be taken. */
+  public long queueLimit() {
+    return queueLimit;
+  }
+
+  long pendingEvents() {
+    return pending.get();
+  }
+
+  double watermarkLagSeconds() {
+    long wm = watermarkMicros;
+    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : (nowMicros() - wm) / 1e6;
+  }
+
+  /** Records how long an ingest request took to be acknowledged. */
+  public void recordIngestLatency(long nanos) {
+    PipelineMetrics m = metrics;
+    if (m != null) {
+      m.ingestLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Runs {@code action} on this pipeline's context and completes with its result. */
@@ -114,12 +172,18 @@ public final class PipelineHost implements Outputs {
    */
   Future<Boolean> redeploy(PipelineDef newDef) {
     return call(() -> {
-      boolean keep = PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && exec != null;
+      boolean keep = PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && exec != null
+          && "running".equals(status);
       OperatorSnapshot kept = null;
-      if (keep) {
-        kept = exec.snapshot();
-      } else if (exec != null) {
-        exec.finish();
+      try {
+        if (keep) {
+          kept = exec.snapshot();
+        } else if (exec != null && "running".equals(status)) {
+          exec.finish();
+        }
+      } catch (RuntimeException e) {
+        keep = false; // a failed pipeline starts afresh
+        kept = null;
       }
       shutdownIo();
       install(newDef, kept);
@@ -130,12 +194,21 @@ public final class PipelineHost implements Outputs {
   /** Stops the pipeline after a final flush of its open windows. */
   Future<Void> stop() {
     return call(() -> {
-      if (exec != null) {
-        exec.finish();
+      try {
+        if (exec != null && "running".equals(status)) {
+          exec.finish();
+          flushSinks();
+        }
+      } catch (RuntimeException e) {
+        fail(e);
       }
       shutdownIo();
       cancelTimer();
       status = "stopped";
+      if (metrics != null) {
+        metrics.remove();
+        metrics = null;
+      }
       return null;
     });
   }
@@ -162,6 +235,9 @@ public final class PipelineHost implements Outputs {
     }
     problems = List.of();
     version++;
+    if (metrics == null && registry != null) {
+      metrics = new PipelineMetrics(registry, this, newDef.id());
+    }
     source = SourceRunner.start(vertx, this, newDef.source());
     reschedule();
   }
@@ -195,22 +271,56 @@ public final class PipelineHost implements Outputs {
 
   /** Feeds parsed events (called on the context). */
   void acceptOnContext(List<Object> events) {
-    if (exec == null || "stopped".equals(status)) {
+    if (exec == null || !"running".equals(status)) {
       return;
     }
     long now = nowMicros();
-    for (Object e : events) {
-      in++;
-      exec.accept(e, now);
+    try {
+      for (Object e : events) {
+        in++;
+        exec.accept(e, now);
+      }
+      flushSinks();
+      reschedule();
+    } catch (RuntimeException e) {
+      fail(e);
     }
-    flushSinks();
-    reschedule();
   }
 
-  /** Feeds parsed events from any thread. */
+  /**
+   * A fault of ours inside this pipeline: it stops taking events and says why; other pipelines
+   * are untouched, and the next change of its file starts it afresh.
+   */
+  private void fail(RuntimeException e) {
+    status = "failed";
+    failure = "internal error: " + e;
+    cancelTimer();
+  }
+
+  private void refreshGauges() {
+    if (exec != null) {
+      openWindows = exec.operator().openWindowCount();
+      watermarkMicros = exec.operator().pipelineWatermark(nowMicros());
+    }
+  }
+
+  /**
+   * Feeds parsed events from any thread. Fails with {@link Overloaded} instead of queueing more
+   * than the pipeline's limit, so memory stays bounded when producers outrun it.
+   */
   public Future<Void> ingest(List<Object> events) {
+    int n = events.size();
+    if (pending.addAndGet(n) > queueLimit) {
+      pending.addAndGet(-n);
+      return Future.failedFuture(new Overloaded("pipeline '" + id() + "' has " + pending.get()
+          + " events waiting (limit " + queueLimit + "); retry shortly"));
+    }
     return call(() -> {
-      acceptOnContext(events);
+      try {
+        acceptOnContext(events);
+      } finally {
+        pending.addAndGet(-n);
+      }
       return null;
     });
   }
@@ -228,6 +338,7 @@ public final class PipelineHost implements Outputs {
     if (exec == null) {
       return;
     }
+    refreshGauges();
     long due = exec.nextWakeMicros();
     if (due == timerDueMicros && timerId >= 0) {
       return;
@@ -241,10 +352,14 @@ public final class PipelineHost implements Outputs {
     timerId = vertx.setTimer(delayMillis, id -> {
       timerId = -1;
       timerDueMicros = Micros.POS_INFINITY;
-      if (exec != null) {
-        exec.advance(nowMicros());
-        flushSinks();
-        reschedule();
+      if (exec != null && "running".equals(status)) {
+        try {
+          exec.advance(nowMicros());
+          flushSinks();
+          reschedule();
+        } catch (RuntimeException e) {
+          fail(e);
+        }
       }
     });
   }
@@ -346,6 +461,7 @@ public final class PipelineHost implements Outputs {
       long wm = exec == null ? Micros.NEG_INFINITY : exec.operator().pipelineWatermark(now);
       m.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
       m.put("open_windows", exec == null ? 0 : exec.operator().openWindowCount());
+      m.put("pending", pending.get());
       m.put("epoch", 0);
       if (failure != null) {
         m.put("failure", failure);

@@ -30,9 +30,14 @@ public final class Pipelines {
   /** Files whose text never validated: shown in the API as failed pipelines. */
   private final Map<Path, List<Problem>> broken = new ConcurrentHashMap<>();
 
-  public Pipelines(Vertx vertx, Path dir) {
+  private final long queueLimit;
+  private final io.micrometer.core.instrument.MeterRegistry registry;
+
+  public Pipelines(Vertx vertx, Path dir, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry) {
     this.vertx = vertx;
     this.dir = dir;
+    this.queueLimit = queueLimit;
+    this.registry = registry;
   }
 
   public Path directory() {
@@ -102,7 +107,7 @@ public final class Pipelines {
     }
     broken.remove(key);
     if (current == null) {
-      PipelineHost host = new PipelineHost(vertx, key);
+      PipelineHost host = new PipelineHost(vertx, key, queueLimit, registry);
       host.deploy(def).await();
       byFile.put(key, host);
       byId.put(def.id(), host);
@@ -111,7 +116,7 @@ public final class Pipelines {
     if (!current.id().equals(def.id())) {
       byId.remove(current.id());
       current.stop().await();
-      PipelineHost host = new PipelineHost(vertx, key);
+      PipelineHost host = new PipelineHost(vertx, key, queueLimit, registry);
       host.deploy(def).await();
       byFile.put(key, host);
       byId.put(def.id(), host);

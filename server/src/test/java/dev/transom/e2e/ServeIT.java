@@ -232,7 +232,96 @@ class ServeIT {
     assertTrue(body.get("lines").toString().contains("x.yaml:6:"), body.toString());
   }
 
-  static Predicate<String> any() {
-    return s -> true;
+  @Test
+  void systemClockWindowClosesOnTimeWithoutFurtherInput() throws Exception {
+    writeDefinition("views.yaml", """
+        source: {kind: http}
+        key: event.page
+        clock: {kind: system}
+        window: {kind: tumbling, length: 1s}
+        aggregate: {count: true}
+        """);
+    start();
+    assertEquals(202, post("/api/pipelines/views/events", "{\"page\":\"/\"}\n{\"page\":\"/\"}").statusCode());
+    long posted = System.currentTimeMillis();
+    await("the 1 s window to close", () -> json("/api/pipelines/views/outputs").get("outputs").size() == 1);
+    assertTrue(System.currentTimeMillis() - posted < 5_000, "closed within its second (plus scheduling)");
+    JsonNode out = json("/api/pipelines/views/outputs").get("outputs").get(0);
+    assertEquals(2, out.get("value").asInt());
+    java.time.Instant open = java.time.Instant.parse(out.get("window").get("open_time").asText());
+    java.time.Instant close = java.time.Instant.parse(out.get("window").get("close_time").asText());
+    assertEquals(1_000, close.toEpochMilli() - open.toEpochMilli());
+    assertEquals(0, open.toEpochMilli() % 1_000, "aligned to the epoch");
+  }
+
+  /** A slow pipeline and a small queue: producers get 503 with Retry-After, and every 202 counts. */
+  @Test
+  void overloadAnswers503AndLosesNothingAccepted() throws Exception {
+    writeDefinition("slow.yaml", """
+        source: {kind: http}
+        key: event.k
+        value: event.l.map(a, event.l.map(b, a * b)).size()
+        clock: {kind: system}
+        window: {kind: tumbling, length: 1h}
+        aggregate: {count: true}
+        """);
+    start("--queue", "40");
+    StringBuilder list = new StringBuilder();
+    for (int i = 0; i < 150; i++) {
+      list.append(i > 0 ? "," : "").append(i);
+    }
+    String event = "{\"k\":\"x\",\"l\":[" + list + "]}";
+    String batch = (event + "\n").repeat(20);
+    java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean retryAfter = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    java.util.List<java.util.concurrent.Future<?>> jobs = new java.util.ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      jobs.add(pool.submit(() -> {
+        for (int i = 0; i < 10; i++) {
+          HttpResponse<String> r = post("/api/pipelines/slow/events", batch);
+          if (r.statusCode() == 202) {
+            accepted.addAndGet(20);
+          } else {
+            assertEquals(503, r.statusCode(), r.body());
+            retryAfter.compareAndSet(true, r.headers().firstValue("Retry-After").isPresent());
+            rejected.incrementAndGet();
+          }
+        }
+        return null;
+      }));
+    }
+    for (java.util.concurrent.Future<?> j : jobs) {
+      j.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertTrue(rejected.get() > 0, "no 503 although the queue holds two batches and six producers push");
+    assertTrue(retryAfter.get(), "503 without Retry-After");
+    await("every accepted event counted", () ->
+        json("/api/pipelines/slow").get("counters").get("in").asInt() == accepted.get());
+    JsonNode w = json("/api/pipelines/slow/windows").get("windows");
+    assertEquals(accepted.get(), w.get(0).get("count").asInt());
+  }
+
+  @Test
+  void metricsAreValidPrometheusTextWithPerPipelineCounters() throws Exception {
+    writeDefinition("clicks.yaml", CLICKS);
+    start();
+    post("/api/pipelines/clicks/events", "{\"user\":\"a\",\"clicks\":1,\"ts\":\"2024-05-01T10:00:01Z\"}\n"
+        + "{\"user\":\"b\",\"clicks\":1,\"ts\":\"2024-05-01T10:00:01Z\"}");
+    HttpResponse<String> r = get("/metrics");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    java.util.regex.Pattern sample = java.util.regex.Pattern.compile(
+        "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\",?)*\\})? (-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|[+-]Inf)");
+    for (String line : r.body().lines().toList()) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        assertTrue(sample.matcher(line).matches(), "not a Prometheus sample line: " + line);
+      }
+    }
+    assertTrue(r.body().contains("transom_events_in_total{pipeline=\"clicks\"} 2.0"), r.body());
+    assertTrue(r.body().contains("transom_open_windows{pipeline=\"clicks\"} 2.0"), r.body());
+    assertTrue(r.body().contains("# TYPE transom_ingest_latency_seconds summary"), r.body());
   }
 }
