@@ -116,13 +116,22 @@ public final class RunCommand {
       closeAll(sinks, lateSink);
       return 1;
     }
+    for (RecordSink s : sinks) {
+      if (!s.drain(java.time.Duration.ofSeconds(30))) {
+        err.println("transom run: " + s.describe() + ": not everything was delivered within 30 s"
+            + (s.problem() != null ? " (" + s.problem() + ")" : ""));
+      }
+    }
+    if (lateSink != null && !lateSink.drain(java.time.Duration.ofSeconds(30))) {
+      err.println("transom run: late sink " + lateSink.describe() + ": not everything was delivered within 30 s");
+    }
     closeAll(sinks, lateSink);
     summarize(exec, outputs);
     return 0;
   }
 
   private static RecordSink openSink(ComponentDef s) throws IOException {
-    return s.kind().equals("file") ? FileSink.open(s) : StdoutSink.open();
+    return dev.transom.components.ComponentSpecs.open(s, false);
   }
 
   private static InputStream open(String input) throws FileNotFoundException {

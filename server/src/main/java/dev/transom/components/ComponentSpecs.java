@@ -15,11 +15,19 @@ public final class ComponentSpecs {
       List.of(HttpSource.SPEC, FileSource.SPEC, GeneratorSource.SPEC));
 
   public static final FieldType.Kinds SINKS = new FieldType.Kinds("sink",
-      List.of(StdoutSink.SPEC, FileSink.SPEC));
+      List.of(StdoutSink.SPEC, FileSink.SPEC, WebhookSink.SPEC));
 
   /** Late items go to the same kinds of sink as window outputs. */
-  public static final FieldType.Kinds LATE_SINKS = new FieldType.Kinds("sink",
-      List.of(StdoutSink.SPEC, FileSink.SPEC));
+  public static final FieldType.Kinds LATE_SINKS = SINKS;
+
+  /** Opens a sink; {@code append} keeps what a file already holds (serve), else it starts afresh (run). */
+  public static RecordSink open(dev.transom.definition.ComponentDef def, boolean append) throws java.io.IOException {
+    return switch (def.kind()) {
+      case "file" -> FileSink.open(java.nio.file.Path.of(def.text("path", null)), append);
+      case "webhook" -> new WebhookSink(def);
+      default -> StdoutSink.open();
+    };
+  }
 
   static ObjectSpec.Builder kind(String name, String doc) {
     return ObjectSpec.of(name, doc);

@@ -11,6 +11,19 @@ public interface RecordSink extends AutoCloseable {
 
   String describe();
 
+  /**
+   * Waits up to {@code max} until what was written has reached its destination (sinks that deliver
+   * in the background); true when it has.
+   */
+  default boolean drain(java.time.Duration max) {
+    return true;
+  }
+
+  /** What is wrong with this sink right now (shown with the pipeline), or {@code null}. */
+  default String problem() {
+    return null;
+  }
+
   @Override
   void close() throws IOException;
 }

@@ -5,9 +5,7 @@ import dev.transom.compile.Outputs;
 import dev.transom.compile.PipelineExecution;
 import dev.transom.compile.Plan;
 import dev.transom.compile.PlanDiff;
-import dev.transom.components.FileSink;
 import dev.transom.components.RecordSink;
-import dev.transom.components.StdoutSink;
 import dev.transom.definition.ComponentDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.Problem;
@@ -243,7 +241,7 @@ public final class PipelineHost implements Outputs {
   }
 
   private static RecordSink openSink(ComponentDef s) throws IOException {
-    return s.kind().equals("file") ? FileSink.open(Path.of(s.text("path", null)), true) : StdoutSink.open();
+    return dev.transom.components.ComponentSpecs.open(s, true);
   }
 
   private void shutdownIo() {
@@ -463,8 +461,14 @@ public final class PipelineHost implements Outputs {
       m.put("open_windows", exec == null ? 0 : exec.operator().openWindowCount());
       m.put("pending", pending.get());
       m.put("epoch", 0);
-      if (failure != null) {
-        m.put("failure", failure);
+      String sinkProblem = null;
+      for (RecordSink s : sinks) {
+        if (s.problem() != null) {
+          sinkProblem = s.problem();
+        }
+      }
+      if (failure != null || sinkProblem != null) {
+        m.put("failure", failure != null ? failure : sinkProblem);
       }
       m.put("recent_errors", new ArrayList<>(recentErrors));
       if (withDefinition) {

@@ -304,6 +304,60 @@ class ServeIT {
     assertEquals(accepted.get(), w.get(0).get("count").asInt());
   }
 
+  /** A receiver that fails its first {@code failures} requests, then keeps what it gets. */
+  static final class Receiver implements AutoCloseable {
+    final com.sun.net.httpserver.HttpServer server;
+    final java.util.List<JsonNode> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+
+    Receiver(int failures) throws java.io.IOException {
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/hook", ex -> {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        int n = requests.incrementAndGet();
+        int status = n <= failures ? 500 : 200;
+        if (status == 200) {
+          for (JsonNode r : JSON.readTree(body)) {
+            records.add(r);
+          }
+        }
+        ex.sendResponseHeaders(status, -1);
+        ex.close();
+      });
+      server.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void webhookRetriesUntilDeliveredAndADeadWebhookHoldsUpNoOtherPipeline() throws Exception {
+    try (Receiver receiver = new Receiver(2)) {
+      writeDefinition("hooked.yaml", CLICKS.replace("name: clicks", "name: hooked")
+          + "sinks:\n  - {kind: webhook, url: '" + receiver.url() + "', timeout: 2s}\n");
+      writeDefinition("dead.yaml", CLICKS.replace("name: clicks", "name: dead")
+          + "sinks:\n  - {kind: webhook, url: 'http://127.0.0.1:9/nothing', timeout: 1s}\n");
+      start();
+      String now = java.time.Instant.now().toString();
+      assertEquals(202, post("/api/pipelines/dead/events", "{\"user\":\"a\",\"clicks\":1,\"ts\":\"" + now + "\"}").statusCode());
+      assertEquals(202, post("/api/pipelines/hooked/events", "{\"user\":\"a\",\"clicks\":4,\"ts\":\"" + now + "\"}").statusCode());
+      await("delivery after two failed attempts", () -> receiver.records.size() == 1);
+      assertTrue(receiver.requests.get() >= 3, "retried: " + receiver.requests.get());
+      assertEquals(4, receiver.records.get(0).get("value").asInt());
+      assertEquals("hooked", receiver.records.get(0).get("pipeline").asText());
+      await("the dead webhook to be reported", () -> json("/api/pipelines/dead").has("failure"));
+      assertEquals("running", json("/api/pipelines/dead").get("status").asText());
+      assertEquals(1, json("/api/pipelines/dead/outputs").get("outputs").size(), "outputs still flow to the API");
+    }
+  }
+
   @Test
   void metricsAreValidPrometheusTextWithPerPipelineCounters() throws Exception {
     writeDefinition("clicks.yaml", CLICKS);
