@@ -1,10 +1,7 @@
 package dev.transom.compile;
 
-import dev.transom.definition.ClockDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.expr.CelValues;
-import dev.transom.expr.Expr;
-import dev.transom.expr.ExprFailure;
 import dev.transom.windowing.Micros;
 import dev.transom.windowing.OperatorSnapshot;
 import dev.transom.windowing.WindowOperator;
@@ -21,13 +18,8 @@ public final class PipelineExecution implements WindowSink {
   private final PipelineDef def;
   private final WindowOperator operator;
   private final Outputs outputs;
-  private final StepChain steps;
+  private final ItemPreparer preparer;
   private final StepChain then;
-  private final Expr key;
-  private final Expr value;
-  private final Expr rank;
-  private final Expr timestamp;
-  private final double unitMicros;
   private Object current;
   private long in;
   private long out;
@@ -39,18 +31,8 @@ public final class PipelineExecution implements WindowSink {
     this.def = plan.definition();
     this.operator = new WindowOperator(plan.clock(), plan.windower(), plan.aggregate());
     this.outputs = outputs;
-    this.steps = new StepChain("steps", def.steps(), false);
+    this.preparer = new ItemPreparer(def);
     this.then = new StepChain("then", def.then(), true);
-    this.key = def.key();
-    this.value = def.valueExpr();
-    this.rank = def.aggregate() instanceof dev.transom.definition.AggregateDef.Extreme x ? x.by() : null;
-    if (def.clock() instanceof ClockDef.Event e) {
-      this.timestamp = e.timestamp();
-      this.unitMicros = e.unitMicros();
-    } else {
-      this.timestamp = null;
-      this.unitMicros = 1;
-    }
   }
 
   /** Processes one event (a parsed JSON value) at system time {@code nowMicros}. */
@@ -58,59 +40,25 @@ public final class PipelineExecution implements WindowSink {
     in++;
     current = event;
     long errorsBefore = errors;
-    Object item = steps.isEmpty() ? event : steps.apply(event, this::fail);
-    if (item == StepChain.GONE) {
+    ItemPreparer.Prepared p = preparer.prepare(event, this::fail);
+    if (p == null) {
       if (errors == errorsBefore) {
         filtered++;
       }
       return;
     }
-    String k;
-    long t = 0;
-    Object v;
-    Object by = null;
-    try {
-      k = keyOf(key.eval1(item));
-    } catch (ExprFailure e) {
-      fail("key", e.getMessage(), item);
-      return;
-    }
-    if (timestamp != null) {
-      try {
-        t = Timestamps.toMicros(timestamp.eval1(item), unitMicros);
-      } catch (ExprFailure e) {
-        fail("clock.timestamp", e.getMessage(), item);
-        return;
-      }
-    }
-    try {
-      v = value == null ? item : value.eval1(item);
-    } catch (ExprFailure e) {
-      fail("value", e.getMessage(), item);
-      return;
-    }
-    if (rank != null) {
-      try {
-        by = rank.eval2(v, k);
-      } catch (ExprFailure e) {
-        fail("aggregate.by", e.getMessage(), item);
-        return;
-      }
-    }
-    current = item;
-    operator.process(k, t, v, by, nowMicros, this);
+    process(p, nowMicros);
   }
 
-  /** SEMANTICS §1: a string as is, an int or a bool as its text; anything else is an item error. */
-  static String keyOf(Object k) throws ExprFailure {
-    if (k instanceof String s) {
-      return s;
-    }
-    if (k instanceof Long || k instanceof Boolean) {
-      return k.toString();
-    }
-    throw new ExprFailure("must give a string, an int or a bool, got " + dev.transom.windowing.ValueKinds.withArticle(k)
-        + " (write string(...) or int(...) to say which)");
+  /** Processes an event prepared elsewhere (by {@link #preparer()}, on any thread). */
+  public void process(ItemPreparer.Prepared p, long nowMicros) {
+    current = p.item();
+    operator.process(p.key(), p.timeMicros(), p.value(), p.rank(), nowMicros, this);
+  }
+
+  /** The stateless first half of this pipeline, safe to call from any thread. */
+  public ItemPreparer preparer() {
+    return preparer;
   }
 
   /** A wake-up at {@code nowMicros}: emits the windows due by then. */
@@ -159,7 +107,7 @@ public final class PipelineExecution implements WindowSink {
     return filtered;
   }
 
-  private void fail(String field, String message, Object item) {
+  void fail(String field, String message, Object item) {
     errors++;
     outputs.error(new ItemError(field, message, item));
   }
