@@ -59,7 +59,16 @@ public final class ServeCommand {
     Vertx vertx = Vertx.vertx();
     io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
         new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-    Pipelines pipelines = new Pipelines(vertx, dir, queue, metrics);
+    int workers;
+    try {
+      workers = Integer.parseInt(a.flags.getOrDefault("workers", String.valueOf(Runtime.getRuntime().availableProcessors())));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--workers must be a number");
+    }
+    if (workers < 1) {
+      throw new UsageException("--workers must be at least 1");
+    }
+    Pipelines pipelines = new Pipelines(vertx, dir, workers, queue, metrics);
     DefinitionsWatcher watcher;
     try {
       watcher = new DefinitionsWatcher(pipelines);

@@ -6,12 +6,12 @@ import dev.transom.windowing.ValueKinds;
 import java.util.List;
 
 /** A list of stateless filter/map steps ({@code steps:} before windowing, {@code then:} after). */
-final class StepChain {
+public final class StepChain {
   /** What {@link #apply} returns for an item a filter dropped or a step failed on. */
   static final Object GONE = new Object();
 
   /** Receives a step's failure on an item. */
-  interface Failures {
+  public interface Failures {
     void fail(String field, String message, Object item);
   }
 

@@ -1,75 +1,76 @@
 package dev.transom.runtime;
 
 import dev.transom.compile.ItemError;
+import dev.transom.compile.ItemPreparer;
 import dev.transom.compile.Outputs;
-import dev.transom.compile.PipelineExecution;
 import dev.transom.compile.Plan;
 import dev.transom.compile.PlanDiff;
+import dev.transom.components.ComponentSpecs;
 import dev.transom.components.RecordSink;
+import dev.transom.definition.ClockDef;
 import dev.transom.definition.ComponentDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.Problem;
 import dev.transom.io.JsonValues;
 import dev.transom.windowing.Micros;
 import dev.transom.windowing.OperatorSnapshot;
-import io.vertx.core.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * One deployed pipeline, confined to one Vert.x event-loop context: every call that touches its
- * execution runs there, so the window state needs no locks. Sets a timer for the core's next
- * wake-up so windows close on time without input.
+ * One deployed pipeline. Its keys are hash-partitioned over {@code workers} {@link Partition}s,
+ * each owning its keys' window state on one event loop; events are prepared (steps, key, time,
+ * value) where they arrive and routed to their key's partition. Outputs of all partitions meet
+ * here, under this object's lock, on their way to the sinks, the recent-outputs list and the live
+ * stream. Lifecycle calls (deploy, redeploy, stop) come from the reload thread, one at a time.
  */
 public final class PipelineHost implements Outputs {
   static final int RECENT_OUTPUTS = 1_000;
   static final int RECENT_ERRORS = 20;
 
   private final Vertx vertx;
-  private final Context context;
   private final Path file;
+  private final int workers;
+  private final long queueLimit;
+  private final MeterRegistry registry;
   private final List<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Map<String, Object>> recentOutputs = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
-  private PipelineDef def;
+  private final AtomicLong pending = new AtomicLong();
+  private final AtomicLong in = new AtomicLong();
+  private final AtomicLong out = new AtomicLong();
+  private final AtomicLong late = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private volatile PipelineDef def;
+  private volatile Partition[] partitions = new Partition[0];
+  private volatile ItemPreparer preparer;
   private String fingerprint;
-  private PipelineExecution exec;
   private List<RecordSink> sinks = List.of();
   private RecordSink lateSink;
   private SourceRunner source;
-  private long timerId = -1;
-  private long timerDueMicros = Micros.POS_INFINITY;
-  private volatile String status = "running";
+  private PipelineMetrics metrics;
+  private volatile boolean stopped;
   private volatile String failure;
   private volatile int version;
   private volatile List<Problem> problems = List.of();
-  // Written on the context only; read racily by metrics and the API (monitoring needs no more).
-  private long in;
-  private long out;
-  private long late;
-  private long errors;
-  private volatile int openWindows;
-  private volatile long watermarkMicros = Micros.NEG_INFINITY;
-  private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
-  private final long queueLimit;
-  private final io.micrometer.core.instrument.MeterRegistry registry;
-  private PipelineMetrics metrics;
 
-  PipelineHost(Vertx vertx, Path file, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry) {
+  PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
     this.file = file;
+    this.workers = Math.max(1, workers);
     this.queueLimit = queueLimit;
     this.registry = registry;
   }
@@ -79,61 +80,6 @@ public final class PipelineHost implements Outputs {
     Overloaded(String message) {
       super(message, null, false, false);
     }
-  }
-
-  long inCount() {
-    return in;
-  }
-
-  long outCount() {
-    return out;
-  }
-
-  long lateCount() {
-    return late;
-  }
-
-  long errorCount() {
-    return errors;
-  }
-
-  int openWindows() {
-    return openWindows;
-  }
-
-  /** How many events may wait to be processed; a larger batch can never be taken. */
-  public long queueLimit() {
-    return queueLimit;
-  }
-
-  long pendingEvents() {
-    return pending.get();
-  }
-
-  double watermarkLagSeconds() {
-    long wm = watermarkMicros;
-    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : (nowMicros() - wm) / 1e6;
-  }
-
-  /** Records how long an ingest request took to be acknowledged. */
-  public void recordIngestLatency(long nanos) {
-    PipelineMetrics m = metrics;
-    if (m != null) {
-      m.ingestLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-  }
-
-  /** Runs {@code action} on this pipeline's context and completes with its result. */
-  <T> Future<T> call(Supplier<T> action) {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        promise.complete(action.get());
-      } catch (RuntimeException e) {
-        promise.fail(e);
-      }
-    });
-    return promise.future();
   }
 
   public Path file() {
@@ -152,99 +98,122 @@ public final class PipelineHost implements Outputs {
     return version;
   }
 
+  /** How many events may wait to be processed; a larger batch can never be taken. */
+  public long queueLimit() {
+    return queueLimit;
+  }
+
   void reportProblems(List<Problem> p) {
     problems = List.copyOf(p);
   }
 
-  /** First deployment of a definition (on the context). */
-  Future<Void> deploy(PipelineDef newDef) {
-    return call(() -> {
-      install(newDef, null);
-      return null;
-    });
+  /** A pipeline whose watermark is shared by all keys keeps them in one partition. */
+  private int partitionsFor(PipelineDef d) {
+    return d.clock() instanceof ClockDef.Event e && e.pipelineScope() ? 1 : workers;
+  }
+
+  /** First deployment. */
+  void deploy(PipelineDef newDef) {
+    install(newDef, null);
   }
 
   /**
    * A new version of the definition (SPEC §6): a change to stateless parts only keeps every open
-   * window; a windowing change flushes the old windows first and starts empty.
+   * window; a windowing change flushes the old windows first and starts empty. Returns whether the
+   * windows were kept.
    */
-  Future<Boolean> redeploy(PipelineDef newDef) {
-    return call(() -> {
-      boolean keep = PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && exec != null
-          && "running".equals(status);
-      OperatorSnapshot kept = null;
-      try {
-        if (keep) {
-          kept = exec.snapshot();
-        } else if (exec != null && "running".equals(status)) {
-          exec.finish();
-        }
-      } catch (RuntimeException e) {
-        keep = false; // a failed pipeline starts afresh
-        kept = null;
+  boolean redeploy(PipelineDef newDef) {
+    Partition[] old = partitions;
+    boolean keep = PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && partitionsFor(newDef) == old.length
+        && failedPartition() == null;
+    OperatorSnapshot[] kept = null;
+    if (keep) {
+      kept = new OperatorSnapshot[old.length];
+      for (int i = 0; i < old.length; i++) {
+        Partition p = old[i];
+        kept[i] = p.call(p::snapshot).await();
       }
-      shutdownIo();
-      install(newDef, kept);
-      return keep;
-    });
+    } else {
+      finishAll(old);
+    }
+    closeAll(old);
+    shutdownIo();
+    install(newDef, kept);
+    return keep;
   }
 
   /** Stops the pipeline after a final flush of its open windows. */
-  Future<Void> stop() {
-    return call(() -> {
-      try {
-        if (exec != null && "running".equals(status)) {
-          exec.finish();
-          flushSinks();
-        }
-      } catch (RuntimeException e) {
-        fail(e);
-      }
-      shutdownIo();
-      cancelTimer();
-      status = "stopped";
-      if (metrics != null) {
-        metrics.remove();
-        metrics = null;
-      }
-      return null;
-    });
+  void stop() {
+    Partition[] old = partitions;
+    finishAll(old);
+    closeAll(old);
+    shutdownIo();
+    stopped = true;
+    if (metrics != null) {
+      metrics.remove();
+      metrics = null;
+    }
   }
 
-  private void install(PipelineDef newDef, OperatorSnapshot kept) {
+  private static void finishAll(Partition[] ps) {
+    List<Future<Object>> done = new ArrayList<>();
+    for (Partition p : ps) {
+      done.add(p.call(() -> {
+        p.finish();
+        return null;
+      }));
+    }
+    Future.all(done).await();
+  }
+
+  private static void closeAll(Partition[] ps) {
+    for (Partition p : ps) {
+      p.call(() -> {
+        p.close();
+        return null;
+      }).await();
+    }
+  }
+
+  private void install(PipelineDef newDef, OperatorSnapshot[] kept) {
     this.def = newDef;
     this.fingerprint = PlanDiff.windowingFingerprint(newDef);
-    this.exec = Plan.of(newDef).start(this);
-    if (kept != null) {
-      exec.restore(kept);
-    }
-    try {
-      List<RecordSink> opened = new ArrayList<>();
-      for (ComponentDef s : newDef.sinks()) {
-        opened.add(openSink(s));
+    synchronized (this) {
+      try {
+        List<RecordSink> opened = new ArrayList<>();
+        for (ComponentDef s : newDef.sinks()) {
+          opened.add(ComponentSpecs.open(s, true));
+        }
+        sinks = opened;
+        lateSink = newDef.late() == null ? null : ComponentSpecs.open(newDef.late(), true);
+        failure = null;
+      } catch (IOException e) {
+        failure = "cannot open sink: " + e.getMessage();
       }
-      sinks = opened;
-      lateSink = newDef.late() == null ? null : openSink(newDef.late());
-      status = "running";
-      failure = null;
-    } catch (IOException e) {
-      status = "failed";
-      failure = "cannot open sink: " + e.getMessage();
     }
+    Plan plan = Plan.of(newDef);
+    Partition[] ps = new Partition[partitionsFor(newDef)];
+    for (int i = 0; i < ps.length; i++) {
+      Partition p = new Partition(vertx, this::flushSinks);
+      OperatorSnapshot snap = kept == null ? null : kept[i];
+      p.call(() -> {
+        p.install(plan, this, snap);
+        return null;
+      }).await();
+      ps[i] = p;
+    }
+    preparer = ps[0].call(() -> ps[0].execution().preparer()).await();
+    partitions = ps;
+    stopped = false;
     problems = List.of();
     version++;
     if (metrics == null && registry != null) {
       metrics = new PipelineMetrics(registry, this, newDef.id());
     }
     source = SourceRunner.start(vertx, this, newDef.source());
-    reschedule();
   }
 
-  private static RecordSink openSink(ComponentDef s) throws IOException {
-    return dev.transom.components.ComponentSpecs.open(s, true);
-  }
-
-  private void shutdownIo() {
+  private synchronized void shutdownIo() {
     if (source != null) {
       source.stop();
       source = null;
@@ -267,110 +236,75 @@ public final class PipelineHost implements Outputs {
     }
   }
 
-  /** Feeds parsed events (called on the context). */
-  void acceptOnContext(List<Object> events) {
-    if (exec == null || !"running".equals(status)) {
-      return;
-    }
-    long now = nowMicros();
-    try {
-      for (Object e : events) {
-        in++;
-        exec.accept(e, now);
-      }
-      flushSinks();
-      reschedule();
-    } catch (RuntimeException e) {
-      fail(e);
-    }
-  }
-
-  /**
-   * A fault of ours inside this pipeline: it stops taking events and says why; other pipelines
-   * are untouched, and the next change of its file starts it afresh.
-   */
-  private void fail(RuntimeException e) {
-    status = "failed";
-    failure = "internal error: " + e;
-    cancelTimer();
-  }
-
-  private void refreshGauges() {
-    if (exec != null) {
-      openWindows = exec.operator().openWindowCount();
-      watermarkMicros = exec.operator().pipelineWatermark(nowMicros());
-    }
-  }
-
   /**
    * Feeds parsed events from any thread. Fails with {@link Overloaded} instead of queueing more
    * than the pipeline's limit, so memory stays bounded when producers outrun it.
    */
   public Future<Void> ingest(List<Object> events) {
     int n = events.size();
+    if (stopped) {
+      return Future.failedFuture(new Overloaded("pipeline '" + id() + "' is stopping; retry shortly"));
+    }
     if (pending.addAndGet(n) > queueLimit) {
       pending.addAndGet(-n);
       return Future.failedFuture(new Overloaded("pipeline '" + id() + "' has " + pending.get()
           + " events waiting (limit " + queueLimit + "); retry shortly"));
     }
-    return call(() -> {
-      try {
-        acceptOnContext(events);
-      } finally {
-        pending.addAndGet(-n);
+    in.addAndGet(n);
+    Partition[] ps = partitions;
+    Future<Void> done;
+    if (ps.length == 1) {
+      Partition p = ps[0];
+      done = p.call(() -> {
+        p.accept(events);
+        return null;
+      });
+    } else {
+      // Prepare here (stateless), then hand each partition the events of its keys.
+      List<List<ItemPreparer.Prepared>> buckets = new ArrayList<>(ps.length);
+      for (int i = 0; i < ps.length; i++) {
+        buckets.add(new ArrayList<>());
       }
-      return null;
-    });
+      ItemPreparer prep = preparer;
+      for (Object e : events) {
+        ItemPreparer.Prepared p = prep.prepare(e, this::prepareFailed);
+        if (p != null) {
+          buckets.get(Math.floorMod(p.key().hashCode(), ps.length)).add(p);
+        }
+      }
+      List<Future<Object>> parts = new ArrayList<>();
+      for (int i = 0; i < ps.length; i++) {
+        List<ItemPreparer.Prepared> bucket = buckets.get(i);
+        if (!bucket.isEmpty()) {
+          Partition p = ps[i];
+          parts.add(p.call(() -> {
+            p.process(bucket);
+            return null;
+          }));
+        }
+      }
+      done = Future.all(parts).mapEmpty();
+    }
+    return done.andThen(r -> pending.addAndGet(-n));
+  }
+
+  private void prepareFailed(String field, String message, Object item) {
+    error(new ItemError(field, message, item));
   }
 
   /** End of a finite source: every open window closes (SEMANTICS §2.3). */
-  void finishOnContext() {
-    if (exec != null) {
-      exec.finish();
-      flushSinks();
-      reschedule();
+  Future<Void> finishInput() {
+    List<Future<Object>> done = new ArrayList<>();
+    for (Partition p : partitions) {
+      done.add(p.call(() -> {
+        p.finish();
+        return null;
+      }));
     }
+    return Future.all(done).mapEmpty();
   }
 
-  private void reschedule() {
-    if (exec == null) {
-      return;
-    }
-    refreshGauges();
-    long due = exec.nextWakeMicros();
-    if (due == timerDueMicros && timerId >= 0) {
-      return;
-    }
-    cancelTimer();
-    if (due == Micros.POS_INFINITY) {
-      return;
-    }
-    long delayMillis = Math.max(1, (due - nowMicros() + 999) / 1_000);
-    timerDueMicros = due;
-    timerId = vertx.setTimer(delayMillis, id -> {
-      timerId = -1;
-      timerDueMicros = Micros.POS_INFINITY;
-      if (exec != null && "running".equals(status)) {
-        try {
-          exec.advance(nowMicros());
-          flushSinks();
-          reschedule();
-        } catch (RuntimeException e) {
-          fail(e);
-        }
-      }
-    });
-  }
-
-  private void cancelTimer() {
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-      timerDueMicros = Micros.POS_INFINITY;
-    }
-  }
-
-  private void flushSinks() {
+  private synchronized void flushSinks() {
     try {
       for (RecordSink s : sinks) {
         s.flush();
@@ -379,28 +313,24 @@ public final class PipelineHost implements Outputs {
         lateSink.flush();
       }
     } catch (IOException e) {
-      sinkFailed(e);
+      failure = "sink: " + e.getMessage();
     }
   }
 
-  private void sinkFailed(IOException e) {
-    failure = "sink: " + e.getMessage();
-  }
-
   static long nowMicros() {
-    java.time.Instant i = java.time.Instant.now();
+    Instant i = Instant.now();
     return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
   }
 
   @Override
-  public void output(Map<String, Object> record) {
-    out++;
+  public synchronized void output(Map<String, Object> record) {
+    out.incrementAndGet();
     try {
       for (RecordSink s : sinks) {
         s.write(record);
       }
     } catch (IOException e) {
-      sinkFailed(e);
+      failure = "sink: " + e.getMessage();
     }
     recentOutputs.addLast(record);
     if (recentOutputs.size() > RECENT_OUTPUTS) {
@@ -415,22 +345,22 @@ public final class PipelineHost implements Outputs {
   }
 
   @Override
-  public void late(Map<String, Object> record) {
-    late++;
+  public synchronized void late(Map<String, Object> record) {
+    late.incrementAndGet();
     if (lateSink != null) {
       try {
         lateSink.write(record);
       } catch (IOException e) {
-        sinkFailed(e);
+        failure = "late sink: " + e.getMessage();
       }
     }
   }
 
   @Override
-  public void error(ItemError error) {
-    errors++;
+  public synchronized void error(ItemError error) {
+    errors.incrementAndGet();
     Map<String, Object> e = new LinkedHashMap<>();
-    e.put("time", java.time.Instant.now());
+    e.put("time", Instant.now());
     e.put("field", error.field());
     e.put("message", error.message());
     e.put("item", error.item());
@@ -440,71 +370,156 @@ public final class PipelineHost implements Outputs {
     }
   }
 
-  /** The pipeline as the API shows it (SPEC §5), computed on the context. */
-  public Future<Map<String, Object>> describe(boolean withDefinition) {
-    return call(() -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", def.id());
-      m.put("status", status);
-      m.put("file", Pipelines.display(file));
-      m.put("version", version);
-      m.put("problems", ProblemsJson.of(problems));
-      Map<String, Object> counters = new LinkedHashMap<>();
-      counters.put("in", in);
-      counters.put("out", out);
-      counters.put("late", late);
-      counters.put("errors", errors);
-      m.put("counters", counters);
-      long now = nowMicros();
-      long wm = exec == null ? Micros.NEG_INFINITY : exec.operator().pipelineWatermark(now);
-      m.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
-      m.put("open_windows", exec == null ? 0 : exec.operator().openWindowCount());
-      m.put("pending", pending.get());
-      m.put("epoch", 0);
-      String sinkProblem = null;
-      for (RecordSink s : sinks) {
-        if (s.problem() != null) {
-          sinkProblem = s.problem();
-        }
-      }
-      if (failure != null || sinkProblem != null) {
-        m.put("failure", failure != null ? failure : sinkProblem);
-      }
-      m.put("recent_errors", new ArrayList<>(recentErrors));
-      if (withDefinition) {
-        m.put("definition", def.text());
-      }
-      return m;
-    });
+  long inCount() {
+    return in.get();
   }
 
-  public Future<List<Map<String, Object>>> recentOutputs(int limit) {
-    return call(() -> {
-      List<Map<String, Object>> all = new ArrayList<>(recentOutputs);
-      return all.subList(Math.max(0, all.size() - limit), all.size());
-    });
+  long outCount() {
+    return out.get();
+  }
+
+  long lateCount() {
+    return late.get();
+  }
+
+  long errorCount() {
+    return errors.get();
+  }
+
+  long pendingEvents() {
+    return pending.get();
+  }
+
+  int openWindows() {
+    int n = 0;
+    for (Partition p : partitions) {
+      n += p.openWindows();
+    }
+    return n;
+  }
+
+  long watermarkMicros() {
+    long wm = Micros.NEG_INFINITY;
+    for (Partition p : partitions) {
+      wm = Math.max(wm, p.watermarkMicros());
+    }
+    return wm;
+  }
+
+  double watermarkLagSeconds() {
+    long wm = watermarkMicros();
+    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : (nowMicros() - wm) / 1e6;
+  }
+
+  private RuntimeException failedPartition() {
+    for (Partition p : partitions) {
+      if (p.failure() != null) {
+        return p.failure();
+      }
+    }
+    return null;
+  }
+
+  String status() {
+    if (stopped) {
+      return "stopped";
+    }
+    return failedPartition() != null || (failure != null && failure.startsWith("cannot open")) ? "failed" : "running";
+  }
+
+  /** Records how long an ingest request took to be acknowledged. */
+  public void recordIngestLatency(long nanos) {
+    PipelineMetrics m = metrics;
+    if (m != null) {
+      m.ingestLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** The pipeline as the API shows it (SPEC §5). */
+  public Future<Map<String, Object>> describe(boolean withDefinition) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", def.id());
+    m.put("status", status());
+    m.put("file", Pipelines.display(file));
+    m.put("version", version);
+    m.put("problems", ProblemsJson.of(problems));
+    Map<String, Object> counters = new LinkedHashMap<>();
+    counters.put("in", in.get());
+    counters.put("out", out.get());
+    counters.put("late", late.get());
+    counters.put("errors", errors.get());
+    m.put("counters", counters);
+    long wm = watermarkMicros();
+    m.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
+    m.put("open_windows", openWindows());
+    m.put("epoch", 0);
+    m.put("pending", pending.get());
+    m.put("partitions", partitions.length);
+    String why = describeFailure();
+    if (why != null) {
+      m.put("failure", why);
+    }
+    synchronized (this) {
+      m.put("recent_errors", new ArrayList<>(recentErrors));
+    }
+    if (withDefinition) {
+      m.put("definition", def.text());
+    }
+    return Future.succeededFuture(m);
+  }
+
+  private synchronized String describeFailure() {
+    RuntimeException broken = failedPartition();
+    if (broken != null) {
+      return "internal error: " + broken;
+    }
+    if (failure != null) {
+      return failure;
+    }
+    for (RecordSink s : sinks) {
+      if (s.problem() != null) {
+        return s.problem();
+      }
+    }
+    return null;
+  }
+
+  public synchronized Future<List<Map<String, Object>>> recentOutputs(int limit) {
+    List<Map<String, Object>> all = new ArrayList<>(recentOutputs);
+    return Future.succeededFuture(all.subList(Math.max(0, all.size() - limit), all.size()));
   }
 
   /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
   public Future<Map<String, Object>> openWindows(String key, int cursor, int limit) {
-    return call(() -> {
+    List<Future<List<Map<String, Object>>>> parts = new ArrayList<>();
+    for (Partition p : partitions) {
+      parts.add(p.call(() -> {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (p.execution() != null) {
+          p.execution().operator().forEachOpenWindow((k, w) -> {
+            if (key == null || key.equals(k)) {
+              Map<String, Object> r = new LinkedHashMap<>();
+              r.put("key", k);
+              r.put("open_time", Micros.toInstant(w.openMicros()));
+              r.put("close_time", Micros.toInstant(w.closeMicros()));
+              r.put("value", w.currentValue());
+              r.put("count", w.count());
+              rows.add(r);
+            }
+          });
+        }
+        return rows;
+      }));
+    }
+    return Future.all(parts).map(cf -> {
       List<Map<String, Object>> rows = new ArrayList<>();
-      if (exec != null) {
-        exec.operator().forEachOpenWindow((k, w) -> {
-          if (key == null || key.equals(k)) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("key", k);
-            r.put("open_time", Micros.toInstant(w.openMicros()));
-            r.put("close_time", Micros.toInstant(w.closeMicros()));
-            r.put("value", w.currentValue());
-            r.put("count", w.count());
-            rows.add(r);
-          }
-        });
+      for (int i = 0; i < parts.size(); i++) {
+        List<Map<String, Object>> part = cf.resultAt(i);
+        rows.addAll(part);
       }
       rows.sort((a, b) -> {
         int c = ((String) a.get("key")).compareTo((String) b.get("key"));
-        return c != 0 ? c : ((java.time.Instant) a.get("open_time")).compareTo((java.time.Instant) b.get("open_time"));
+        return c != 0 ? c : ((Instant) a.get("open_time")).compareTo((Instant) b.get("open_time"));
       });
       int from = Math.min(cursor, rows.size());
       int to = Math.min(rows.size(), from + limit);

@@ -30,12 +30,14 @@ public final class Pipelines {
   /** Files whose text never validated: shown in the API as failed pipelines. */
   private final Map<Path, List<Problem>> broken = new ConcurrentHashMap<>();
 
+  private final int workers;
   private final long queueLimit;
   private final io.micrometer.core.instrument.MeterRegistry registry;
 
-  public Pipelines(Vertx vertx, Path dir, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry) {
+  public Pipelines(Vertx vertx, Path dir, int workers, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry) {
     this.vertx = vertx;
     this.dir = dir;
+    this.workers = workers;
     this.queueLimit = queueLimit;
     this.registry = registry;
   }
@@ -85,7 +87,7 @@ public final class Pipelines {
       if (current != null) {
         byFile.remove(key);
         byId.remove(current.id());
-        current.stop().await();
+        current.stop();
       }
       return new ReloadResult(true, List.of(), "removed");
     }
@@ -107,22 +109,22 @@ public final class Pipelines {
     }
     broken.remove(key);
     if (current == null) {
-      PipelineHost host = new PipelineHost(vertx, key, queueLimit, registry);
-      host.deploy(def).await();
+      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry);
+      host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);
       return new ReloadResult(true, List.of(), "deployed");
     }
     if (!current.id().equals(def.id())) {
       byId.remove(current.id());
-      current.stop().await();
-      PipelineHost host = new PipelineHost(vertx, key, queueLimit, registry);
-      host.deploy(def).await();
+      current.stop();
+      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry);
+      host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);
       return new ReloadResult(true, List.of(), "renamed");
     }
-    boolean kept = current.redeploy(def).await();
+    boolean kept = current.redeploy(def);
     return new ReloadResult(true, List.of(), kept ? "swapped, open windows kept" : "restarted after flushing open windows");
   }
 
@@ -205,7 +207,7 @@ public final class Pipelines {
   /** Stops every pipeline, flushing open windows. */
   public void stopAll() {
     for (PipelineHost h : byId.values()) {
-      h.stop().await();
+      h.stop();
     }
   }
 }

@@ -69,7 +69,7 @@ abstract class SourceRunner {
                 }
               }
               if (batch.size() >= BATCH) {
-                host.ingest(batch).await();
+                submit(host, batch);
                 batch = new ArrayList<>();
               }
             }
@@ -78,19 +78,32 @@ abstract class SourceRunner {
           // missing or unreadable: try again later when following, else give up quietly
         }
         if (!batch.isEmpty()) {
-          host.ingest(batch).await();
+          submit(host, batch);
         }
         if (!follow) {
-          host.call(() -> {
-            host.finishOnContext();
-            return null;
-          });
+          host.finishInput();
           return;
         }
         try {
           Thread.sleep(200);
         } catch (InterruptedException e) {
           return;
+        }
+      }
+    }
+
+    /** Hands a batch over, waiting while the pipeline is overloaded: a file can always wait. */
+    private void submit(PipelineHost host, List<Object> batch) {
+      while (!stopped) {
+        try {
+          host.ingest(batch).await();
+          return;
+        } catch (PipelineHost.Overloaded e) {
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException ie) {
+            return;
+          }
         }
       }
     }
@@ -122,7 +135,9 @@ abstract class SourceRunner {
             throw new IllegalStateException(e);
           }
         }
-        host.acceptOnContext(batch);
+        if (!batch.isEmpty()) {
+          host.ingest(batch); // when overloaded, the generator skips this tick's events
+        }
         if (!gen.hasNext()) {
           vertx.cancelTimer(id);
         }

@@ -304,6 +304,40 @@ class ServeIT {
     assertEquals(accepted.get(), w.get(0).get("count").asInt());
   }
 
+  @Test
+  void keysSpreadOverWorkersGiveTheSameWindowsAsOneAndSharedWatermarksStayInOnePartition() throws Exception {
+    writeDefinition("clicks.yaml", CLICKS.replace("wait: 1s", "wait: 1h"));
+    writeDefinition("shared.yaml", CLICKS.replace("name: clicks", "name: shared").replace("wait: 1s", "wait: 1h, scope: pipeline"));
+    start("--workers", "3");
+    assertEquals(3, json("/api/pipelines/clicks").get("partitions").asInt());
+    assertEquals(1, json("/api/pipelines/shared").get("partitions").asInt());
+    StringBuilder batch = new StringBuilder();
+    int expectedTotal = 0;
+    for (int i = 0; i < 300; i++) {
+      int clicks = 1 + i % 4;
+      expectedTotal += clicks;
+      batch.append("{\"user\":\"u").append(i % 37).append("\",\"clicks\":").append(clicks)
+          .append(",\"ts\":\"2024-05-01T10:00:0").append(i % 10).append("Z\"}\n");
+    }
+    assertEquals(202, post("/api/pipelines/clicks/events", batch.toString()).statusCode());
+    JsonNode page = json("/api/pipelines/clicks/windows?limit=1000");
+    assertEquals(37, page.get("windows").size(), "one open window per user");
+    int total = 0;
+    int count = 0;
+    String previous = "";
+    for (JsonNode w : page.get("windows")) {
+      assertTrue(w.get("key").asText().compareTo(previous) > 0, "sorted by key across partitions");
+      previous = w.get("key").asText();
+      total += w.get("value").asInt();
+      count += w.get("count").asInt();
+    }
+    assertEquals(expectedTotal, total);
+    assertEquals(300, count);
+    JsonNode firstPage = json("/api/pipelines/clicks/windows?limit=10");
+    assertEquals("10", firstPage.get("next").asText());
+    assertEquals(page.get("windows").get(10), json("/api/pipelines/clicks/windows?limit=10&cursor=10").get("windows").get(0));
+  }
+
   /** A receiver that fails its first {@code failures} requests, then keeps what it gets. */
   static final class Receiver implements AutoCloseable {
     final com.sun.net.httpserver.HttpServer server;

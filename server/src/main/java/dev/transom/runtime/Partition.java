@@ -1,0 +1,175 @@
+package dev.transom.runtime;
+
+import dev.transom.compile.ItemPreparer;
+import dev.transom.compile.Outputs;
+import dev.transom.compile.PipelineExecution;
+import dev.transom.compile.Plan;
+import dev.transom.windowing.Micros;
+import dev.transom.windowing.OperatorSnapshot;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The keys of one pipeline that hash to one slot, owned by one event-loop context: its window
+ * state is touched only there, without locks. Sets a timer for the core's next wake-up so windows
+ * close on time without input.
+ */
+final class Partition {
+  private final Vertx vertx;
+  private final Context context;
+  private final Runnable afterWork;
+  private PipelineExecution exec;
+  private long timerId = -1;
+  private long timerDueMicros = Micros.POS_INFINITY;
+  private volatile int openWindows;
+  private volatile long watermarkMicros = Micros.NEG_INFINITY;
+  private volatile RuntimeException failure;
+
+  /** @param afterWork runs on the context after each batch or wake-up (sink flushes) */
+  Partition(Vertx vertx, Runnable afterWork) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.afterWork = afterWork;
+  }
+
+  <T> Future<T> call(Supplier<T> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        promise.complete(action.get());
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  /** Starts a new execution of {@code plan}, continuing from {@code kept} if given (on the context). */
+  void install(Plan plan, Outputs outputs, OperatorSnapshot kept) {
+    exec = plan.start(outputs);
+    if (kept != null) {
+      exec.restore(kept);
+    }
+    failure = null;
+    reschedule();
+  }
+
+  RuntimeException failure() {
+    return failure;
+  }
+
+  PipelineExecution execution() {
+    return exec;
+  }
+
+  void process(List<ItemPreparer.Prepared> items) {
+    if (exec == null || failure != null) {
+      return;
+    }
+    try {
+      long now = PipelineHost.nowMicros();
+      for (ItemPreparer.Prepared p : items) {
+        exec.process(p, now);
+      }
+      afterWork.run();
+      reschedule();
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  /** Feeds raw events (a single partition prepares them itself). */
+  void accept(List<Object> events) {
+    if (exec == null || failure != null) {
+      return;
+    }
+    try {
+      long now = PipelineHost.nowMicros();
+      for (Object e : events) {
+        exec.accept(e, now);
+      }
+      afterWork.run();
+      reschedule();
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  /** End of a finite source, or a flush before a windowing change or stop: every window closes. */
+  void finish() {
+    if (exec != null && failure == null) {
+      try {
+        exec.finish();
+        afterWork.run();
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    }
+    reschedule();
+  }
+
+  OperatorSnapshot snapshot() {
+    return exec == null || failure != null ? null : exec.snapshot();
+  }
+
+  void close() {
+    cancelTimer();
+    exec = null;
+  }
+
+  private void fail(RuntimeException e) {
+    failure = e;
+    cancelTimer();
+  }
+
+  int openWindows() {
+    return openWindows;
+  }
+
+  long watermarkMicros() {
+    return watermarkMicros;
+  }
+
+  private void reschedule() {
+    if (exec == null) {
+      return;
+    }
+    openWindows = exec.operator().openWindowCount();
+    watermarkMicros = exec.operator().pipelineWatermark(PipelineHost.nowMicros());
+    long due = exec.nextWakeMicros();
+    if (due == timerDueMicros && timerId >= 0) {
+      return;
+    }
+    cancelTimer();
+    if (due == Micros.POS_INFINITY || failure != null) {
+      return;
+    }
+    long delayMillis = Math.max(1, (due - PipelineHost.nowMicros() + 999) / 1_000);
+    timerDueMicros = due;
+    timerId = vertx.setTimer(delayMillis, id -> {
+      timerId = -1;
+      timerDueMicros = Micros.POS_INFINITY;
+      if (exec != null && failure == null) {
+        try {
+          exec.advance(PipelineHost.nowMicros());
+          afterWork.run();
+          reschedule();
+        } catch (RuntimeException e) {
+          fail(e);
+        }
+      }
+    });
+  }
+
+  private void cancelTimer() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+      timerDueMicros = Micros.POS_INFINITY;
+    }
+  }
+}
