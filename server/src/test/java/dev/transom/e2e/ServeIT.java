@@ -197,6 +197,9 @@ class ServeIT {
     assertEquals(1, json("/api/pipelines/clicks").get("version").asInt());
 
     assertEquals(404, post("/api/pipelines/nope/events", "{}").statusCode());
+    HttpResponse<String> huge = post("/api/pipelines/clicks/events", "x".repeat(17 << 20));
+    assertEquals(413, huge.statusCode());
+    assertTrue(JSON.readTree(huge.body()).get("error").asText().contains("too large"), huge.body());
     JsonNode err = JSON.readTree(get("/api/pipelines/nope").body());
     assertTrue(err.get("error").asText().contains("nope"), err.toString());
   }
