@@ -7,6 +7,7 @@ import dev.transom.compile.Plan;
 import dev.transom.components.FileSink;
 import dev.transom.components.GeneratorSource;
 import dev.transom.components.RecordSink;
+import dev.transom.components.SinkSet;
 import dev.transom.components.StdoutSink;
 import dev.transom.definition.ComponentDef;
 import dev.transom.definition.DefinitionLoader;
@@ -60,28 +61,23 @@ public final class RunCommand {
           + "give `run` its events with --input FILE (or - for stdin)");
       return 2;
     }
-    List<RecordSink> sinks = new ArrayList<>();
-    RecordSink lateSink = null;
+    SinkSet sinks;
     try {
       String output = a.flag("output");
       if (output != null) {
-        sinks.add(output.equals("-") ? StdoutSink.open() : FileSink.open(Path.of(output)));
+        RecordSink replaced = output.equals("-") ? StdoutSink.open() : FileSink.open(Path.of(output));
+        SinkSet lateOnly = SinkSet.open(List.of(), def.late(), false);
+        sinks = withLate(replaced, lateOnly);
       } else if (def.sinks().isEmpty()) {
-        sinks.add(StdoutSink.open());
+        sinks = withLate(StdoutSink.open(), SinkSet.open(List.of(), def.late(), false));
       } else {
-        for (ComponentDef s : def.sinks()) {
-          sinks.add(openSink(s));
-        }
-      }
-      if (def.late() != null) {
-        lateSink = openSink(def.late());
+        sinks = SinkSet.open(def.sinks(), def.late(), false);
       }
     } catch (IOException e) {
       err.println("transom run: cannot open output: " + e.getMessage());
-      closeAll(sinks, lateSink);
       return 1;
     }
-    RunOutputs outputs = new RunOutputs(sinks, lateSink, err);
+    RunOutputs outputs = new RunOutputs(sinks, err);
     PipelineExecution exec = Plan.of(def).start(outputs);
     Progress progress = new Progress(err);
     try {
@@ -101,37 +97,27 @@ public final class RunCommand {
       }
       exec.finish();
       progress.done();
-      for (RecordSink s : sinks) {
-        s.flush();
-      }
-      if (lateSink != null) {
-        lateSink.flush();
-      }
+      sinks.flush();
     } catch (FileNotFoundException e) {
       err.println("transom run: cannot read input: " + e.getMessage());
-      closeAll(sinks, lateSink);
+      closeQuietly(sinks);
       return 1;
     } catch (IOException | UncheckedIOException e) {
       err.println("transom run: " + e.getMessage());
-      closeAll(sinks, lateSink);
+      closeQuietly(sinks);
       return 1;
     }
-    for (RecordSink s : sinks) {
-      if (!s.drain(java.time.Duration.ofSeconds(30))) {
-        err.println("transom run: " + s.describe() + ": not everything was delivered within 30 s"
-            + (s.problem() != null ? " (" + s.problem() + ")" : ""));
-      }
+    for (String undelivered : sinks.drain(java.time.Duration.ofSeconds(30))) {
+      err.println("transom run: " + undelivered + ": not everything was delivered within 30 s");
     }
-    if (lateSink != null && !lateSink.drain(java.time.Duration.ofSeconds(30))) {
-      err.println("transom run: late sink " + lateSink.describe() + ": not everything was delivered within 30 s");
-    }
-    closeAll(sinks, lateSink);
+    closeQuietly(sinks);
     summarize(exec, outputs);
     return 0;
   }
 
-  private static RecordSink openSink(ComponentDef s) throws IOException {
-    return dev.transom.components.ComponentSpecs.open(s, false);
+  /** {@code --output} (or stdout) in place of the definition's sinks; the late sink stays as defined. */
+  private static SinkSet withLate(RecordSink output, SinkSet lateOnly) {
+    return new SinkSet(List.of(output), lateOnly.lateSinkOrNull());
   }
 
   private static InputStream open(String input) throws FileNotFoundException {
@@ -236,17 +222,16 @@ public final class RunCommand {
   }
 
   static long nowMicros() {
-    java.time.Instant i = java.time.Instant.now();
-    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+    return dev.transom.io.SystemTime.nowMicros();
   }
 
   private void summarize(PipelineExecution exec, RunOutputs outputs) {
     long unwindowed = exec.operator().unwindowedCount();
-    if (exec.errorCount() > 0 || outputs.lineErrors > 0 || (outputs.lateSink == null && exec.lateCount() > 0)) {
+    if (exec.errorCount() > 0 || outputs.lineErrors > 0 || (!outputs.sinks.hasLateSink() && exec.lateCount() > 0)) {
       StringBuilder sb = new StringBuilder("transom run: ").append(exec.inCount()).append(" events, ")
           .append(exec.outCount()).append(" outputs");
       if (exec.lateCount() > 0) {
-        sb.append(", ").append(exec.lateCount()).append(" late").append(outputs.lateSink == null ? " (dropped)" : "");
+        sb.append(", ").append(exec.lateCount()).append(" late").append(outputs.sinks.hasLateSink() ? "" : " (dropped)");
       }
       if (unwindowed > 0) {
         sb.append(", ").append(unwindowed).append(" in no window");
@@ -262,45 +247,32 @@ public final class RunCommand {
     }
   }
 
-  private static void closeAll(List<RecordSink> sinks, RecordSink late) {
-    for (RecordSink s : sinks) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // already reporting a failure
-      }
-    }
-    if (late != null) {
-      try {
-        late.close();
-      } catch (IOException ignored) {
-        // already reporting a failure
-      }
+  private static void closeQuietly(SinkSet sinks) {
+    try {
+      sinks.close();
+    } catch (IOException ignored) {
+      // already reporting, or nothing left to do about it
     }
   }
 
   /** Writes outputs to the sinks and reports the first item errors with their input line. */
   private static final class RunOutputs implements Outputs {
-    final List<RecordSink> sinks;
-    final RecordSink lateSink;
+    final SinkSet sinks;
     final PrintStream err;
     String inputName = "input";
     long line;
     long lineErrors;
     long shown;
 
-    RunOutputs(List<RecordSink> sinks, RecordSink lateSink, PrintStream err) {
+    RunOutputs(SinkSet sinks, PrintStream err) {
       this.sinks = sinks;
-      this.lateSink = lateSink;
       this.err = err;
     }
 
     @Override
     public void output(Map<String, Object> record) {
       try {
-        for (RecordSink s : sinks) {
-          s.write(record);
-        }
+        sinks.output(record);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
       }
@@ -309,12 +281,7 @@ public final class RunCommand {
     /** Makes what was written so far visible (live input: a person may be watching). */
     void flush() {
       try {
-        for (RecordSink s : sinks) {
-          s.flush();
-        }
-        if (lateSink != null) {
-          lateSink.flush();
-        }
+        sinks.flush();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
       }
@@ -322,11 +289,8 @@ public final class RunCommand {
 
     @Override
     public void late(Map<String, Object> record) {
-      if (lateSink == null) {
-        return;
-      }
       try {
-        lateSink.write(record);
+        sinks.late(record);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write late items: " + e.getMessage(), e);
       }

@@ -5,10 +5,8 @@ import dev.transom.compile.ItemPreparer;
 import dev.transom.compile.Outputs;
 import dev.transom.compile.Plan;
 import dev.transom.compile.PlanDiff;
-import dev.transom.components.ComponentSpecs;
-import dev.transom.components.RecordSink;
+import dev.transom.components.SinkSet;
 import dev.transom.definition.ClockDef;
-import dev.transom.definition.ComponentDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.Problem;
 import dev.transom.io.JsonValues;
@@ -58,8 +56,7 @@ public final class PipelineHost implements Outputs {
   private volatile Partition[] partitions = new Partition[0];
   private volatile ItemPreparer preparer;
   private String fingerprint;
-  private List<RecordSink> sinks = List.of();
-  private RecordSink lateSink;
+  private SinkSet sinks = SinkSet.none();
   private SourceRunner source;
   private PipelineMetrics metrics;
   private volatile boolean stopped;
@@ -180,12 +177,7 @@ public final class PipelineHost implements Outputs {
     this.fingerprint = PlanDiff.windowingFingerprint(newDef);
     synchronized (this) {
       try {
-        List<RecordSink> opened = new ArrayList<>();
-        for (ComponentDef s : newDef.sinks()) {
-          opened.add(ComponentSpecs.open(s, true));
-        }
-        sinks = opened;
-        lateSink = newDef.late() == null ? null : ComponentSpecs.open(newDef.late(), true);
+        sinks = SinkSet.open(newDef.sinks(), newDef.late(), true);
         failure = null;
       } catch (IOException e) {
         failure = "cannot open sink: " + e.getMessage();
@@ -218,22 +210,12 @@ public final class PipelineHost implements Outputs {
       source.stop();
       source = null;
     }
-    for (RecordSink s : sinks) {
-      closeQuietly(s);
-    }
-    sinks = List.of();
-    if (lateSink != null) {
-      closeQuietly(lateSink);
-      lateSink = null;
-    }
-  }
-
-  private static void closeQuietly(RecordSink s) {
     try {
-      s.close();
+      sinks.close();
     } catch (IOException ignored) {
       // the pipeline is going away; nothing more to tell
     }
+    sinks = SinkSet.none();
   }
 
   /**
@@ -306,29 +288,21 @@ public final class PipelineHost implements Outputs {
 
   private synchronized void flushSinks() {
     try {
-      for (RecordSink s : sinks) {
-        s.flush();
-      }
-      if (lateSink != null) {
-        lateSink.flush();
-      }
+      sinks.flush();
     } catch (IOException e) {
       failure = "sink: " + e.getMessage();
     }
   }
 
   static long nowMicros() {
-    Instant i = Instant.now();
-    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+    return dev.transom.io.SystemTime.nowMicros();
   }
 
   @Override
   public synchronized void output(Map<String, Object> record) {
     out.incrementAndGet();
     try {
-      for (RecordSink s : sinks) {
-        s.write(record);
-      }
+      sinks.output(record);
     } catch (IOException e) {
       failure = "sink: " + e.getMessage();
     }
@@ -347,12 +321,10 @@ public final class PipelineHost implements Outputs {
   @Override
   public synchronized void late(Map<String, Object> record) {
     late.incrementAndGet();
-    if (lateSink != null) {
-      try {
-        lateSink.write(record);
-      } catch (IOException e) {
-        failure = "late sink: " + e.getMessage();
-      }
+    try {
+      sinks.late(record);
+    } catch (IOException e) {
+      failure = "late sink: " + e.getMessage();
     }
   }
 
@@ -476,12 +448,7 @@ public final class PipelineHost implements Outputs {
     if (failure != null) {
       return failure;
     }
-    for (RecordSink s : sinks) {
-      if (s.problem() != null) {
-        return s.problem();
-      }
-    }
-    return null;
+    return sinks.problem();
   }
 
   public synchronized Future<List<Map<String, Object>>> recentOutputs(int limit) {

@@ -85,9 +85,9 @@ public final class Pipelines {
     if (!Files.exists(key)) {
       broken.remove(key);
       if (current != null) {
+        current.stop(); // flushed before it disappears from the API
         byFile.remove(key);
         byId.remove(current.id());
-        current.stop();
       }
       return new ReloadResult(true, List.of(), "removed");
     }
@@ -116,8 +116,8 @@ public final class Pipelines {
       return new ReloadResult(true, List.of(), "deployed");
     }
     if (!current.id().equals(def.id())) {
-      byId.remove(current.id());
       current.stop();
+      byId.remove(current.id());
       PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry);
       host.deploy(def);
       byFile.put(key, host);
