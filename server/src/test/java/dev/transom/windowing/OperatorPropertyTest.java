@@ -25,15 +25,15 @@ import org.junit.jupiter.api.Test;
  * monotonicity. Each run draws new scenarios from a printed base seed; a failure names its seed.
  * Re-run one with {@code -Dtransom.seed=N -Dtransom.scenarios=1}.
  */
-class OperatorPropertyTest {
+public class OperatorPropertyTest {
   private static final long S = 1_000_000L;
   private static final long MS = 1_000L;
   private static final int SCENARIOS = Integer.getInteger("transom.scenarios", 3000);
 
   /** One generated scenario: its definition and its steps (items and wake-ups). */
-  record Step(boolean wake, String key, long time, Object value, long now) {}
+  public record Step(boolean wake, String key, long time, Object value, long now) {}
 
-  record Scenario(long seed, Oracle.ClockSpec clock, Oracle.WindowerSpec windower, String aggregate, List<Step> steps) {
+  public record Scenario(long seed, Oracle.ClockSpec clock, Oracle.WindowerSpec windower, String aggregate, List<Step> steps) {
     @Override
     public String toString() {
       return "seed=" + seed + " clock=" + clock + " windower=" + windower + " aggregate=" + aggregate + " steps="
@@ -57,7 +57,7 @@ class OperatorPropertyTest {
     }
   }
 
-  static Scenario generate(long seed) {
+  public static Scenario generate(long seed) {
     Random r = new Random(seed);
     Oracle.ClockSpec clock = r.nextInt(10) == 0
         ? new Oracle.ClockSpec(true, 0, true)
@@ -175,7 +175,7 @@ class OperatorPropertyTest {
     return new Run(rec);
   }
 
-  static WindowOperator newOperator(Scenario sc) {
+  public static WindowOperator newOperator(Scenario sc) {
     ClockConfig clock = sc.clock().system() ? new SystemClock() : new EventClock(sc.clock().waitMicros(), sc.clock().shared());
     Oracle.WindowerSpec w = sc.windower();
     Windower windower = w.session() ? new SessionWindower(w.gap())
@@ -260,7 +260,7 @@ class OperatorPropertyTest {
     throw new AssertionError(what + ": different keys " + e.keySet() + " vs " + a.keySet());
   }
 
-  static Map<String, List<Recorder.Out>> byKey(List<Recorder.Out> outs) {
+  public static Map<String, List<Recorder.Out>> byKey(List<Recorder.Out> outs) {
     Map<String, List<Recorder.Out>> m = new java.util.TreeMap<>();
     for (Recorder.Out o : outs) {
       Object v = o.value() instanceof Double d ? Math.round(d * 1e9) / 1e9 : o.value();

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * with the operator. Windows keep their raw items; an aggregate is computed from the items only
  * when the window is emitted. Every step re-checks every window of every key.
  */
-final class Oracle {
+public final class Oracle {
   static final long NEG_INF = Long.MIN_VALUE;
   static final long POS_INF = Long.MAX_VALUE;
 
@@ -34,10 +34,10 @@ final class Oracle {
   }
 
   /** What the scenario's clock is. */
-  record ClockSpec(boolean system, long waitMicros, boolean shared) {}
+  public record ClockSpec(boolean system, long waitMicros, boolean shared) {}
 
   /** What the scenario's windower is: kind 0 tumbling/sliding (offset), 1 session. */
-  record WindowerSpec(boolean session, long length, long offset, long align, long gap) {}
+  public record WindowerSpec(boolean session, long length, long offset, long align, long gap) {}
 
   private final ClockSpec clock;
   private final WindowerSpec windower;

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Collects what an operator emits, as readable strings and plain records. */
-final class Recorder implements WindowSink {
-  record Out(String key, long open, long close, Object value) {}
+public final class Recorder implements WindowSink {
+  public record Out(String key, long open, long close, Object value) {}
 
-  record Late(String key, long time, long open, long close, Object value) {}
+  public record Late(String key, long time, long open, long close, Object value) {}
 
-  final List<Out> outputs = new ArrayList<>();
-  final List<Late> late = new ArrayList<>();
-  final List<String> errors = new ArrayList<>();
+  public final List<Out> outputs = new ArrayList<>();
+  public final List<Late> late = new ArrayList<>();
+  public final List<String> errors = new ArrayList<>();
 
   @Override
   public void window(String key, long openMicros, long closeMicros, Object value) {
