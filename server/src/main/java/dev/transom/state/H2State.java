@@ -1,0 +1,336 @@
+package dev.transom.state;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Checkpoints and the ingest log in the H2 database, all JDBC on one thread ({@code transom-state}),
+ * never on an event loop. Appends are group-committed: every request that arrives while a commit
+ * is in progress goes into the next one, so durability costs one fsync per group, not per request.
+ */
+public final class H2State implements IngestLog, CheckpointStore, AutoCloseable {
+  private static final int MAX_GROUP = 1_000;
+  private final Database db;
+  private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final Map<String, Long> lastSeq = new HashMap<>();
+  private volatile boolean closed;
+
+  public H2State(Database db) {
+    this.db = db;
+    this.thread = new Thread(this::loop, "transom-state");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    List<Runnable> group = new ArrayList<>();
+    while (!closed || !work.isEmpty()) {
+      try {
+        Runnable first = work.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        group.add(first);
+        work.drainTo(group, MAX_GROUP - 1);
+        for (Runnable r : group) {
+          r.run();
+        }
+        flushAppends();
+      } catch (InterruptedException e) {
+        return;
+      } finally {
+        group.clear();
+      }
+    }
+  }
+
+  /** Appends staged by this group, waiting for one durable commit. */
+  private final List<Runnable> onCommit = new ArrayList<>();
+  private final List<Consumer<Exception>> onFailure = new ArrayList<>();
+
+  private void flushAppends() {
+    if (onCommit.isEmpty()) {
+      return;
+    }
+    try {
+      db.commitDurably();
+      onCommit.forEach(Runnable::run);
+    } catch (SQLException e) {
+      failGroup(e);
+    } finally {
+      onCommit.clear();
+      onFailure.clear();
+    }
+  }
+
+  /** Rolls back everything staged since the last commit and fails those appends. */
+  private void failGroup(Exception e) {
+    try {
+      db.connection().rollback();
+    } catch (SQLException ignored) {
+      // the failure below is what matters
+    }
+    lastSeq.clear(); // reload from the table on next use
+    onFailure.forEach(f -> f.accept(e));
+    onCommit.clear();
+    onFailure.clear();
+  }
+
+  private <T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    if (closed) {
+      f.completeExceptionally(new IllegalStateException("state store closed"));
+      return f;
+    }
+    work.add(() -> {
+      flushAppends(); // staged appends commit (or fail) on their own, never with this task
+      try {
+        f.complete(task.call());
+      } catch (Exception e) {
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
+  }
+
+  private long lastSeq(String pipeline) throws SQLException {
+    Long known = lastSeq.get(pipeline);
+    if (known != null) {
+      return known;
+    }
+    long max = 0;
+    Connection c = db.connection();
+    try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM ingest_log WHERE pipeline = ?")) {
+      s.setString(1, pipeline);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        max = r.getLong(1);
+      }
+    }
+    try (PreparedStatement s = c.prepareStatement("SELECT ingest_seq FROM checkpoint WHERE pipeline = ?")) {
+      s.setString(1, pipeline);
+      try (ResultSet r = s.executeQuery()) {
+        if (r.next()) {
+          max = Math.max(max, r.getLong(1));
+        }
+      }
+    }
+    lastSeq.put(pipeline, max);
+    return max;
+  }
+
+  @Override
+  public CompletableFuture<Appended> append(String pipeline, String batchId, String events) {
+    CompletableFuture<Appended> result = new CompletableFuture<>();
+    if (closed) {
+      result.completeExceptionally(new IllegalStateException("state store closed"));
+      return result;
+    }
+    work.add(() -> {
+      try {
+        Connection c = db.connection();
+        if (batchId != null) {
+          try (PreparedStatement s = c.prepareStatement(
+              "SELECT seq FROM ingest_batches WHERE pipeline = ? AND batch_id = ?")) {
+            s.setString(1, pipeline);
+            s.setString(2, batchId);
+            try (ResultSet r = s.executeQuery()) {
+              if (r.next()) {
+                long seq = r.getLong(1);
+                onCommit.add(() -> result.complete(new Appended(seq, true)));
+                onFailure.add(result::completeExceptionally);
+                return;
+              }
+            }
+          }
+        }
+        long seq = lastSeq(pipeline) + 1;
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO ingest_log (pipeline, seq, events) VALUES (?, ?, ?)")) {
+          s.setString(1, pipeline);
+          s.setLong(2, seq);
+          s.setString(3, events);
+          s.executeUpdate();
+        }
+        if (batchId != null) {
+          try (PreparedStatement s = c.prepareStatement(
+              "INSERT INTO ingest_batches (pipeline, batch_id, seq, created_at) VALUES (?, ?, ?, ?)")) {
+            s.setString(1, pipeline);
+            s.setString(2, batchId);
+            s.setLong(3, seq);
+            s.setObject(4, OffsetDateTime.now(ZoneOffset.UTC));
+            s.executeUpdate();
+          }
+        }
+        lastSeq.put(pipeline, seq);
+        onCommit.add(() -> result.complete(new Appended(seq, false)));
+        onFailure.add(result::completeExceptionally);
+      } catch (SQLException e) {
+        // A half-staged append must not ride along with the group's commit: fail the whole group.
+        onFailure.add(result::completeExceptionally);
+        failGroup(e);
+      }
+    });
+    return result;
+  }
+
+  @Override
+  public void replay(String pipeline, long afterSeq, Consumer<Entry> consumer) {
+    List<Entry> entries = submit(() -> {
+      List<Entry> out = new ArrayList<>();
+      try (PreparedStatement s = db.connection().prepareStatement(
+          "SELECT seq, events FROM ingest_log WHERE pipeline = ? AND seq > ? ORDER BY seq")) {
+        s.setString(1, pipeline);
+        s.setLong(2, afterSeq);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(new Entry(r.getLong(1), r.getString(2)));
+          }
+        }
+      }
+      db.connection().commit();
+      return out;
+    }).join();
+    entries.forEach(consumer);
+  }
+
+  @Override
+  public CompletableFuture<Void> save(Checkpoint cp) {
+    return submit(() -> {
+      Connection c = db.connection();
+      try {
+        try (PreparedStatement s = c.prepareStatement("MERGE INTO checkpoint (pipeline, epoch, fingerprint, ingest_seq, "
+            + "source_pos, sink_marks, created_at) KEY (pipeline) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+          s.setString(1, cp.pipeline());
+          s.setLong(2, cp.epoch());
+          s.setString(3, cp.fingerprint());
+          s.setLong(4, cp.ingestSeq());
+          s.setLong(5, cp.sourcePosition());
+          s.setString(6, encodeMarks(cp.sinkMarks()));
+          s.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
+          s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM checkpoint_state WHERE pipeline = ?")) {
+          s.setString(1, cp.pipeline());
+          s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement(
+            "INSERT INTO checkpoint_state (pipeline, partition_no, state) VALUES (?, ?, ?)")) {
+          for (int i = 0; i < cp.partitions().size(); i++) {
+            s.setString(1, cp.pipeline());
+            s.setInt(2, i);
+            s.setBytes(3, cp.partitions().get(i));
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM ingest_log WHERE pipeline = ? AND seq <= ?")) {
+          s.setString(1, cp.pipeline());
+          s.setLong(2, cp.ingestSeq());
+          s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement(
+            "DELETE FROM ingest_batches WHERE pipeline = ? AND created_at < ?")) {
+          s.setString(1, cp.pipeline());
+          s.setObject(2, OffsetDateTime.now(ZoneOffset.UTC).minusDays(1));
+          s.executeUpdate();
+        }
+        db.commitDurably();
+        return null;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public Optional<Checkpoint> load(String pipeline) {
+    return submit(() -> {
+      Connection c = db.connection();
+      Checkpoint cp = null;
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT epoch, fingerprint, ingest_seq, source_pos, sink_marks FROM checkpoint WHERE pipeline = ?")) {
+        s.setString(1, pipeline);
+        try (ResultSet r = s.executeQuery()) {
+          if (r.next()) {
+            List<byte[]> parts = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(
+                "SELECT state FROM checkpoint_state WHERE pipeline = ? ORDER BY partition_no")) {
+              p.setString(1, pipeline);
+              try (ResultSet pr = p.executeQuery()) {
+                while (pr.next()) {
+                  parts.add(pr.getBytes(1));
+                }
+              }
+            }
+            cp = new Checkpoint(pipeline, r.getLong(1), r.getString(2), parts, r.getLong(3), r.getLong(4),
+                decodeMarks(r.getString(5)));
+          }
+        }
+      }
+      c.commit();
+      return Optional.ofNullable(cp);
+    }).join();
+  }
+
+  @Override
+  public CompletableFuture<Void> forget(String pipeline) {
+    return submit(() -> {
+      Connection c = db.connection();
+      for (String table : List.of("checkpoint", "checkpoint_state", "ingest_log", "ingest_batches")) {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
+          s.setString(1, pipeline);
+          s.executeUpdate();
+        }
+      }
+      lastSeq.remove(pipeline);
+      db.commitDurably();
+      return null;
+    });
+  }
+
+  static String encodeMarks(Map<String, Long> marks) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Long> e : marks.entrySet()) {
+      sb.append(e.getValue()).append(' ').append(e.getKey()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  static Map<String, Long> decodeMarks(String text) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      if (!line.isEmpty()) {
+        int sp = line.indexOf(' ');
+        m.put(line.substring(sp + 1), Long.parseLong(line.substring(0, sp)));
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    db.close();
+  }
+}

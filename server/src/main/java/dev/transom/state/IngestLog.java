@@ -1,0 +1,22 @@
+package dev.transom.state;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** Events accepted over HTTP, durable before they are acknowledged. */
+public interface IngestLog {
+  /**
+   * Appends a batch (JSON lines) and completes with its sequence number once it is durable. With a
+   * {@code batchId} seen before, completes with the earlier sequence and appends nothing.
+   */
+  CompletableFuture<Appended> append(String pipeline, String batchId, String events);
+
+  /** Every entry after {@code afterSeq}, in order. */
+  void replay(String pipeline, long afterSeq, Consumer<Entry> consumer);
+
+  /** One logged batch. */
+  record Entry(long seq, String events) {}
+
+  /** The outcome of {@link #append}. */
+  record Appended(long seq, boolean duplicate) {}
+}

@@ -1,0 +1,69 @@
+package dev.transom.state;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against a real H2 file database in a temporary directory. */
+class H2StateTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void appendsAreSequencedDeduplicatedReplayedAndSurviveReopening() throws Exception {
+    try (H2State state = new H2State(Database.open(dir))) {
+      assertEquals(1, state.append("p", "b1", "{\"a\":1}").join().seq());
+      assertEquals(2, state.append("p", null, "{\"a\":2}").join().seq());
+      IngestLog.Appended again = state.append("p", "b1", "{\"a\":1}").join();
+      assertEquals(1, again.seq());
+      assertTrue(again.duplicate());
+      assertEquals(1, state.append("q", null, "{}").join().seq(), "sequences are per pipeline");
+    }
+    assertTrue(Files.exists(dir.resolve("transom.mv.db")));
+    try (H2State state = new H2State(Database.open(dir))) {
+      List<IngestLog.Entry> seen = new ArrayList<>();
+      state.replay("p", 0, seen::add);
+      assertEquals(List.of(new IngestLog.Entry(1, "{\"a\":1}"), new IngestLog.Entry(2, "{\"a\":2}")), seen);
+      assertEquals(3, state.append("p", null, "{\"a\":3}").join().seq());
+      assertTrue(state.append("p", "b1", "x").join().duplicate(), "batch ids outlive a restart");
+    }
+  }
+
+  @Test
+  void checkpointIsSavedAtomicallyAndTruncatesTheLogItCovers() throws Exception {
+    try (H2State state = new H2State(Database.open(dir))) {
+      for (int i = 0; i < 5; i++) {
+        state.append("p", null, "{\"i\":" + i + "}").join();
+      }
+      state.save(new Checkpoint("p", 7, "fp", List.of(new byte[] {1, 2}, new byte[] {3}), 3, 99,
+          Map.of("out.jsonl", 1234L))).join();
+      Checkpoint back = state.load("p").orElseThrow();
+      assertEquals(7, back.epoch());
+      assertEquals(3, back.ingestSeq());
+      assertEquals(99, back.sourcePosition());
+      assertEquals(Map.of("out.jsonl", 1234L), back.sinkMarks());
+      assertArrayEquals(new byte[] {3}, back.partitions().get(1));
+      List<Long> left = new ArrayList<>();
+      state.replay("p", 0, e -> left.add(e.seq()));
+      assertEquals(List.of(4L, 5L), left);
+      state.forget("p").join();
+      assertFalse(state.load("p").isPresent());
+    }
+  }
+
+  @Test
+  void damagedDatabaseFileGivesAClearMessage() throws Exception {
+    Files.write(dir.resolve("transom.mv.db"), "this is not an H2 database, just some bytes".repeat(200).getBytes());
+    Database.Unusable e = org.junit.jupiter.api.Assertions.assertThrows(Database.Unusable.class, () -> Database.open(dir));
+    assertTrue(e.getMessage().contains("transom.mv.db") && e.getMessage().contains("move it aside"), e.getMessage());
+  }
+}
