@@ -5,6 +5,7 @@ import dev.transom.io.JsonValues;
 import dev.transom.runtime.PipelineHost;
 import dev.transom.runtime.Pipelines;
 import dev.transom.runtime.ProblemsJson;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -177,9 +178,26 @@ public final class ApiRoutes {
           + h.queueLimit() + "); send smaller batches", List.of());
       return;
     }
-    h.ingest(events).onSuccess(v -> {
+    String batchId = ctx.request().getHeader("Transom-Batch-Id");
+    if (batchId != null && (batchId.isBlank() || batchId.length() > 200)) {
+      error(ctx, 400, "Transom-Batch-Id must be 1 to 200 characters", List.of());
+      return;
+    }
+    Future<dev.transom.state.IngestLog.Appended> acked;
+    try {
+      acked = h.ingestDurably(body, events, batchId);
+    } catch (PipelineHost.Overloaded e) {
+      acked = Future.failedFuture(e);
+    }
+    acked.onSuccess(a -> {
       h.recordIngestLatency(System.nanoTime() - started);
-      json(ctx, 202, Map.of("accepted", events.size()));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("accepted", events.size());
+      m.put("seq", a.seq());
+      if (a.duplicate()) {
+        m.put("duplicate", true);
+      }
+      json(ctx, 202, m);
     }).onFailure(e -> {
       if (e instanceof PipelineHost.Overloaded) {
         ctx.response().putHeader("Retry-After", "1");

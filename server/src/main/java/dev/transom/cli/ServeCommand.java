@@ -56,6 +56,13 @@ public final class ServeCommand {
       err.println("transom serve: cannot create data directory " + data + ": " + e.getMessage());
       return 1;
     }
+    dev.transom.state.H2State state;
+    try {
+      state = new dev.transom.state.H2State(dev.transom.state.Database.open(data));
+    } catch (dev.transom.state.Database.Unusable e) {
+      err.println("transom serve: " + e.getMessage());
+      return 1;
+    }
     Vertx vertx = Vertx.vertx();
     io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
         new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
@@ -68,7 +75,7 @@ public final class ServeCommand {
     if (workers < 1) {
       throw new UsageException("--workers must be at least 1");
     }
-    Pipelines pipelines = new Pipelines(vertx, dir, workers, queue, metrics);
+    Pipelines pipelines = new Pipelines(vertx, dir, workers, queue, metrics, state);
     DefinitionsWatcher watcher;
     try {
       watcher = new DefinitionsWatcher(pipelines);
@@ -96,7 +103,8 @@ public final class ServeCommand {
       } catch (IOException ignored) {
         // closing anyway
       }
-      pipelines.stopAll();
+      pipelines.suspendAll();
+      state.close();
       vertx.close().await();
       synchronized (done) {
         done.notifyAll();

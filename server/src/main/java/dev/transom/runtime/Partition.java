@@ -22,6 +22,12 @@ final class Partition {
   private final Vertx vertx;
   private final Context context;
   private final Runnable afterWork;
+  private final PipelineHost host;
+  /** Records for the exactly-once file sinks, produced since the last checkpoint cut. */
+  private List<byte[]> stagedOutputs = new java.util.ArrayList<>();
+  private List<byte[]> stagedLate = new java.util.ArrayList<>();
+  private boolean stageOutputs;
+  private boolean stageLate;
   private PipelineExecution exec;
   private long timerId = -1;
   private long timerDueMicros = Micros.POS_INFINITY;
@@ -30,10 +36,54 @@ final class Partition {
   private volatile RuntimeException failure;
 
   /** @param afterWork runs on the context after each batch or wake-up (sink flushes) */
-  Partition(Vertx vertx, Runnable afterWork) {
+  Partition(Vertx vertx, PipelineHost host, Runnable afterWork) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
+    this.host = host;
     this.afterWork = afterWork;
+  }
+
+  /** What this partition emits: staged for exactly-once files, passed on at once for everything else. */
+  private final Outputs outputs = new Outputs() {
+    @Override
+    public void output(java.util.Map<String, Object> record) {
+      if (stageOutputs) {
+        stagedOutputs.add(line(record));
+      }
+      host.emitted(record);
+    }
+
+    @Override
+    public void late(java.util.Map<String, Object> record) {
+      if (stageLate) {
+        stagedLate.add(line(record));
+      }
+      host.emittedLate(record);
+    }
+
+    @Override
+    public void error(dev.transom.compile.ItemError error) {
+      host.error(error);
+    }
+  };
+
+  private static byte[] line(java.util.Map<String, Object> record) {
+    byte[] json = dev.transom.io.JsonValues.toJsonBytes(record);
+    byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+    withNewline[json.length] = '\n';
+    return withNewline;
+  }
+
+  /** A checkpoint cut (on the context): the state and the staged records that belong with it. */
+  record Cut(byte[] state, List<byte[]> outputs, List<byte[]> late) {}
+
+  Cut cut() {
+    byte[] state = exec == null || failure != null ? null
+        : dev.transom.state.SnapshotCodec.encode(exec.snapshot());
+    Cut c = new Cut(state, stagedOutputs, stagedLate);
+    stagedOutputs = new java.util.ArrayList<>();
+    stagedLate = new java.util.ArrayList<>();
+    return c;
   }
 
   <T> Future<T> call(Supplier<T> action) {
@@ -49,7 +99,9 @@ final class Partition {
   }
 
   /** Starts a new execution of {@code plan}, continuing from {@code kept} if given (on the context). */
-  void install(Plan plan, Outputs outputs, OperatorSnapshot kept) {
+  void install(Plan plan, OperatorSnapshot kept, boolean stageOutputs, boolean stageLate) {
+    this.stageOutputs = stageOutputs;
+    this.stageLate = stageLate;
     exec = plan.start(outputs);
     if (kept != null) {
       exec.restore(kept);

@@ -2,18 +2,23 @@ package dev.transom.runtime;
 
 import dev.transom.compile.ItemError;
 import dev.transom.compile.ItemPreparer;
-import dev.transom.compile.Outputs;
 import dev.transom.compile.Plan;
 import dev.transom.compile.PlanDiff;
 import dev.transom.components.SinkSet;
 import dev.transom.definition.ClockDef;
+import dev.transom.definition.ComponentDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.Problem;
 import dev.transom.io.JsonValues;
+import dev.transom.state.Checkpoint;
+import dev.transom.state.H2State;
+import dev.transom.state.IngestLog;
+import dev.transom.state.SnapshotCodec;
 import dev.transom.windowing.Micros;
 import dev.transom.windowing.OperatorSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,11 +37,14 @@ import java.util.function.Consumer;
 /**
  * One deployed pipeline. Its keys are hash-partitioned over {@code workers} {@link Partition}s,
  * each owning its keys' window state on one event loop; events are prepared (steps, key, time,
- * value) where they arrive and routed to their key's partition. Outputs of all partitions meet
- * here, under this object's lock, on their way to the sinks, the recent-outputs list and the live
- * stream. Lifecycle calls (deploy, redeploy, stop) come from the reload thread, one at a time.
+ * value) where they arrive and routed to their key's partition.
+ *
+ * <p>Batches and checkpoints pass one at a time through a chain, so a checkpoint sees every
+ * partition at the same point of the input: after the last batch it covers, before the next. Each
+ * epoch ({@code checkpoint.interval}) stores the partitions' state, the ingest log position and the
+ * lengths of the exactly-once file sinks, whose records are written only then (SPEC §7).
  */
-public final class PipelineHost implements Outputs {
+public final class PipelineHost {
   static final int RECENT_OUTPUTS = 1_000;
   static final int RECENT_ERRORS = 20;
 
@@ -44,6 +53,7 @@ public final class PipelineHost implements Outputs {
   private final int workers;
   private final long queueLimit;
   private final MeterRegistry registry;
+  private final H2State state;
   private final List<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Map<String, Object>> recentOutputs = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
@@ -56,20 +66,33 @@ public final class PipelineHost implements Outputs {
   private volatile Partition[] partitions = new Partition[0];
   private volatile ItemPreparer preparer;
   private String fingerprint;
-  private SinkSet sinks = SinkSet.none();
+  private SinkSet immediateSinks = SinkSet.none();
+  private CommittedFiles files;
   private SourceRunner source;
   private PipelineMetrics metrics;
   private volatile boolean stopped;
   private volatile String failure;
+  private volatile String recovery;
   private volatile int version;
   private volatile List<Problem> problems = List.of();
+  /** Batches and checkpoints, one after the other. */
+  private Future<Void> chain = Future.succeededFuture();
+  /** The last ingest log entry whose events every partition has processed. */
+  private volatile long appliedSeq;
+  private volatile long epoch;
+  private volatile String lastCheckpointError;
+  private long epochTimer = -1;
+  /** Records of replaced partitions (a reload) still to be written at the next checkpoint. */
+  private final List<byte[]> carryOutputs = new ArrayList<>();
+  private final List<byte[]> carryLate = new ArrayList<>();
 
-  PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry) {
+  PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, H2State state) {
     this.vertx = vertx;
     this.file = file;
     this.workers = Math.max(1, workers);
     this.queueLimit = queueLimit;
     this.registry = registry;
+    this.state = state;
   }
 
   /** The pipeline cannot take a batch now; the client should retry (HTTP 503 with Retry-After). */
@@ -91,10 +114,6 @@ public final class PipelineHost implements Outputs {
     return def;
   }
 
-  int version() {
-    return version;
-  }
-
   /** How many events may wait to be processed; a larger batch can never be taken. */
   public long queueLimit() {
     return queueLimit;
@@ -109,9 +128,68 @@ public final class PipelineHost implements Outputs {
     return d.clock() instanceof ClockDef.Event e && e.pipelineScope() ? 1 : workers;
   }
 
-  /** First deployment. */
+  /**
+   * First deployment: resumes from the pipeline's last checkpoint when its windowing is unchanged,
+   * then replays the ingest log after it (SPEC §7).
+   */
   void deploy(PipelineDef newDef) {
-    install(newDef, null);
+    Optional<Checkpoint> cp = state == null ? Optional.empty() : state.load(newDef.id());
+    OperatorSnapshot[] kept = null;
+    Map<String, Long> marks = Map.of();
+    if (cp.isPresent()) {
+      Checkpoint c = cp.get();
+      appliedSeq = c.ingestSeq();
+      epoch = c.epoch();
+      marks = c.sinkMarks();
+      String fp = PlanDiff.windowingFingerprint(newDef);
+      if (!c.fingerprint().equals(fp)) {
+        recovery = "checkpoint " + c.epoch() + " belongs to another windowing (key, value, clock, window or aggregate "
+            + "changed): not applied; the pipeline started empty";
+      } else if (c.partitions().size() != partitionsFor(newDef)) {
+        recovery = "checkpoint " + c.epoch() + " has " + c.partitions().size() + " partitions, now "
+            + partitionsFor(newDef) + " (--workers changed): not applied; the pipeline started empty";
+      } else {
+        try {
+          kept = new OperatorSnapshot[c.partitions().size()];
+          for (int i = 0; i < kept.length; i++) {
+            kept[i] = SnapshotCodec.decode(c.partitions().get(i));
+          }
+          recovery = "resumed from checkpoint " + c.epoch();
+        } catch (SnapshotCodec.Corrupt e) {
+          kept = null;
+          recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
+        }
+      }
+    }
+    install(newDef, kept, marks);
+    replayLog();
+  }
+
+  private void replayLog() {
+    if (state == null) {
+      return;
+    }
+    String id = def.id();
+    state.replay(id, appliedSeq, entry -> {
+      List<Object> events = parseLines(entry.events());
+      pending.addAndGet(events.size());
+      in.addAndGet(events.size());
+      enqueue(events, entry.seq());
+    });
+  }
+
+  private static List<Object> parseLines(String text) {
+    List<Object> events = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (!line.isBlank()) {
+        try {
+          events.add(JsonValues.parse(line));
+        } catch (JsonValues.Invalid e) {
+          // was validated before it was logged; a line that does not parse now is skipped
+        }
+      }
+    }
+    return events;
   }
 
   /**
@@ -120,32 +198,64 @@ public final class PipelineHost implements Outputs {
    * windows were kept.
    */
   boolean redeploy(PipelineDef newDef) {
+    chain.await();
     Partition[] old = partitions;
     boolean keep = PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && partitionsFor(newDef) == old.length
         && failedPartition() == null;
     OperatorSnapshot[] kept = null;
+    if (!keep) {
+      finishAll(old);
+    }
+    List<Partition.Cut> cuts = cutAll(old);
     if (keep) {
       kept = new OperatorSnapshot[old.length];
       for (int i = 0; i < old.length; i++) {
-        Partition p = old[i];
-        kept[i] = p.call(p::snapshot).await();
+        try {
+          kept[i] = SnapshotCodec.decode(cuts.get(i).state());
+        } catch (SnapshotCodec.Corrupt e) {
+          throw new IllegalStateException(e);
+        }
       }
-    } else {
-      finishAll(old);
+    }
+    synchronized (carryOutputs) {
+      for (Partition.Cut c : cuts) {
+        carryOutputs.addAll(c.outputs());
+        carryLate.addAll(c.late());
+      }
     }
     closeAll(old);
     shutdownIo();
-    install(newDef, kept);
+    install(newDef, kept, null);
+    checkpoint().await();
     return keep;
   }
 
-  /** Stops the pipeline after a final flush of its open windows. */
+  /** Stops the pipeline after a final flush of its open windows, and forgets its state. */
   void stop() {
+    chain.await();
     Partition[] old = partitions;
     finishAll(old);
+    stopped = true;
+    checkpoint().await(); // writes the flushed windows to the exactly-once files
     closeAll(old);
     shutdownIo();
+    if (state != null) {
+      state.forget(def.id()).join();
+    }
+    removeMetrics();
+  }
+
+  /** Server shutdown: a final checkpoint, windows stay open for the next start. */
+  void suspend() {
+    chain.await();
+    checkpoint().await();
     stopped = true;
+    closeAll(partitions);
+    shutdownIo();
+    removeMetrics();
+  }
+
+  private void removeMetrics() {
     if (metrics != null) {
       metrics.remove();
       metrics = null;
@@ -163,6 +273,19 @@ public final class PipelineHost implements Outputs {
     Future.all(done).await();
   }
 
+  private static List<Partition.Cut> cutAll(Partition[] ps) {
+    List<Future<Partition.Cut>> cuts = new ArrayList<>();
+    for (Partition p : ps) {
+      cuts.add(p.call(p::cut));
+    }
+    Future.all(cuts).await();
+    List<Partition.Cut> out = new ArrayList<>();
+    for (Future<Partition.Cut> f : cuts) {
+      out.add(f.result());
+    }
+    return out;
+  }
+
   private static void closeAll(Partition[] ps) {
     for (Partition p : ps) {
       p.call(() -> {
@@ -172,24 +295,35 @@ public final class PipelineHost implements Outputs {
     }
   }
 
-  private void install(PipelineDef newDef, OperatorSnapshot[] kept) {
+  /** @param marks the checkpointed file lengths to cut the exactly-once files back to, or null */
+  private void install(PipelineDef newDef, OperatorSnapshot[] kept, Map<String, Long> marks) {
     this.def = newDef;
     this.fingerprint = PlanDiff.windowingFingerprint(newDef);
-    synchronized (this) {
-      try {
-        sinks = SinkSet.open(newDef.sinks(), newDef.late(), true);
-        failure = null;
-      } catch (IOException e) {
-        failure = "cannot open sink: " + e.getMessage();
+    try {
+      List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !s.kind().equals("file")).toList();
+      ComponentDef lateImmediate = newDef.late() != null && !newDef.late().kind().equals("file") ? newDef.late() : null;
+      immediateSinks = SinkSet.open(immediate, lateImmediate, true);
+      files = new CommittedFiles(newDef.sinks(), newDef.late(), marks == null ? Map.of() : marks);
+      failure = null;
+    } catch (IOException e) {
+      failure = "cannot open sink: " + e.getMessage();
+      if (files == null) {
+        try {
+          files = new CommittedFiles(List.of(), null, Map.of());
+        } catch (IOException impossible) {
+          throw new IllegalStateException(impossible);
+        }
       }
     }
     Plan plan = Plan.of(newDef);
     Partition[] ps = new Partition[partitionsFor(newDef)];
+    boolean stageOutputs = files.hasOutputs();
+    boolean stageLate = files.hasLate();
     for (int i = 0; i < ps.length; i++) {
-      Partition p = new Partition(vertx, this::flushSinks);
+      Partition p = new Partition(vertx, this, this::flushImmediate);
       OperatorSnapshot snap = kept == null ? null : kept[i];
       p.call(() -> {
-        p.install(plan, this, snap);
+        p.install(plan, snap, stageOutputs, stageLate);
         return null;
       }).await();
       ps[i] = p;
@@ -203,71 +337,192 @@ public final class PipelineHost implements Outputs {
       metrics = new PipelineMetrics(registry, this, newDef.id());
     }
     source = SourceRunner.start(vertx, this, newDef.source());
+    startEpochTimer(newDef.checkpointIntervalMicros());
+  }
+
+  private void startEpochTimer(long intervalMicros) {
+    if (epochTimer >= 0) {
+      vertx.cancelTimer(epochTimer);
+    }
+    long millis = Math.max(10, intervalMicros / 1_000);
+    epochTimer = vertx.setPeriodic(millis, id -> {
+      if (!stopped) {
+        checkpoint();
+      }
+    });
   }
 
   private synchronized void shutdownIo() {
+    if (epochTimer >= 0) {
+      vertx.cancelTimer(epochTimer);
+      epochTimer = -1;
+    }
     if (source != null) {
       source.stop();
       source = null;
     }
     try {
-      sinks.close();
+      immediateSinks.close();
     } catch (IOException ignored) {
       // the pipeline is going away; nothing more to tell
     }
-    sinks = SinkSet.none();
+    immediateSinks = SinkSet.none();
+    if (files != null) {
+      files.close();
+    }
   }
 
   /**
-   * Feeds parsed events from any thread. Fails with {@link Overloaded} instead of queueing more
-   * than the pipeline's limit, so memory stays bounded when producers outrun it.
+   * Takes a checkpoint at the end of the chain: cuts every partition (state plus the records staged
+   * for the exactly-once files), writes those records and syncs them, then stores the checkpoint.
+   */
+  synchronized Future<Void> checkpoint() {
+    Partition[] ps = partitions;
+    Promise<Void> done = Promise.promise();
+    chain = chain.transform(ignored -> {
+      List<Future<Partition.Cut>> cuts = new ArrayList<>();
+      for (Partition p : ps) {
+        cuts.add(p.call(p::cut));
+      }
+      return Future.all(cuts).compose(all -> {
+        List<byte[]> states = new ArrayList<>();
+        List<byte[]> outs = new ArrayList<>();
+        List<byte[]> lates = new ArrayList<>();
+        synchronized (carryOutputs) {
+          outs.addAll(carryOutputs);
+          lates.addAll(carryLate);
+          carryOutputs.clear();
+          carryLate.clear();
+        }
+        boolean usable = true;
+        for (Future<Partition.Cut> f : cuts) {
+          Partition.Cut c = f.result();
+          usable &= c.state() != null;
+          states.add(c.state());
+          outs.addAll(c.outputs());
+          lates.addAll(c.late());
+        }
+        long seq = appliedSeq;
+        boolean save = usable;
+        return vertx.executeBlocking(() -> {
+          Map<String, Long> marks = files.commit(outs, lates);
+          if (state != null && save) {
+            state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, 0, marks)).join();
+            epoch++;
+          }
+          return null;
+        }, true);
+      }).<Void>mapEmpty().transform(r -> {
+        if (r.failed()) {
+          lastCheckpointError = "checkpoint failed: " + r.cause().getMessage();
+        } else {
+          lastCheckpointError = null;
+        }
+        done.complete();
+        return Future.succeededFuture();
+      });
+    });
+    return done.future();
+  }
+
+  /**
+   * Feeds events from a source that is not logged (file, generator), through the same chain.
+   * Fails with {@link Overloaded} instead of queueing more than the pipeline's limit.
    */
   public Future<Void> ingest(List<Object> events) {
     int n = events.size();
+    admit(n);
+    in.addAndGet(n);
+    return enqueue(events, -1);
+  }
+
+  /**
+   * Makes a batch of HTTP events durable in the ingest log, then feeds it (SPEC §7: acknowledged
+   * means it survives a crash). Completes when the batch is durable; a batch id seen before is
+   * acknowledged again without being appended or processed twice.
+   */
+  public Future<IngestLog.Appended> ingestDurably(String text, List<Object> events, String batchId) {
+    int n = events.size();
+    admit(n);
+    if (state == null) {
+      in.addAndGet(n);
+      return enqueue(events, -1).map(v -> new IngestLog.Appended(0, false));
+    }
+    Promise<IngestLog.Appended> acked = Promise.promise();
+    // Appends complete on the state thread in log order; enqueueing there keeps that order.
+    state.append(def.id(), batchId, text).whenComplete((appended, error) -> {
+      if (error != null) {
+        pending.addAndGet(-n);
+        acked.fail(new Overloaded("could not make the events durable (" + error.getMessage() + "); retry"));
+      } else if (appended.duplicate()) {
+        pending.addAndGet(-n);
+        acked.complete(appended);
+      } else {
+        in.addAndGet(n);
+        enqueue(events, appended.seq());
+        acked.complete(appended);
+      }
+    });
+    return acked.future();
+  }
+
+  private void admit(int n) {
     if (stopped) {
-      return Future.failedFuture(new Overloaded("pipeline '" + id() + "' is stopping; retry shortly"));
+      throw new Overloaded("pipeline '" + id() + "' is stopping; retry shortly");
     }
     if (pending.addAndGet(n) > queueLimit) {
       pending.addAndGet(-n);
-      return Future.failedFuture(new Overloaded("pipeline '" + id() + "' has " + pending.get()
-          + " events waiting (limit " + queueLimit + "); retry shortly"));
+      throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
+          + "); retry shortly");
     }
-    in.addAndGet(n);
+  }
+
+  /** Puts a batch at the end of the chain; {@code seq} is its ingest log entry, or -1. */
+  private synchronized Future<Void> enqueue(List<Object> events, long seq) {
+    int n = events.size();
+    Future<Void> batch = chain.transform(ignored -> dispatch(events)).andThen(r -> {
+      pending.addAndGet(-n);
+      if (seq > 0) {
+        appliedSeq = seq;
+      }
+    });
+    chain = batch.transform(r -> Future.succeededFuture());
+    return batch;
+  }
+
+  private Future<Void> dispatch(List<Object> events) {
     Partition[] ps = partitions;
-    Future<Void> done;
     if (ps.length == 1) {
       Partition p = ps[0];
-      done = p.call(() -> {
+      return p.call(() -> {
         p.accept(events);
         return null;
       });
-    } else {
-      // Prepare here (stateless), then hand each partition the events of its keys.
-      List<List<ItemPreparer.Prepared>> buckets = new ArrayList<>(ps.length);
-      for (int i = 0; i < ps.length; i++) {
-        buckets.add(new ArrayList<>());
-      }
-      ItemPreparer prep = preparer;
-      for (Object e : events) {
-        ItemPreparer.Prepared p = prep.prepare(e, this::prepareFailed);
-        if (p != null) {
-          buckets.get(Math.floorMod(p.key().hashCode(), ps.length)).add(p);
-        }
-      }
-      List<Future<Object>> parts = new ArrayList<>();
-      for (int i = 0; i < ps.length; i++) {
-        List<ItemPreparer.Prepared> bucket = buckets.get(i);
-        if (!bucket.isEmpty()) {
-          Partition p = ps[i];
-          parts.add(p.call(() -> {
-            p.process(bucket);
-            return null;
-          }));
-        }
-      }
-      done = Future.all(parts).mapEmpty();
     }
-    return done.andThen(r -> pending.addAndGet(-n));
+    // Prepare here (stateless), then hand each partition the events of its keys.
+    List<List<ItemPreparer.Prepared>> buckets = new ArrayList<>(ps.length);
+    for (int i = 0; i < ps.length; i++) {
+      buckets.add(new ArrayList<>());
+    }
+    ItemPreparer prep = preparer;
+    for (Object e : events) {
+      ItemPreparer.Prepared p = prep.prepare(e, this::prepareFailed);
+      if (p != null) {
+        buckets.get(Math.floorMod(p.key().hashCode(), ps.length)).add(p);
+      }
+    }
+    List<Future<Object>> parts = new ArrayList<>();
+    for (int i = 0; i < ps.length; i++) {
+      List<ItemPreparer.Prepared> bucket = buckets.get(i);
+      if (!bucket.isEmpty()) {
+        Partition p = ps[i];
+        parts.add(p.call(() -> {
+          p.process(bucket);
+          return null;
+        }));
+      }
+    }
+    return Future.all(parts).mapEmpty();
   }
 
   private void prepareFailed(String field, String message, Object item) {
@@ -275,20 +530,25 @@ public final class PipelineHost implements Outputs {
   }
 
   /** End of a finite source: every open window closes (SEMANTICS §2.3). */
-  Future<Void> finishInput() {
-    List<Future<Object>> done = new ArrayList<>();
-    for (Partition p : partitions) {
-      done.add(p.call(() -> {
-        p.finish();
-        return null;
-      }));
-    }
-    return Future.all(done).mapEmpty();
+  synchronized Future<Void> finishInput() {
+    Partition[] ps = partitions;
+    Future<Void> f = chain.transform(ignored -> {
+      List<Future<Object>> done = new ArrayList<>();
+      for (Partition p : ps) {
+        done.add(p.call(() -> {
+          p.finish();
+          return null;
+        }));
+      }
+      return Future.all(done).mapEmpty();
+    });
+    chain = f.transform(r -> Future.succeededFuture());
+    return f;
   }
 
-  private synchronized void flushSinks() {
+  private synchronized void flushImmediate() {
     try {
-      sinks.flush();
+      immediateSinks.flush();
     } catch (IOException e) {
       failure = "sink: " + e.getMessage();
     }
@@ -298,11 +558,11 @@ public final class PipelineHost implements Outputs {
     return dev.transom.io.SystemTime.nowMicros();
   }
 
-  @Override
-  public synchronized void output(Map<String, Object> record) {
+  /** A window output from a partition: counted, shown, streamed, and sent to the at-least-once sinks. */
+  synchronized void emitted(Map<String, Object> record) {
     out.incrementAndGet();
     try {
-      sinks.output(record);
+      immediateSinks.output(record);
     } catch (IOException e) {
       failure = "sink: " + e.getMessage();
     }
@@ -318,18 +578,16 @@ public final class PipelineHost implements Outputs {
     }
   }
 
-  @Override
-  public synchronized void late(Map<String, Object> record) {
+  synchronized void emittedLate(Map<String, Object> record) {
     late.incrementAndGet();
     try {
-      sinks.late(record);
+      immediateSinks.late(record);
     } catch (IOException e) {
       failure = "late sink: " + e.getMessage();
     }
   }
 
-  @Override
-  public synchronized void error(ItemError error) {
+  synchronized void error(ItemError error) {
     errors.incrementAndGet();
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("time", Instant.now());
@@ -424,12 +682,15 @@ public final class PipelineHost implements Outputs {
     long wm = watermarkMicros();
     m.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
     m.put("open_windows", openWindows());
-    m.put("epoch", 0);
+    m.put("epoch", epoch);
     m.put("pending", pending.get());
     m.put("partitions", partitions.length);
     String why = describeFailure();
     if (why != null) {
       m.put("failure", why);
+    }
+    if (recovery != null) {
+      m.put("recovery", recovery);
     }
     synchronized (this) {
       m.put("recent_errors", new ArrayList<>(recentErrors));
@@ -448,7 +709,10 @@ public final class PipelineHost implements Outputs {
     if (failure != null) {
       return failure;
     }
-    return sinks.problem();
+    if (lastCheckpointError != null) {
+      return lastCheckpointError;
+    }
+    return immediateSinks.problem();
   }
 
   public synchronized Future<List<Map<String, Object>>> recentOutputs(int limit) {

@@ -33,13 +33,16 @@ public final class Pipelines {
   private final int workers;
   private final long queueLimit;
   private final io.micrometer.core.instrument.MeterRegistry registry;
+  private final dev.transom.state.H2State state;
 
-  public Pipelines(Vertx vertx, Path dir, int workers, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry) {
+  public Pipelines(Vertx vertx, Path dir, int workers, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry,
+      dev.transom.state.H2State state) {
     this.vertx = vertx;
     this.dir = dir;
     this.workers = workers;
     this.queueLimit = queueLimit;
     this.registry = registry;
+    this.state = state;
   }
 
   public Path directory() {
@@ -109,7 +112,7 @@ public final class Pipelines {
     }
     broken.remove(key);
     if (current == null) {
-      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry);
+      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state);
       host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);
@@ -118,7 +121,7 @@ public final class Pipelines {
     if (!current.id().equals(def.id())) {
       current.stop();
       byId.remove(current.id());
-      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry);
+      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state);
       host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);
@@ -204,10 +207,10 @@ public final class Pipelines {
     return null;
   }
 
-  /** Stops every pipeline, flushing open windows. */
-  public void stopAll() {
+  /** Server shutdown: a final checkpoint of every pipeline; open windows continue at the next start. */
+  public synchronized void suspendAll() {
     for (PipelineHost h : byId.values()) {
-      h.stop();
+      h.suspend();
     }
   }
 }

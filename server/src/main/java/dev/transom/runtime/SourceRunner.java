@@ -136,7 +136,11 @@ abstract class SourceRunner {
           }
         }
         if (!batch.isEmpty()) {
-          host.ingest(batch); // when overloaded, the generator skips this tick's events
+          try {
+            host.ingest(batch);
+          } catch (PipelineHost.Overloaded e) {
+            // overloaded: the generator skips this tick's events
+          }
         }
         if (!gen.hasNext()) {
           vertx.cancelTimer(id);

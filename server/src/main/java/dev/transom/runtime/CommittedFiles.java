@@ -1,0 +1,118 @@
+package dev.transom.runtime;
+
+import dev.transom.definition.ComponentDef;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The exactly-once file sinks of a pipeline in {@code serve}. Records reach a file only when their
+ * epoch is checkpointed: {@link #commit} appends them and syncs, and the checkpoint stores each
+ * file's length. On recovery a file is cut back to its checkpointed length, so records written
+ * after the last checkpoint (and produced again by the replay) are never there twice.
+ */
+final class CommittedFiles implements AutoCloseable {
+  private final Map<String, FileChannel> outputs = new LinkedHashMap<>();
+  private final Map<String, FileChannel> late = new LinkedHashMap<>();
+
+  /** Opens the file sinks, cutting each back to its length in {@code marks} (the last checkpoint). */
+  CommittedFiles(List<ComponentDef> outputSinks, ComponentDef lateSink, Map<String, Long> marks) throws IOException {
+    try {
+      for (ComponentDef s : outputSinks) {
+        if (s.kind().equals("file")) {
+          outputs.put(s.text("path", null), open(s.text("path", null), marks));
+        }
+      }
+      if (lateSink != null && lateSink.kind().equals("file")) {
+        late.put(lateSink.text("path", null), open(lateSink.text("path", null), marks));
+      }
+    } catch (IOException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private static FileChannel open(String path, Map<String, Long> marks) throws IOException {
+    Path p = Path.of(path);
+    Path parent = p.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    Long mark = marks.get(key(path));
+    if (mark != null && ch.size() > mark) {
+      ch.truncate(mark);
+      ch.force(true);
+    }
+    ch.position(ch.size());
+    return ch;
+  }
+
+  /** How a sink is named in a checkpoint's marks. */
+  static String key(String path) {
+    return Path.of(path).toAbsolutePath().normalize().toString();
+  }
+
+  boolean isEmpty() {
+    return outputs.isEmpty() && late.isEmpty();
+  }
+
+  boolean hasOutputs() {
+    return !outputs.isEmpty();
+  }
+
+  boolean hasLate() {
+    return !late.isEmpty();
+  }
+
+  /** Appends an epoch's records, syncs them to disk, and returns every file's new length. */
+  Map<String, Long> commit(List<byte[]> outputRecords, List<byte[]> lateRecords) throws IOException {
+    Map<String, Long> marks = new LinkedHashMap<>();
+    for (Map.Entry<String, FileChannel> e : outputs.entrySet()) {
+      marks.put(key(e.getKey()), append(e.getValue(), outputRecords));
+    }
+    for (Map.Entry<String, FileChannel> e : late.entrySet()) {
+      marks.put(key(e.getKey()), append(e.getValue(), lateRecords));
+    }
+    return marks;
+  }
+
+  private static long append(FileChannel ch, List<byte[]> records) throws IOException {
+    if (!records.isEmpty()) {
+      int size = 0;
+      for (byte[] r : records) {
+        size += r.length;
+      }
+      ByteBuffer buf = ByteBuffer.allocate(size);
+      for (byte[] r : records) {
+        buf.put(r);
+      }
+      buf.flip();
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(false);
+    }
+    return ch.position();
+  }
+
+  @Override
+  public void close() {
+    List<FileChannel> all = new ArrayList<>(outputs.values());
+    all.addAll(late.values());
+    for (FileChannel ch : all) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // closing: nothing more to save
+      }
+    }
+  }
+}
