@@ -1,0 +1,110 @@
+package dev.transom.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints and recovery of the real server on a real H2 file database (SPEC §7). */
+class RecoveryIT {
+  @TempDir
+  Path tmp;
+
+  private static final String COUNTS = """
+      name: counts
+      source: {kind: http}
+      key: event.user
+      clock: {kind: event, timestamp: event.ts, wait: 1h}
+      window: {kind: tumbling, length: 1m}
+      aggregate: {count: true}
+      checkpoint: {interval: 200ms}
+      sinks:
+        - {kind: file, path: out/counts.jsonl}
+      """;
+
+  private void define(String name, String text) throws Exception {
+    Files.createDirectories(tmp.resolve("defs"));
+    Files.writeString(tmp.resolve("defs").resolve(name), text);
+  }
+
+  private static String event(String user, String ts) {
+    return "{\"user\":\"" + user + "\",\"ts\":\"" + ts + "\"}";
+  }
+
+  @Test
+  void gracefulShutdownThenStartContinuesOpenWindows() throws Exception {
+    define("counts.yaml", COUNTS);
+    ServerProcess s = new ServerProcess(tmp).start();
+    assertEquals(202, s.post("/api/pipelines/counts/events",
+        event("a", "2024-05-01T10:00:01Z") + "\n" + event("a", "2024-05-01T10:00:02Z"), null).statusCode());
+    s.stop();
+    s.start();
+    JsonNode p = s.json("/api/pipelines/counts");
+    assertTrue(p.get("recovery").asText().startsWith("resumed from checkpoint"), p.toString());
+    JsonNode w = s.json("/api/pipelines/counts/windows").get("windows");
+    assertEquals(1, w.size());
+    assertEquals(2, w.get(0).get("count").asInt(), "the open window kept its items across the restart");
+    s.post("/api/pipelines/counts/events", event("a", "2024-05-01T10:00:03Z") + "\n" + event("a", "2024-05-02T10:00:00Z"), null);
+    ServerProcess.await("the window to close into the file", () -> Files.exists(tmp.resolve("out/counts.jsonl"))
+        && !Files.readAllLines(tmp.resolve("out/counts.jsonl")).isEmpty());
+    List<String> out = Files.readAllLines(tmp.resolve("out/counts.jsonl"));
+    assertEquals(3, ServerProcess.JSON.readTree(out.get(0)).get("value").asInt());
+    s.stop();
+  }
+
+  @Test
+  void changedWindowingDoesNotLoadTheOldCheckpoint() throws Exception {
+    define("counts.yaml", COUNTS);
+    ServerProcess s = new ServerProcess(tmp).start();
+    s.post("/api/pipelines/counts/events", event("a", "2024-05-01T10:00:01Z"), null);
+    s.stop();
+    define("counts.yaml", COUNTS.replace("length: 1m", "length: 2m"));
+    s.start();
+    JsonNode p = s.json("/api/pipelines/counts");
+    assertTrue(p.get("recovery").asText().contains("not applied"), p.toString());
+    assertEquals(0, s.json("/api/pipelines/counts/windows").get("windows").size());
+    s.stop();
+  }
+
+  @Test
+  void systemClockWindowsDueDuringDowntimeCloseOnResume() throws Exception {
+    define("views.yaml", """
+        name: views
+        source: {kind: http}
+        key: event.page
+        clock: {kind: system}
+        window: {kind: tumbling, length: 2s}
+        aggregate: {count: true}
+        checkpoint: {interval: 100ms}
+        sinks:
+          - {kind: file, path: out/views.jsonl}
+        """);
+    ServerProcess s = new ServerProcess(tmp).start();
+    s.post("/api/pipelines/views/events", "{\"page\":\"/\"}", null);
+    s.stop();
+    Path out = tmp.resolve("out/views.jsonl");
+    assertTrue(!Files.exists(out) || Files.readAllLines(out).isEmpty(), "the window was still open at shutdown");
+    Thread.sleep(2_500); // stay down past the window's close time (this is the downtime under test)
+    s.start();
+    ServerProcess.await("the overdue window to close", () -> Files.exists(out) && !Files.readAllLines(out).isEmpty());
+    assertEquals(1, ServerProcess.JSON.readTree(Files.readAllLines(out).get(0)).get("value").asInt());
+    s.stop();
+  }
+
+  @Test
+  void retriedBatchWithTheSameIdIsCountedOnce() throws Exception {
+    define("counts.yaml", COUNTS);
+    ServerProcess s = new ServerProcess(tmp).start();
+    assertEquals(202, s.post("/api/pipelines/counts/events", event("a", "2024-05-01T10:00:01Z"), "batch-1").statusCode());
+    var again = s.post("/api/pipelines/counts/events", event("a", "2024-05-01T10:00:01Z"), "batch-1");
+    assertEquals(202, again.statusCode());
+    assertTrue(again.body().contains("\"duplicate\":true"), again.body());
+    assertEquals(1, s.json("/api/pipelines/counts/windows").get("windows").get(0).get("count").asInt());
+    s.stop();
+  }
+}

@@ -1,0 +1,104 @@
+package dev.transom.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real jar running {@code serve} as a process, restartable on the same data and definitions. */
+final class ServerProcess {
+  static final ObjectMapper JSON = new ObjectMapper();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final Path dir;
+  final String[] extra;
+  final int port;
+  Process process;
+
+  ServerProcess(Path dir, String... extra) throws Exception {
+    this.dir = dir;
+    this.extra = extra;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+  }
+
+  ServerProcess start() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", Jar.JAR.toString(), "serve", "--definitions", dir.resolve("defs").toString(), "--data",
+        dir.resolve("data").toString(), "--port", String.valueOf(port)));
+    cmd.addAll(List.of(extra));
+    process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile())).start();
+    await("server up", () -> {
+      try {
+        return get("/health").statusCode() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    return this;
+  }
+
+  /** SIGTERM: the server takes a final checkpoint and exits 0. */
+  void stop() throws Exception {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("serve did not stop on SIGTERM");
+    }
+    if (process.exitValue() != 0) {
+      throw new AssertionError("serve exited " + process.exitValue() + " on SIGTERM");
+    }
+  }
+
+  /** kill -9: no chance to save anything. */
+  void kill() throws Exception {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(String path, String body, String batchId) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (batchId != null) {
+      b.header("Transom-Batch-Id", batchId);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  JsonNode json(String path) throws Exception {
+    return JSON.readTree(get(path).body());
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  /** Polls with a deadline (end-to-end tests only; never a bare sleep). */
+  static void await(String what, Check check) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (check.ok()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+}
