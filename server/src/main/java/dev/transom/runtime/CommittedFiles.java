@@ -72,16 +72,56 @@ final class CommittedFiles implements AutoCloseable {
     return !late.isEmpty();
   }
 
-  /** Appends an epoch's records, syncs them to disk, and returns every file's new length. */
-  Map<String, Long> commit(List<byte[]> outputRecords, List<byte[]> lateRecords) throws IOException {
-    Map<String, Long> marks = new LinkedHashMap<>();
-    for (Map.Entry<String, FileChannel> e : outputs.entrySet()) {
-      marks.put(key(e.getKey()), append(e.getValue(), outputRecords));
+  /**
+   * Appends an epoch's records, syncs them to disk, and returns every file's new length. If writing
+   * fails, every file is cut back to where it was, so a retry cannot write anything twice.
+   */
+  Map<String, Long> write(List<byte[]> outputRecords, List<byte[]> lateRecords) throws IOException {
+    Map<FileChannel, Long> before = positions();
+    try {
+      Map<String, Long> marks = new LinkedHashMap<>();
+      for (Map.Entry<String, FileChannel> e : outputs.entrySet()) {
+        marks.put(key(e.getKey()), append(e.getValue(), outputRecords));
+      }
+      for (Map.Entry<String, FileChannel> e : late.entrySet()) {
+        marks.put(key(e.getKey()), append(e.getValue(), lateRecords));
+      }
+      lastCommitted = before;
+      return marks;
+    } catch (IOException e) {
+      rollBack(before);
+      throw e;
     }
-    for (Map.Entry<String, FileChannel> e : late.entrySet()) {
-      marks.put(key(e.getKey()), append(e.getValue(), lateRecords));
+  }
+
+  /** Where each file stood before the last {@link #write}, to undo it when its checkpoint fails. */
+  private Map<FileChannel, Long> lastCommitted = Map.of();
+
+  /** Undoes the last {@link #write} (its checkpoint could not be saved). */
+  void undoLastWrite() {
+    rollBack(lastCommitted);
+  }
+
+  private Map<FileChannel, Long> positions() throws IOException {
+    Map<FileChannel, Long> m = new java.util.HashMap<>();
+    for (FileChannel ch : outputs.values()) {
+      m.put(ch, ch.position());
     }
-    return marks;
+    for (FileChannel ch : late.values()) {
+      m.put(ch, ch.position());
+    }
+    return m;
+  }
+
+  private static void rollBack(Map<FileChannel, Long> positions) {
+    for (Map.Entry<FileChannel, Long> e : positions.entrySet()) {
+      try {
+        e.getKey().truncate(e.getValue());
+        e.getKey().position(e.getValue());
+      } catch (IOException ignored) {
+        // recovery cuts the file back to the last checkpoint anyway
+      }
+    }
   }
 
   private static long append(FileChannel ch, List<byte[]> records) throws IOException {

@@ -79,6 +79,8 @@ public final class PipelineHost {
   private Future<Void> chain = Future.succeededFuture();
   /** The last ingest log entry whose events every partition has processed. */
   private volatile long appliedSeq;
+  /** The source's byte position after the last batch every partition has processed (file sources). */
+  private volatile long appliedSourcePosition;
   private volatile long epoch;
   private volatile String lastCheckpointError;
   private long epochTimer = -1;
@@ -139,6 +141,7 @@ public final class PipelineHost {
     if (cp.isPresent()) {
       Checkpoint c = cp.get();
       appliedSeq = c.ingestSeq();
+      appliedSourcePosition = c.sourcePosition();
       epoch = c.epoch();
       marks = c.sinkMarks();
       String fp = PlanDiff.windowingFingerprint(newDef);
@@ -174,7 +177,7 @@ public final class PipelineHost {
       List<Object> events = parseLines(entry.events());
       pending.addAndGet(events.size());
       in.addAndGet(events.size());
-      enqueue(events, entry.seq());
+      enqueue(events, entry.seq(), -1);
     });
   }
 
@@ -336,7 +339,7 @@ public final class PipelineHost {
     if (metrics == null && registry != null) {
       metrics = new PipelineMetrics(registry, this, newDef.id());
     }
-    source = SourceRunner.start(vertx, this, newDef.source());
+    source = SourceRunner.start(vertx, this, newDef.source(), appliedSourcePosition);
     startEpochTimer(newDef.checkpointIntervalMicros());
   }
 
@@ -403,18 +406,36 @@ public final class PipelineHost {
           lates.addAll(c.late());
         }
         long seq = appliedSeq;
+        long position = appliedSourcePosition;
         boolean save = usable;
         return vertx.executeBlocking(() -> {
-          Map<String, Long> marks = files.commit(outs, lates);
-          if (state != null && save) {
-            state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, 0, marks)).join();
-            epoch++;
+          try {
+            Map<String, Long> marks = files.write(outs, lates);
+            if (state != null && save) {
+              try {
+                state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks)).join();
+              } catch (RuntimeException e) {
+                files.undoLastWrite();
+                throw e;
+              }
+              epoch++;
+            }
+            return null;
+          } catch (Exception e) {
+            // Nothing is lost: the records wait for the next epoch, which tries again.
+            synchronized (carryOutputs) {
+              carryOutputs.addAll(0, outs);
+              carryLate.addAll(0, lates);
+            }
+            throw e;
           }
-          return null;
         }, true);
       }).<Void>mapEmpty().transform(r -> {
         if (r.failed()) {
-          lastCheckpointError = "checkpoint failed: " + r.cause().getMessage();
+          Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+              ? c.getCause() : r.cause();
+          lastCheckpointError = "checkpoint of epoch " + (epoch + 1) + " failed, retrying at the next epoch: "
+              + cause.getMessage();
         } else {
           lastCheckpointError = null;
         }
@@ -429,11 +450,11 @@ public final class PipelineHost {
    * Feeds events from a source that is not logged (file, generator), through the same chain.
    * Fails with {@link Overloaded} instead of queueing more than the pipeline's limit.
    */
-  public Future<Void> ingest(List<Object> events) {
+  public Future<Void> ingest(List<Object> events, long sourcePosition) {
     int n = events.size();
     admit(n);
     in.addAndGet(n);
-    return enqueue(events, -1);
+    return enqueue(events, -1, sourcePosition);
   }
 
   /**
@@ -446,7 +467,7 @@ public final class PipelineHost {
     admit(n);
     if (state == null) {
       in.addAndGet(n);
-      return enqueue(events, -1).map(v -> new IngestLog.Appended(0, false));
+      return enqueue(events, -1, -1).map(v -> new IngestLog.Appended(0, false));
     }
     Promise<IngestLog.Appended> acked = Promise.promise();
     // Appends complete on the state thread in log order; enqueueing there keeps that order.
@@ -459,7 +480,7 @@ public final class PipelineHost {
         acked.complete(appended);
       } else {
         in.addAndGet(n);
-        enqueue(events, appended.seq());
+        enqueue(events, appended.seq(), -1);
         acked.complete(appended);
       }
     });
@@ -477,13 +498,19 @@ public final class PipelineHost {
     }
   }
 
-  /** Puts a batch at the end of the chain; {@code seq} is its ingest log entry, or -1. */
-  private synchronized Future<Void> enqueue(List<Object> events, long seq) {
+  /**
+   * Puts a batch at the end of the chain; {@code seq} is its ingest log entry and
+   * {@code sourcePosition} its source's position after it, each -1 when it has none.
+   */
+  private synchronized Future<Void> enqueue(List<Object> events, long seq, long sourcePosition) {
     int n = events.size();
     Future<Void> batch = chain.transform(ignored -> dispatch(events)).andThen(r -> {
       pending.addAndGet(-n);
       if (seq > 0) {
         appliedSeq = seq;
+      }
+      if (sourcePosition >= 0) {
+        appliedSourcePosition = sourcePosition;
       }
     });
     chain = batch.transform(r -> Future.succeededFuture());

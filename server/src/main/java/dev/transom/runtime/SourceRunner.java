@@ -6,7 +6,6 @@ import dev.transom.io.JsonValues;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,9 +17,9 @@ import java.util.List;
 abstract class SourceRunner {
   abstract void stop();
 
-  static SourceRunner start(Vertx vertx, PipelineHost host, ComponentDef def) {
+  static SourceRunner start(Vertx vertx, PipelineHost host, ComponentDef def, long startPosition) {
     return switch (def.kind()) {
-      case "file" -> new FileRunner(host, def.text("path", null), def.bool("follow", false));
+      case "file" -> new FileRunner(host, def.text("path", null), def.bool("follow", false), startPosition);
       case "generator" -> new GeneratorRunner(vertx, host, new GeneratorSource(def));
       default -> new SourceRunner() {
         @Override
@@ -29,57 +28,68 @@ abstract class SourceRunner {
     };
   }
 
-  /** Reads JSON lines from a position on, in batches; with {@code follow}, polls for growth. */
+  /**
+   * Reads JSON lines from a byte position on, in batches; with {@code follow}, polls for growth
+   * (like {@code tail -F}: a file that shrinks is read again from the start). Each batch carries the
+   * position after its last complete line, so a checkpoint can resume exactly there.
+   */
   static final class FileRunner extends SourceRunner {
     private static final int BATCH = 1_000;
     private final Thread thread;
     private volatile boolean stopped;
 
-    FileRunner(PipelineHost host, String path, boolean follow) {
-      thread = new Thread(() -> run(host, path, follow), "transom-file-" + host.id());
+    FileRunner(PipelineHost host, String path, boolean follow, long startPosition) {
+      thread = new Thread(() -> run(host, path, follow, startPosition), "transom-file-" + host.id());
       thread.setDaemon(true);
       thread.start();
     }
 
-    private void run(PipelineHost host, String path, boolean follow) {
-      long position = 0;
-      StringBuilder partial = new StringBuilder();
+    private void run(PipelineHost host, String path, boolean follow, long startPosition) {
+      long position = startPosition; // just after the last complete line handed over
       byte[] buf = new byte[1 << 16];
+      java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
       while (!stopped) {
         List<Object> batch = new ArrayList<>();
+        long batchEnd = position;
         try (RandomAccessFile f = new RandomAccessFile(path, "r")) {
           if (f.length() < position) {
-            position = 0; // truncated or replaced: start over, like tail -F
-            partial.setLength(0);
+            position = 0; // truncated or replaced: start over
+            batchEnd = 0;
           }
           f.seek(position);
+          partial.reset();
+          long lineStart = position;
           int n;
           while (!stopped && (n = f.read(buf)) > 0) {
-            position += n;
-            partial.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-            int nl;
-            while ((nl = partial.indexOf("\n")) >= 0) {
-              String line = partial.substring(0, nl).strip();
-              partial.delete(0, nl + 1);
-              if (!line.isEmpty()) {
-                try {
-                  batch.add(JsonValues.parse(line));
-                } catch (JsonValues.Invalid e) {
-                  // a bad line is an item error of the source; it is skipped
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+              if (buf[i] == '\n') {
+                partial.write(buf, from, i - from);
+                byte[] line = partial.toByteArray();
+                partial.reset();
+                lineStart += line.length + 1;
+                from = i + 1;
+                addLine(batch, line);
+                batchEnd = lineStart;
+                if (batch.size() >= BATCH) {
+                  submit(host, batch, batchEnd);
+                  batch = new ArrayList<>();
                 }
               }
-              if (batch.size() >= BATCH) {
-                submit(host, batch);
-                batch = new ArrayList<>();
-              }
             }
+            partial.write(buf, from, n - from);
+          }
+          if (!follow && partial.size() > 0) {
+            addLine(batch, partial.toByteArray()); // a last line without a newline
+            batchEnd = lineStart + partial.size();
           }
         } catch (IOException e) {
           // missing or unreadable: try again later when following, else give up quietly
         }
-        if (!batch.isEmpty()) {
-          submit(host, batch);
+        if (!batch.isEmpty() || batchEnd != position) {
+          submit(host, batch, batchEnd);
         }
+        position = batchEnd;
         if (!follow) {
           host.finishInput();
           return;
@@ -92,11 +102,22 @@ abstract class SourceRunner {
       }
     }
 
+    private static void addLine(List<Object> batch, byte[] line) {
+      if (line.length == 0) {
+        return;
+      }
+      try {
+        batch.add(JsonValues.parse(line, 0, line.length));
+      } catch (JsonValues.Invalid e) {
+        // a bad line is an item error of the source; it is skipped
+      }
+    }
+
     /** Hands a batch over, waiting while the pipeline is overloaded: a file can always wait. */
-    private void submit(PipelineHost host, List<Object> batch) {
+    private void submit(PipelineHost host, List<Object> batch, long endPosition) {
       while (!stopped) {
         try {
-          host.ingest(batch).await();
+          host.ingest(batch, endPosition).await();
           return;
         } catch (PipelineHost.Overloaded e) {
           try {
@@ -137,7 +158,7 @@ abstract class SourceRunner {
         }
         if (!batch.isEmpty()) {
           try {
-            host.ingest(batch);
+            host.ingest(batch, -1);
           } catch (PipelineHost.Overloaded e) {
             // overloaded: the generator skips this tick's events
           }

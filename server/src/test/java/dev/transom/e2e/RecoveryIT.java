@@ -97,6 +97,25 @@ class RecoveryIT {
   }
 
   @Test
+  void fileSourceResumesAtItsCheckpointedPositionNotFromTheStart() throws Exception {
+    Path input = tmp.resolve("in.jsonl");
+    Files.writeString(input, event("a", "2024-05-01T10:00:01Z") + "\n" + event("a", "2024-05-01T10:00:02Z") + "\n");
+    define("tail.yaml", COUNTS.replace("name: counts", "name: tail")
+        .replace("source: {kind: http}", "source: {kind: file, path: '" + input + "', follow: true}"));
+    ServerProcess s = new ServerProcess(tmp).start();
+    ServerProcess.await("two lines read", () -> s.json("/api/pipelines/tail/windows").get("windows").size() == 1
+        && s.json("/api/pipelines/tail/windows").get("windows").get(0).get("count").asInt() == 2);
+    s.stop();
+    Files.writeString(input, event("a", "2024-05-01T10:00:03Z") + "\n", java.nio.file.StandardOpenOption.APPEND);
+    s.start();
+    ServerProcess.await("the appended line only", () ->
+        s.json("/api/pipelines/tail/windows").get("windows").get(0).get("count").asInt() == 3);
+    Thread.sleep(500); // give a re-read from the start (the bug this guards against) time to show
+    assertEquals(3, s.json("/api/pipelines/tail/windows").get("windows").get(0).get("count").asInt());
+    s.stop();
+  }
+
+  @Test
   void retriedBatchWithTheSameIdIsCountedOnce() throws Exception {
     define("counts.yaml", COUNTS);
     ServerProcess s = new ServerProcess(tmp).start();
