@@ -56,6 +56,19 @@ public final class RunCommand {
     }
     PipelineDef def = loaded.definition();
     String input = a.flag("input");
+    if (a.flag("output") == null) {
+      for (ComponentDef s : def.sinks()) {
+        if (s.kind().equals("h2")) {
+          err.println(file + ":" + (s.options().mark() == null ? 1 : s.options().mark().getLine() + 1)
+              + ":1: sinks: kind h2 writes into the server's database, which `run` does not open; use --output, or serve");
+          return 2;
+        }
+      }
+    }
+    if (def.late() != null && def.late().kind().equals("h2")) {
+      err.println(file + ":1:1: late: kind h2 writes into the server's database, which `run` does not open");
+      return 2;
+    }
     if (input == null && def.source().kind().equals("http")) {
       err.println(file + ":" + sourceLine(def) + ":1: source: kind http receives events from `transom serve`; "
           + "give `run` its events with --input FILE (or - for stdin)");

@@ -15,7 +15,7 @@ public final class ComponentSpecs {
       List.of(HttpSource.SPEC, FileSource.SPEC, GeneratorSource.SPEC));
 
   public static final FieldType.Kinds SINKS = new FieldType.Kinds("sink",
-      List.of(StdoutSink.SPEC, FileSink.SPEC, WebhookSink.SPEC));
+      List.of(StdoutSink.SPEC, FileSink.SPEC, WebhookSink.SPEC, H2Sink.SPEC));
 
   /** Late items go to the same kinds of sink as window outputs. */
   public static final FieldType.Kinds LATE_SINKS = SINKS;
@@ -25,6 +25,7 @@ public final class ComponentSpecs {
     return switch (def.kind()) {
       case "file" -> FileSink.open(java.nio.file.Path.of(def.text("path", null)), append);
       case "webhook" -> new WebhookSink(def);
+      case "h2" -> throw new java.io.IOException("the h2 sink writes into the server's database: use it with `transom serve`");
       default -> StdoutSink.open();
     };
   }

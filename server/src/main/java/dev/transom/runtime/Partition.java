@@ -28,6 +28,10 @@ final class Partition {
   private List<byte[]> stagedLate = new java.util.ArrayList<>();
   private boolean stageOutputs;
   private boolean stageLate;
+  /** Rows for the h2 sinks' tables, produced since the last cut. */
+  private List<dev.transom.state.Checkpoint.TableRow> stagedRows = new java.util.ArrayList<>();
+  private List<String> outputTables = List.of();
+  private String lateTable;
   private PipelineExecution exec;
   private long timerId = -1;
   private long timerDueMicros = Micros.POS_INFINITY;
@@ -50,6 +54,9 @@ final class Partition {
       if (stageOutputs) {
         stagedOutputs.add(line(record));
       }
+      for (String table : outputTables) {
+        stagedRows.add(row(table, record));
+      }
       host.emitted(record);
     }
 
@@ -57,6 +64,9 @@ final class Partition {
     public void late(java.util.Map<String, Object> record) {
       if (stageLate) {
         stagedLate.add(line(record));
+      }
+      if (lateTable != null) {
+        stagedRows.add(row(lateTable, record));
       }
       host.emittedLate(record);
     }
@@ -74,15 +84,28 @@ final class Partition {
     return withNewline;
   }
 
+  private static dev.transom.state.Checkpoint.TableRow row(String table, java.util.Map<String, Object> record) {
+    Object key = record.get("key");
+    java.time.Instant open = null;
+    java.time.Instant close = null;
+    if (record.get("window") instanceof java.util.Map<?, ?> w) {
+      open = w.get("open_time") instanceof java.time.Instant i ? i : null;
+      close = w.get("close_time") instanceof java.time.Instant i ? i : null;
+    }
+    return new dev.transom.state.Checkpoint.TableRow(table, key == null ? null : String.valueOf(key), open, close,
+        dev.transom.io.JsonValues.toJson(record));
+  }
+
   /** A checkpoint cut (on the context): the state and the staged records that belong with it. */
-  record Cut(byte[] state, List<byte[]> outputs, List<byte[]> late) {}
+  record Cut(byte[] state, List<byte[]> outputs, List<byte[]> late, List<dev.transom.state.Checkpoint.TableRow> rows) {}
 
   Cut cut() {
     byte[] state = exec == null || failure != null ? null
         : dev.transom.state.SnapshotCodec.encode(exec.snapshot());
-    Cut c = new Cut(state, stagedOutputs, stagedLate);
+    Cut c = new Cut(state, stagedOutputs, stagedLate, stagedRows);
     stagedOutputs = new java.util.ArrayList<>();
     stagedLate = new java.util.ArrayList<>();
+    stagedRows = new java.util.ArrayList<>();
     return c;
   }
 
@@ -99,9 +122,12 @@ final class Partition {
   }
 
   /** Starts a new execution of {@code plan}, continuing from {@code kept} if given (on the context). */
-  void install(Plan plan, OperatorSnapshot kept, boolean stageOutputs, boolean stageLate) {
+  void install(Plan plan, OperatorSnapshot kept, boolean stageOutputs, boolean stageLate, List<String> outputTables,
+      String lateTable) {
     this.stageOutputs = stageOutputs;
     this.stageLate = stageLate;
+    this.outputTables = outputTables;
+    this.lateTable = lateTable;
     exec = plan.start(outputs);
     if (kept != null) {
       exec.restore(kept);

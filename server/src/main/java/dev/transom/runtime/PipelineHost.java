@@ -87,6 +87,7 @@ public final class PipelineHost {
   /** Records of replaced partitions (a reload) still to be written at the next checkpoint. */
   private final List<byte[]> carryOutputs = new ArrayList<>();
   private final List<byte[]> carryLate = new ArrayList<>();
+  private final List<Checkpoint.TableRow> carryRows = new ArrayList<>();
 
   PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, H2State state) {
     this.vertx = vertx;
@@ -224,6 +225,7 @@ public final class PipelineHost {
       for (Partition.Cut c : cuts) {
         carryOutputs.addAll(c.outputs());
         carryLate.addAll(c.late());
+        carryRows.addAll(c.rows());
       }
     }
     closeAll(old);
@@ -303,8 +305,8 @@ public final class PipelineHost {
     this.def = newDef;
     this.fingerprint = PlanDiff.windowingFingerprint(newDef);
     try {
-      List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !s.kind().equals("file")).toList();
-      ComponentDef lateImmediate = newDef.late() != null && !newDef.late().kind().equals("file") ? newDef.late() : null;
+      List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !isTransactional(s)).toList();
+      ComponentDef lateImmediate = newDef.late() != null && !isTransactional(newDef.late()) ? newDef.late() : null;
       immediateSinks = SinkSet.open(immediate, lateImmediate, true);
       files = new CommittedFiles(newDef.sinks(), newDef.late(), marks == null ? Map.of() : marks);
       failure = null;
@@ -318,6 +320,17 @@ public final class PipelineHost {
         }
       }
     }
+    List<String> outputTables = newDef.sinks().stream().filter(s -> s.kind().equals("h2"))
+        .map(s -> s.text("table", null)).toList();
+    String lateTable = newDef.late() != null && newDef.late().kind().equals("h2") ? newDef.late().text("table", null) : null;
+    if (state != null) {
+      for (String t : outputTables) {
+        state.ensureOutputTable(t).join();
+      }
+      if (lateTable != null) {
+        state.ensureOutputTable(lateTable).join();
+      }
+    }
     Plan plan = Plan.of(newDef);
     Partition[] ps = new Partition[partitionsFor(newDef)];
     boolean stageOutputs = files.hasOutputs();
@@ -326,7 +339,7 @@ public final class PipelineHost {
       Partition p = new Partition(vertx, this, this::flushImmediate);
       OperatorSnapshot snap = kept == null ? null : kept[i];
       p.call(() -> {
-        p.install(plan, snap, stageOutputs, stageLate);
+        p.install(plan, snap, stageOutputs, stageLate, outputTables, lateTable);
         return null;
       }).await();
       ps[i] = p;
@@ -341,6 +354,11 @@ public final class PipelineHost {
     }
     source = SourceRunner.start(vertx, this, newDef.source(), appliedSourcePosition);
     startEpochTimer(newDef.checkpointIntervalMicros());
+  }
+
+  /** File and h2 sinks are written at checkpoints only (exactly-once); the others at once. */
+  private static boolean isTransactional(ComponentDef s) {
+    return s.kind().equals("file") || s.kind().equals("h2");
   }
 
   private void startEpochTimer(long intervalMicros) {
@@ -391,11 +409,14 @@ public final class PipelineHost {
         List<byte[]> states = new ArrayList<>();
         List<byte[]> outs = new ArrayList<>();
         List<byte[]> lates = new ArrayList<>();
+        List<Checkpoint.TableRow> rows = new ArrayList<>();
         synchronized (carryOutputs) {
           outs.addAll(carryOutputs);
           lates.addAll(carryLate);
+          rows.addAll(carryRows);
           carryOutputs.clear();
           carryLate.clear();
+          carryRows.clear();
         }
         boolean usable = true;
         for (Future<Partition.Cut> f : cuts) {
@@ -404,6 +425,7 @@ public final class PipelineHost {
           states.add(c.state());
           outs.addAll(c.outputs());
           lates.addAll(c.late());
+          rows.addAll(c.rows());
         }
         long seq = appliedSeq;
         long position = appliedSourcePosition;
@@ -413,7 +435,7 @@ public final class PipelineHost {
             Map<String, Long> marks = files.write(outs, lates);
             if (state != null && save) {
               try {
-                state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks)).join();
+                state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks, rows)).join();
               } catch (RuntimeException e) {
                 files.undoLastWrite();
                 throw e;
@@ -426,6 +448,7 @@ public final class PipelineHost {
             synchronized (carryOutputs) {
               carryOutputs.addAll(0, outs);
               carryLate.addAll(0, lates);
+              carryRows.addAll(0, rows);
             }
             throw e;
           }

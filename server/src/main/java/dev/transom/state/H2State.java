@@ -238,6 +238,18 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           }
           s.executeBatch();
         }
+        for (Checkpoint.TableRow row : cp.rows()) {
+          try (PreparedStatement s = c.prepareStatement("INSERT INTO " + quote(row.table())
+              + " (pipeline, record_key, open_time, close_time, record, epoch) VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, cp.pipeline());
+            s.setString(2, row.key());
+            s.setObject(3, row.openTime() == null ? null : row.openTime().atOffset(ZoneOffset.UTC));
+            s.setObject(4, row.closeTime() == null ? null : row.closeTime().atOffset(ZoneOffset.UTC));
+            s.setString(5, row.record());
+            s.setLong(6, cp.epoch());
+            s.executeUpdate();
+          }
+        }
         try (PreparedStatement s = c.prepareStatement("DELETE FROM ingest_log WHERE pipeline = ? AND seq <= ?")) {
           s.setString(1, cp.pipeline());
           s.setLong(2, cp.ingestSeq());
@@ -279,7 +291,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
               }
             }
             cp = new Checkpoint(pipeline, r.getLong(1), r.getString(2), parts, r.getLong(3), r.getLong(4),
-                decodeMarks(r.getString(5)));
+                decodeMarks(r.getString(5)), List.of());
           }
         }
       }
@@ -302,6 +314,27 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       db.commitDurably();
       return null;
     });
+  }
+
+  /** Creates an h2 sink's table when it is missing (DDL commits on its own, so never inside a checkpoint). */
+  public CompletableFuture<Void> ensureOutputTable(String table) {
+    return submit(() -> {
+      try (java.sql.Statement s = db.connection().createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS " + quote(table) + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
+            + "pipeline VARCHAR(63) NOT NULL, record_key VARCHAR(100000), open_time TIMESTAMP WITH TIME ZONE, "
+            + "close_time TIMESTAMP WITH TIME ZONE, record CLOB NOT NULL, epoch BIGINT NOT NULL)");
+      }
+      db.commitDurably();
+      return null;
+    });
+  }
+
+  /** Table names are checked by the sink's spec; quoting keeps their case as written. */
+  static String quote(String table) {
+    if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("bad table name " + table);
+    }
+    return "\"" + table + "\"";
   }
 
   static String encodeMarks(Map<String, Long> marks) {

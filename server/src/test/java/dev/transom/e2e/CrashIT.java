@@ -40,7 +40,7 @@ class CrashIT {
         + "window: " + window + "\n"
         + "aggregate: " + aggregate + "\n"
         + "checkpoint: {interval: 100ms}\n"
-        + "sinks:\n  - {kind: file, path: out/" + name + ".jsonl}\n";
+        + "sinks:\n  - {kind: file, path: out/" + name + ".jsonl}\n  - {kind: h2, table: " + name + "_out}\n";
   }
 
   @Test
@@ -153,8 +153,18 @@ class CrashIT {
       assertFalse(expected.isEmpty());
       assertEquals(expected, actual, p + ": outputs after " + CYCLES + " crashes (seed " + seed + ", "
           + acknowledged.size() + " acknowledged events) differ from a crash-free run");
+      List<String> rows = new ArrayList<>();
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+              "jdbc:h2:file:" + tmp.resolve("data/transom").toAbsolutePath(), "sa", "");
+          java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT record FROM \"" + p + "_out\"")) {
+        while (rs.next()) {
+          rows.add(rs.getString(1));
+        }
+      }
+      rows.sort(null);
+      assertEquals(expected, rows, p + ": h2 sink rows after " + CYCLES + " crashes (seed " + seed + ")");
     }
-    System.out.println("CrashIT: " + acknowledged.size() + " acknowledged events, outputs equal for "
+    System.out.println("CrashIT: " + acknowledged.size() + " acknowledged events, file and h2 outputs equal for "
         + String.join(", ", PIPELINES));
   }
 }

@@ -45,7 +45,7 @@ class H2StateTest {
         state.append("p", null, "{\"i\":" + i + "}").join();
       }
       state.save(new Checkpoint("p", 7, "fp", List.of(new byte[] {1, 2}, new byte[] {3}), 3, 99,
-          Map.of("out.jsonl", 1234L))).join();
+          Map.of("out.jsonl", 1234L), List.of())).join();
       Checkpoint back = state.load("p").orElseThrow();
       assertEquals(7, back.epoch());
       assertEquals(3, back.ingestSeq());
