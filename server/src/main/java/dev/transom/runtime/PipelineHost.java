@@ -83,6 +83,8 @@ public final class PipelineHost {
   private volatile long appliedSourcePosition;
   private volatile long epoch;
   private volatile String lastCheckpointError;
+  private volatile long lastCheckpointMillis = -1;
+  private volatile long lastCheckpointBytes = -1;
   private long epochTimer = -1;
   /** Records of replaced partitions (a reload) still to be written at the next checkpoint. */
   private final List<byte[]> carryOutputs = new ArrayList<>();
@@ -401,6 +403,7 @@ public final class PipelineHost {
     Partition[] ps = partitions;
     Promise<Void> done = Promise.promise();
     chain = chain.transform(ignored -> {
+      long started = System.nanoTime();
       List<Future<Partition.Cut>> cuts = new ArrayList<>();
       for (Partition p : ps) {
         cuts.add(p.call(p::cut));
@@ -430,6 +433,7 @@ public final class PipelineHost {
         long seq = appliedSeq;
         long position = appliedSourcePosition;
         boolean save = usable;
+        long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.length).sum();
         return vertx.executeBlocking(() -> {
           try {
             Map<String, Long> marks = files.write(outs, lates);
@@ -442,6 +446,7 @@ public final class PipelineHost {
               }
               epoch++;
             }
+            lastCheckpointBytes = stateBytes;
             return null;
           } catch (Exception e) {
             // Nothing is lost: the records wait for the next epoch, which tries again.
@@ -461,6 +466,11 @@ public final class PipelineHost {
               + cause.getMessage();
         } else {
           lastCheckpointError = null;
+          lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
+          PipelineMetrics m = metrics;
+          if (m != null) {
+            m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          }
         }
         done.complete();
         return Future.succeededFuture();
@@ -733,6 +743,13 @@ public final class PipelineHost {
     m.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
     m.put("open_windows", openWindows());
     m.put("epoch", epoch);
+    if (lastCheckpointMillis >= 0) {
+      Map<String, Object> cp = new LinkedHashMap<>();
+      cp.put("millis", lastCheckpointMillis);
+      cp.put("state_bytes", lastCheckpointBytes);
+      cp.put("ingest_seq", appliedSeq);
+      m.put("last_checkpoint", cp);
+    }
     m.put("pending", pending.get());
     m.put("partitions", partitions.length);
     String why = describeFailure();

@@ -16,6 +16,7 @@ final class PipelineMetrics {
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
   final Timer ingestLatency;
+  final Timer checkpointDuration;
 
   PipelineMetrics(MeterRegistry registry, PipelineHost host, String id) {
     this.registry = registry;
@@ -36,6 +37,9 @@ final class PipelineMetrics {
     ingestLatency = Timer.builder("transom.ingest.latency").description("from an events request to its acknowledgement")
         .tag("pipeline", id).publishPercentiles(0.5, 0.99).register(registry);
     meters.add(ingestLatency);
+    checkpointDuration = Timer.builder("transom.checkpoint.duration").description("time to cut, write and commit a checkpoint")
+        .tag("pipeline", id).register(registry);
+    meters.add(checkpointDuration);
   }
 
   void remove() {
