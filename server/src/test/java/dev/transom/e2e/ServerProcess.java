@@ -37,6 +37,8 @@ final class ServerProcess {
     cmd.addAll(List.of(extra));
     process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile())).start();
+    Process started = process;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // never outlive the tests
     await("server up", () -> {
       try {
         return get("/health").statusCode() == 200;
