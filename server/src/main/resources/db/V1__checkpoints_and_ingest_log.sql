@@ -9,12 +9,14 @@ CREATE TABLE checkpoint (
   created_at   TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
--- The partitions' window state of a checkpoint (one row per partition).
+-- The partitions' window state: per partition a header row (bucket -1: operator-wide state) and
+-- one row per bucket of keys; a checkpoint rewrites only the buckets whose keys changed.
 CREATE TABLE checkpoint_state (
   pipeline     VARCHAR(63) NOT NULL,
   partition_no INT NOT NULL,
+  bucket       INT NOT NULL,
   state        VARBINARY NOT NULL,
-  PRIMARY KEY (pipeline, partition_no)
+  PRIMARY KEY (pipeline, partition_no, bucket)
 );
 
 -- Events accepted over HTTP: one row per request (a batch), durable before the 202.

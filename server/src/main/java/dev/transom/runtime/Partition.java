@@ -97,11 +97,14 @@ final class Partition {
   }
 
   /** A checkpoint cut (on the context): the state and the staged records that belong with it. */
-  record Cut(byte[] state, List<byte[]> outputs, List<byte[]> late, List<dev.transom.state.Checkpoint.TableRow> rows) {}
+  record Cut(dev.transom.state.PartitionState state, List<byte[]> outputs, List<byte[]> late,
+      List<dev.transom.state.Checkpoint.TableRow> rows) {}
+
+  /** Whether the next cut must write every bucket (the store does not hold this state yet). */
+  private boolean fullNext = true;
 
   Cut cut() {
-    byte[] state = exec == null || failure != null ? null
-        : dev.transom.state.SnapshotCodec.encode(exec.snapshot());
+    dev.transom.state.PartitionState state = exec == null || failure != null ? null : changedState();
     Cut c = new Cut(state, stagedOutputs, stagedLate, stagedRows);
     stagedOutputs = new java.util.ArrayList<>();
     stagedLate = new java.util.ArrayList<>();
@@ -121,9 +124,52 @@ final class Partition {
     return promise.future();
   }
 
+  /**
+   * The buckets holding a key that changed since the last cut, encoded with all their keys (or all
+   * buckets after a full change). Unchanged buckets are not rewritten.
+   */
+  private dev.transom.state.PartitionState changedState() {
+    var op = exec.operator();
+    java.util.Set<String> changed = op.drainChangedKeys();
+    boolean full = fullNext;
+    fullNext = false;
+    java.util.Set<Integer> touched = new java.util.HashSet<>();
+    java.util.Collection<String> candidates = full ? op.keys() : changed;
+    for (String k : candidates) {
+      touched.add(dev.transom.state.PartitionState.bucketOf(k));
+    }
+    java.util.Map<Integer, List<String>> members = new java.util.HashMap<>();
+    if (!touched.isEmpty()) {
+      for (String k : op.keys()) {
+        int b = dev.transom.state.PartitionState.bucketOf(k);
+        if (touched.contains(b)) {
+          members.computeIfAbsent(b, x -> new java.util.ArrayList<>()).add(k);
+        }
+      }
+    }
+    java.util.Map<Integer, byte[]> buckets = new java.util.HashMap<>();
+    for (int b : touched) {
+      List<String> ks = members.get(b);
+      buckets.put(b, ks == null ? null : dev.transom.state.SnapshotCodec.encode(op.snapshot(ks)));
+    }
+    byte[] header = dev.transom.state.SnapshotCodec.encode(op.snapshot(List.of()));
+    return new dev.transom.state.PartitionState(header, buckets, full);
+  }
+
+  void requireFullCut() {
+    fullNext = true;
+  }
+
+  /** The whole state, for a reload that keeps the windows. */
+  OperatorSnapshot fullSnapshot() {
+    return exec == null || failure != null ? null : exec.snapshot();
+  }
+
   /** Starts a new execution of {@code plan}, continuing from {@code kept} if given (on the context). */
-  void install(Plan plan, OperatorSnapshot kept, boolean stageOutputs, boolean stageLate, List<String> outputTables,
-      String lateTable) {
+  /** @param keptIsStored {@code kept} came from the store as it is: the next cut may be incremental */
+  void install(Plan plan, OperatorSnapshot kept, boolean keptIsStored, boolean stageOutputs, boolean stageLate,
+      List<String> outputTables, String lateTable) {
+    this.fullNext = !keptIsStored;
     this.stageOutputs = stageOutputs;
     this.stageLate = stageLate;
     this.outputTables = outputTables;

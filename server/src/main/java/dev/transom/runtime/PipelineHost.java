@@ -13,7 +13,6 @@ import dev.transom.io.JsonValues;
 import dev.transom.state.Checkpoint;
 import dev.transom.state.H2State;
 import dev.transom.state.IngestLog;
-import dev.transom.state.SnapshotCodec;
 import dev.transom.windowing.Micros;
 import dev.transom.windowing.OperatorSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -90,6 +89,8 @@ public final class PipelineHost {
   private final List<byte[]> carryOutputs = new ArrayList<>();
   private final List<byte[]> carryLate = new ArrayList<>();
   private final List<Checkpoint.TableRow> carryRows = new ArrayList<>();
+  /** Set while installing state loaded from the store: its partitions need no full rewrite. */
+  private boolean keptIsStored;
 
   PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, H2State state) {
     this.vertx = vertx;
@@ -140,6 +141,7 @@ public final class PipelineHost {
   void deploy(PipelineDef newDef) {
     Optional<Checkpoint> cp = state == null ? Optional.empty() : state.load(newDef.id());
     OperatorSnapshot[] kept = null;
+    keptIsStored = false;
     Map<String, Long> marks = Map.of();
     if (cp.isPresent()) {
       Checkpoint c = cp.get();
@@ -158,16 +160,19 @@ public final class PipelineHost {
         try {
           kept = new OperatorSnapshot[c.partitions().size()];
           for (int i = 0; i < kept.length; i++) {
-            kept[i] = SnapshotCodec.decode(c.partitions().get(i));
+            dev.transom.state.PartitionState ps = c.partitions().get(i);
+            kept[i] = dev.transom.state.PartitionState.assemble(ps.header(), new ArrayList<>(ps.buckets().values()));
           }
+          keptIsStored = true;
           recovery = "resumed from checkpoint " + c.epoch();
-        } catch (SnapshotCodec.Corrupt e) {
+        } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
           kept = null;
           recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
         }
       }
     }
     install(newDef, kept, marks);
+    keptIsStored = false;
     replayLog();
   }
 
@@ -211,18 +216,14 @@ public final class PipelineHost {
     OperatorSnapshot[] kept = null;
     if (!keep) {
       finishAll(old);
-    }
-    List<Partition.Cut> cuts = cutAll(old);
-    if (keep) {
+    } else {
       kept = new OperatorSnapshot[old.length];
       for (int i = 0; i < old.length; i++) {
-        try {
-          kept[i] = SnapshotCodec.decode(cuts.get(i).state());
-        } catch (SnapshotCodec.Corrupt e) {
-          throw new IllegalStateException(e);
-        }
+        Partition p = old[i];
+        kept[i] = p.call(p::fullSnapshot).await();
       }
     }
+    List<Partition.Cut> cuts = cutAll(old);
     synchronized (carryOutputs) {
       for (Partition.Cut c : cuts) {
         carryOutputs.addAll(c.outputs());
@@ -337,11 +338,12 @@ public final class PipelineHost {
     Partition[] ps = new Partition[partitionsFor(newDef)];
     boolean stageOutputs = files.hasOutputs();
     boolean stageLate = files.hasLate();
+    boolean stored = keptIsStored && kept != null;
     for (int i = 0; i < ps.length; i++) {
       Partition p = new Partition(vertx, this, this::flushImmediate);
       OperatorSnapshot snap = kept == null ? null : kept[i];
       p.call(() -> {
-        p.install(plan, snap, stageOutputs, stageLate, outputTables, lateTable);
+        p.install(plan, snap, stored, stageOutputs, stageLate, outputTables, lateTable);
         return null;
       }).await();
       ps[i] = p;
@@ -409,7 +411,7 @@ public final class PipelineHost {
         cuts.add(p.call(p::cut));
       }
       return Future.all(cuts).compose(all -> {
-        List<byte[]> states = new ArrayList<>();
+        List<dev.transom.state.PartitionState> states = new ArrayList<>();
         List<byte[]> outs = new ArrayList<>();
         List<byte[]> lates = new ArrayList<>();
         List<Checkpoint.TableRow> rows = new ArrayList<>();
@@ -433,7 +435,7 @@ public final class PipelineHost {
         long seq = appliedSeq;
         long position = appliedSourcePosition;
         boolean save = usable;
-        long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.length).sum();
+        long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
         return vertx.executeBlocking(() -> {
           try {
             Map<String, Long> marks = files.write(outs, lates);
@@ -460,6 +462,12 @@ public final class PipelineHost {
         }, true);
       }).<Void>mapEmpty().transform(r -> {
         if (r.failed()) {
+          for (Partition p : ps) {
+            p.call(() -> {
+              p.requireFullCut(); // the store missed these changes: write everything next time
+              return null;
+            });
+          }
           Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
               ? c.getCause() : r.cause();
           lastCheckpointError = "checkpoint of epoch " + (epoch + 1) + " failed, retrying at the next epoch: "

@@ -224,19 +224,49 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
           s.executeUpdate();
         }
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM checkpoint_state WHERE pipeline = ?")) {
-          s.setString(1, cp.pipeline());
-          s.executeUpdate();
+        for (int i = 0; i < cp.partitions().size(); i++) {
+          PartitionState ps = cp.partitions().get(i);
+          if (ps.full()) {
+            try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM checkpoint_state WHERE pipeline = ? AND partition_no = ?")) {
+              s.setString(1, cp.pipeline());
+              s.setInt(2, i);
+              s.executeUpdate();
+            }
+          }
+          try (PreparedStatement merge = c.prepareStatement(
+              "MERGE INTO checkpoint_state (pipeline, partition_no, bucket, state) KEY (pipeline, partition_no, bucket) "
+                  + "VALUES (?, ?, ?, ?)");
+              PreparedStatement delete = c.prepareStatement(
+                  "DELETE FROM checkpoint_state WHERE pipeline = ? AND partition_no = ? AND bucket = ?")) {
+            merge.setString(1, cp.pipeline());
+            merge.setInt(2, i);
+            merge.setInt(3, -1);
+            merge.setBytes(4, ps.header());
+            merge.addBatch();
+            for (Map.Entry<Integer, byte[]> b : ps.buckets().entrySet()) {
+              if (b.getValue() == null) {
+                delete.setString(1, cp.pipeline());
+                delete.setInt(2, i);
+                delete.setInt(3, b.getKey());
+                delete.addBatch();
+              } else {
+                merge.setString(1, cp.pipeline());
+                merge.setInt(2, i);
+                merge.setInt(3, b.getKey());
+                merge.setBytes(4, b.getValue());
+                merge.addBatch();
+              }
+            }
+            merge.executeBatch();
+            delete.executeBatch();
+          }
         }
         try (PreparedStatement s = c.prepareStatement(
-            "INSERT INTO checkpoint_state (pipeline, partition_no, state) VALUES (?, ?, ?)")) {
-          for (int i = 0; i < cp.partitions().size(); i++) {
-            s.setString(1, cp.pipeline());
-            s.setInt(2, i);
-            s.setBytes(3, cp.partitions().get(i));
-            s.addBatch();
-          }
-          s.executeBatch();
+            "DELETE FROM checkpoint_state WHERE pipeline = ? AND partition_no >= ?")) {
+          s.setString(1, cp.pipeline());
+          s.setInt(2, cp.partitions().size());
+          s.executeUpdate();
         }
         for (Checkpoint.TableRow row : cp.rows()) {
           try (PreparedStatement s = c.prepareStatement("INSERT INTO " + quote(row.table())
@@ -280,15 +310,29 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         s.setString(1, pipeline);
         try (ResultSet r = s.executeQuery()) {
           if (r.next()) {
-            List<byte[]> parts = new ArrayList<>();
+            Map<Integer, byte[]> headers = new java.util.TreeMap<>();
+            Map<Integer, List<byte[]>> buckets = new java.util.TreeMap<>();
             try (PreparedStatement p = c.prepareStatement(
-                "SELECT state FROM checkpoint_state WHERE pipeline = ? ORDER BY partition_no")) {
+                "SELECT partition_no, bucket, state FROM checkpoint_state WHERE pipeline = ? ORDER BY partition_no, bucket")) {
               p.setString(1, pipeline);
               try (ResultSet pr = p.executeQuery()) {
                 while (pr.next()) {
-                  parts.add(pr.getBytes(1));
+                  if (pr.getInt(2) < 0) {
+                    headers.put(pr.getInt(1), pr.getBytes(3));
+                  } else {
+                    buckets.computeIfAbsent(pr.getInt(1), k -> new ArrayList<>()).add(pr.getBytes(3));
+                  }
                 }
               }
+            }
+            List<PartitionState> parts = new ArrayList<>();
+            for (Map.Entry<Integer, byte[]> h : headers.entrySet()) {
+              Map<Integer, byte[]> all = new LinkedHashMap<>();
+              List<byte[]> bs = buckets.getOrDefault(h.getKey(), List.of());
+              for (int i = 0; i < bs.size(); i++) {
+                all.put(i, bs.get(i));
+              }
+              parts.add(new PartitionState(h.getValue(), all, true));
             }
             cp = new Checkpoint(pipeline, r.getLong(1), r.getString(2), parts, r.getLong(3), r.getLong(4),
                 decodeMarks(r.getString(5)), List.of());

@@ -33,6 +33,8 @@ public final class WindowOperator {
   private long maxWatermarkLeadMicros = Micros.NEG_INFINITY;
   /** After a restore the lead is unknown until computed once from the restored clocks. */
   private boolean leadStale;
+  /** Keys whose state changed since {@link #drainChangedKeys()} was last called (incremental checkpoints). */
+  private java.util.HashSet<String> changedKeys = new java.util.HashSet<>();
 
   public WindowOperator(ClockConfig clock, Windower windower, Aggregate aggregate) {
     this.clockConfig = clock;
@@ -56,6 +58,7 @@ public final class WindowOperator {
       ks = new KeyState(key, sharedClock == null ? clockConfig.newLogic() : null);
       keys.put(key, ks);
     }
+    changedKeys.add(key);
     ClockLogic clock = ks.clock != null ? ks.clock : sharedClock;
     long t = clock.itemTime(eventTimeMicros, nowMicros);
     // "An item's own time counts before it is judged."
@@ -192,6 +195,7 @@ public final class WindowOperator {
    * closed holds no window state; with a shared clock it holds nothing at all.
    */
   private void settle(KeyState ks) {
+    changedKeys.add(ks.key);
     if (ks.windows.isEmpty()) {
       heap.remove(ks);
       ks.windows = null;
@@ -202,6 +206,31 @@ public final class WindowOperator {
     }
     long deadline = ks.windows.earliestDeadline();
     heap.update(ks, ks.clock == null ? deadline : ks.clock.systemTimeWhenWatermarkReaches(deadline));
+  }
+
+  /** The keys whose state changed since the last call (a key may since have no state at all). */
+  public java.util.Set<String> drainChangedKeys() {
+    java.util.Set<String> out = changedKeys;
+    changedKeys = new java.util.HashSet<>();
+    return out;
+  }
+
+  /** Every key that has state now. */
+  public java.util.Set<String> keys() {
+    return java.util.Collections.unmodifiableSet(keys.keySet());
+  }
+
+  /** The state of some keys only (absent keys are left out), with the operator-wide header. */
+  public OperatorSnapshot snapshot(java.util.Collection<String> which) {
+    List<OperatorSnapshot.KeySnapshot> out = new ArrayList<>(which.size());
+    for (String k : which) {
+      KeyState ks = keys.get(k);
+      if (ks != null) {
+        out.add(new OperatorSnapshot.KeySnapshot(ks.key, ks.clock == null ? null : ks.clock.snapshot(),
+            ks.windows == null ? List.of() : ks.windows.snapshot()));
+      }
+    }
+    return new OperatorSnapshot(nextSeq, sharedClock == null ? null : sharedClock.snapshot(), out);
   }
 
   public OperatorSnapshot snapshot() {
@@ -220,6 +249,7 @@ public final class WindowOperator {
       heap.remove(heap.peek());
     }
     nextSeq = snapshot.nextSeq();
+    changedKeys = new java.util.HashSet<>();
     openWindows = 0;
     maxWatermarkLeadMicros = Micros.NEG_INFINITY;
     leadStale = true;

@@ -44,14 +44,28 @@ class H2StateTest {
       for (int i = 0; i < 5; i++) {
         state.append("p", null, "{\"i\":" + i + "}").join();
       }
-      state.save(new Checkpoint("p", 7, "fp", List.of(new byte[] {1, 2}, new byte[] {3}), 3, 99,
-          Map.of("out.jsonl", 1234L), List.of())).join();
+      byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(5, null, List.of()));
+      byte[] bucket = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of(
+          new dev.transom.windowing.OperatorSnapshot.KeySnapshot("k", new long[] {1, 2, 0}, List.of()))));
+      state.save(new Checkpoint("p", 7, "fp", List.of(new PartitionState(header, Map.of(3, bucket), true),
+          new PartitionState(header, Map.of(), true)), 3, 99, Map.of("out.jsonl", 1234L), List.of())).join();
       Checkpoint back = state.load("p").orElseThrow();
       assertEquals(7, back.epoch());
       assertEquals(3, back.ingestSeq());
       assertEquals(99, back.sourcePosition());
       assertEquals(Map.of("out.jsonl", 1234L), back.sinkMarks());
-      assertArrayEquals(new byte[] {3}, back.partitions().get(1));
+      assertEquals(2, back.partitions().size());
+      assertArrayEquals(bucket, back.partitions().get(0).buckets().values().iterator().next());
+      assertEquals(0, back.partitions().get(1).buckets().size());
+      // incremental: a later checkpoint naming no bucket keeps the stored one; null deletes it
+      state.save(new Checkpoint("p", 8, "fp", List.of(new PartitionState(header, Map.of(), false),
+          new PartitionState(header, Map.of(), false)), 3, 99, Map.of(), List.of())).join();
+      assertEquals(1, state.load("p").orElseThrow().partitions().get(0).buckets().size());
+      java.util.Map<Integer, byte[]> drop = new java.util.HashMap<>();
+      drop.put(3, null);
+      state.save(new Checkpoint("p", 9, "fp", List.of(new PartitionState(header, drop, false),
+          new PartitionState(header, Map.of(), false)), 3, 99, Map.of(), List.of())).join();
+      assertEquals(0, state.load("p").orElseThrow().partitions().get(0).buckets().size());
       List<Long> left = new ArrayList<>();
       state.replay("p", 0, e -> left.add(e.seq()));
       assertEquals(List.of(4L, 5L), left);
