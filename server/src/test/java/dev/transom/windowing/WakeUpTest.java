@@ -22,6 +22,20 @@ class WakeUpTest {
     assertEquals(Micros.POS_INFINITY, op.nextWakeMicros());
   }
 
+  /** Incremental checkpoints rewrite changed keys only: a wake-up that closes windows changes keys too. */
+  @Test
+  void keysChangedByItemsAndByWakeUpsAreReportedOnceEach() {
+    WindowOperator op = new WindowOperator(new EventClock(2 * S, false), new TumblingWindower(10 * S, 0), new CountAggregate());
+    Recorder r = new Recorder();
+    op.process("a", 3 * S, 1L, null, 1_000 * S, r);
+    op.process("b", 3 * S, 1L, null, 1_000 * S, r);
+    assertEquals(java.util.Set.of("a", "b"), op.drainChangedKeys());
+    assertEquals(java.util.Set.of(), op.drainChangedKeys());
+    op.advance(1_009 * S, r);
+    assertEquals(2, r.outputs.size());
+    assertEquals(java.util.Set.of("a", "b"), op.drainChangedKeys(), "closing a window changes its key's state");
+  }
+
   @Test
   void systemClockWindowClosesAtItsCloseTime() {
     WindowOperator op = new WindowOperator(new SystemClock(), new TumblingWindower(10 * S, 0), new CountAggregate());
