@@ -175,6 +175,7 @@ final class Partition {
     this.outputTables = outputTables;
     this.lateTable = lateTable;
     exec = plan.start(outputs);
+    exec.operator().trackChanges();
     if (kept != null) {
       exec.restore(kept);
     }

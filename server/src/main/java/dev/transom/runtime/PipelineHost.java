@@ -84,6 +84,7 @@ public final class PipelineHost {
   private volatile String lastCheckpointError;
   private volatile long lastCheckpointMillis = -1;
   private volatile long lastCheckpointBytes = -1;
+  private volatile long lastCheckpointSeq = -1;
   private long epochTimer = -1;
   /** Records of replaced partitions (a reload) still to be written at the next checkpoint. */
   private final List<byte[]> carryOutputs = new ArrayList<>();
@@ -449,6 +450,7 @@ public final class PipelineHost {
               epoch++;
             }
             lastCheckpointBytes = stateBytes;
+            lastCheckpointSeq = seq;
             return null;
           } catch (Exception e) {
             // Nothing is lost: the records wait for the next epoch, which tries again.
@@ -755,7 +757,7 @@ public final class PipelineHost {
       Map<String, Object> cp = new LinkedHashMap<>();
       cp.put("millis", lastCheckpointMillis);
       cp.put("state_bytes", lastCheckpointBytes);
-      cp.put("ingest_seq", appliedSeq);
+      cp.put("ingest_seq", lastCheckpointSeq);
       m.put("last_checkpoint", cp);
     }
     m.put("pending", pending.get());

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record PartitionState(byte[] header, Map<Integer, byte[]> buckets, boolean full) {
   /** Keys are spread over this many buckets per partition; a changed key rewrites its bucket only. */
-  public static final int BUCKETS = 256;
+  public static final int BUCKETS = 4096;
 
   public static int bucketOf(String key) {
     return Math.floorMod(key.hashCode(), BUCKETS);

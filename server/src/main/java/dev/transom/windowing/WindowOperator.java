@@ -35,6 +35,8 @@ public final class WindowOperator {
   private boolean leadStale;
   /** Keys whose state changed since {@link #drainChangedKeys()} was last called (incremental checkpoints). */
   private java.util.HashSet<String> changedKeys = new java.util.HashSet<>();
+  /** Off unless someone drains the changed keys (the server's checkpoints); {@code run} pays nothing. */
+  private boolean trackChanges;
 
   public WindowOperator(ClockConfig clock, Windower windower, Aggregate aggregate) {
     this.clockConfig = clock;
@@ -58,7 +60,9 @@ public final class WindowOperator {
       ks = new KeyState(key, sharedClock == null ? clockConfig.newLogic() : null);
       keys.put(key, ks);
     }
-    changedKeys.add(key);
+    if (trackChanges) {
+      changedKeys.add(key);
+    }
     ClockLogic clock = ks.clock != null ? ks.clock : sharedClock;
     long t = clock.itemTime(eventTimeMicros, nowMicros);
     // "An item's own time counts before it is judged."
@@ -195,7 +199,9 @@ public final class WindowOperator {
    * closed holds no window state; with a shared clock it holds nothing at all.
    */
   private void settle(KeyState ks) {
-    changedKeys.add(ks.key);
+    if (trackChanges) {
+      changedKeys.add(ks.key);
+    }
     if (ks.windows.isEmpty()) {
       heap.remove(ks);
       ks.windows = null;
@@ -206,6 +212,11 @@ public final class WindowOperator {
     }
     long deadline = ks.windows.earliestDeadline();
     heap.update(ks, ks.clock == null ? deadline : ks.clock.systemTimeWhenWatermarkReaches(deadline));
+  }
+
+  /** Starts recording which keys change, for {@link #drainChangedKeys()}. */
+  public void trackChanges() {
+    trackChanges = true;
   }
 
   /** The keys whose state changed since the last call (a key may since have no state at all). */

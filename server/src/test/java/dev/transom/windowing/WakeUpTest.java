@@ -26,6 +26,7 @@ class WakeUpTest {
   @Test
   void keysChangedByItemsAndByWakeUpsAreReportedOnceEach() {
     WindowOperator op = new WindowOperator(new EventClock(2 * S, false), new TumblingWindower(10 * S, 0), new CountAggregate());
+    op.trackChanges();
     Recorder r = new Recorder();
     op.process("a", 3 * S, 1L, null, 1_000 * S, r);
     op.process("b", 3 * S, 1L, null, 1_000 * S, r);
