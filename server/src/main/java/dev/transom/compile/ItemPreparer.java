@@ -13,8 +13,37 @@ import dev.transom.windowing.ValueKinds;
  * each to the partition that owns its key.
  */
 public final class ItemPreparer {
-  /** An event ready for the window operator. {@code item} is the event after the steps. */
-  public record Prepared(String key, long timeMicros, Object value, Object rank, Object item) {}
+  /**
+   * An event ready for the window operator; {@code item} is the event after the steps. Mutable so
+   * the one-thread path ({@code run}) can reuse one holder instead of allocating per event.
+   */
+  public static final class Prepared {
+    String key;
+    long timeMicros;
+    Object value;
+    Object rank;
+    Object item;
+
+    public String key() {
+      return key;
+    }
+
+    public long timeMicros() {
+      return timeMicros;
+    }
+
+    public Object value() {
+      return value;
+    }
+
+    public Object rank() {
+      return rank;
+    }
+
+    public Object item() {
+      return item;
+    }
+  }
 
   private final StepChain steps;
   private final Expr key;
@@ -42,11 +71,17 @@ public final class ItemPreparer {
    * (the failure has then gone to {@code failures}).
    */
   public Prepared prepare(Object event, StepChain.Failures failures) {
+    Prepared p = new Prepared();
+    return prepare(event, failures, p) ? p : null;
+  }
+
+  /** Like {@link #prepare(Object, StepChain.Failures)}, into {@code into}; false when dropped or failed. */
+  public boolean prepare(Object event, StepChain.Failures failures, Prepared into) {
     Object item = event;
     if (!steps.isEmpty()) {
       item = steps.apply(event, failures);
       if (item == StepChain.GONE) {
-        return null;
+        return false;
       }
     }
     String k;
@@ -54,7 +89,7 @@ public final class ItemPreparer {
       k = keyOf(key.eval1(item));
     } catch (ExprFailure e) {
       failures.fail("key", e.getMessage(), item);
-      return null;
+      return false;
     }
     long t = 0;
     if (timestamp != null) {
@@ -62,7 +97,7 @@ public final class ItemPreparer {
         t = Timestamps.toMicros(timestamp.eval1(item), unitMicros);
       } catch (ExprFailure e) {
         failures.fail("clock.timestamp", e.getMessage(), item);
-        return null;
+        return false;
       }
     }
     Object v;
@@ -70,7 +105,7 @@ public final class ItemPreparer {
       v = value == null ? item : value.eval1(item);
     } catch (ExprFailure e) {
       failures.fail("value", e.getMessage(), item);
-      return null;
+      return false;
     }
     Object by = null;
     if (rank != null) {
@@ -78,10 +113,15 @@ public final class ItemPreparer {
         by = rank.eval2(v, k);
       } catch (ExprFailure e) {
         failures.fail("aggregate.by", e.getMessage(), item);
-        return null;
+        return false;
       }
     }
-    return new Prepared(k, t, v, by, item);
+    into.key = k;
+    into.timeMicros = t;
+    into.value = v;
+    into.rank = by;
+    into.item = item;
+    return true;
   }
 
   /** SEMANTICS §1: a string as is, an int or a bool as its text; anything else is an item error. */

@@ -19,6 +19,8 @@ public final class PipelineExecution implements WindowSink {
   private final WindowOperator operator;
   private final Outputs outputs;
   private final ItemPreparer preparer;
+  private final ItemPreparer.Prepared holder = new ItemPreparer.Prepared();
+  private final StepChain.Failures failures = this::fail;
   private final StepChain then;
   private Object current;
   private long in;
@@ -40,14 +42,13 @@ public final class PipelineExecution implements WindowSink {
     in++;
     current = event;
     long errorsBefore = errors;
-    ItemPreparer.Prepared p = preparer.prepare(event, this::fail);
-    if (p == null) {
+    if (!preparer.prepare(event, failures, holder)) {
       if (errors == errorsBefore) {
         filtered++;
       }
       return;
     }
-    process(p, nowMicros);
+    process(holder, nowMicros);
   }
 
   /** Processes an event prepared elsewhere (by {@link #preparer()}, on any thread). */
