@@ -56,6 +56,7 @@ public final class PipelineHost {
   private final List<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Map<String, Object>> recentOutputs = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
+  private final ArrayDeque<Map<String, Object>> recentLate = new ArrayDeque<>();
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong in = new AtomicLong();
   private final AtomicLong out = new AtomicLong();
@@ -650,6 +651,10 @@ public final class PipelineHost {
 
   synchronized void emittedLate(Map<String, Object> record) {
     late.incrementAndGet();
+    recentLate.addLast(record);
+    if (recentLate.size() > RECENT_ERRORS) {
+      recentLate.removeFirst();
+    }
     try {
       immediateSinks.late(record);
     } catch (IOException e) {
@@ -771,6 +776,12 @@ public final class PipelineHost {
     }
     synchronized (this) {
       m.put("recent_errors", new ArrayList<>(recentErrors));
+      m.put("recent_late", new ArrayList<>(recentLate));
+    }
+    if (def.clock() instanceof ClockDef.Event e) {
+      m.put("clock", Map.of("kind", "event", "wait_seconds", e.waitMicros() / 1e6, "scope", e.pipelineScope() ? "pipeline" : "key"));
+    } else {
+      m.put("clock", Map.of("kind", "system"));
     }
     if (withDefinition) {
       m.put("definition", def.text());
@@ -804,7 +815,9 @@ public final class PipelineHost {
       parts.add(p.call(() -> {
         List<Map<String, Object>> rows = new ArrayList<>();
         if (p.execution() != null) {
-          p.execution().operator().forEachOpenWindow((k, w) -> {
+          var op = p.execution().operator();
+          long now = nowMicros();
+          op.forEachOpenWindow((k, w) -> {
             if (key == null || key.equals(k)) {
               Map<String, Object> r = new LinkedHashMap<>();
               r.put("key", k);
@@ -812,6 +825,10 @@ public final class PipelineHost {
               r.put("close_time", Micros.toInstant(w.closeMicros()));
               r.put("value", w.currentValue());
               r.put("count", w.count());
+              long wm = op.watermark(k, now);
+              r.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
+              long closes = op.expectedCloseMicros(k, w);
+              r.put("closes_at", closes == Micros.POS_INFINITY ? null : Micros.toInstant(Math.max(closes, now)));
               rows.add(r);
             }
           });

@@ -170,6 +170,16 @@ public final class WindowOperator {
     return openWindows;
   }
 
+  /**
+   * The system time at which {@code window} of {@code key} will close if no further item arrives
+   * ("why hasn't this window closed?"); {@link Micros#POS_INFINITY} if never.
+   */
+  public long expectedCloseMicros(String key, OpenWindow window) {
+    long deadline = window.closeMicros + windower.closeDelayMicros();
+    ClockLogic clock = sharedClock != null ? sharedClock : keys.get(key) == null ? null : keys.get(key).clock;
+    return clock == null ? Micros.POS_INFINITY : clock.systemTimeWhenWatermarkReaches(deadline);
+  }
+
   /** Items that fell in no window (the gaps of a sliding windower with offset > length). */
   public long unwindowedCount() {
     return unwindowed;

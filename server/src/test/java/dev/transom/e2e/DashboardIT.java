@@ -1,0 +1,32 @@
+package dev.transom.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard in a real headless Chromium: runs {@code web-ui/test/dashboard.test.mjs} (Node and
+ * playwright-core, installed by {@code .ci/run} or {@code npm ci} in {@code web-ui/test}) against the
+ * packaged jar. Screenshots land in {@code server/target/dashboard-screenshots/}.
+ */
+class DashboardIT {
+  @Test
+  void dashboardShowsPipelinesWindowsLiveOutputsProblemsAndWorksWithAToken() throws Exception {
+    Path script = Jar.ROOT.resolve("web-ui/test/dashboard.test.mjs");
+    assertTrue(Files.isDirectory(Jar.ROOT.resolve("web-ui/test/node_modules/playwright-core")),
+        "playwright-core is not installed: run (cd web-ui/test && npm ci), as .ci/run does");
+    ProcessBuilder pb = new ProcessBuilder("node", script.toString()).directory(Jar.ROOT.toFile()).redirectErrorStream(true);
+    pb.environment().put("TRANSOM_JAR", Jar.JAR.toString());
+    pb.environment().put("SCREENSHOTS", Jar.ROOT.resolve("server/target/dashboard-screenshots").toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the browser test did not finish");
+    System.out.println(out);
+    assertEquals(0, p.exitValue(), out);
+    assertEquals(5, out.lines().filter(l -> l.startsWith("ok   ")).count(), out);
+  }
+}

@@ -1,0 +1,145 @@
+// Dashboard tests in a real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core).
+// Starts the real jar, posts events over HTTP, and checks what a user sees.
+// Run: TRANSOM_JAR=server/target/transom.jar node web-ui/test/dashboard.test.mjs   (DashboardIT does this)
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const jar = resolve(process.env.TRANSOM_JAR || 'server/target/transom.jar');
+const shots = resolve(process.env.SCREENSHOTS || 'server/target/dashboard-screenshots');
+const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
+mkdirSync(shots, { recursive: true });
+
+const CLICKS = `name: clicks
+source: {kind: http}
+key: event.user
+clock: {kind: event, timestamp: event.ts, wait: 1s}
+window: {kind: tumbling, length: 4s}
+aggregate: {count: true}
+`;
+
+function freePort() {
+  return new Promise((ok) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
+}
+
+async function startServer(dir, extra = []) {
+  const port = await freePort();
+  const proc = spawn('java', ['-jar', jar, 'serve', '--definitions', join(dir, 'defs'), '--data', join(dir, 'data'), '--port', String(port), ...extra],
+    { stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try { if ((await fetch(`${base}/health`)).ok) return { proc, base }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+function stop(server) {
+  return new Promise((ok) => { server.proc.once('exit', ok); server.proc.kill('SIGTERM'); });
+}
+
+function define(dir, name, text) {
+  const tmp = join(dir, 'defs', `.${name}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, join(dir, 'defs', name));
+}
+
+const results = [];
+async function step(name, fn) {
+  try {
+    await fn();
+    results.push(`ok   ${name}`);
+  } catch (e) {
+    results.push(`FAIL ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: browserPath,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  // --- an open server ------------------------------------------------------------------------
+  const dir = mkdtempSync(join(tmpdir(), 'transom-dash-'));
+  mkdirSync(join(dir, 'defs'));
+  define(dir, 'clicks.yaml', CLICKS);
+  const server = await startServer(dir);
+  const page = await browser.newPage();
+  try {
+    await step('the pipelines view lists the pipeline', async () => {
+      await page.goto(`${server.base}/`);
+      await page.locator('tr[data-pipeline="clicks"]').waitFor({ timeout: 15000 });
+      assert.match(await page.locator('tr[data-pipeline="clicks"] .status').innerText(), /running/);
+      await page.screenshot({ path: join(shots, '1-pipelines.png'), fullPage: true });
+    });
+
+    await step('the open-window table shows the posted key with the right count', async () => {
+      const now = new Date().toISOString();
+      const body = [1, 2, 3].map(() => JSON.stringify({ user: 'alice', ts: now })).join('\n');
+      const res = await fetch(`${server.base}/api/pipelines/clicks/events`, { method: 'POST', body });
+      assert.equal(res.status, 202);
+      await page.goto(`${server.base}/#/pipelines/clicks`);
+      const row = page.locator('#windows tr[data-key="alice"]');
+      await row.waitFor({ timeout: 15000 });
+      assert.equal((await row.locator('td.count').innerText()).trim(), '3');
+      await page.screenshot({ path: join(shots, '2-open-window.png'), fullPage: true });
+    });
+
+    await step('a closed window appears in live outputs without reloading the page', async () => {
+      const output = page.locator('#outputs tr.output', { hasText: 'alice' });
+      await output.first().waitFor({ timeout: 20000 });
+      assert.match(await output.first().innerText(), /3/);
+      assert.match(page.url(), /#\/pipelines\/clicks$/);
+      await page.screenshot({ path: join(shots, '3-live-output.png'), fullPage: true });
+    });
+
+    await step('a broken definition edit shows its located problem', async () => {
+      define(dir, 'clicks.yaml', CLICKS.replace('length: 4s', 'lenght: 4s'));
+      await page.goto(`${server.base}/`);
+      const problems = page.locator('tr[data-pipeline="clicks"] .problems');
+      await problems.first().waitFor({ timeout: 15000 });
+      const text = await problems.first().innerText();
+      assert.match(text, /clicks\.yaml:5:\d+/);
+      assert.match(text, /lenght/);
+      assert.match(await page.locator('tr[data-pipeline="clicks"] .status').first().innerText(), /running/);
+      await page.screenshot({ path: join(shots, '4-broken-edit.png'), fullPage: true });
+    });
+  } finally {
+    await page.close();
+    await stop(server);
+  }
+
+  // --- a token-protected server -------------------------------------------------------------
+  const dir2 = mkdtempSync(join(tmpdir(), 'transom-dash-'));
+  mkdirSync(join(dir2, 'defs'));
+  define(dir2, 'clicks.yaml', CLICKS);
+  const secured = await startServer(dir2, ['--token', 's3cret']);
+  const page2 = await browser.newPage();
+  try {
+    await step('a token-protected server still works from the page', async () => {
+      await page2.goto(`${secured.base}/`);
+      await page2.locator('#token-input').waitFor({ timeout: 15000 });
+      await page2.fill('#token-input', 's3cret');
+      await page2.click('#token-submit');
+      await page2.locator('tr[data-pipeline="clicks"]').waitFor({ timeout: 15000 });
+      await page2.screenshot({ path: join(shots, '5-token.png'), fullPage: true });
+    });
+  } finally {
+    await page2.close();
+    await stop(secured);
+  }
+} catch (e) {
+  failed = true;
+} finally {
+  await browser.close();
+}
+console.log(results.join('\n'));
+console.log(`screenshots: ${shots}`);
+process.exit(failed ? 1 : 0);
