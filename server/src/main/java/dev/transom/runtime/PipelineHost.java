@@ -11,7 +11,7 @@ import dev.transom.definition.PipelineDef;
 import dev.transom.definition.Problem;
 import dev.transom.io.JsonValues;
 import dev.transom.state.Checkpoint;
-import dev.transom.state.H2State;
+import dev.transom.state.CheckpointStore;
 import dev.transom.state.IngestLog;
 import dev.transom.windowing.Micros;
 import dev.transom.windowing.OperatorSnapshot;
@@ -52,7 +52,10 @@ public final class PipelineHost {
   private final int workers;
   private final long queueLimit;
   private final MeterRegistry registry;
-  private final H2State state;
+  /** Where checkpoints go; {@code null} without a data directory. */
+  private final CheckpointStore state;
+  /** Where HTTP events become durable; the same store in practice, seen through its other interface. */
+  private final IngestLog log;
   private final List<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Map<String, Object>> recentOutputs = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
@@ -94,13 +97,15 @@ public final class PipelineHost {
   /** Set while installing state loaded from the store: its partitions need no full rewrite. */
   private boolean keptIsStored;
 
-  PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, H2State state) {
+  PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, CheckpointStore state,
+      IngestLog log) {
     this.vertx = vertx;
     this.file = file;
     this.workers = Math.max(1, workers);
     this.queueLimit = queueLimit;
     this.registry = registry;
     this.state = state;
+    this.log = log;
   }
 
   /** The pipeline cannot take a batch now; the client should retry (HTTP 503 with Retry-After). */
@@ -179,11 +184,11 @@ public final class PipelineHost {
   }
 
   private void replayLog() {
-    if (state == null) {
+    if (log == null) {
       return;
     }
     String id = def.id();
-    state.replay(id, appliedSeq, entry -> {
+    log.replay(id, appliedSeq, entry -> {
       List<Object> events = parseLines(entry.events());
       pending.addAndGet(events.size());
       in.addAndGet(events.size());
@@ -509,13 +514,13 @@ public final class PipelineHost {
   public Future<IngestLog.Appended> ingestDurably(String text, List<Object> events, String batchId) {
     int n = events.size();
     admit(n);
-    if (state == null) {
+    if (log == null) {
       in.addAndGet(n);
       return enqueue(events, -1, -1).map(v -> new IngestLog.Appended(0, false));
     }
     Promise<IngestLog.Appended> acked = Promise.promise();
     // Appends complete on the state thread in log order; enqueueing there keeps that order.
-    state.append(def.id(), batchId, text).whenComplete((appended, error) -> {
+    log.append(def.id(), batchId, text).whenComplete((appended, error) -> {
       if (error != null) {
         pending.addAndGet(-n);
         acked.fail(new Overloaded("could not make the events durable (" + error.getMessage() + "); retry"));

@@ -112,7 +112,7 @@ public final class Pipelines {
     }
     broken.remove(key);
     if (current == null) {
-      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state);
+      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state, state);
       host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);
@@ -121,7 +121,7 @@ public final class Pipelines {
     if (!current.id().equals(def.id())) {
       current.stop();
       byId.remove(current.id());
-      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state);
+      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state, state);
       host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);

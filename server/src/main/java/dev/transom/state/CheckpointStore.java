@@ -12,4 +12,7 @@ public interface CheckpointStore {
 
   /** Forgets a pipeline's checkpoint and log (its definition was removed). */
   CompletableFuture<Void> forget(String pipeline);
+
+  /** Creates the table an {@code h2} sink writes with each checkpoint, when it is missing. */
+  CompletableFuture<Void> ensureOutputTable(String table);
 }

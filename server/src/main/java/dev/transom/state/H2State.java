@@ -361,6 +361,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
   }
 
   /** Creates an h2 sink's table when it is missing (DDL commits on its own, so never inside a checkpoint). */
+  @Override
   public CompletableFuture<Void> ensureOutputTable(String table) {
     return submit(() -> {
       try (java.sql.Statement s = db.connection().createStatement()) {

@@ -31,6 +31,22 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheStatePackageTouchesJdbcOrH2() throws IOException {
+    Predicate<String> noJdbc = i -> !(i.startsWith("java.sql") || i.startsWith("org.h2"));
+    for (String pkg : List.of("windowing", "definition", "expr", "compile", "cli", "components", "runtime", "api", "io")) {
+      assertImports(pkg, noJdbc);
+    }
+  }
+
+  @Test
+  void vertxStaysInRuntimeApiAndCli() throws IOException {
+    Predicate<String> noVertx = i -> !i.startsWith("io.vertx");
+    for (String pkg : List.of("windowing", "definition", "expr", "compile", "components", "state", "io")) {
+      assertImports(pkg, noVertx);
+    }
+  }
+
+  @Test
   void celIsUsedOnlyBehindTheExprFacade() throws IOException {
     Predicate<String> noCel = i -> !i.startsWith("dev.cel");
     for (String pkg : List.of("windowing", "definition", "compile", "cli", "components")) {
