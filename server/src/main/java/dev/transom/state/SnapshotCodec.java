@@ -50,7 +50,7 @@ public final class SnapshotCodec {
       writeLongs(out, s.sharedClock());
       out.writeInt(s.keys().size());
       for (OperatorSnapshot.KeySnapshot k : s.keys()) {
-        out.writeUTF(k.key());
+        writeString(out, k.key()); // not writeUTF: keys may be longer than its 64 KiB limit
         writeLongs(out, k.clock());
         out.writeInt(k.windows().size());
         for (WindowSnapshot w : k.windows()) {
@@ -77,7 +77,7 @@ public final class SnapshotCodec {
       int keys = in.readInt();
       List<OperatorSnapshot.KeySnapshot> out = new ArrayList<>(keys);
       for (int i = 0; i < keys; i++) {
-        String key = in.readUTF();
+        String key = readString(in);
         long[] clock = readLongs(in);
         int n = in.readInt();
         List<WindowSnapshot> windows = new ArrayList<>(n);
@@ -93,6 +93,22 @@ public final class SnapshotCodec {
     } catch (IOException | RuntimeException e) {
       throw new Corrupt("damaged snapshot: " + e.getMessage());
     }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > in.available()) {
+      throw new IOException("bad string length " + n);
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void writeLongs(DataOutputStream out, long[] v) throws IOException {
@@ -132,9 +148,7 @@ public final class SnapshotCodec {
       out.writeDouble(d);
     } else if (v instanceof String s) {
       out.writeByte(STRING);
-      byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      out.writeInt(b.length);
-      out.write(b);
+      writeString(out, s);
     } else if (v instanceof Boolean b) {
       out.writeByte(b ? TRUE : FALSE);
     } else if (v instanceof List<?> l) {
@@ -176,11 +190,8 @@ public final class SnapshotCodec {
         return in.readLong();
       case DOUBLE:
         return in.readDouble();
-      case STRING: {
-        byte[] b = new byte[in.readInt()];
-        in.readFully(b);
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
-      }
+      case STRING:
+        return readString(in);
       case TRUE:
         return Boolean.TRUE;
       case FALSE:

@@ -38,6 +38,16 @@ class SnapshotCodecTest {
   }
 
   @Test
+  void keysAndStringsLongerThan64KiBSurvive() throws Exception {
+    String big = "k".repeat(100_000);
+    OperatorSnapshot s = new OperatorSnapshot(1, null, List.of(new OperatorSnapshot.KeySnapshot(big, null,
+        List.of(new WindowSnapshot(0, 1, 1, big)))));
+    OperatorSnapshot back = SnapshotCodec.decode(SnapshotCodec.encode(s));
+    assertEquals(big, back.keys().get(0).key());
+    assertEquals(big, back.keys().get(0).windows().get(0).acc());
+  }
+
+  @Test
   void damagedBytesAreReportedNotMisread() {
     byte[] good = SnapshotCodec.encode(new OperatorSnapshot(1, null, List.of()));
     byte[] cut = Arrays.copyOf(good, good.length - 2);
