@@ -352,8 +352,9 @@ public final class RunCommand {
       }
       lastNanos = t;
       double secs = (t - startNanos) / 1e9;
-      err.printf("\r%,d events  %,.0f events/s  %,d outputs  %,d open keys   ", exec.inCount(), exec.inCount() / secs,
-          exec.outCount(), exec.operator().openKeyCount());
+      long wm = exec.operator().pipelineWatermark(nowMicros);
+      err.printf("\r%,d events  %,.0f events/s  %,d outputs  watermark %s   ", exec.inCount(), exec.inCount() / secs,
+          exec.outCount(), dev.transom.windowing.Micros.format(wm));
       printed = true;
     }
 
