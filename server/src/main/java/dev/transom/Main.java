@@ -13,7 +13,8 @@ public final class Main {
       "",
       "  serve [--definitions DIR] [--data DIR] [--host H] [--port P] [--token T]",
       "                                                     run every pipeline of DIR, watch it, serve API + dashboard",
-      "  run FILE.yaml [--input PATH|-] [--output PATH|-]   run one pipeline to the end of its input",
+      "  run FILE.yaml [--input PATH|-] [--output PATH|-] [--workers N]",
+      "                                                     run one pipeline to the end of its input",
       "  validate FILE.yaml|DIR...                          check definitions; FILE:LINE:COL: message per problem",
       "  schema                                             print the JSON Schema of the definition format",
       "");

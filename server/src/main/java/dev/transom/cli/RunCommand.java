@@ -42,7 +42,16 @@ public final class RunCommand {
   }
 
   public int run(String[] args) throws UsageException {
-    Args a = Args.parse(args, 1, Set.of("input", "output"));
+    Args a = Args.parse(args, 1, Set.of("input", "output", "workers"));
+    int workers;
+    try {
+      workers = Integer.parseInt(a.flags.getOrDefault("workers", "1"));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--workers must be a number");
+    }
+    if (workers < 1) {
+      throw new UsageException("--workers must be at least 1");
+    }
     if (a.positional.size() != 1) {
       throw new UsageException(a.positional.isEmpty() ? "run needs a definition file" : "run takes one definition file");
     }
@@ -91,6 +100,12 @@ public final class RunCommand {
       return 1;
     }
     RunOutputs outputs = new RunOutputs(sinks, err);
+    boolean sharedClock = def.clock() instanceof dev.transom.definition.ClockDef.Event e && e.pipelineScope();
+    String fileInput = input != null && !input.equals("-") ? input
+        : input == null && def.source().kind().equals("file") ? def.source().text("path", null) : null;
+    if (workers > 1 && fileInput != null && !sharedClock) {
+      return runPartitioned(Plan.of(def), workers, fileInput, outputs, sinks);
+    }
     PipelineExecution exec = Plan.of(def).start(outputs);
     Progress progress = new Progress(err);
     try {
@@ -124,7 +139,54 @@ public final class RunCommand {
       err.println("transom run: " + undelivered + ": not everything was delivered within 30 s");
     }
     closeQuietly(sinks);
-    summarize(exec, outputs);
+    summarize(exec.inCount(), exec.outCount(), exec.lateCount(), exec.errorCount(), exec.operator().unwindowedCount(),
+        outputs);
+    return 0;
+  }
+
+  /** {@code --workers N} over a file: keys spread over N threads (see {@link PartitionedFeed}). */
+  private int runPartitioned(Plan plan, int workers, String path, RunOutputs outputs, SinkSet sinks) {
+    outputs.inputName = path;
+    PartitionedFeed feed = new PartitionedFeed(plan, workers, outputs);
+    long[] prepareErrors = {0};
+    long events;
+    try {
+      events = feed.run(open(path), new PartitionedFeed.LineErrors() {
+        @Override
+        public void report(long line, JsonValues.Invalid e) {
+          synchronized (outputs) {
+            outputs.lineError(line, "line " + line + ":" + e.column() + ": " + e.getMessage());
+          }
+        }
+
+        @Override
+        public void itemError(long line, ItemError error) {
+          synchronized (outputs) {
+            prepareErrors[0]++;
+            outputs.line = line;
+            outputs.error(error);
+          }
+        }
+      });
+      sinks.flush();
+    } catch (FileNotFoundException e) {
+      err.println("transom run: cannot read input: " + e.getMessage());
+      closeQuietly(sinks);
+      return 1;
+    } catch (IOException | UncheckedIOException e) {
+      err.println("transom run: " + e.getMessage());
+      closeQuietly(sinks);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(sinks);
+      return 1;
+    }
+    for (String undelivered : sinks.drain(java.time.Duration.ofSeconds(30))) {
+      err.println("transom run: " + undelivered + ": not everything was delivered within 30 s");
+    }
+    closeQuietly(sinks);
+    summarize(events, feed.outCount(), feed.lateCount(), feed.errorCount() + prepareErrors[0], feed.unwindowed(), outputs);
     return 0;
   }
 
@@ -238,18 +300,17 @@ public final class RunCommand {
     return dev.transom.io.SystemTime.nowMicros();
   }
 
-  private void summarize(PipelineExecution exec, RunOutputs outputs) {
-    long unwindowed = exec.operator().unwindowedCount();
-    if (exec.errorCount() > 0 || outputs.lineErrors > 0 || (!outputs.sinks.hasLateSink() && exec.lateCount() > 0)) {
-      StringBuilder sb = new StringBuilder("transom run: ").append(exec.inCount()).append(" events, ")
-          .append(exec.outCount()).append(" outputs");
-      if (exec.lateCount() > 0) {
-        sb.append(", ").append(exec.lateCount()).append(" late").append(outputs.sinks.hasLateSink() ? "" : " (dropped)");
+  private void summarize(long in, long out, long late, long itemErrors, long unwindowed, RunOutputs outputs) {
+    if (itemErrors > 0 || outputs.lineErrors > 0 || (!outputs.sinks.hasLateSink() && late > 0)) {
+      StringBuilder sb = new StringBuilder("transom run: ").append(in).append(" events, ")
+          .append(out).append(" outputs");
+      if (late > 0) {
+        sb.append(", ").append(late).append(" late").append(outputs.sinks.hasLateSink() ? "" : " (dropped)");
       }
       if (unwindowed > 0) {
         sb.append(", ").append(unwindowed).append(" in no window");
       }
-      long errors = exec.errorCount() + outputs.lineErrors;
+      long errors = itemErrors + outputs.lineErrors;
       if (errors > 0) {
         sb.append(", ").append(errors).append(" item errors");
         if (errors > SHOWN_ERRORS) {

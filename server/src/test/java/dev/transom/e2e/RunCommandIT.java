@@ -133,6 +133,49 @@ class RunCommandIT {
     }
   }
 
+  /** Keys spread over worker threads give, per key, exactly what one worker gives. */
+  @Test
+  void workersGiveTheSameOutputsAsOneThread() throws Exception {
+    java.util.Random r = new java.util.Random(7);
+    StringBuilder in = new StringBuilder();
+    long t = 1_714_557_600_000L;
+    for (int i = 0; i < 20_000; i++) {
+      t += r.nextInt(40) - 8;
+      in.append("{\"user\":\"u").append(r.nextInt(300)).append("\",\"n\":").append(r.nextInt(10))
+          .append(",\"ts\":").append(t).append("}\n");
+      if (i % 997 == 0) {
+        in.append("{broken\n");
+      }
+    }
+    Files.writeString(tmp.resolve("in.jsonl"), in.toString());
+    for (String window : List.of("{kind: tumbling, length: 1s}", "{kind: sliding, length: 2s, offset: 500ms}",
+        "{kind: session, gap: 300ms}")) {
+      Files.writeString(tmp.resolve("p.yaml"), "source: {kind: http}\nkey: event.user\nvalue: event.n\n"
+          + "clock: {kind: event, timestamp: event.ts, wait: 100ms}\nwindow: " + window + "\naggregate: {collect: true}\n"
+          + "late: {kind: file, path: late.jsonl}\n");
+      List<String> expected = null;
+      List<String> expectedLate = null;
+      for (String workers : List.of("1", "3")) {
+        Jar.Result res = Jar.run(tmp, null, "run", "p.yaml", "--input", "in.jsonl", "--output", "out.jsonl", "--workers", workers);
+        assertEquals(0, res.exit(), res.err());
+        List<String> out = new java.util.ArrayList<>(Files.readAllLines(tmp.resolve("out.jsonl")));
+        List<String> late = new java.util.ArrayList<>(Files.readAllLines(tmp.resolve("late.jsonl")));
+        out.sort(null);
+        late.replaceAll(l -> l.replaceAll("\"watermark\":\"[^\"]*\",", ""));
+        late.sort(null);
+        assertTrue(res.err().contains("item errors"), res.err());
+        if (expected == null) {
+          expected = out;
+          expectedLate = late;
+          assertTrue(out.size() > 100, window + ": " + out.size() + " outputs");
+        } else {
+          assertEquals(expected, out, window + ": --workers " + workers + " vs 1");
+          assertEquals(expectedLate, late, window + ": late items, --workers " + workers + " vs 1");
+        }
+      }
+    }
+  }
+
   @Test
   void unknownCommandAndMissingArgumentsAreUsageErrors() throws Exception {
     Jar.Result r = Jar.run(tmp, null, "frobnicate");
