@@ -140,34 +140,11 @@ final class PartitionedFeed {
     return events;
   }
 
-  long outCount() {
+  /** A counter summed over the workers. */
+  long sum(java.util.function.ToLongFunction<PipelineExecution> counter) {
     long sum = 0;
     for (PipelineExecution e : executions) {
-      sum += e.outCount();
-    }
-    return sum;
-  }
-
-  long lateCount() {
-    long sum = 0;
-    for (PipelineExecution e : executions) {
-      sum += e.lateCount();
-    }
-    return sum;
-  }
-
-  long errorCount() {
-    long sum = 0;
-    for (PipelineExecution e : executions) {
-      sum += e.errorCount();
-    }
-    return sum;
-  }
-
-  long unwindowed() {
-    long sum = 0;
-    for (PipelineExecution e : executions) {
-      sum += e.operator().unwindowedCount();
+      sum += counter.applyAsLong(e);
     }
     return sum;
   }

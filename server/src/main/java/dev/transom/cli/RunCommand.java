@@ -135,10 +135,7 @@ public final class RunCommand {
       closeQuietly(sinks);
       return 1;
     }
-    for (String undelivered : sinks.drain(java.time.Duration.ofSeconds(30))) {
-      err.println("transom run: " + undelivered + ": not everything was delivered within 30 s");
-    }
-    closeQuietly(sinks);
+    drainAndClose(sinks);
     summarize(exec.inCount(), exec.outCount(), exec.lateCount(), exec.errorCount(), exec.operator().unwindowedCount(),
         outputs);
     return 0;
@@ -182,11 +179,9 @@ public final class RunCommand {
       closeQuietly(sinks);
       return 1;
     }
-    for (String undelivered : sinks.drain(java.time.Duration.ofSeconds(30))) {
-      err.println("transom run: " + undelivered + ": not everything was delivered within 30 s");
-    }
-    closeQuietly(sinks);
-    summarize(events, feed.outCount(), feed.lateCount(), feed.errorCount() + prepareErrors[0], feed.unwindowed(), outputs);
+    drainAndClose(sinks);
+    summarize(events, feed.sum(PipelineExecution::outCount), feed.sum(PipelineExecution::lateCount),
+        feed.sum(PipelineExecution::errorCount) + prepareErrors[0], feed.sum(e -> e.operator().unwindowedCount()), outputs);
     return 0;
   }
 
@@ -319,6 +314,14 @@ public final class RunCommand {
       }
       err.println(sb);
     }
+  }
+
+  /** Waits for background deliveries (webhooks), says what did not make it, and closes. */
+  private void drainAndClose(SinkSet sinks) {
+    for (String undelivered : sinks.drain(java.time.Duration.ofSeconds(30))) {
+      err.println("transom run: " + undelivered + ": not everything was delivered within 30 s");
+    }
+    closeQuietly(sinks);
   }
 
   private static void closeQuietly(SinkSet sinks) {
