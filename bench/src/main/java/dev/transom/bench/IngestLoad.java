@@ -1,0 +1,137 @@
+package dev.transom.bench;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Durable HTTP ingest load against the real server on loopback, bounded in time: (1) a fixed rate
+ * (open loop: each batch is due at its scheduled time and its latency counts from then, so a slow
+ * server cannot hide its delays), reporting acknowledgement latency percentiles; (2) the most events
+ * per second that concurrent clients get acknowledged.
+ *
+ * <p>Run: {@code java -cp "$(cat bench/target/classpath.txt):bench/target/transom-bench.jar"
+ * dev.transom.bench.IngestLoad [RATE=50000] [BATCH=100] [SECONDS=20]}
+ */
+public final class IngestLoad {
+  public static void main(String[] args) throws Exception {
+    int rate = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
+    int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    Path dir = Files.createTempDirectory("transom-load");
+    Files.createDirectories(dir.resolve("defs"));
+    Files.writeString(dir.resolve("defs/load.yaml"), String.join("\n",
+        "name: load", "source: {kind: http}", "key: event.user", "clock: {kind: system}",
+        "window: {kind: tumbling, length: 1s}", "aggregate: {count: true}", ""));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port + "/api/pipelines/load/events";
+    Process server = new ProcessBuilder("java", "-jar", Path.of("server/target/transom.jar").toAbsolutePath().toString(),
+        "serve", "--definitions", dir.resolve("defs").toString(), "--data", dir.resolve("data").toString(),
+        "--port", String.valueOf(port), "--queue", "2000000").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile())).start();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .executor(Executors.newFixedThreadPool(4)).build();
+    while (true) {
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          break;
+        }
+      } catch (Exception e) {
+        Thread.sleep(50);
+      }
+    }
+    try {
+      String body = body(batch);
+      // Warm-up, then the fixed-rate phase.
+      fixedRate(http, url, body, Math.min(rate, 20_000), batch, 3);
+      List<Long> lat = fixedRate(http, url, body, rate, batch, seconds);
+      lat.sort(null);
+      System.out.printf("fixed rate %,d events/s in batches of %d for %d s: %,d batches acknowledged; ack latency "
+              + "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", rate, batch, seconds, lat.size(),
+          pct(lat, 0.50), pct(lat, 0.99), pct(lat, 0.999), lat.get(lat.size() - 1) / 1e6);
+      int clients = 8;
+      int big = 1_000;
+      String bigBody = body(big);
+      AtomicLong acked = new AtomicLong();
+      long end = System.nanoTime() + 10_000_000_000L;
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      List<java.util.concurrent.Future<?>> jobs = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int c = 0; c < clients; c++) {
+        jobs.add(pool.submit(() -> {
+          while (System.nanoTime() < end) {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString(bigBody)).build(), HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() == 202) {
+              acked.addAndGet(big);
+            }
+          }
+          return null;
+        }));
+      }
+      for (var j : jobs) {
+        j.get();
+      }
+      pool.shutdown();
+      double secs = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("throughput: %d clients, batches of %,d: %,.0f events/s acknowledged durably%n", clients, big,
+          acked.get() / secs);
+    } finally {
+      server.destroy();
+      server.waitFor();
+    }
+  }
+
+  static String body(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append("{\"user\":\"u").append(i % 1000).append("\",\"n\":1}\n");
+    }
+    return sb.toString();
+  }
+
+  static double pct(List<Long> sorted, double p) {
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size()))) / 1e6;
+  }
+
+  /** Sends a batch every {@code batch / rate} seconds; latency from each batch's scheduled time to its 202. */
+  static List<Long> fixedRate(HttpClient http, String url, String body, int rate, int batch, int seconds)
+      throws Exception {
+    long intervalNanos = 1_000_000_000L * batch / rate;
+    long start = System.nanoTime();
+    long count = (long) seconds * rate / batch;
+    ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    List<CompletableFuture<?>> inFlight = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      long due = start + i * intervalNanos;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+      inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
+          .build(), HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
+            if (r.statusCode() == 202) {
+              latencies.add(System.nanoTime() - due);
+            }
+          }));
+    }
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+    return new ArrayList<>(latencies);
+  }
+}
