@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * dev.transom.bench.IngestLoad [RATE=50000] [BATCH=100] [SECONDS=20]}
  */
 public final class IngestLoad {
+  static final AtomicLong FAILED = new AtomicLong();
+
   public static void main(String[] args) throws Exception {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
@@ -62,8 +64,8 @@ public final class IngestLoad {
       fixedRate(http, url, body, Math.min(rate, 20_000), batch, 3);
       List<Long> lat = fixedRate(http, url, body, rate, batch, seconds);
       lat.sort(null);
-      System.out.printf("fixed rate %,d events/s in batches of %d for %d s: %,d batches acknowledged; ack latency "
-              + "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", rate, batch, seconds, lat.size(),
+      System.out.printf("fixed rate %,d events/s in batches of %d for %d s: %,d batches acknowledged, %d failed; ack "
+              + "latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", rate, batch, seconds, lat.size(), FAILED.get(),
           pct(lat, 0.50), pct(lat, 0.99), pct(lat, 0.999), lat.get(lat.size() - 1) / 1e6);
       int clients = 8;
       int big = 1_000;
@@ -125,10 +127,13 @@ public final class IngestLoad {
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
       }
       inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
-          .build(), HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
-            if (r.statusCode() == 202) {
+          .build(), HttpResponse.BodyHandlers.discarding()).handle((r, error) -> {
+            if (error == null && r.statusCode() == 202) {
               latencies.add(System.nanoTime() - due);
+            } else {
+              FAILED.incrementAndGet(); // counted, not fatal: the report says how many
             }
+            return null;
           }));
     }
     CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
