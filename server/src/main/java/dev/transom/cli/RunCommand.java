@@ -126,14 +126,8 @@ public final class RunCommand {
       exec.finish();
       progress.done();
       sinks.flush();
-    } catch (FileNotFoundException e) {
-      err.println("transom run: cannot read input: " + e.getMessage());
-      closeQuietly(sinks);
-      return 1;
     } catch (IOException | UncheckedIOException e) {
-      err.println("transom run: " + e.getMessage());
-      closeQuietly(sinks);
-      return 1;
+      return failed(e, sinks);
     }
     drainAndClose(sinks);
     summarize(exec.inCount(), exec.outCount(), exec.lateCount(), exec.errorCount(), exec.operator().unwindowedCount(),
@@ -166,14 +160,8 @@ public final class RunCommand {
         }
       });
       sinks.flush();
-    } catch (FileNotFoundException e) {
-      err.println("transom run: cannot read input: " + e.getMessage());
-      closeQuietly(sinks);
-      return 1;
     } catch (IOException | UncheckedIOException e) {
-      err.println("transom run: " + e.getMessage());
-      closeQuietly(sinks);
-      return 1;
+      return failed(e, sinks);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closeQuietly(sinks);
@@ -314,6 +302,13 @@ public final class RunCommand {
       }
       err.println(sb);
     }
+  }
+
+  /** Reports a failed run (unreadable input, unwritable output), closes the sinks, and gives the exit code. */
+  private int failed(Exception e, SinkSet sinks) {
+    err.println("transom run: " + (e instanceof FileNotFoundException ? "cannot read input: " : "") + e.getMessage());
+    closeQuietly(sinks);
+    return 1;
   }
 
   /** Waits for background deliveries (webhooks), says what did not make it, and closes. */
