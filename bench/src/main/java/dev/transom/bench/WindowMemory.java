@@ -6,10 +6,12 @@ import dev.transom.windowing.TumblingWindower;
 import dev.transom.windowing.WindowOperator;
 import dev.transom.windowing.WindowSink;
 import dev.transom.windowing.aggregate.CountAggregate;
+import dev.transom.windowing.aggregate.ReduceAggregate;
 import dev.transom.windowing.aggregate.SumAggregate;
 
 /**
- * Heap bytes per open window: N keys with one open window each (count or sum of numbers), measured
+ * Heap bytes per open window: N keys with one open window each (count, sum, or reduce of numbers,
+ * whose window holds the boxed number it has so far), measured
  * as the live heap after a full GC, minus the live heap before, divided by N. Per key and per window
  * state together, as a server holding N open windows of N keys pays it.
  *
@@ -19,14 +21,18 @@ import dev.transom.windowing.aggregate.SumAggregate;
 public final class WindowMemory {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    for (String aggregate : new String[] {"count", "sum"}) {
+    for (String aggregate : new String[] {"count", "sum", "reduce"}) {
       String[] keys = new String[n];
       for (int i = 0; i < n; i++) {
         keys[i] = "user-" + i; // the keys exist in the input anyway: not counted as window state
       }
       long before = used();
       WindowOperator op = new WindowOperator(new EventClock(3_600_000_000L, false), new TumblingWindower(3_600_000_000L, 0),
-          aggregate.equals("count") ? new CountAggregate() : new SumAggregate(false));
+          switch (aggregate) {
+            case "count" -> new CountAggregate();
+            case "sum" -> new SumAggregate(false);
+            default -> new ReduceAggregate((acc, v, k) -> (Long) acc >= (Long) v ? acc : v); // max
+          });
       WindowSink none = new WindowSink() {
         public void window(String k, long o, long c, Object v) {}
 

@@ -1,8 +1,8 @@
 package dev.transom.windowing;
 
 /**
- * What a window holds and how two merge (SEMANTICS §4). Immutable; builds one {@link Acc} per
- * window.
+ * What a window holds and how two merge (SEMANTICS §4). Immutable; builds each window as its own
+ * {@link OpenWindow} subclass.
  */
 public interface Aggregate {
   /**
@@ -11,25 +11,9 @@ public interface Aggregate {
    */
   String reject(Object value, Object rank);
 
-  /** A fresh accumulator for a new window of {@code key}. */
-  Acc create(String key) throws AggregateFailure;
+  /** A fresh, empty window of {@code key}; the windower sets its bounds. */
+  OpenWindow create(String key) throws AggregateFailure;
 
-  /** Rebuilds an accumulator from {@link Acc#snapshot()}. */
-  Acc restore(Object snapshot);
-
-  /**
-   * One window's accumulator. {@code seq} is the item's arrival number (larger = later), used to
-   * break ties between equal times or values.
-   */
-  interface Acc {
-    void add(String key, Object value, Object rank, long timeMicros, long seq) throws AggregateFailure;
-
-    /** Folds a later session's accumulator into this, the earlier one's. */
-    void merge(String key, Acc later) throws AggregateFailure;
-
-    Object result();
-
-    /** A JSON-like value (lists, numbers, strings, maps) that {@link Aggregate#restore} accepts. */
-    Object snapshot();
-  }
+  /** Rebuilds a window's accumulated state from {@link OpenWindow#snapshot()}. */
+  OpenWindow restore(Object snapshot);
 }

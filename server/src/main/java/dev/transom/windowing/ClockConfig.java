@@ -1,8 +1,8 @@
 package dev.transom.windowing;
 
-/** An immutable clock definition that builds fresh {@link ClockLogic}s. */
+/** An immutable clock definition and the {@link ClockLogic} that runs it. */
 public interface ClockConfig {
-  ClockLogic newLogic();
+  ClockLogic logic();
 
   /** True when one watermark is shared by every key of the pipeline (SEMANTICS §1). */
   boolean sharedAcrossKeys();

@@ -1,31 +1,34 @@
 package dev.transom.windowing;
 
 /**
- * One clock's mutable state: answers "what is this item's time" and "what is the watermark now".
- * Per key by default, or one shared by a whole pipeline ({@code clock.scope: pipeline}).
+ * How one kind of clock answers "what is this item's time" and "what is the watermark now", over
+ * a {@link ClockState} it is handed: per key by default, or one shared by a whole pipeline
+ * ({@code clock.scope: pipeline}). Stateless, so an operator needs one per pipeline, not per key.
  * System time always comes in as an argument; nothing here reads a clock.
  */
-public interface ClockLogic {
+interface ClockLogic {
   /** The item's time: its own event time for an event clock, {@code nowMicros} for the system clock. */
-  long itemTime(long eventTimeMicros, long nowMicros);
+  long itemTime(ClockState s, long eventTimeMicros, long nowMicros);
 
   /** Lets an item's time move the watermark (before the item is judged late or not). */
-  void observe(long itemTimeMicros, long nowMicros);
+  void observe(ClockState s, long itemTimeMicros, long nowMicros);
 
   /** The watermark at {@code nowMicros}; never less than an earlier answer. */
-  long watermark(long nowMicros);
+  long watermark(ClockState s, long nowMicros);
 
   /**
    * The earliest system time at which the watermark will have reached {@code watermarkMicros}
    * if no further item arrives; {@link Micros#POS_INFINITY} when it never will.
    */
-  long systemTimeWhenWatermarkReaches(long watermarkMicros);
+  long systemTimeWhenWatermarkReaches(ClockState s, long watermarkMicros);
 
   /** End of input: the watermark becomes {@link Micros#POS_INFINITY} for good. */
-  void endOfInput();
+  default void endOfInput(ClockState s) {
+    s.clockEnded = true;
+  }
 
   /** The state as plain numbers, to store and to {@link #restore} later. */
-  long[] snapshot();
+  long[] snapshot(ClockState s);
 
-  void restore(long[] snapshot);
+  void restore(ClockState s, long[] snapshot);
 }

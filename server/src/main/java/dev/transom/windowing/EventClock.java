@@ -15,36 +15,34 @@ public record EventClock(long waitMicros, boolean sharedAcrossKeys) implements C
   }
 
   @Override
-  public ClockLogic newLogic() {
+  public ClockLogic logic() {
     return new Logic(waitMicros);
   }
 
+  /** Base time in {@link ClockState#clockTimeMicros}, base system time in {@link ClockState#clockNowMicros}. */
   static final class Logic implements ClockLogic {
     private static final long NO_BASE = Micros.NEG_INFINITY;
     private final long waitMicros;
-    private long baseTimeMicros = NO_BASE;
-    private long baseNowMicros;
-    private boolean ended;
 
     Logic(long waitMicros) {
       this.waitMicros = waitMicros;
     }
 
     @Override
-    public long itemTime(long eventTimeMicros, long nowMicros) {
+    public long itemTime(ClockState s, long eventTimeMicros, long nowMicros) {
       return eventTimeMicros;
     }
 
     /** "A new item t becomes the base only when t - wait is greater than the current watermark." */
     @Override
-    public void observe(long itemTimeMicros, long nowMicros) {
-      if (ended) {
+    public void observe(ClockState s, long itemTimeMicros, long nowMicros) {
+      if (s.clockEnded) {
         return;
       }
       long candidate = itemTimeMicros - waitMicros;
-      if (baseTimeMicros == NO_BASE || candidate > watermark(nowMicros)) {
-        baseTimeMicros = itemTimeMicros;
-        baseNowMicros = nowMicros;
+      if (s.clockTimeMicros == NO_BASE || candidate > watermark(s, nowMicros)) {
+        s.clockTimeMicros = itemTimeMicros;
+        s.clockNowMicros = nowMicros;
       }
     }
 
@@ -53,44 +51,39 @@ public record EventClock(long waitMicros, boolean sharedAcrossKeys) implements C
      * stepped-back system clock) counts as the base's own, so the watermark cannot regress.
      */
     @Override
-    public long watermark(long nowMicros) {
-      if (ended) {
+    public long watermark(ClockState s, long nowMicros) {
+      if (s.clockEnded) {
         return Micros.POS_INFINITY;
       }
-      if (baseTimeMicros == NO_BASE) {
+      if (s.clockTimeMicros == NO_BASE) {
         return Micros.NEG_INFINITY;
       }
-      long elapsed = Math.max(0, nowMicros - baseNowMicros);
-      return baseTimeMicros - waitMicros + elapsed;
+      long elapsed = Math.max(0, nowMicros - s.clockNowMicros);
+      return s.clockTimeMicros - waitMicros + elapsed;
     }
 
     @Override
-    public long systemTimeWhenWatermarkReaches(long watermarkMicros) {
-      if (ended) {
+    public long systemTimeWhenWatermarkReaches(ClockState s, long watermarkMicros) {
+      if (s.clockEnded) {
         return Micros.NEG_INFINITY;
       }
-      if (baseTimeMicros == NO_BASE) {
+      if (s.clockTimeMicros == NO_BASE) {
         return Micros.POS_INFINITY;
       }
-      long lag = watermarkMicros - (baseTimeMicros - waitMicros);
-      return lag <= 0 ? baseNowMicros : baseNowMicros + lag;
+      long lag = watermarkMicros - (s.clockTimeMicros - waitMicros);
+      return lag <= 0 ? s.clockNowMicros : s.clockNowMicros + lag;
     }
 
     @Override
-    public void endOfInput() {
-      ended = true;
+    public long[] snapshot(ClockState s) {
+      return new long[] {s.clockTimeMicros, s.clockNowMicros, s.clockEnded ? 1 : 0};
     }
 
     @Override
-    public long[] snapshot() {
-      return new long[] {baseTimeMicros, baseNowMicros, ended ? 1 : 0};
-    }
-
-    @Override
-    public void restore(long[] s) {
-      baseTimeMicros = s[0];
-      baseNowMicros = s[1];
-      ended = s[2] != 0;
+    public void restore(ClockState s, long[] snapshot) {
+      s.clockTimeMicros = snapshot[0];
+      s.clockNowMicros = snapshot[1];
+      s.clockEnded = snapshot[2] != 0;
     }
   }
 }

@@ -13,7 +13,7 @@ public record SessionWindower(long gapMicros) implements Windower {
   }
 
   @Override
-  public WindowerLogic newLogic() {
+  public WindowerLogic logic() {
     return new Logic(gapMicros);
   }
 
@@ -22,7 +22,7 @@ public record SessionWindower(long gapMicros) implements Windower {
     return gapMicros;
   }
 
-  static final class Logic extends WindowList {
+  static final class Logic extends WindowerLogic {
     private final long gap;
 
     Logic(long gap) {
@@ -33,16 +33,17 @@ public record SessionWindower(long gapMicros) implements Windower {
     /**
      * Sessions are disjoint and at least {@code gap} apart, so an item is within the gap of at most
      * two neighbours. Merge first (the earlier session keeps its identity and takes the later's
-     * accumulator as {@code other}), then add the item (Flink's order). An item that joins no open
+     * state as {@code other}), then add the item (Flink's order). An item that joins no open
      * session forms {@code [t, t]}; it is late when that session is already closed
      * ({@code t + gap <= wm}).
      */
     @Override
-    public void add(String key, long t, long wm, Object value, Object rank, long seq, Aggregate aggregate,
+    void add(KeyState ks, long t, long wm, Object value, Object rank, long seq, Aggregate aggregate,
         WindowSink sink, AddOutcome outcome) {
-      int first = firstWithin(t);
+      String key = ks.key;
+      int first = firstWithin(ks, t);
       int end = first;
-      while (end < windows.size() && windows.get(end).openMicros - gap < t) {
+      while (end < ks.size() && ks.get(end).openMicros - gap < t) {
         end++;
       }
       OpenWindow target;
@@ -52,20 +53,18 @@ public record SessionWindower(long gapMicros) implements Windower {
           outcome.late++;
           return;
         }
-        try {
-          target = new OpenWindow(t, t, aggregate.create(key));
-        } catch (AggregateFailure e) {
-          outcome.failure = e.getMessage();
+        target = create(aggregate, key, t, t, outcome);
+        if (target == null) {
           return;
         }
-        windows.add(first, target);
+        ks.insert(first, target);
         outcome.openedNet++;
       } else {
-        target = windows.get(first);
+        target = ks.get(first);
         for (int i = first + 1; i < end; i++) {
-          OpenWindow later = windows.get(i);
+          OpenWindow later = ks.get(i);
           try {
-            target.acc.merge(key, later.acc);
+            target.merge(key, later);
           } catch (AggregateFailure e) {
             outcome.failure = "merging sessions: " + e.getMessage();
           }
@@ -73,7 +72,7 @@ public record SessionWindower(long gapMicros) implements Windower {
           target.count += later.count;
         }
         if (end - first > 1) {
-          windows.subList(first + 1, end).clear();
+          ks.remove(first + 1, end);
           outcome.openedNet -= end - first - 1;
         }
         target.openMicros = Math.min(target.openMicros, t);
@@ -83,12 +82,12 @@ public record SessionWindower(long gapMicros) implements Windower {
     }
 
     /** Index of the first session with {@code close + gap > t} (sessions are in close order). */
-    private int firstWithin(long t) {
+    private int firstWithin(KeyState ks, long t) {
       int lo = 0;
-      int hi = windows.size();
+      int hi = ks.size();
       while (lo < hi) {
         int mid = (lo + hi) >>> 1;
-        if (windows.get(mid).closeMicros + gap > t) {
+        if (ks.get(mid).closeMicros + gap > t) {
           hi = mid;
         } else {
           lo = mid + 1;

@@ -15,7 +15,7 @@ public record SlidingWindower(long lengthMicros, long offsetMicros, long alignMi
   }
 
   @Override
-  public WindowerLogic newLogic() {
+  public WindowerLogic logic() {
     return new Logic(this);
   }
 
@@ -38,7 +38,7 @@ public record SlidingWindower(long lengthMicros, long offsetMicros, long alignMi
     return alignMicros + index * offsetMicros;
   }
 
-  static final class Logic extends WindowList {
+  static final class Logic extends WindowerLogic {
     private final SlidingWindower def;
 
     Logic(SlidingWindower def) {
@@ -52,8 +52,9 @@ public record SlidingWindower(long lengthMicros, long offsetMicros, long alignMi
      * With gaps it may belong to none: then it is neither added nor late (counted unwindowed).
      */
     @Override
-    public void add(String key, long t, long wm, Object value, Object rank, long seq, Aggregate aggregate,
+    void add(KeyState ks, long t, long wm, Object value, Object rank, long seq, Aggregate aggregate,
         WindowSink sink, AddOutcome outcome) {
+      String key = ks.key;
       long first = def.firstIndex(t);
       long last = def.lastIndex(t);
       for (long i = first; i <= last; i++) {
@@ -64,18 +65,16 @@ public record SlidingWindower(long lengthMicros, long offsetMicros, long alignMi
           outcome.late++;
           continue;
         }
-        int at = find(open);
+        int at = ks.find(open);
         OpenWindow w;
         if (at >= 0) {
-          w = windows.get(at);
+          w = ks.get(at);
         } else {
-          try {
-            w = new OpenWindow(open, close, aggregate.create(key));
-          } catch (AggregateFailure e) {
-            outcome.failure = e.getMessage();
+          w = create(aggregate, key, open, close, outcome);
+          if (w == null) {
             continue;
           }
-          windows.add(-at - 1, w);
+          ks.insert(-at - 1, w);
           outcome.openedNet++;
         }
         addTo(w, key, t, value, rank, seq, outcome);

@@ -6,58 +6,51 @@ package dev.transom.windowing;
  */
 public record SystemClock() implements ClockConfig {
   @Override
-  public ClockLogic newLogic() {
+  public ClockLogic logic() {
     return new Logic();
   }
 
-  /** A system clock is the same for every key; sharing one logic saves a clock per key. */
+  /** A system clock is the same for every key; sharing one state saves a clock per key. */
   @Override
   public boolean sharedAcrossKeys() {
     return true;
   }
 
+  /** The latest system time seen in {@link ClockState#clockTimeMicros}. */
   static final class Logic implements ClockLogic {
-    private long lastNowMicros = Micros.NEG_INFINITY;
-    private boolean ended;
-
     @Override
-    public long itemTime(long eventTimeMicros, long nowMicros) {
-      return Math.max(nowMicros, lastNowMicros);
+    public long itemTime(ClockState s, long eventTimeMicros, long nowMicros) {
+      return Math.max(nowMicros, s.clockTimeMicros);
     }
 
     @Override
-    public void observe(long itemTimeMicros, long nowMicros) {
-      lastNowMicros = Math.max(lastNowMicros, nowMicros);
+    public void observe(ClockState s, long itemTimeMicros, long nowMicros) {
+      s.clockTimeMicros = Math.max(s.clockTimeMicros, nowMicros);
     }
 
     @Override
-    public long watermark(long nowMicros) {
-      if (ended) {
+    public long watermark(ClockState s, long nowMicros) {
+      if (s.clockEnded) {
         return Micros.POS_INFINITY;
       }
-      lastNowMicros = Math.max(lastNowMicros, nowMicros);
-      return lastNowMicros;
+      s.clockTimeMicros = Math.max(s.clockTimeMicros, nowMicros);
+      return s.clockTimeMicros;
     }
 
     @Override
-    public long systemTimeWhenWatermarkReaches(long watermarkMicros) {
-      return ended ? Micros.NEG_INFINITY : watermarkMicros;
+    public long systemTimeWhenWatermarkReaches(ClockState s, long watermarkMicros) {
+      return s.clockEnded ? Micros.NEG_INFINITY : watermarkMicros;
     }
 
     @Override
-    public void endOfInput() {
-      ended = true;
+    public long[] snapshot(ClockState s) {
+      return new long[] {s.clockTimeMicros, s.clockEnded ? 1 : 0};
     }
 
     @Override
-    public long[] snapshot() {
-      return new long[] {lastNowMicros, ended ? 1 : 0};
-    }
-
-    @Override
-    public void restore(long[] s) {
-      lastNowMicros = s[0];
-      ended = s[1] != 0;
+    public void restore(ClockState s, long[] snapshot) {
+      s.clockTimeMicros = snapshot[0];
+      s.clockEnded = snapshot[1] != 0;
     }
   }
 }

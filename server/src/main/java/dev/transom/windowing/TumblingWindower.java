@@ -11,8 +11,8 @@ public record TumblingWindower(long lengthMicros, long alignMicros) implements W
   }
 
   @Override
-  public WindowerLogic newLogic() {
-    return asSliding().newLogic();
+  public WindowerLogic logic() {
+    return asSliding().logic();
   }
 
   @Override

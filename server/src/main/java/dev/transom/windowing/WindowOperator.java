@@ -19,10 +19,13 @@ import java.util.List;
  * <p>Not thread-safe: one operator belongs to one thread (one event loop, one partition of keys).
  */
 public final class WindowOperator {
-  private final ClockConfig clockConfig;
   private final Windower windower;
   private final Aggregate aggregate;
-  private final ClockLogic sharedClock;
+  /** Stateless, shared by every key: per-key state lives in {@link KeyState}. */
+  private final ClockLogic clock;
+  private final WindowerLogic windows;
+  /** The pipeline's one clock ({@code scope: pipeline}, system clock), else {@code null}: each key has its own. */
+  private final ClockState sharedClock;
   private final HashMap<String, KeyState> keys = new HashMap<>();
   private final KeyHeap heap = new KeyHeap();
   private final WindowerLogic.AddOutcome outcome = new WindowerLogic.AddOutcome();
@@ -39,10 +42,11 @@ public final class WindowOperator {
   private boolean trackChanges;
 
   public WindowOperator(ClockConfig clock, Windower windower, Aggregate aggregate) {
-    this.clockConfig = clock;
     this.windower = windower;
     this.aggregate = aggregate;
-    this.sharedClock = clock.sharedAcrossKeys() ? clock.newLogic() : null;
+    this.clock = clock.logic();
+    this.windows = windower.logic();
+    this.sharedClock = clock.sharedAcrossKeys() ? new ClockState() : null;
   }
 
   /**
@@ -57,27 +61,25 @@ public final class WindowOperator {
     }
     KeyState ks = keys.get(key);
     if (ks == null) {
-      ks = new KeyState(key, sharedClock == null ? clockConfig.newLogic() : null);
+      ks = new KeyState(key);
       keys.put(key, ks);
     }
     if (trackChanges) {
       changedKeys.add(key);
     }
-    ClockLogic clock = ks.clock != null ? ks.clock : sharedClock;
-    long t = clock.itemTime(eventTimeMicros, nowMicros);
+    ClockState cs = sharedClock != null ? sharedClock : ks;
+    long t = clock.itemTime(cs, eventTimeMicros, nowMicros);
     // "An item's own time counts before it is judged."
-    clock.observe(t, nowMicros);
-    long wm = clock.watermark(nowMicros);
+    clock.observe(cs, t, nowMicros);
+    long wm = clock.watermark(cs, nowMicros);
     if (wm != Micros.POS_INFINITY && wm != Micros.NEG_INFINITY) {
       maxWatermarkLeadMicros = Math.max(maxWatermarkLeadMicros, wm - nowMicros);
     }
-    if (ks.windows != null) {
-      openWindows -= ks.windows.closeUpTo(key, wm, sink);
-    } else {
-      ks.windows = windower.newLogic();
+    if (!ks.isEmpty()) {
+      openWindows -= windows.closeUpTo(ks, wm, sink);
     }
     outcome.reset();
-    ks.windows.add(key, t, wm, value, rank, nextSeq++, aggregate, sink, outcome);
+    windows.add(ks, t, wm, value, rank, nextSeq++, aggregate, sink, outcome);
     openWindows += outcome.openedNet;
     if (outcome.failure != null) {
       sink.itemError(key, outcome.failure);
@@ -91,16 +93,16 @@ public final class WindowOperator {
   /** A wake-up: closes every window whose close the watermark has reached by {@code nowMicros}. */
   public void advance(long nowMicros, WindowSink sink) {
     if (sharedClock != null) {
-      long wm = sharedClock.watermark(nowMicros);
+      long wm = clock.watermark(sharedClock, nowMicros);
       KeyState top;
       while ((top = heap.peek()) != null && top.heapKey <= wm) {
-        openWindows -= top.windows.closeUpTo(top.key, wm, sink);
+        openWindows -= windows.closeUpTo(top, wm, sink);
         settle(top);
       }
     } else {
       KeyState top;
       while ((top = heap.peek()) != null && top.heapKey <= nowMicros) {
-        openWindows -= top.windows.closeUpTo(top.key, top.clock.watermark(nowMicros), sink);
+        openWindows -= windows.closeUpTo(top, clock.watermark(top, nowMicros), sink);
         settle(top);
       }
     }
@@ -109,16 +111,15 @@ public final class WindowOperator {
   /** End of input (SEMANTICS §2.3): every watermark becomes +inf and every open window closes. */
   public void finish(WindowSink sink) {
     if (sharedClock != null) {
-      sharedClock.endOfInput();
-    }
-    for (KeyState ks : keys.values()) {
-      if (ks.clock != null) {
-        ks.clock.endOfInput();
+      clock.endOfInput(sharedClock);
+    } else {
+      for (KeyState ks : keys.values()) {
+        clock.endOfInput(ks);
       }
     }
     KeyState top;
     while ((top = heap.peek()) != null) {
-      openWindows -= top.windows.closeUpTo(top.key, Micros.POS_INFINITY, sink);
+      openWindows -= windows.closeUpTo(top, Micros.POS_INFINITY, sink);
       settle(top);
     }
   }
@@ -132,16 +133,16 @@ public final class WindowOperator {
     if (top == null) {
       return Micros.POS_INFINITY;
     }
-    return sharedClock != null ? sharedClock.systemTimeWhenWatermarkReaches(top.heapKey) : top.heapKey;
+    return sharedClock != null ? clock.systemTimeWhenWatermarkReaches(sharedClock, top.heapKey) : top.heapKey;
   }
 
   /** The watermark of {@code key} now ({@link Micros#NEG_INFINITY} for a key never seen). */
   public long watermark(String key, long nowMicros) {
     if (sharedClock != null) {
-      return sharedClock.watermark(nowMicros);
+      return clock.watermark(sharedClock, nowMicros);
     }
     KeyState ks = keys.get(key);
-    return ks == null ? Micros.NEG_INFINITY : ks.clock.watermark(nowMicros);
+    return ks == null ? Micros.NEG_INFINITY : clock.watermark(ks, nowMicros);
   }
 
   /**
@@ -151,12 +152,12 @@ public final class WindowOperator {
    */
   public long pipelineWatermark(long nowMicros) {
     if (sharedClock != null) {
-      return sharedClock.watermark(nowMicros);
+      return clock.watermark(sharedClock, nowMicros);
     }
     if (leadStale) {
       leadStale = false;
       for (KeyState ks : keys.values()) {
-        long wm = ks.clock.watermark(nowMicros);
+        long wm = clock.watermark(ks, nowMicros);
         if (wm != Micros.POS_INFINITY && wm != Micros.NEG_INFINITY) {
           maxWatermarkLeadMicros = Math.max(maxWatermarkLeadMicros, wm - nowMicros);
         }
@@ -176,8 +177,8 @@ public final class WindowOperator {
    */
   public long expectedCloseMicros(String key, OpenWindow window) {
     long deadline = window.closeMicros + windower.closeDelayMicros();
-    ClockLogic clock = sharedClock != null ? sharedClock : keys.get(key) == null ? null : keys.get(key).clock;
-    return clock == null ? Micros.POS_INFINITY : clock.systemTimeWhenWatermarkReaches(deadline);
+    ClockState cs = sharedClock != null ? sharedClock : keys.get(key);
+    return cs == null ? Micros.POS_INFINITY : clock.systemTimeWhenWatermarkReaches(cs, deadline);
   }
 
   /** Items that fell in no window (the gaps of a sliding windower with offset > length). */
@@ -192,8 +193,8 @@ public final class WindowOperator {
   /** Visits every open window (for display). */
   public void forEachOpenWindow(OpenWindowVisitor visitor) {
     for (KeyState ks : keys.values()) {
-      if (ks.windows != null) {
-        ks.windows.forEachOpen(w -> visitor.visit(ks.key, w));
+      for (int i = 0; i < ks.size(); i++) {
+        visitor.visit(ks.key, ks.get(i));
       }
     }
   }
@@ -212,16 +213,15 @@ public final class WindowOperator {
     if (trackChanges) {
       changedKeys.add(ks.key);
     }
-    if (ks.windows.isEmpty()) {
+    if (ks.isEmpty()) {
       heap.remove(ks);
-      ks.windows = null;
-      if (ks.clock == null) {
+      if (sharedClock != null) {
         keys.remove(ks.key);
       }
       return;
     }
-    long deadline = ks.windows.earliestDeadline();
-    heap.update(ks, ks.clock == null ? deadline : ks.clock.systemTimeWhenWatermarkReaches(deadline));
+    long deadline = windows.earliestDeadline(ks);
+    heap.update(ks, sharedClock != null ? deadline : clock.systemTimeWhenWatermarkReaches(ks, deadline));
   }
 
   /** Starts recording which keys change, for {@link #drainChangedKeys()}. */
@@ -247,20 +247,23 @@ public final class WindowOperator {
     for (String k : which) {
       KeyState ks = keys.get(k);
       if (ks != null) {
-        out.add(new OperatorSnapshot.KeySnapshot(ks.key, ks.clock == null ? null : ks.clock.snapshot(),
-            ks.windows == null ? List.of() : ks.windows.snapshot()));
+        out.add(keySnapshot(ks));
       }
     }
-    return new OperatorSnapshot(nextSeq, sharedClock == null ? null : sharedClock.snapshot(), out);
+    return new OperatorSnapshot(nextSeq, sharedClock == null ? null : clock.snapshot(sharedClock), out);
+  }
+
+  private OperatorSnapshot.KeySnapshot keySnapshot(KeyState ks) {
+    return new OperatorSnapshot.KeySnapshot(ks.key, sharedClock != null ? null : clock.snapshot(ks),
+        ks.isEmpty() ? List.of() : WindowerLogic.snapshot(ks));
   }
 
   public OperatorSnapshot snapshot() {
     List<OperatorSnapshot.KeySnapshot> out = new ArrayList<>(keys.size());
     for (KeyState ks : keys.values()) {
-      out.add(new OperatorSnapshot.KeySnapshot(ks.key, ks.clock == null ? null : ks.clock.snapshot(),
-          ks.windows == null ? List.of() : ks.windows.snapshot()));
+      out.add(keySnapshot(ks));
     }
-    return new OperatorSnapshot(nextSeq, sharedClock == null ? null : sharedClock.snapshot(), out);
+    return new OperatorSnapshot(nextSeq, sharedClock == null ? null : clock.snapshot(sharedClock), out);
   }
 
   /** Replaces all state with {@code snapshot}'s. */
@@ -275,24 +278,19 @@ public final class WindowOperator {
     maxWatermarkLeadMicros = Micros.NEG_INFINITY;
     leadStale = true;
     if (sharedClock != null && snapshot.sharedClock() != null) {
-      sharedClock.restore(snapshot.sharedClock());
+      clock.restore(sharedClock, snapshot.sharedClock());
     }
     for (OperatorSnapshot.KeySnapshot k : snapshot.keys()) {
-      ClockLogic clock = null;
-      if (sharedClock == null) {
-        clock = clockConfig.newLogic();
-        if (k.clock() != null) {
-          clock.restore(k.clock());
-        }
+      KeyState ks = new KeyState(k.key());
+      if (sharedClock == null && k.clock() != null) {
+        clock.restore(ks, k.clock());
       }
-      KeyState ks = new KeyState(k.key(), clock);
       keys.put(k.key(), ks);
       if (!k.windows().isEmpty()) {
-        ks.windows = windower.newLogic();
-        ks.windows.restore(k.windows(), aggregate);
-        openWindows += ks.windows.size();
+        WindowerLogic.restore(ks, k.windows(), aggregate);
+        openWindows += ks.size();
         settle(ks);
-      } else if (clock == null) {
+      } else if (sharedClock != null) {
         keys.remove(k.key());
       }
     }

@@ -1,8 +1,8 @@
 package dev.transom.windowing;
 
-/** An immutable windower definition (tumbling, sliding, session) that builds per-key logic. */
+/** An immutable windower definition (tumbling, sliding, session) and the logic that runs it. */
 public interface Windower {
-  WindowerLogic newLogic();
+  WindowerLogic logic();
 
   /**
    * How far past a window's close time the watermark must be before the window closes: 0 for

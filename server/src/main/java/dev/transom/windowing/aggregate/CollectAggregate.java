@@ -1,5 +1,6 @@
 package dev.transom.windowing.aggregate;
 
+import dev.transom.windowing.OpenWindow;
 import dev.transom.windowing.Aggregate;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +16,12 @@ public final class CollectAggregate implements Aggregate {
   }
 
   @Override
-  public Acc create(String key) {
+  public OpenWindow create(String key) {
     return new CollectAcc();
   }
 
   @Override
-  public Acc restore(Object snapshot) {
+  public OpenWindow restore(Object snapshot) {
     CollectAcc acc = new CollectAcc();
     for (Object o : (List<?>) snapshot) {
       List<?> e = (List<?>) o;
@@ -35,7 +36,7 @@ public final class CollectAggregate implements Aggregate {
     }
   }
 
-  static final class CollectAcc implements Acc {
+  static final class CollectAcc extends OpenWindow {
     final ArrayList<Entry> entries = new ArrayList<>(4);
 
     @Override
@@ -49,7 +50,7 @@ public final class CollectAggregate implements Aggregate {
     }
 
     @Override
-    public void merge(String key, Acc later) {
+    public void merge(String key, OpenWindow later) {
       List<Entry> a = new ArrayList<>(entries);
       List<Entry> b = ((CollectAcc) later).entries;
       entries.clear();

@@ -1,8 +1,12 @@
 package dev.transom.windowing.aggregate;
 
 import dev.transom.windowing.Aggregate;
+import dev.transom.windowing.OpenWindow;
 
-/** {@code count: true}: the number of items; sessions add their counts. */
+/**
+ * {@code count: true}: the number of items. Every window already counts the items it took (and
+ * sessions add their counts when they merge), so this window needs no field of its own.
+ */
 public final class CountAggregate implements Aggregate {
   @Override
   public String reject(Object value, Object rank) {
@@ -10,38 +14,31 @@ public final class CountAggregate implements Aggregate {
   }
 
   @Override
-  public Acc create(String key) {
-    return new CountAcc();
+  public OpenWindow create(String key) {
+    return new CountWindow();
   }
 
+  /** The snapshot is the count, which the window's own count restores. */
   @Override
-  public Acc restore(Object snapshot) {
-    CountAcc acc = new CountAcc();
-    acc.count = ((Number) snapshot).longValue();
-    return acc;
+  public OpenWindow restore(Object snapshot) {
+    return new CountWindow();
   }
 
-  static final class CountAcc implements Acc {
-    long count;
+  static final class CountWindow extends OpenWindow {
+    @Override
+    public void add(String key, Object value, Object rank, long timeMicros, long seq) {}
 
     @Override
-    public void add(String key, Object value, Object rank, long timeMicros, long seq) {
-      count++;
-    }
-
-    @Override
-    public void merge(String key, Acc later) {
-      count += ((CountAcc) later).count;
-    }
+    public void merge(String key, OpenWindow later) {}
 
     @Override
     public Object result() {
-      return count;
+      return count();
     }
 
     @Override
     public Object snapshot() {
-      return count;
+      return count();
     }
   }
 }

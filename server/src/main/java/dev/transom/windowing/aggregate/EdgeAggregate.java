@@ -1,5 +1,6 @@
 package dev.transom.windowing.aggregate;
 
+import dev.transom.windowing.OpenWindow;
 import dev.transom.windowing.Aggregate;
 import java.util.Arrays;
 import java.util.List;
@@ -21,12 +22,12 @@ public final class EdgeAggregate implements Aggregate {
   }
 
   @Override
-  public Acc create(String key) {
+  public OpenWindow create(String key) {
     return new EdgeAcc();
   }
 
   @Override
-  public Acc restore(Object snapshot) {
+  public OpenWindow restore(Object snapshot) {
     List<?> s = (List<?>) snapshot;
     EdgeAcc acc = new EdgeAcc();
     acc.value = s.get(0);
@@ -36,7 +37,7 @@ public final class EdgeAggregate implements Aggregate {
     return acc;
   }
 
-  final class EdgeAcc implements Acc {
+  final class EdgeAcc extends OpenWindow {
     Object value;
     long time;
     long seq;
@@ -65,7 +66,7 @@ public final class EdgeAggregate implements Aggregate {
     }
 
     @Override
-    public void merge(String key, Acc later) {
+    public void merge(String key, OpenWindow later) {
       EdgeAcc o = (EdgeAcc) later;
       if (o.present) {
         offer(o.value, o.time, o.seq);

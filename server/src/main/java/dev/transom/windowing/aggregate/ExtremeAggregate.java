@@ -1,5 +1,6 @@
 package dev.transom.windowing.aggregate;
 
+import dev.transom.windowing.OpenWindow;
 import dev.transom.windowing.Aggregate;
 import dev.transom.windowing.AggregateFailure;
 import dev.transom.windowing.ValueKinds;
@@ -32,12 +33,12 @@ public final class ExtremeAggregate implements Aggregate {
   }
 
   @Override
-  public Acc create(String key) {
+  public OpenWindow create(String key) {
     return new ExtremeAcc();
   }
 
   @Override
-  public Acc restore(Object snapshot) {
+  public OpenWindow restore(Object snapshot) {
     List<?> s = (List<?>) snapshot;
     ExtremeAcc acc = new ExtremeAcc();
     acc.value = s.get(0);
@@ -47,7 +48,7 @@ public final class ExtremeAggregate implements Aggregate {
     return acc;
   }
 
-  final class ExtremeAcc implements Acc {
+  final class ExtremeAcc extends OpenWindow {
     Object value;
     Object rank;
     long seq;
@@ -76,7 +77,7 @@ public final class ExtremeAggregate implements Aggregate {
     }
 
     @Override
-    public void merge(String key, Acc later) throws AggregateFailure {
+    public void merge(String key, OpenWindow later) throws AggregateFailure {
       ExtremeAcc o = (ExtremeAcc) later;
       if (o.present) {
         offer(o.value, o.rank, o.seq);

@@ -1,5 +1,6 @@
 package dev.transom.windowing.aggregate;
 
+import dev.transom.windowing.OpenWindow;
 import dev.transom.windowing.Aggregate;
 import dev.transom.windowing.AggregateFailure;
 import dev.transom.windowing.Combiner;
@@ -27,20 +28,20 @@ public final class FoldAggregate implements Aggregate {
   }
 
   @Override
-  public Acc create(String key) throws AggregateFailure {
+  public OpenWindow create(String key) throws AggregateFailure {
     FoldAcc acc = new FoldAcc();
     acc.acc = init.init(key);
     return acc;
   }
 
   @Override
-  public Acc restore(Object snapshot) {
+  public OpenWindow restore(Object snapshot) {
     FoldAcc acc = new FoldAcc();
     acc.acc = snapshot;
     return acc;
   }
 
-  final class FoldAcc implements Acc {
+  final class FoldAcc extends OpenWindow {
     Object acc;
 
     @Override
@@ -49,7 +50,7 @@ public final class FoldAggregate implements Aggregate {
     }
 
     @Override
-    public void merge(String key, Acc later) throws AggregateFailure {
+    public void merge(String key, OpenWindow later) throws AggregateFailure {
       if (merge == null) {
         throw new AggregateFailure("fold needs merge to combine two windows");
       }

@@ -1,5 +1,6 @@
 package dev.transom.windowing.aggregate;
 
+import dev.transom.windowing.OpenWindow;
 import dev.transom.windowing.Aggregate;
 import dev.transom.windowing.AggregateFailure;
 import dev.transom.windowing.Combiner;
@@ -22,19 +23,19 @@ public final class ReduceAggregate implements Aggregate {
   }
 
   @Override
-  public Acc create(String key) {
+  public OpenWindow create(String key) {
     return new ReduceAcc();
   }
 
   @Override
-  public Acc restore(Object snapshot) {
+  public OpenWindow restore(Object snapshot) {
     ReduceAcc acc = new ReduceAcc();
     acc.acc = snapshot;
     acc.present = true;
     return acc;
   }
 
-  final class ReduceAcc implements Acc {
+  final class ReduceAcc extends OpenWindow {
     Object acc;
     boolean present;
 
@@ -49,7 +50,7 @@ public final class ReduceAggregate implements Aggregate {
     }
 
     @Override
-    public void merge(String key, Acc later) throws AggregateFailure {
+    public void merge(String key, OpenWindow later) throws AggregateFailure {
       ReduceAcc o = (ReduceAcc) later;
       if (!o.present) {
         return;

@@ -1,5 +1,6 @@
 package dev.transom.windowing.aggregate;
 
+import dev.transom.windowing.OpenWindow;
 import dev.transom.windowing.ValueKinds;
 import dev.transom.windowing.Aggregate;
 import java.util.List;
@@ -22,27 +23,25 @@ public final class SumAggregate implements Aggregate {
   }
 
   @Override
-  public Acc create(String key) {
+  public OpenWindow create(String key) {
     return new SumAcc(mean);
   }
 
   @Override
-  public Acc restore(Object snapshot) {
+  public OpenWindow restore(Object snapshot) {
     List<?> s = (List<?>) snapshot;
     SumAcc acc = new SumAcc(mean);
     acc.longSum = ((Number) s.get(0)).longValue();
     acc.doubleSum = ((Number) s.get(1)).doubleValue();
     acc.isDouble = (Boolean) s.get(2);
-    acc.count = ((Number) s.get(3)).longValue();
-    return acc;
+    return acc; // s.get(3), the count, comes back as the window's own count
   }
 
-  static final class SumAcc implements Acc {
+  static final class SumAcc extends OpenWindow {
     private final boolean mean;
     long longSum;
     double doubleSum;
     boolean isDouble;
-    long count;
 
     SumAcc(boolean mean) {
       this.mean = mean;
@@ -56,7 +55,6 @@ public final class SumAggregate implements Aggregate {
       } else {
         addLong(((Number) value).longValue());
       }
-      count++;
     }
 
     private void addLong(long v) {
@@ -72,25 +70,24 @@ public final class SumAggregate implements Aggregate {
     }
 
     @Override
-    public void merge(String key, Acc later) {
+    public void merge(String key, OpenWindow later) {
       SumAcc o = (SumAcc) later;
       addLong(o.longSum);
       doubleSum += o.doubleSum;
       isDouble |= o.isDouble;
-      count += o.count;
     }
 
     @Override
     public Object result() {
       if (mean) {
-        return ((double) longSum + doubleSum) / count;
+        return ((double) longSum + doubleSum) / count();
       }
       return isDouble ? (Object) ((double) longSum + doubleSum) : (Object) longSum;
     }
 
     @Override
     public Object snapshot() {
-      return List.of(longSum, doubleSum, isDouble, count);
+      return List.of(longSum, doubleSum, isDouble, count());
     }
   }
 }
