@@ -1,5 +1,6 @@
 package dev.transom.cli;
 
+import dev.transom.compile.DirectReader;
 import dev.transom.compile.ItemError;
 import dev.transom.compile.ItemPreparer;
 import dev.transom.compile.Outputs;
@@ -30,6 +31,8 @@ final class PartitionedFeed {
 
   private final PipelineExecution[] executions;
   private final Outputs outputs;
+  /** Reads simple events straight from their lines on the reading thread; {@code null} if it cannot. */
+  private final DirectReader direct;
 
   PartitionedFeed(Plan plan, int workers, Outputs shared) {
     this.outputs = new Outputs() {
@@ -48,6 +51,7 @@ final class PartitionedFeed {
         shared.error(error);
       }
     };
+    direct = DirectReader.forPlan(plan);
     executions = new PipelineExecution[workers];
     for (int i = 0; i < workers; i++) {
       executions[i] = plan.start(outputs);
@@ -102,19 +106,24 @@ final class PartitionedFeed {
           sinceClock = 0;
           now = RunCommand.nowMicros();
         }
-        Object event;
-        try {
-          event = JsonValues.parse(lines.buffer(), lines.offset(), lines.length());
-        } catch (JsonValues.Invalid e) {
-          lineErrors.report(lines.lineNumber(), e);
-          continue;
-        }
-        events++;
-        long line = lines.lineNumber();
-        ItemPreparer.Prepared p = preparer.prepare(event, (field, message, item) ->
-            lineErrors.itemError(line, new ItemError(field, message, item)));
-        if (p == null) {
-          continue;
+        ItemPreparer.Prepared p = new ItemPreparer.Prepared();
+        if (direct != null && direct.read(lines.buffer(), lines.offset(), lines.length(), p)) {
+          events++;
+        } else {
+          Object event;
+          try {
+            event = JsonValues.parse(lines.buffer(), lines.offset(), lines.length());
+          } catch (JsonValues.Invalid e) {
+            lineErrors.report(lines.lineNumber(), e);
+            continue;
+          }
+          events++;
+          long line = lines.lineNumber();
+          p = preparer.prepare(event, (field, message, item) ->
+              lineErrors.itemError(line, new ItemError(field, message, item)));
+          if (p == null) {
+            continue;
+          }
         }
         int owner = Math.floorMod(p.key().hashCode(), n);
         List<ItemPreparer.Prepared> batch = pending.get(owner);

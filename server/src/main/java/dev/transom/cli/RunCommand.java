@@ -201,6 +201,10 @@ public final class RunCommand {
           now = nowMicros();
           progress.tick(exec, now);
         }
+        outputs.line = lines.lineNumber();
+        if (exec.acceptLine(lines.buffer(), lines.offset(), lines.length(), now)) {
+          continue;
+        }
         Object event;
         try {
           event = JsonValues.parse(lines.buffer(), lines.offset(), lines.length());
@@ -208,7 +212,6 @@ public final class RunCommand {
           outputs.lineError(lines.lineNumber(), "line " + lines.lineNumber() + ":" + e.column() + ": " + e.getMessage());
           continue;
         }
-        outputs.line = lines.lineNumber();
         exec.accept(event, now);
       }
     }
@@ -233,6 +236,10 @@ public final class RunCommand {
         }
         now = nowMicros();
         for (StdinPump.Line line : lines) {
+          outputs.line = line.number();
+          if (exec.acceptLine(line.bytes(), 0, line.bytes().length, now)) {
+            continue;
+          }
           Object event;
           try {
             event = JsonValues.parse(line.bytes(), 0, line.bytes().length);
@@ -240,7 +247,6 @@ public final class RunCommand {
             outputs.lineError(line.number(), "line " + line.number() + ":" + e.column() + ": " + e.getMessage());
             continue;
           }
-          outputs.line = line.number();
           exec.accept(event, now);
         }
         progress.tick(exec, now);

@@ -19,6 +19,8 @@ public final class PipelineExecution implements WindowSink {
   private final WindowOperator operator;
   private final Outputs outputs;
   private final ItemPreparer preparer;
+  /** Reads simple events straight from their line; {@code null} when this pipeline needs them built. */
+  private final DirectReader direct;
   private final ItemPreparer.Prepared holder = new ItemPreparer.Prepared();
   private final StepChain.Failures failures = this::fail;
   private final StepChain then;
@@ -34,6 +36,7 @@ public final class PipelineExecution implements WindowSink {
     this.operator = new WindowOperator(plan.clock(), plan.windower(), plan.aggregate());
     this.outputs = outputs;
     this.preparer = new ItemPreparer(def);
+    this.direct = DirectReader.forPlan(plan);
     this.then = new StepChain("then", def.then(), true);
   }
 
@@ -49,6 +52,19 @@ public final class PipelineExecution implements WindowSink {
       return;
     }
     process(holder, nowMicros);
+  }
+
+  /**
+   * Processes one event straight from its JSON line when {@link DirectReader} can take it; false
+   * (nothing done, nothing counted) when the caller must parse the line and {@link #accept} it.
+   */
+  public boolean acceptLine(byte[] buf, int off, int len, long nowMicros) {
+    if (direct == null || !direct.read(buf, off, len, holder)) {
+      return false;
+    }
+    in++;
+    process(holder, nowMicros);
+    return true;
   }
 
   /** Processes an event prepared elsewhere (by {@link #preparer()}, on any thread). */

@@ -15,4 +15,12 @@ public interface Expr {
   Object eval2(Object a, Object b) throws ExprFailure;
 
   Object eval3(Object a, Object b, Object c) throws ExprFailure;
+
+  /**
+   * The field read when this is exactly {@code VARIABLE.FIELD} for the scope's variable number
+   * {@code variable} (e.g. {@code event.user} → {@code user}), else {@code null}.
+   */
+  default String singleFieldOf(int variable) {
+    return null;
+  }
 }

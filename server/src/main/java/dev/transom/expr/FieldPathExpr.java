@@ -32,6 +32,11 @@ final class FieldPathExpr implements Expr {
   }
 
   @Override
+  public String singleFieldOf(int variable) {
+    return this.variable == variable && fields.length == 1 ? fields[0] : null;
+  }
+
+  @Override
   public Object eval1(Object a) throws ExprFailure {
     return walk(a);
   }

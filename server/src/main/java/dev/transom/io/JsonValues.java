@@ -77,6 +77,11 @@ public final class JsonValues {
 
   private static final int MAX_DEPTH = 200;
 
+  /** One value of a top-level object's field, exactly as {@link #parse} reads it there. */
+  static Object readFieldValue(JsonParser p, JsonToken t) throws IOException, Invalid {
+    return read(p, t, 1);
+  }
+
   private static Object read(JsonParser p, JsonToken t, int depth) throws IOException, Invalid {
     if (depth > MAX_DEPTH) {
       throw new Invalid("JSON nested deeper than " + MAX_DEPTH, (int) p.currentLocation().getColumnNr());
