@@ -171,7 +171,7 @@ public final class JsonValues {
       }
       g.writeEndArray();
     } else if (v instanceof Instant i) {
-      g.writeString(i.toString());
+      g.writeString(Rfc3339.format(i));
     } else if (v instanceof Duration d) {
       g.writeString(formatDuration(d));
     } else if (v instanceof Integer i) {

@@ -29,6 +29,62 @@ public final class Rfc3339 {
   }
 
   private static final long NOT_FAST = Long.MIN_VALUE;
+  /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years written with exactly four digits. */
+  private static final long FIRST_4_DIGIT_SECOND = -62_167_219_200L;
+  private static final long LAST_4_DIGIT_SECOND = 253_402_300_799L;
+
+  /**
+   * The same text as {@link java.time.Instant#toString()} (UTC, fraction in groups of three digits
+   * as needed), written directly: output records carry two instants each, and the
+   * {@code java.time} formatter was a tenth of a simple pipeline's time.
+   */
+  public static String format(java.time.Instant instant) {
+    long sec = instant.getEpochSecond();
+    if (sec < FIRST_4_DIGIT_SECOND || sec > LAST_4_DIGIT_SECOND) {
+      return instant.toString();
+    }
+    int nano = instant.getNano();
+    long days = Math.floorDiv(sec, 86_400L);
+    int secOfDay = (int) Math.floorMod(sec, 86_400L);
+    // Days to civil date (proleptic Gregorian), after Howard Hinnant's days_from_civil inverse.
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long doe = z - era * 146_097;
+    long yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+    int fraction = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+    char[] c = new char[20 + (fraction == 0 ? 0 : fraction + 1)];
+    put(c, 0, year, 4);
+    c[4] = '-';
+    put(c, 5, month, 2);
+    c[7] = '-';
+    put(c, 8, day, 2);
+    c[10] = 'T';
+    put(c, 11, secOfDay / 3_600, 2);
+    c[13] = ':';
+    put(c, 14, secOfDay / 60 % 60, 2);
+    c[16] = ':';
+    put(c, 17, secOfDay % 60, 2);
+    int at = 19;
+    if (fraction > 0) {
+      c[at++] = '.';
+      put(c, at, fraction == 3 ? nano / 1_000_000 : fraction == 6 ? nano / 1_000 : nano, fraction);
+      at += fraction;
+    }
+    c[at] = 'Z';
+    return new String(c);
+  }
+
+  private static void put(char[] c, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  }
 
   private static long fast(String s) {
     int n = s.length();
