@@ -33,15 +33,18 @@ public final class Harness {
       run(List.of(java(), "bench/GenerateClicks.java", String.valueOf(events)), input, true);
     }
     String cp = Files.readString(Path.of("bench/target/classpath.txt")).strip() + ":bench/target/transom-bench.jar";
-    String jar = Path.of("server/target/transom.jar").toAbsolutePath().toString();
+    String launcher = Path.of("transom").toAbsolutePath().toString();
+    // The launcher rebuilds a stale jar: let that happen here, not inside a timed run.
+    run(List.of(launcher, "validate", "bench/tumbling-sum.yaml"), null, false);
     System.out.printf("input: %s (%,d events, %,d MB); %d runs each, alternating; java %s%n", input.getFileName(), events,
         Files.size(input) >> 20, runs, System.getProperty("java.version"));
     for (String mode : modes) {
       String def = "bench/" + (mode.equals("session") ? "session" : mode) + "-sum.yaml";
       Map<String, List<String>> contenders = new LinkedHashMap<>();
-      contenders.put("transom run", List.of(java(), "-jar", jar, "run", def, "--input", input.toString(), "--output",
+      // Through the launcher, as users run it (it also picks the JVM settings for `run`).
+      contenders.put("transom run", List.of(launcher, "run", def, "--input", input.toString(), "--output",
           out.resolve("transom-" + mode + ".jsonl").toString()));
-      contenders.put("transom w=2", List.of(java(), "-jar", jar, "run", def, "--input", input.toString(), "--output",
+      contenders.put("transom w=2", List.of(launcher, "run", def, "--input", input.toString(), "--output",
           out.resolve("transom-" + mode + ".jsonl").toString(), "--workers", "2"));
       contenders.put("parse floor", List.of(java(), "-cp", cp, "dev.transom.bench.ParseFloor", input.toString()));
       contenders.put("flink p=1", List.of(java(), "-cp", cp, "dev.transom.bench.FlinkJob", input.toString(),
@@ -57,6 +60,16 @@ public final class Harness {
               : c.getKey().startsWith("transom") ? countLines(out.resolve("transom-" + mode + ".jsonl")) : 0;
           results.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(new Measure(m.seconds, m.cpuSeconds, m.rssKb, outputs));
         }
+      }
+      // Every engine must have produced the same windows, every run: a fast wrong answer is no result.
+      java.util.Set<Long> counts = new java.util.TreeSet<>();
+      results.forEach((name, ms) -> ms.forEach(m -> {
+        if (!name.equals("parse floor")) {
+          counts.add(m.outputs);
+        }
+      }));
+      if (counts.size() != 1 || counts.contains(0L)) {
+        throw new IllegalStateException(mode + ": contenders disagree on the number of windows: " + results);
       }
       System.out.printf("%n%s windows%n%-12s %12s %10s %10s %10s %10s%n", mode, "contender", "events/s", "time s",
           "cpu s", "peak MB", "outputs");
