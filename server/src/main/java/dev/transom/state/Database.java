@@ -19,10 +19,12 @@ import java.util.List;
  */
 public final class Database implements AutoCloseable {
   /** The schema scripts, in order; a new version is a new file added at the end. */
-  static final List<String> MIGRATIONS = List.of("V1__checkpoints_and_ingest_log.sql");
+  static final List<String> MIGRATIONS = List.of("V1__checkpoints_and_ingest_log.sql", "V2__ingest_batches_by_time.sql");
 
   private final Path file;
   private final Connection connection;
+  /** Appends to the ingest log only: its group commits never wait behind a checkpoint. */
+  private final Connection ingestConnection;
 
   /** The database cannot be used; the message says what to do. */
   public static final class Unusable extends Exception {
@@ -31,9 +33,10 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private Database(Path file, Connection connection) {
+  private Database(Path file, Connection connection, Connection ingestConnection) {
     this.file = file;
     this.connection = connection;
+    this.ingestConnection = ingestConnection;
   }
 
   public static Database open(Path dataDir) throws Unusable {
@@ -45,9 +48,18 @@ public final class Database implements AutoCloseable {
       throw new Unusable("cannot create the data directory " + dataDir + ": " + e.getMessage());
     }
     try {
-      Connection c = DriverManager.getConnection("jdbc:h2:file:" + base + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+      String url = "jdbc:h2:file:" + base + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+      Connection c = DriverManager.getConnection(url, "sa", "");
       c.setAutoCommit(false);
-      Database db = new Database(file, c);
+      Connection ingest;
+      try {
+        ingest = DriverManager.getConnection(url, "sa", "");
+        ingest.setAutoCommit(false);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+      Database db = new Database(file, c, ingest);
       db.migrate();
       return db;
     } catch (SQLException e) {
@@ -90,15 +102,23 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** The one connection; every use is serialized by the callers' own thread discipline. */
+  /**
+   * The connection for checkpoints, recovery and everything else but appends; each connection is
+   * used by one thread only.
+   */
   Connection connection() {
     return connection;
   }
 
-  /** Commits and makes the commit survive power loss, not only a process crash. */
-  void commitDurably() throws SQLException {
-    connection.commit();
-    try (Statement s = connection.createStatement()) {
+  /** The connection for ingest log appends (H2's MVCC lets the two work at the same time). */
+  Connection ingestConnection() {
+    return ingestConnection;
+  }
+
+  /** Commits {@code c} and makes the commit survive power loss, not only a process crash. */
+  static void commitDurably(Connection c) throws SQLException {
+    c.commit();
+    try (Statement s = c.createStatement()) {
       s.execute("CHECKPOINT SYNC");
     }
   }
@@ -109,10 +129,12 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      connection.close();
-    } catch (SQLException ignored) {
-      // closing at shutdown: nothing left to save
+    for (Connection c : List.of(ingestConnection, connection)) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing at shutdown: nothing left to save
+      }
     }
   }
 

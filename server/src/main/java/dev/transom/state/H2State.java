@@ -18,35 +18,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Checkpoints and the ingest log in the H2 database, all JDBC on one thread ({@code transom-state}),
- * never on an event loop. Appends are group-committed: every request that arrives while a commit
- * is in progress goes into the next one, so durability costs one fsync per group, not per request.
+ * Checkpoints and the ingest log in the H2 database, never on an event loop. Two threads, each
+ * with its own connection: {@code transom-ingest} appends to the ingest log, group-committed (every
+ * request that arrives while a commit is in progress goes into the next one, so durability costs
+ * one fsync per group, not per request); {@code transom-state} writes checkpoints and does
+ * everything else. A checkpoint can take seconds with a large state; on a thread of its own it
+ * does not hold up the acknowledgements of events arriving meanwhile (H2's MVCC lets the two
+ * transactions proceed side by side: they touch different rows).
  */
 public final class H2State implements IngestLog, CheckpointStore, AutoCloseable {
   private static final int MAX_GROUP = 1_000;
   private final Database db;
-  private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final LinkedBlockingQueue<Runnable> ingestWork = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Runnable> stateWork = new LinkedBlockingQueue<>();
+  private final Thread ingestThread;
+  private final Thread stateThread;
+  /** The last sequence number per pipeline; used on the ingest thread only. */
   private final Map<String, Long> lastSeq = new HashMap<>();
   private volatile boolean closed;
 
   public H2State(Database db) {
     this.db = db;
-    this.thread = new Thread(this::loop, "transom-state");
-    thread.setDaemon(true);
-    thread.start();
+    this.ingestThread = new Thread(this::ingestLoop, "transom-ingest");
+    this.stateThread = new Thread(this::stateLoop, "transom-state");
+    for (Thread t : List.of(ingestThread, stateThread)) {
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
-  private void loop() {
+  private void ingestLoop() {
     List<Runnable> group = new ArrayList<>();
-    while (!closed || !work.isEmpty()) {
+    while (!closed || !ingestWork.isEmpty()) {
       try {
-        Runnable first = work.poll(200, TimeUnit.MILLISECONDS);
+        Runnable first = ingestWork.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
         group.add(first);
-        work.drainTo(group, MAX_GROUP - 1);
+        ingestWork.drainTo(group, MAX_GROUP - 1);
         for (Runnable r : group) {
           r.run();
         }
@@ -59,7 +69,20 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     }
   }
 
-  /** Appends staged by this group, waiting for one durable commit. */
+  private void stateLoop() {
+    while (!closed || !stateWork.isEmpty()) {
+      try {
+        Runnable task = stateWork.poll(200, TimeUnit.MILLISECONDS);
+        if (task != null) {
+          task.run();
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Appends staged by this group, waiting for one durable commit (ingest thread only). */
   private final List<Runnable> onCommit = new ArrayList<>();
   private final List<Consumer<Exception>> onFailure = new ArrayList<>();
 
@@ -68,7 +91,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       return;
     }
     try {
-      db.commitDurably();
+      Database.commitDurably(db.ingestConnection());
       onCommit.forEach(Runnable::run);
     } catch (SQLException e) {
       failGroup(e);
@@ -81,7 +104,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
   /** Rolls back everything staged since the last commit and fails those appends. */
   private void failGroup(Exception e) {
     try {
-      db.connection().rollback();
+      db.ingestConnection().rollback();
     } catch (SQLException ignored) {
       // the failure below is what matters
     }
@@ -91,14 +114,14 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     onFailure.clear();
   }
 
+  /** Runs {@code task} on the state thread; it commits (or rolls back) its own transaction. */
   private <T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
     CompletableFuture<T> f = new CompletableFuture<>();
     if (closed) {
       f.completeExceptionally(new IllegalStateException("state store closed"));
       return f;
     }
-    work.add(() -> {
-      flushAppends(); // staged appends commit (or fail) on their own, never with this task
+    stateWork.add(() -> {
       try {
         f.complete(task.call());
       } catch (Exception e) {
@@ -114,7 +137,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       return known;
     }
     long max = 0;
-    Connection c = db.connection();
+    Connection c = db.ingestConnection();
     try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM ingest_log WHERE pipeline = ?")) {
       s.setString(1, pipeline);
       try (ResultSet r = s.executeQuery()) {
@@ -141,9 +164,9 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       result.completeExceptionally(new IllegalStateException("state store closed"));
       return result;
     }
-    work.add(() -> {
+    ingestWork.add(() -> {
       try {
-        Connection c = db.connection();
+        Connection c = db.ingestConnection();
         if (batchId != null) {
           try (PreparedStatement s = c.prepareStatement(
               "SELECT seq FROM ingest_batches WHERE pipeline = ? AND batch_id = ?")) {
@@ -291,7 +314,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.setObject(2, OffsetDateTime.now(ZoneOffset.UTC).minusDays(1));
           s.executeUpdate();
         }
-        db.commitDurably();
+        Database.commitDurably(c);
         return null;
       } catch (SQLException e) {
         c.rollback();
@@ -354,8 +377,8 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.executeUpdate();
         }
       }
-      lastSeq.remove(pipeline);
-      db.commitDurably();
+      Database.commitDurably(c);
+      ingestWork.add(() -> lastSeq.remove(pipeline)); // numbering starts again from the table
       return null;
     });
   }
@@ -369,7 +392,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
             + "pipeline VARCHAR(63) NOT NULL, record_key VARCHAR(100000), open_time TIMESTAMP WITH TIME ZONE, "
             + "close_time TIMESTAMP WITH TIME ZONE, record CLOB NOT NULL, epoch BIGINT NOT NULL)");
       }
-      db.commitDurably();
+      Database.commitDurably(db.connection());
       return null;
     });
   }
@@ -405,7 +428,8 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
   public void close() {
     closed = true;
     try {
-      thread.join(10_000);
+      stateThread.join(10_000);
+      ingestThread.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

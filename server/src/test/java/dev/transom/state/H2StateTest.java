@@ -75,6 +75,39 @@ class H2StateTest {
   }
 
   @Test
+  void appendsGoOnWhileACheckpointIsWrittenAndNothingIsLostOrDuplicated() throws Exception {
+    try (H2State state = new H2State(Database.open(dir))) {
+      for (int i = 1; i <= 200; i++) {
+        state.append("p", "batch-" + i, "{\"i\":" + i + "}").join();
+      }
+      // A checkpoint covering the first 200 batches, with a big state so it takes a while, while
+      // 300 more batches are appended from another thread on their own connection.
+      byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(200, null, List.of()));
+      Map<Integer, byte[]> buckets = new java.util.HashMap<>();
+      for (int b = 0; b < 4096; b++) {
+        buckets.put(b, new byte[2048]);
+      }
+      java.util.concurrent.CompletableFuture<Void> saved = state.save(new Checkpoint("p", 1, "fp",
+          List.of(new PartitionState(header, buckets, true)), 200, -1, Map.of(), List.of()));
+      List<java.util.concurrent.CompletableFuture<IngestLog.Appended>> more = new ArrayList<>();
+      for (int i = 201; i <= 500; i++) {
+        more.add(state.append("p", "batch-" + i, "{\"i\":" + i + "}"));
+      }
+      saved.join();
+      for (int i = 0; i < more.size(); i++) {
+        assertEquals(201 + i, more.get(i).join().seq());
+      }
+      List<Long> left = new ArrayList<>();
+      state.replay("p", state.load("p").orElseThrow().ingestSeq(), e -> left.add(e.seq()));
+      assertEquals(300, left.size(), "every batch after the checkpoint is still in the log");
+      assertEquals(201L, left.get(0));
+      assertEquals(500L, left.get(left.size() - 1));
+      assertTrue(state.append("p", "batch-350", "{}").join().duplicate(), "batch ids still deduplicate");
+      assertEquals(501, state.append("p", null, "{}").join().seq());
+    }
+  }
+
+  @Test
   void damagedDatabaseFileGivesAClearMessage() throws Exception {
     Files.write(dir.resolve("transom.mv.db"), "this is not an H2 database, just some bytes".repeat(200).getBytes());
     Database.Unusable e = org.junit.jupiter.api.Assertions.assertThrows(Database.Unusable.class, () -> Database.open(dir));
