@@ -48,6 +48,8 @@ public final class PipelineHost {
   static final int RECENT_ERRORS = 20;
 
   private final Vertx vertx;
+  /** Where acknowledged HTTP batches join the chain, one after another in log order. */
+  private final io.vertx.core.Context sequencer;
   private final Path file;
   private final int workers;
   private final long queueLimit;
@@ -100,6 +102,7 @@ public final class PipelineHost {
   PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, CheckpointStore state,
       IngestLog log) {
     this.vertx = vertx;
+    this.sequencer = vertx.getOrCreateContext();
     this.file = file;
     this.workers = Math.max(1, workers);
     this.queueLimit = queueLimit;
@@ -519,7 +522,9 @@ public final class PipelineHost {
       return enqueue(events, -1, -1).map(v -> new IngestLog.Appended(0, false));
     }
     Promise<IngestLog.Appended> acked = Promise.promise();
-    // Appends complete on the state thread in log order; enqueueing there keeps that order.
+    // Appends complete on the ingest thread in log order. The batch is handed to one event-loop
+    // context, which runs tasks in the order given, so the order holds; the ingest thread itself
+    // only commits (preparing events there used to delay the next group commit).
     log.append(def.id(), batchId, text).whenComplete((appended, error) -> {
       if (error != null) {
         pending.addAndGet(-n);
@@ -529,7 +534,7 @@ public final class PipelineHost {
         acked.complete(appended);
       } else {
         in.addAndGet(n);
-        enqueue(events, appended.seq(), -1);
+        sequencer.runOnContext(v -> enqueue(events, appended.seq(), -1));
         acked.complete(appended);
       }
     });
