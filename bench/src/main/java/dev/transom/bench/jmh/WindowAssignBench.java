@@ -43,20 +43,19 @@ public class WindowAssignBench {
 
   @Benchmark
   public long tumbling() {
-    long t = times[next++ & (times.length - 1)];
-    long sum = 0;
-    for (long i = tumbling.firstIndex(t), last = tumbling.lastIndex(t); i <= last; i++) {
-      sum += tumbling.openOf(i);
-    }
-    return sum;
+    return assign(tumbling);
   }
 
   @Benchmark
   public long sliding() {
+    return assign(sliding);
+  }
+
+  private long assign(SlidingWindower w) {
     long t = times[next++ & (times.length - 1)];
     long sum = 0;
-    for (long i = sliding.firstIndex(t), last = sliding.lastIndex(t); i <= last; i++) {
-      sum += sliding.openOf(i);
+    for (long i = w.firstIndex(t), last = w.lastIndex(t); i <= last; i++) {
+      sum += w.openOf(i);
     }
     return sum;
   }
