@@ -23,7 +23,7 @@ public final class Database implements AutoCloseable {
 
   private final Path file;
   private final Connection connection;
-  /** Appends to the ingest log only: its group commits never wait behind a checkpoint. */
+  /** Batch id and sequence lookups of the ingest thread only (reads, auto-commit). */
   private final Connection ingestConnection;
 
   /** The database cannot be used; the message says what to do. */
@@ -54,7 +54,6 @@ public final class Database implements AutoCloseable {
       Connection ingest;
       try {
         ingest = DriverManager.getConnection(url, "sa", "");
-        ingest.setAutoCommit(false);
       } catch (SQLException e) {
         c.close();
         throw e;
@@ -110,7 +109,7 @@ public final class Database implements AutoCloseable {
     return connection;
   }
 
-  /** The connection for ingest log appends (H2's MVCC lets the two work at the same time). */
+  /** The ingest thread's connection: it only reads, so it never waits behind a checkpoint. */
   Connection ingestConnection() {
     return ingestConnection;
   }

@@ -18,27 +18,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Checkpoints and the ingest log in the H2 database, never on an event loop. Two threads, each
- * with its own connection: {@code transom-ingest} appends to the ingest log, group-committed (every
- * request that arrives while a commit is in progress goes into the next one, so durability costs
- * one fsync per group, not per request); {@code transom-state} writes checkpoints and does
- * everything else. A checkpoint can take seconds with a large state; on a thread of its own it
- * does not hold up the acknowledgements of events arriving meanwhile (H2's MVCC lets the two
- * transactions proceed side by side: they touch different rows).
+ * Checkpoints (in the H2 database) and the ingest log (batches in {@link SegmentLog} files beside
+ * it, batch ids handed to the database at each checkpoint), never on an event loop. Two threads:
+ * {@code transom-ingest} appends to the ingest log, group-committed (every request that arrives
+ * while a sync is in progress goes into the next one, so durability costs one sync per group, not
+ * per request); {@code transom-state} writes checkpoints and does everything else on its own
+ * connection. A checkpoint can take seconds with a large state; on a thread of its own it does not
+ * hold up the acknowledgements of events arriving meanwhile.
+ *
+ * <p>Databases written before the segment files may still hold batches in the {@code ingest_log}
+ * table: they are replayed first and deleted by the next checkpoint, as before.
  */
 public final class H2State implements IngestLog, CheckpointStore, AutoCloseable {
   private static final int MAX_GROUP = 1_000;
+  /** A new segment file is started once the current one is this long. */
+  static final long SEGMENT_BYTES = 16L << 20;
   private final Database db;
+  private final SegmentLog segments;
   private final LinkedBlockingQueue<Runnable> ingestWork = new LinkedBlockingQueue<>();
   private final LinkedBlockingQueue<Runnable> stateWork = new LinkedBlockingQueue<>();
   private final Thread ingestThread;
   private final Thread stateThread;
-  /** The last sequence number per pipeline; used on the ingest thread only. */
-  private final Map<String, Long> lastSeq = new HashMap<>();
+  /**
+   * Per pipeline, the highest sequence number the database knows of (its checkpoint, batches in
+   * the old table); used on the ingest thread only.
+   */
+  private final Map<String, Long> seqFloor = new HashMap<>();
   private volatile boolean closed;
 
   public H2State(Database db) {
     this.db = db;
+    this.segments = new SegmentLog(db.file().resolveSibling("ingest-log"), SEGMENT_BYTES,
+        warning -> System.err.println("transom: " + warning));
     this.ingestThread = new Thread(this::ingestLoop, "transom-ingest");
     this.stateThread = new Thread(this::stateLoop, "transom-state");
     for (Thread t : List.of(ingestThread, stateThread)) {
@@ -82,36 +93,39 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     }
   }
 
-  /** Appends staged by this group, waiting for one durable commit (ingest thread only). */
-  private final List<Runnable> onCommit = new ArrayList<>();
-  private final List<Consumer<Exception>> onFailure = new ArrayList<>();
+  /** An append of this group, answered once the group is durable (ingest thread only). */
+  private record Pending(String pipeline, Runnable done, Consumer<Exception> failed) {}
+
+  private final List<Pending> pending = new ArrayList<>();
 
   private void flushAppends() {
-    if (onCommit.isEmpty()) {
+    if (pending.isEmpty()) {
       return;
     }
-    try {
-      Database.commitDurably(db.ingestConnection());
-      onCommit.forEach(Runnable::run);
-    } catch (SQLException e) {
-      failGroup(e);
-    } finally {
-      onCommit.clear();
-      onFailure.clear();
+    // One pipeline's failed write (its disk, its directory) fails its own appends only.
+    Map<String, java.io.IOException> failed = segments.flush();
+    for (Pending p : pending) {
+      Exception e = failed.get(p.pipeline());
+      if (e == null) {
+        p.done().run();
+      } else {
+        p.failed().accept(e);
+      }
     }
+    pending.clear();
   }
 
-  /** Rolls back everything staged since the last commit and fails those appends. */
-  private void failGroup(Exception e) {
-    try {
-      db.ingestConnection().rollback();
-    } catch (SQLException ignored) {
-      // the failure below is what matters
-    }
-    lastSeq.clear(); // reload from the table on next use
-    onFailure.forEach(f -> f.accept(e));
-    onCommit.clear();
-    onFailure.clear();
+  /** Runs {@code task} on the ingest thread, between groups. */
+  private <T> CompletableFuture<T> onIngestThread(java.util.concurrent.Callable<T> task) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    ingestWork.add(() -> {
+      try {
+        f.complete(task.call());
+      } catch (Exception e) {
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
   }
 
   /** Runs {@code task} on the state thread; it commits (or rolls back) its own transaction. */
@@ -131,10 +145,10 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     return f;
   }
 
-  private long lastSeq(String pipeline) throws SQLException {
-    Long known = lastSeq.get(pipeline);
+  private long lastSeq(String pipeline) throws SQLException, java.io.IOException {
+    Long known = seqFloor.get(pipeline);
     if (known != null) {
-      return known;
+      return Math.max(known, segments.lastSeq(pipeline));
     }
     long max = 0;
     Connection c = db.ingestConnection();
@@ -153,8 +167,24 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         }
       }
     }
-    lastSeq.put(pipeline, max);
-    return max;
+    seqFloor.put(pipeline, max);
+    return Math.max(max, segments.lastSeq(pipeline));
+  }
+
+  /** The sequence number a batch id was logged with before, or -1. */
+  private long earlierBatch(String pipeline, String batchId) throws SQLException, java.io.IOException {
+    SegmentLog.RecentBatch recent = segments.recent(pipeline, batchId);
+    if (recent != null) {
+      return recent.seq();
+    }
+    try (PreparedStatement s = db.ingestConnection().prepareStatement(
+        "SELECT seq FROM ingest_batches WHERE pipeline = ? AND batch_id = ?")) {
+      s.setString(1, pipeline);
+      s.setString(2, batchId);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : -1;
+      }
+    }
   }
 
   @Override
@@ -166,46 +196,20 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     }
     ingestWork.add(() -> {
       try {
-        Connection c = db.ingestConnection();
         if (batchId != null) {
-          try (PreparedStatement s = c.prepareStatement(
-              "SELECT seq FROM ingest_batches WHERE pipeline = ? AND batch_id = ?")) {
-            s.setString(1, pipeline);
-            s.setString(2, batchId);
-            try (ResultSet r = s.executeQuery()) {
-              if (r.next()) {
-                long seq = r.getLong(1);
-                onCommit.add(() -> result.complete(new Appended(seq, true)));
-                onFailure.add(result::completeExceptionally);
-                return;
-              }
-            }
+          long earlier = earlierBatch(pipeline, batchId);
+          if (earlier > 0) {
+            // Answered with the group: the earlier append may be in it, not yet durable.
+            pending.add(new Pending(pipeline, () -> result.complete(new Appended(earlier, true)),
+                result::completeExceptionally));
+            return;
           }
         }
         long seq = lastSeq(pipeline) + 1;
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO ingest_log (pipeline, seq, events) VALUES (?, ?, ?)")) {
-          s.setString(1, pipeline);
-          s.setLong(2, seq);
-          s.setString(3, events);
-          s.executeUpdate();
-        }
-        if (batchId != null) {
-          try (PreparedStatement s = c.prepareStatement(
-              "INSERT INTO ingest_batches (pipeline, batch_id, seq, created_at) VALUES (?, ?, ?, ?)")) {
-            s.setString(1, pipeline);
-            s.setString(2, batchId);
-            s.setLong(3, seq);
-            s.setObject(4, OffsetDateTime.now(ZoneOffset.UTC));
-            s.executeUpdate();
-          }
-        }
-        lastSeq.put(pipeline, seq);
-        onCommit.add(() -> result.complete(new Appended(seq, false)));
-        onFailure.add(result::completeExceptionally);
-      } catch (SQLException e) {
-        // A half-staged append must not ride along with the group's commit: fail the whole group.
-        onFailure.add(result::completeExceptionally);
-        failGroup(e);
+        segments.stage(pipeline, seq, batchId, events, System.currentTimeMillis());
+        pending.add(new Pending(pipeline, () -> result.complete(new Appended(seq, false)), result::completeExceptionally));
+      } catch (SQLException | java.io.IOException | RuntimeException e) {
+        result.completeExceptionally(e); // nothing of it was staged
       }
     });
     return result;
@@ -229,13 +233,36 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       return out;
     }).join();
     entries.forEach(consumer);
+    long after = entries.isEmpty() ? afterSeq : Math.max(afterSeq, entries.get(entries.size() - 1).seq());
+    SegmentLog.Snapshot files = onIngestThread(() -> segments.snapshot(pipeline)).join();
+    try {
+      SegmentLog.read(files, after, consumer);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the ingest log of " + pipeline + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
   public CompletableFuture<Void> save(Checkpoint cp) {
     return submit(() -> {
       Connection c = db.connection();
+      // Batch ids of the batches this checkpoint covers move into the database with it; the
+      // segment files holding those batches are deleted once it is durable.
+      List<SegmentLog.RecentBatch> ids = onIngestThread(() -> segments.batchIdsThrough(cp.pipeline(), cp.ingestSeq())).join();
       try {
+        if (!ids.isEmpty()) {
+          try (PreparedStatement s = c.prepareStatement(
+              "MERGE INTO ingest_batches (pipeline, batch_id, seq, created_at) KEY (pipeline, batch_id) VALUES (?, ?, ?, ?)")) {
+            for (SegmentLog.RecentBatch r : ids) {
+              s.setString(1, cp.pipeline());
+              s.setString(2, r.batchId());
+              s.setLong(3, r.seq());
+              s.setObject(4, java.time.Instant.ofEpochMilli(r.appendedAtMillis()).atOffset(ZoneOffset.UTC));
+              s.addBatch();
+            }
+            s.executeBatch();
+          }
+        }
         try (PreparedStatement s = c.prepareStatement("MERGE INTO checkpoint (pipeline, epoch, fingerprint, ingest_seq, "
             + "source_pos, sink_marks, created_at) KEY (pipeline) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
           s.setString(1, cp.pipeline());
@@ -315,6 +342,14 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.executeUpdate();
         }
         Database.commitDurably(c);
+        ingestWork.add(() -> {
+          try {
+            segments.dropThrough(cp.pipeline(), cp.ingestSeq());
+          } catch (java.io.IOException e) {
+            System.err.println("transom: could not delete ingest log segments of " + cp.pipeline() + " (retried at "
+                + "the next checkpoint): " + e.getMessage());
+          }
+        });
         return null;
       } catch (SQLException e) {
         c.rollback();
@@ -369,7 +404,13 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
 
   @Override
   public CompletableFuture<Void> forget(String pipeline) {
-    return submit(() -> {
+    // The batches go first: a crash in between leaves a checkpoint without its log, never a log
+    // that a pipeline of the same name would replay later.
+    return onIngestThread(() -> {
+      seqFloor.remove(pipeline);
+      segments.delete(pipeline);
+      return null;
+    }).thenCompose(ignored -> submit(() -> {
       Connection c = db.connection();
       for (String table : List.of("checkpoint", "checkpoint_state", "ingest_log", "ingest_batches")) {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
@@ -378,9 +419,9 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         }
       }
       Database.commitDurably(c);
-      ingestWork.add(() -> lastSeq.remove(pipeline)); // numbering starts again from the table
+      ingestWork.add(() -> seqFloor.remove(pipeline)); // numbering starts again
       return null;
-    });
+    }));
   }
 
   /** Creates an h2 sink's table when it is missing (DDL commits on its own, so never inside a checkpoint). */
@@ -433,6 +474,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    segments.close();
     db.close();
   }
 }

@@ -1,0 +1,162 @@
+package dev.transom.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ingest log's segment files, on a real directory. */
+class SegmentLogTest {
+  @TempDir
+  Path dir;
+  final List<String> warnings = new ArrayList<>();
+
+  SegmentLog open(long segmentBytes) {
+    return new SegmentLog(dir, segmentBytes, warnings::add);
+  }
+
+  static List<IngestLog.Entry> read(SegmentLog log, String pipeline, long after) throws IOException {
+    List<IngestLog.Entry> out = new ArrayList<>();
+    SegmentLog.read(log.snapshot(pipeline), after, out::add);
+    return out;
+  }
+
+  List<Path> segments(String pipeline) throws IOException {
+    try (Stream<Path> s = Files.list(dir.resolve(pipeline))) {
+      return s.sorted().toList();
+    }
+  }
+
+  @Test
+  void recordsSurviveReopeningAndNumberingGoesOn() throws IOException {
+    try (SegmentLog log = open(1 << 20)) {
+      log.stage("p", 1, "b1", "{\"a\":1}\n", 1000);
+      log.stage("p", 2, null, "{\"a\":\"é\"}\n", 1001);
+      assertTrue(log.flush().isEmpty());
+      log.stage("q", 1, null, "{}", 1002);
+      assertTrue(log.flush().isEmpty());
+    }
+    try (SegmentLog log = open(1 << 20)) {
+      assertEquals(2, log.lastSeq("p"));
+      assertEquals(1, log.lastSeq("q"));
+      assertEquals(List.of(new IngestLog.Entry(1, "{\"a\":1}\n"), new IngestLog.Entry(2, "{\"a\":\"é\"}\n")),
+          read(log, "p", 0));
+      assertEquals(List.of(new IngestLog.Entry(2, "{\"a\":\"é\"}\n")), read(log, "p", 1));
+      assertEquals(1, log.recent("p", "b1").seq());
+      assertEquals(1000, log.recent("p", "b1").appendedAtMillis());
+      assertNull(log.recent("p", "b2"));
+      log.stage("p", 3, null, "{\"a\":3}", 1003);
+      assertTrue(log.flush().isEmpty());
+      assertEquals(3, read(log, "p", 0).size());
+    }
+    assertTrue(warnings.isEmpty(), warnings.toString());
+  }
+
+  @Test
+  void aWriteCutShortByACrashIsDroppedWithAWarning() throws IOException {
+    try (SegmentLog log = open(1 << 20)) {
+      for (int i = 1; i <= 3; i++) {
+        log.stage("p", i, "b" + i, "{\"i\":" + i + "}", 0);
+        assertTrue(log.flush().isEmpty());
+      }
+    }
+    Path file = segments("p").get(0);
+    long good = Files.size(file);
+    // Half a record, as a crash in the middle of a write leaves it.
+    Files.write(file, new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 0, 0}, StandardOpenOption.APPEND);
+    try (SegmentLog log = open(1 << 20)) {
+      assertEquals(3, log.lastSeq("p"));
+      assertEquals(3, read(log, "p", 0).size());
+      assertEquals(good, Files.size(file), "the torn tail is cut off");
+      assertEquals(1, warnings.size());
+      assertTrue(warnings.get(0).contains(file.toString()) && warnings.get(0).contains("byte " + good), warnings.get(0));
+      log.stage("p", 4, null, "{\"i\":4}", 0);
+      assertTrue(log.flush().isEmpty());
+      assertEquals(List.of(1L, 2L, 3L, 4L), read(log, "p", 0).stream().map(IngestLog.Entry::seq).toList());
+    }
+  }
+
+  @Test
+  void aRecordWhoseChecksumFailsEndsTheLog() throws IOException {
+    try (SegmentLog log = open(1 << 20)) {
+      for (int i = 1; i <= 3; i++) {
+        log.stage("p", i, null, "{\"i\":" + i + "}", 0);
+        assertTrue(log.flush().isEmpty());
+      }
+    }
+    Path file = segments("p").get(0);
+    long size = Files.size(file);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {'X'}), size - 2); // inside the last record's events
+    }
+    try (SegmentLog log = open(1 << 20)) {
+      assertEquals(List.of(1L, 2L), read(log, "p", 0).stream().map(IngestLog.Entry::seq).toList());
+      assertEquals(2, log.lastSeq("p"));
+      assertEquals(1, warnings.size(), warnings.toString());
+    }
+  }
+
+  @Test
+  void segmentsRollAndACheckpointDeletesTheOnesItCovers() throws IOException {
+    try (SegmentLog log = open(100)) {
+      for (int i = 1; i <= 10; i++) {
+        log.stage("p", i, "b" + i, "{\"pad\":\"" + "x".repeat(80) + "\"}", i);
+        assertTrue(log.flush().isEmpty());
+      }
+      assertEquals(10, segments("p").size(), "each write past 100 bytes starts a new segment");
+      assertEquals(List.of("b1", "b2", "b3", "b4"), log.batchIdsThrough("p", 4).stream()
+          .map(SegmentLog.RecentBatch::batchId).toList());
+      log.dropThrough("p", 4);
+      assertEquals(6, segments("p").size());
+      assertTrue(segments("p").get(0).getFileName().toString().startsWith("00000000000000000005"));
+      assertNull(log.recent("p", "b4"), "the database remembers dropped batch ids");
+      assertEquals(5, log.recent("p", "b5").seq());
+      assertEquals(5L, read(log, "p", 0).get(0).seq());
+      log.dropThrough("p", 10);
+      assertEquals(0, segments("p").size(), "a fully covered log keeps no file");
+      assertEquals(10, log.lastSeq("p"));
+      log.stage("p", 11, null, "{}", 11);
+      assertTrue(log.flush().isEmpty());
+      assertEquals(List.of(11L), read(log, "p", 0).stream().map(IngestLog.Entry::seq).toList());
+    }
+    try (SegmentLog log = open(100)) {
+      assertEquals(11, log.lastSeq("p"));
+    }
+  }
+
+  @Test
+  void aSegmentPartlyCoveredStaysButItsCoveredRecordsAreNotReplayed() throws IOException {
+    try (SegmentLog log = open(1 << 20)) {
+      for (int i = 1; i <= 5; i++) {
+        log.stage("p", i, null, "{}", 0);
+      }
+      assertTrue(log.flush().isEmpty());
+      log.dropThrough("p", 3);
+      assertEquals(1, segments("p").size());
+      assertEquals(List.of(4L, 5L), read(log, "p", 0).stream().map(IngestLog.Entry::seq).toList());
+    }
+  }
+
+  @Test
+  void deletingAPipelineRemovesItsDirectoryOnly() throws IOException {
+    try (SegmentLog log = open(1 << 20)) {
+      log.stage("p", 1, null, "{}", 0);
+      log.stage("q", 1, null, "{}", 0);
+      assertTrue(log.flush().isEmpty());
+      log.delete("p");
+      assertTrue(Files.notExists(dir.resolve("p")));
+      assertEquals(0, log.lastSeq("p"));
+      assertEquals(1, read(log, "q", 0).size());
+    }
+  }
+}
