@@ -46,8 +46,9 @@ public final class IngestLoad {
     Process server = new ProcessBuilder(Path.of("transom").toAbsolutePath().toString(), "serve", "--definitions", dir.resolve("defs").toString(), "--data", dir.resolve("data").toString(),
         "--port", String.valueOf(port), "--queue", "2000000").redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile())).start();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-        .executor(Executors.newFixedThreadPool(4)).build();
+    // Daemon threads: the program ends when main does, even with a request still open.
+    ExecutorService httpThreads = Executors.newFixedThreadPool(4, daemon());
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(httpThreads).build();
     while (true) {
       try {
         if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
@@ -78,7 +79,7 @@ public final class IngestLoad {
       String bigBody = body(big);
       AtomicLong acked = new AtomicLong();
       long end = System.nanoTime() + 10_000_000_000L;
-      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      ExecutorService pool = Executors.newFixedThreadPool(clients, daemon());
       List<java.util.concurrent.Future<?>> jobs = new ArrayList<>();
       long t0 = System.nanoTime();
       for (int c = 0; c < clients; c++) {
@@ -104,6 +105,14 @@ public final class IngestLoad {
       server.destroy();
       server.waitFor();
     }
+  }
+
+  static java.util.concurrent.ThreadFactory daemon() {
+    return r -> {
+      Thread t = new Thread(r, "load-client");
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   static String body(int n) {

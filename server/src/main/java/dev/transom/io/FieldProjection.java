@@ -1,33 +1,21 @@
 package dev.transom.io;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 
 /**
  * Reads only some top-level fields of a JSON object line and skips the rest without building
  * anything: for pipelines whose key, time and value are plain fields of the event, this is most
  * of the difference between parsing an event and building it as a map.
  *
- * <p>Not thread-safe: one parser is fed line after line. It only ever says "here are the values" for a line that {@link JsonValues#parse} would read
- * as an object with those same field values; for anything else (not an object, malformed, too
- * deep, trailing text) it says no and the caller parses the line the general way, which also
- * reports the error.
+ * <p>Not thread-safe: one parser is fed line after line ({@link LineFeed}). It only ever says
+ * "here are the values" for a line that {@link JsonValues#parse} would read as an object with those
+ * same field values; for anything else (not an object, malformed, too deep, trailing text) it says
+ * no and the caller parses the line the general way, which also reports the error.
  */
 public final class FieldProjection {
-  /** Well under {@link JsonValues}' own depth limit, so a line it rejects is never taken here. */
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100).build())
-      .build();
-
-  private static final int LINES_PER_PARSER = 100_000;
   private final String[] names;
-  private JsonParser parser;
-  private int linesOnParser;
-  /** Bytes given to {@link #parser} before the current line: its offsets count from its first line. */
-  private long fedBefore;
+  private final LineFeed feed = new LineFeed();
 
   public FieldProjection(String... names) {
     this.names = names.clone();
@@ -41,16 +29,10 @@ public final class FieldProjection {
    */
   public boolean read(byte[] buf, int off, int len, Object[] values) {
     java.util.Arrays.fill(values, null);
-    if (parser == null || ++linesOnParser > LINES_PER_PARSER) {
-      // Non-blocking parsing is what lets one parser take line after line; a fresh one now and
-      // then keeps its table of field names from growing without bound.
-      reset();
-    }
-    JsonParser p = parser;
     try {
-      ((ByteArrayFeeder) p.getNonBlockingInputFeeder()).feedInput(buf, off, off + len);
+      JsonParser p = feed.begin(buf, off, len);
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        return abandon();
+        return feed.abandon();
       }
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -62,42 +44,10 @@ public final class FieldProjection {
           skip(p, t);
         }
       }
-      if (t != JsonToken.END_OBJECT) {
-        return abandon();
-      }
-      // The rest of the line must be blank. Asking the parser is not enough: a trailing number or
-      // unclosed string is "not available yet" to it, not an error.
-      int end = off + len;
-      for (int i = (int) (p.currentTokenLocation().getByteOffset() - fedBefore) + 1 + off; i < end; i++) {
-        byte c = buf[i];
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-          return abandon();
-        }
-      }
-      if (p.nextToken() != JsonToken.NOT_AVAILABLE) {
-        return abandon();
-      }
-      fedBefore += len;
-      return true;
+      return feed.endsLine(t, buf, off, len);
     } catch (Exception e) {
-      return abandon(); // malformed, too deep or otherwise unusual: the general parse says why
+      return feed.abandon(); // malformed, too deep or otherwise unusual: the general parse says why
     }
-  }
-
-  /** The parser may be mid-value: start the next line on a fresh one. */
-  private boolean abandon() {
-    parser = null;
-    return false;
-  }
-
-  private void reset() {
-    try {
-      parser = FACTORY.createNonBlockingByteArrayParser();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // in-memory: cannot happen
-    }
-    linesOnParser = 0;
-    fedBefore = 0;
   }
 
   /**

@@ -60,6 +60,7 @@ class DirectReaderTest {
         "{\"user\":\"a\",\"clicks\":2,\"ts\":\"yesterday\"}",
         "{\"user\":\"a\",\"clicks\":2,\"ts\":\"2024-05-01T00:00:00Z\"} {}",
         "{\"user\":\"a\",\"clicks\":2,\"ts\":\"2024-05-01T00:00:00Z\"",
+        "{\"user\":\"a\",\"clicks\":2,\"ts\":\"2024-05-01T00:00:00Z\",\"x\":{}",
         "{\"user\":\"a\",\"clicks\":2,\"ts\":\"2024-05-01T00:00:00Z\",}",
         "[{\"user\":\"a\",\"clicks\":2}]",
         "\"just a string\"",
