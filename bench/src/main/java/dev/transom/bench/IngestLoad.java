@@ -23,15 +23,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * per second that concurrent clients get acknowledged.
  *
  * <p>Run: {@code java -cp "$(cat bench/target/classpath.txt):bench/target/transom-bench.jar"
- * dev.transom.bench.IngestLoad [RATE=50000] [BATCH=100] [SECONDS=20]}
+ * dev.transom.bench.IngestLoad [RATE=50000] [BATCH=100] [SECONDS=20] [ids]}
  */
 public final class IngestLoad {
   static final AtomicLong FAILED = new AtomicLong();
+  static final AtomicLong NEXT_ID = new AtomicLong();
+  static boolean withIds;
+
+  static HttpRequest post(String url, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (withIds) {
+      b.header("Transom-Batch-Id", "load-" + NEXT_ID.incrementAndGet());
+    }
+    return b.build();
+  }
 
   public static void main(String[] args) throws Exception {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    // "ids": every request carries a unique Transom-Batch-Id, as a client that retries safely sends.
+    withIds = args.length > 3 && args[3].equals("ids");
     Path dir = Files.createTempDirectory("transom-load");
     Files.createDirectories(dir.resolve("defs"));
     Files.writeString(dir.resolve("defs/load.yaml"), String.join("\n",
@@ -65,8 +77,9 @@ public final class IngestLoad {
       fixedRate(http, url, body, Math.min(rate, 20_000), batch, 3);
       List<Long> lat = fixedRate(http, url, body, rate, batch, seconds);
       lat.sort(null);
-      System.out.printf("fixed rate %,d events/s in batches of %d for %d s: %,d batches acknowledged, %d failed; ack "
-              + "latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", rate, batch, seconds, lat.size(), FAILED.get(),
+      System.out.printf("fixed rate %,d events/s in batches of %d for %d s%s: %,d batches acknowledged, %d failed; ack "
+              + "latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", rate, batch, seconds,
+          withIds ? " (each with a batch id)" : "", lat.size(), FAILED.get(),
           pct(lat, 0.50), pct(lat, 0.99), pct(lat, 0.999), lat.get(lat.size() - 1) / 1e6);
       // The server's own view (request handler to acknowledgement, decaying over ~2 minutes): the
       // difference to the figures above is time spent outside the handler (network, client, queueing).
@@ -85,8 +98,7 @@ public final class IngestLoad {
       for (int c = 0; c < clients; c++) {
         jobs.add(pool.submit(() -> {
           while (System.nanoTime() < end) {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                .POST(HttpRequest.BodyPublishers.ofString(bigBody)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = http.send(post(url, bigBody), HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() == 202) {
               acked.addAndGet(big);
             }
@@ -141,8 +153,7 @@ public final class IngestLoad {
       if (wait > 0) {
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
       }
-      inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
-          .build(), HttpResponse.BodyHandlers.discarding()).handle((r, error) -> {
+      inFlight.add(http.sendAsync(post(url, body), HttpResponse.BodyHandlers.discarding()).handle((r, error) -> {
             if (error == null && r.statusCode() == 202) {
               latencies.add(System.nanoTime() - due);
             } else {
