@@ -379,7 +379,12 @@ final class SegmentLog implements AutoCloseable {
     long after = Math.max(afterSeq, snapshot.droppedThrough());
     for (int i = 0; i < snapshot.files().size(); i++) {
       Path f = snapshot.files().get(i);
-      long length = Math.min(snapshot.lengths().get(i), Files.size(f));
+      long length;
+      try {
+        length = Math.min(snapshot.lengths().get(i), Files.size(f));
+      } catch (NoSuchFileException e) {
+        continue; // deleted since: a checkpoint covered all of it
+      }
       scan(f, length, Long.MAX_VALUE, (seq, at, id, events) -> {
         if (seq > after) {
           consumer.accept(new IngestLog.Entry(seq, new String(events, StandardCharsets.UTF_8)));

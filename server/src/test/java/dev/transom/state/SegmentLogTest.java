@@ -148,6 +148,21 @@ class SegmentLogTest {
   }
 
   @Test
+  void aSegmentDeletedWhileBeingReadIsSkipped() throws IOException {
+    try (SegmentLog log = open(10)) {
+      for (int i = 1; i <= 3; i++) {
+        log.stage("p", i, null, "{\"i\":" + i + "}", 0);
+        assertTrue(log.flush().isEmpty());
+      }
+      SegmentLog.Snapshot snapshot = log.snapshot("p");
+      log.dropThrough("p", 1); // a checkpoint landing meanwhile
+      List<IngestLog.Entry> out = new ArrayList<>();
+      SegmentLog.read(snapshot, 0, out::add);
+      assertEquals(List.of(2L, 3L), out.stream().map(IngestLog.Entry::seq).toList());
+    }
+  }
+
+  @Test
   void deletingAPipelineRemovesItsDirectoryOnly() throws IOException {
     try (SegmentLog log = open(1 << 20)) {
       log.stage("p", 1, null, "{}", 0);
