@@ -158,6 +158,14 @@ public final class RunCommand {
             outputs.error(error);
           }
         }
+
+        @Override
+        public void aggregateError(long line, ItemError error) {
+          synchronized (outputs) {
+            outputs.line = line;
+            outputs.error(error);
+          }
+        }
       });
       sinks.flush();
     } catch (IOException | UncheckedIOException e) {

@@ -176,6 +176,39 @@ class RunCommandIT {
     }
   }
 
+  /** An item the aggregate cannot take is reported with its own line, however many workers. */
+  @Test
+  void aggregateErrorsNameTheItemsLineWithWorkers() throws Exception {
+    java.util.Random r = new java.util.Random(11);
+    StringBuilder in = new StringBuilder();
+    java.util.Set<Long> zeroLines = new java.util.TreeSet<>();
+    long t = 1_714_557_600_000L;
+    for (int line = 1; line <= 5_000; line++) {
+      t += r.nextInt(20);
+      int n = line % 601 == 0 ? 0 : 1 + r.nextInt(9); // 8 of them: run shows the first 10 errors
+      if (n == 0) {
+        zeroLines.add((long) line);
+      }
+      in.append("{\"user\":\"u").append(r.nextInt(200)).append("\",\"n\":").append(n).append(",\"ts\":").append(t)
+          .append("}\n");
+    }
+    Files.writeString(tmp.resolve("in.jsonl"), in.toString());
+    Files.writeString(tmp.resolve("p.yaml"), "source: {kind: http}\nkey: event.user\nvalue: event.n\n"
+        + "clock: {kind: event, timestamp: event.ts, wait: 1s}\nwindow: {kind: tumbling, length: 1s}\n"
+        + "aggregate: {fold: {init: '1000', step: 'acc / value'}}\n");
+    for (String workers : List.of("1", "2", "3")) {
+      Jar.Result res = Jar.run(tmp, null, "run", "p.yaml", "--input", "in.jsonl", "--output", "out.jsonl", "--workers",
+          workers);
+      assertEquals(0, res.exit(), res.err());
+      java.util.Set<Long> reported = new java.util.TreeSet<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("in\\.jsonl:(\\d+): .*\"n\":0").matcher(res.err());
+      while (m.find()) {
+        reported.add(Long.parseLong(m.group(1)));
+      }
+      assertEquals(zeroLines, reported, "--workers " + workers + ":\n" + res.err());
+    }
+  }
+
   @Test
   void unknownCommandAndMissingArgumentsAreUsageErrors() throws Exception {
     Jar.Result r = Jar.run(tmp, null, "frobnicate");
