@@ -160,6 +160,11 @@ public final class PipelineHost {
       epoch = c.epoch();
       marks = c.sinkMarks();
       String fp = PlanDiff.windowingFingerprint(newDef);
+      PipelineDef replaced = c.fingerprint().equals(fp) ? null : replacedVersion(c);
+      if (replaced != null) {
+        finishInterruptedReload(replaced, c, newDef);
+        return;
+      }
       if (!c.fingerprint().equals(fp)) {
         recovery = "checkpoint " + c.epoch() + " belongs to another windowing (key, value, clock, window or aggregate "
             + "changed): not applied; the pipeline started empty";
@@ -168,11 +173,7 @@ public final class PipelineHost {
             + partitionsFor(newDef) + " (--workers changed): not applied; the pipeline started empty";
       } else {
         try {
-          kept = new OperatorSnapshot[c.partitions().size()];
-          for (int i = 0; i < kept.length; i++) {
-            dev.transom.state.PartitionState ps = c.partitions().get(i);
-            kept[i] = dev.transom.state.PartitionState.assemble(ps.header(), new ArrayList<>(ps.buckets().values()));
-          }
+          kept = restore(c);
           keptIsStored = true;
           recovery = "resumed from checkpoint " + c.epoch();
         } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
@@ -186,6 +187,55 @@ public final class PipelineHost {
     replayLog();
   }
 
+  private static OperatorSnapshot[] restore(Checkpoint c) throws dev.transom.state.SnapshotCodec.Corrupt {
+    OperatorSnapshot[] kept = new OperatorSnapshot[c.partitions().size()];
+    for (int i = 0; i < kept.length; i++) {
+      dev.transom.state.PartitionState ps = c.partitions().get(i);
+      kept[i] = dev.transom.state.PartitionState.assemble(ps.header(), new ArrayList<>(ps.buckets().values()));
+    }
+    return kept;
+  }
+
+  /**
+   * The version a windowing change was replacing when the server stopped before the new version's
+   * first checkpoint, when {@code c} was taken for that and still compiles to its windowing.
+   */
+  private PipelineDef replacedVersion(Checkpoint c) {
+    if (c.flushDefinition() == null) {
+      return null;
+    }
+    dev.transom.definition.DefinitionLoader.Result old =
+        dev.transom.definition.DefinitionLoader.load(file.getFileName().toString(), c.flushDefinition());
+    if (!old.ok() || !PlanDiff.windowingFingerprint(old.definition()).equals(c.fingerprint())
+        || c.partitions().size() != partitionsFor(old.definition())) {
+      return null;
+    }
+    return old.definition();
+  }
+
+  /**
+   * Redoes a windowing-change reload a crash cut short: the old version's windows come back from
+   * the checkpoint taken just before their flush, are flushed into the new version's first
+   * checkpoint as the reload would have, and the new version then replays the log after it.
+   */
+  private void finishInterruptedReload(PipelineDef replaced, Checkpoint c, PipelineDef newDef) {
+    OperatorSnapshot[] kept;
+    try {
+      kept = restore(c);
+    } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
+      install(newDef, null, c.sinkMarks());
+      recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
+      replayLog();
+      return;
+    }
+    keptIsStored = true;
+    install(replaced, kept, c.sinkMarks());
+    keptIsStored = false;
+    redeploy(newDef);
+    recovery = "checkpoint " + c.epoch() + " was taken as the windowing changed and the server stopped before the new "
+        + "version's first checkpoint: the old version's open windows were flushed, then the new version started empty";
+    replayLog();
+  }
   private void replayLog() {
     if (log == null) {
       return;
@@ -225,7 +275,11 @@ public final class PipelineHost {
         && failedPartition() == null;
     OperatorSnapshot[] kept = null;
     if (!keep) {
+      // Until the new version's first checkpoint, the flushed windows' records exist only in
+      // memory: this checkpoint (the old state plus the old definition) lets a restart redo the flush.
+      checkpoint(def.text()).await();
       finishAll(old);
+      Faults.at("reload-after-flush");
     } else {
       kept = new OperatorSnapshot[old.length];
       for (int i = 0; i < old.length; i++) {
@@ -412,6 +466,11 @@ public final class PipelineHost {
    * for the exactly-once files), writes those records and syncs them, then stores the checkpoint.
    */
   synchronized Future<Void> checkpoint() {
+    return checkpoint(null);
+  }
+
+  /** @param flushDefinition see {@link Checkpoint#flushDefinition()} */
+  private synchronized Future<Void> checkpoint(String flushDefinition) {
     Partition[] ps = partitions;
     Promise<Void> done = Promise.promise();
     chain = chain.transform(ignored -> {
@@ -451,7 +510,8 @@ public final class PipelineHost {
             Map<String, Long> marks = files.write(outs, lates);
             if (state != null && save) {
               try {
-                state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks, rows)).join();
+                state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks, rows,
+                    flushDefinition)).join();
               } catch (RuntimeException e) {
                 files.undoLastWrite();
                 throw e;

@@ -6,10 +6,18 @@ import java.util.Map;
 /**
  * One pipeline's state at an epoch boundary: the windowing fingerprint it belongs to, each
  * partition's encoded operator state, how far into its input it got (ingest log sequence, source
- * byte offset), and each exactly-once sink's committed length.
+ * byte offset), and each exactly-once sink's committed length. {@code flushDefinition} is set only
+ * on the checkpoint taken just before a windowing change flushes the open windows: the definition
+ * (YAML text) this state belongs to, so that a crash before the new version's first checkpoint
+ * can redo the flush on restart. Otherwise {@code null}.
  */
 public record Checkpoint(String pipeline, long epoch, String fingerprint, List<PartitionState> partitions, long ingestSeq,
-    long sourcePosition, Map<String, Long> sinkMarks, List<TableRow> rows) {
+    long sourcePosition, Map<String, Long> sinkMarks, List<TableRow> rows, String flushDefinition) {
+  public Checkpoint(String pipeline, long epoch, String fingerprint, List<PartitionState> partitions, long ingestSeq,
+      long sourcePosition, Map<String, Long> sinkMarks, List<TableRow> rows) {
+    this(pipeline, epoch, fingerprint, partitions, ingestSeq, sourcePosition, sinkMarks, rows, null);
+  }
+
   /** An output row for an {@code h2} sink, committed with the checkpoint. */
   public record TableRow(String table, String key, java.time.Instant openTime, java.time.Instant closeTime, String record) {}
 }

@@ -264,7 +264,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           }
         }
         try (PreparedStatement s = c.prepareStatement("MERGE INTO checkpoint (pipeline, epoch, fingerprint, ingest_seq, "
-            + "source_pos, sink_marks, created_at) KEY (pipeline) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            + "source_pos, sink_marks, created_at, flush_definition) KEY (pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
           s.setString(1, cp.pipeline());
           s.setLong(2, cp.epoch());
           s.setString(3, cp.fingerprint());
@@ -272,6 +272,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.setLong(5, cp.sourcePosition());
           s.setString(6, encodeMarks(cp.sinkMarks()));
           s.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
+          s.setString(8, cp.flushDefinition());
           s.executeUpdate();
         }
         for (int i = 0; i < cp.partitions().size(); i++) {
@@ -364,7 +365,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       Connection c = db.connection();
       Checkpoint cp = null;
       try (PreparedStatement s = c.prepareStatement(
-          "SELECT epoch, fingerprint, ingest_seq, source_pos, sink_marks FROM checkpoint WHERE pipeline = ?")) {
+          "SELECT epoch, fingerprint, ingest_seq, source_pos, sink_marks, flush_definition FROM checkpoint WHERE pipeline = ?")) {
         s.setString(1, pipeline);
         try (ResultSet r = s.executeQuery()) {
           if (r.next()) {
@@ -393,7 +394,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
               parts.add(new PartitionState(h.getValue(), all, true));
             }
             cp = new Checkpoint(pipeline, r.getLong(1), r.getString(2), parts, r.getLong(3), r.getLong(4),
-                decodeMarks(r.getString(5)), List.of());
+                decodeMarks(r.getString(5)), List.of(), r.getString(6));
           }
         }
       }

@@ -71,6 +71,45 @@ class RecoveryIT {
     s.stop();
   }
 
+  /**
+   * A crash after a windowing change flushed the old windows but before the new version's first
+   * checkpoint: the restart redoes the flush, so the flushed windows reach the exactly-once file
+   * once, and the new version starts empty.
+   */
+  @Test
+  void crashInTheMiddleOfAWindowingChangeLosesNoFlushedWindow() throws Exception {
+    define("counts.yaml", COUNTS.replace("interval: 200ms", "interval: 1h"));
+    ServerProcess s = new ServerProcess(tmp);
+    s.env.put("TRANSOM_FAULT", "reload-after-flush");
+    s.start();
+    assertEquals(202, s.post("/api/pipelines/counts/events", event("a", "2024-05-01T10:00:01Z") + "\n"
+        + event("a", "2024-05-01T10:00:02Z") + "\n" + event("b", "2024-05-01T10:00:03Z"), null).statusCode());
+    define("counts.yaml", COUNTS.replace("length: 1m", "length: 2m"));
+    if (!s.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new AssertionError("the server did not reach the crash point of the reload");
+    }
+    assertEquals(137, s.process.exitValue());
+    Path out = tmp.resolve("out/counts.jsonl");
+    assertTrue(!Files.exists(out) || Files.readAllLines(out).isEmpty(), "nothing was written before the crash");
+    s.env.clear();
+    s.start();
+    JsonNode p = s.json("/api/pipelines/counts");
+    assertTrue(p.get("recovery").asText().contains("open windows were flushed"), p.toString());
+    ServerProcess.await("the flushed windows in the file", () -> Files.exists(out) && Files.readAllLines(out).size() >= 2);
+    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(out)) {
+      JsonNode r = ServerProcess.JSON.readTree(line);
+      counts.merge(r.get("key").asText(), r.get("value").asInt(), Integer::sum);
+    }
+    assertEquals(java.util.Map.of("a", 2, "b", 1), counts, "each flushed window once");
+    assertEquals(0, s.json("/api/pipelines/counts/windows").get("windows").size(), "the new version starts empty");
+    s.post("/api/pipelines/counts/events", event("c", "2024-05-01T10:00:04Z"), null);
+    ServerProcess.await("the new version counting", () ->
+        s.json("/api/pipelines/counts/windows").get("windows").size() == 1);
+    s.stop();
+    assertEquals(2, Files.readAllLines(out).size(), "a clean stop writes nothing more (its window stays open)");
+  }
+
   @Test
   void systemClockWindowsDueDuringDowntimeCloseOnResume() throws Exception {
     define("views.yaml", """

@@ -21,6 +21,8 @@ final class ServerProcess {
   final String[] extra;
   final int port;
   Process process;
+  /** Extra environment for the next {@link #start}, e.g. a {@code TRANSOM_FAULT} crash point. */
+  final java.util.Map<String, String> env = new java.util.HashMap<>();
 
   ServerProcess(Path dir, String... extra) throws Exception {
     this.dir = dir;
@@ -35,8 +37,10 @@ final class ServerProcess {
         "-jar", Jar.JAR.toString(), "serve", "--definitions", dir.resolve("defs").toString(), "--data",
         dir.resolve("data").toString(), "--port", String.valueOf(port)));
     cmd.addAll(List.of(extra));
-    process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile())).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile()));
+    pb.environment().putAll(env);
+    process = pb.start();
     Process started = process;
     Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // never outlive the tests
     await("server up", () -> {

@@ -54,6 +54,7 @@ class H2StateTest {
       assertEquals(3, back.ingestSeq());
       assertEquals(99, back.sourcePosition());
       assertEquals(Map.of("out.jsonl", 1234L), back.sinkMarks());
+      assertEquals(null, back.flushDefinition());
       assertEquals(2, back.partitions().size());
       assertArrayEquals(bucket, back.partitions().get(0).buckets().values().iterator().next());
       assertEquals(0, back.partitions().get(1).buckets().size());
@@ -66,6 +67,9 @@ class H2StateTest {
       state.save(new Checkpoint("p", 9, "fp", List.of(new PartitionState(header, drop, false),
           new PartitionState(header, Map.of(), false)), 3, 99, Map.of(), List.of())).join();
       assertEquals(0, state.load("p").orElseThrow().partitions().get(0).buckets().size());
+      state.save(new Checkpoint("p", 10, "fp", List.of(new PartitionState(header, Map.of(), false),
+          new PartitionState(header, Map.of(), false)), 3, 99, Map.of(), List.of(), "name: p\n")).join();
+      assertEquals("name: p\n", state.load("p").orElseThrow().flushDefinition(), "kept for an interrupted reload");
       List<Long> left = new ArrayList<>();
       state.replay("p", 0, e -> left.add(e.seq()));
       assertEquals(List.of(4L, 5L), left);
