@@ -264,6 +264,16 @@ public final class PipelineHost {
   }
 
   /**
+   * A removal a crash cut short (its file is gone, its checkpoint still holds {@code old}): brings
+   * the version back from that checkpoint and the log after it, then stops it as the removal would
+   * have, flushing its open windows into its exactly-once sinks.
+   */
+  void finishInterruptedStop(PipelineDef old) {
+    deploy(old);
+    stop();
+  }
+
+  /**
    * A new version of the definition (SPEC §6): a change to stateless parts only keeps every open
    * window; a windowing change flushes the old windows first and starts empty. Returns whether the
    * windows were kept.
@@ -306,7 +316,10 @@ public final class PipelineHost {
   void stop() {
     chain.await();
     Partition[] old = partitions;
+    // As in redeploy: if the server stops before the checkpoint below, a restart redoes the flush.
+    checkpoint(def.text()).await();
     finishAll(old);
+    Faults.at("stop-after-flush");
     stopped = true;
     checkpoint().await(); // writes the flushed windows to the exactly-once files
     closeAll(old);

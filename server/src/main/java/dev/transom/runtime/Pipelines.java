@@ -67,12 +67,45 @@ public final class Pipelines {
     return promise.future();
   }
 
-  /** Loads every definition in the directory. */
+  /** Loads every definition in the directory, then finishes removals a crash cut short. */
   public void loadAll() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(Pipelines::isDefinition).sorted().toList()) {
         reload(p);
       }
+    }
+    finishInterruptedStops();
+  }
+
+  /**
+   * A pipeline whose file was removed flushes its open windows and forgets its state; a crash in
+   * between leaves its last checkpoint holding its definition. Its windows are flushed now. While
+   * some definition does not load, this waits for the next start: that file may be the pipeline's.
+   */
+  private void finishInterruptedStops() {
+    if (state == null) {
+      return;
+    }
+    for (Map.Entry<String, String> e : state.pendingFlushes().entrySet()) {
+      String id = e.getKey();
+      if (byId.containsKey(id)) {
+        continue; // its definition is there: deploying it took care of the checkpoint
+      }
+      if (!broken.isEmpty()) {
+        System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped; its open windows "
+            + "are flushed once every definition loads (some do not), so none of its state is dropped by mistake");
+        continue;
+      }
+      DefinitionLoader.Result old = DefinitionLoader.load(id + " (removed)", e.getValue());
+      if (!old.ok()) {
+        System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped, and its stored "
+            + "definition no longer loads (" + old.problems().get(0) + "); its checkpoint is kept");
+        continue;
+      }
+      new PipelineHost(vertx, dir.resolve(id + ".yaml"), workers, queueLimit, registry, state, state)
+          .finishInterruptedStop(old.definition());
+      System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped; its open windows "
+          + "were flushed now and its state forgotten");
     }
   }
 

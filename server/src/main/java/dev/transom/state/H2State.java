@@ -403,6 +403,25 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     }).join();
   }
 
+  /**
+   * Pipelines whose checkpoint was taken just before a flush that may not have finished (see
+   * {@link Checkpoint#flushDefinition()}), with the definition it holds.
+   */
+  public Map<String, String> pendingFlushes() {
+    return submit(() -> {
+      Map<String, String> out = new java.util.TreeMap<>();
+      try (PreparedStatement s = db.connection().prepareStatement(
+          "SELECT pipeline, flush_definition FROM checkpoint WHERE flush_definition IS NOT NULL");
+          ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.put(r.getString(1), r.getString(2));
+        }
+      }
+      db.connection().commit();
+      return out;
+    }).join();
+  }
+
   @Override
   public CompletableFuture<Void> forget(String pipeline) {
     // The batches go first: a crash in between leaves a checkpoint without its log, never a log
