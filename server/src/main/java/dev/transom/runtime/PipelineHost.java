@@ -236,6 +236,7 @@ public final class PipelineHost {
         + "version's first checkpoint: the old version's open windows were flushed, then the new version started empty";
     replayLog();
   }
+
   private void replayLog() {
     if (log == null) {
       return;
