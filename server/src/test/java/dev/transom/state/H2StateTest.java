@@ -168,6 +168,22 @@ class H2StateTest {
   }
 
   @Test
+  void anAppendThatCannotBeWrittenFailsAloneAndIsNotAcknowledged() throws Exception {
+    Files.createDirectories(dir.resolve("ingest-log"));
+    Files.writeString(dir.resolve("ingest-log/bad"), "a file where the pipeline's directory should be");
+    try (H2State state = new H2State(Database.open(dir))) {
+      java.util.concurrent.CompletableFuture<IngestLog.Appended> bad = state.append("bad", "x", "{}");
+      java.util.concurrent.CompletableFuture<IngestLog.Appended> good = state.append("good", "x", "{}");
+      assertEquals(1, good.join().seq());
+      org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class, bad::join);
+      Files.delete(dir.resolve("ingest-log/bad"));
+      IngestLog.Appended retried = state.append("bad", "x", "{}").join();
+      assertEquals(1, retried.seq());
+      assertFalse(retried.duplicate(), "the failed append left no batch id behind");
+    }
+  }
+
+  @Test
   void damagedDatabaseFileGivesAClearMessage() throws Exception {
     Files.write(dir.resolve("transom.mv.db"), "this is not an H2 database, just some bytes".repeat(200).getBytes());
     Database.Unusable e = org.junit.jupiter.api.Assertions.assertThrows(Database.Unusable.class, () -> Database.open(dir));

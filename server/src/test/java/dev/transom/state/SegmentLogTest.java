@@ -163,6 +163,24 @@ class SegmentLogTest {
   }
 
   @Test
+  void aPipelineWhoseWriteFailsLosesNothingAndStopsNoOther() throws IOException {
+    Files.writeString(dir.resolve("p"), "a file where p's directory should be"); // its segments cannot be created
+    try (SegmentLog log = open(1 << 20)) {
+      log.stage("p", 1, "b1", "{}", 0);
+      log.stage("q", 1, "b1", "{}", 0);
+      java.util.Map<String, IOException> failed = log.flush();
+      assertEquals(java.util.Set.of("p"), failed.keySet());
+      assertEquals(0, log.lastSeq("p"), "the failed append is undone");
+      assertNull(log.recent("p", "b1"), "and its batch id with it");
+      assertEquals(1, read(log, "q", 0).size(), "q's append is durable");
+      Files.delete(dir.resolve("p"));
+      log.stage("p", 1, null, "{\"again\":1}", 0);
+      assertTrue(log.flush().isEmpty(), "p works again once its directory can be made");
+      assertEquals(List.of(new IngestLog.Entry(1, "{\"again\":1}")), read(log, "p", 0));
+    }
+  }
+
+  @Test
   void deletingAPipelineRemovesItsDirectoryOnly() throws IOException {
     try (SegmentLog log = open(1 << 20)) {
       log.stage("p", 1, null, "{}", 0);
