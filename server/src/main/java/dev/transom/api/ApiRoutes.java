@@ -157,13 +157,9 @@ public final class ApiRoutes {
     if (h == null) {
       return;
     }
-    String body = ctx.body().asString(StandardCharsets.UTF_8.name());
-    if (body == null || body.isBlank()) {
-      error(ctx, 400, "empty body: send one JSON object, or JSON lines", List.of());
-      return;
-    }
+    // The body's bytes are parsed and logged as they came: no text copy of the whole batch.
+    byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     List<Object> events = new ArrayList<>();
-    byte[] bytes = ctx.body().buffer().getBytes();
     ObjectLines fast = OBJECT_LINES.get();
     int lineNo = 0;
     for (int start = 0; start <= bytes.length; ) {
@@ -195,6 +191,10 @@ public final class ApiRoutes {
         return;
       }
     }
+    if (events.isEmpty()) {
+      error(ctx, 400, "empty body: send one JSON object, or JSON lines", List.of());
+      return;
+    }
     if (events.size() > h.queueLimit()) {
       error(ctx, 413, "a batch of " + events.size() + " events is more than the pipeline can queue ("
           + h.queueLimit() + "); send smaller batches", List.of());
@@ -207,7 +207,7 @@ public final class ApiRoutes {
     }
     Future<dev.transom.state.IngestLog.Appended> acked;
     try {
-      acked = h.ingestDurably(body, events, batchId);
+      acked = h.ingestDurably(bytes, events, batchId);
     } catch (PipelineHost.Overloaded e) {
       acked = Future.failedFuture(e);
     }

@@ -588,7 +588,7 @@ public final class PipelineHost {
    * means it survives a crash). Completes when the batch is durable; a batch id seen before is
    * acknowledged again without being appended or processed twice.
    */
-  public Future<IngestLog.Appended> ingestDurably(String text, List<Object> events, String batchId) {
+  public Future<IngestLog.Appended> ingestDurably(byte[] text, List<Object> events, String batchId) {
     int n = events.size();
     admit(n);
     if (log == null) {

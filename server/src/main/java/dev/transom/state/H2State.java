@@ -188,7 +188,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
   }
 
   @Override
-  public CompletableFuture<Appended> append(String pipeline, String batchId, String events) {
+  public CompletableFuture<Appended> append(String pipeline, String batchId, byte[] events) {
     CompletableFuture<Appended> result = new CompletableFuture<>();
     if (closed) {
       result.completeExceptionally(new IllegalStateException("state store closed"));

@@ -199,10 +199,9 @@ final class SegmentLog implements AutoCloseable {
   }
 
   /** Adds a record to the pipeline's next write; {@link #flush} makes it durable. */
-  void stage(String pipeline, long seq, String batchId, String events, long nowMillis) throws IOException {
+  void stage(String pipeline, long seq, String batchId, byte[] text, long nowMillis) throws IOException {
     PipelineLog log = log(pipeline);
     byte[] id = batchId == null ? null : batchId.getBytes(StandardCharsets.UTF_8);
-    byte[] text = events.getBytes(StandardCharsets.UTF_8);
     int n = FIXED + (id == null ? 0 : id.length) + text.length;
     if (log.staging.remaining() < HEADER + n) {
       ByteBuffer bigger = ByteBuffer.allocate(Math.max(log.staging.capacity() * 2, log.staging.position() + HEADER + n));

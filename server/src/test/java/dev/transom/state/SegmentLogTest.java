@@ -25,6 +25,10 @@ class SegmentLogTest {
     return new SegmentLog(dir, segmentBytes, warnings::add);
   }
 
+  static void stage(SegmentLog log, String pipeline, long seq, String batchId, String events, long now) throws IOException {
+    log.stage(pipeline, seq, batchId, events.getBytes(java.nio.charset.StandardCharsets.UTF_8), now);
+  }
+
   static List<IngestLog.Entry> read(SegmentLog log, String pipeline, long after) throws IOException {
     List<IngestLog.Entry> out = new ArrayList<>();
     SegmentLog.read(log.snapshot(pipeline), after, out::add);
@@ -40,10 +44,10 @@ class SegmentLogTest {
   @Test
   void recordsSurviveReopeningAndNumberingGoesOn() throws IOException {
     try (SegmentLog log = open(1 << 20)) {
-      log.stage("p", 1, "b1", "{\"a\":1}\n", 1000);
-      log.stage("p", 2, null, "{\"a\":\"é\"}\n", 1001);
+      stage(log, "p", 1, "b1", "{\"a\":1}\n", 1000);
+      stage(log, "p", 2, null, "{\"a\":\"é\"}\n", 1001);
       assertTrue(log.flush().isEmpty());
-      log.stage("q", 1, null, "{}", 1002);
+      stage(log, "q", 1, null, "{}", 1002);
       assertTrue(log.flush().isEmpty());
     }
     try (SegmentLog log = open(1 << 20)) {
@@ -55,7 +59,7 @@ class SegmentLogTest {
       assertEquals(1, log.recent("p", "b1").seq());
       assertEquals(1000, log.recent("p", "b1").appendedAtMillis());
       assertNull(log.recent("p", "b2"));
-      log.stage("p", 3, null, "{\"a\":3}", 1003);
+      stage(log, "p", 3, null, "{\"a\":3}", 1003);
       assertTrue(log.flush().isEmpty());
       assertEquals(3, read(log, "p", 0).size());
     }
@@ -66,7 +70,7 @@ class SegmentLogTest {
   void aWriteCutShortByACrashIsDroppedWithAWarning() throws IOException {
     try (SegmentLog log = open(1 << 20)) {
       for (int i = 1; i <= 3; i++) {
-        log.stage("p", i, "b" + i, "{\"i\":" + i + "}", 0);
+        stage(log, "p", i, "b" + i, "{\"i\":" + i + "}", 0);
         assertTrue(log.flush().isEmpty());
       }
     }
@@ -80,7 +84,7 @@ class SegmentLogTest {
       assertEquals(good, Files.size(file), "the torn tail is cut off");
       assertEquals(1, warnings.size());
       assertTrue(warnings.get(0).contains(file.toString()) && warnings.get(0).contains("byte " + good), warnings.get(0));
-      log.stage("p", 4, null, "{\"i\":4}", 0);
+      stage(log, "p", 4, null, "{\"i\":4}", 0);
       assertTrue(log.flush().isEmpty());
       assertEquals(List.of(1L, 2L, 3L, 4L), read(log, "p", 0).stream().map(IngestLog.Entry::seq).toList());
     }
@@ -90,7 +94,7 @@ class SegmentLogTest {
   void aRecordWhoseChecksumFailsEndsTheLog() throws IOException {
     try (SegmentLog log = open(1 << 20)) {
       for (int i = 1; i <= 3; i++) {
-        log.stage("p", i, null, "{\"i\":" + i + "}", 0);
+        stage(log, "p", i, null, "{\"i\":" + i + "}", 0);
         assertTrue(log.flush().isEmpty());
       }
     }
@@ -110,7 +114,7 @@ class SegmentLogTest {
   void segmentsRollAndACheckpointDeletesTheOnesItCovers() throws IOException {
     try (SegmentLog log = open(100)) {
       for (int i = 1; i <= 10; i++) {
-        log.stage("p", i, "b" + i, "{\"pad\":\"" + "x".repeat(80) + "\"}", i);
+        stage(log, "p", i, "b" + i, "{\"pad\":\"" + "x".repeat(80) + "\"}", i);
         assertTrue(log.flush().isEmpty());
       }
       assertEquals(10, segments("p").size(), "each write past 100 bytes starts a new segment");
@@ -125,7 +129,7 @@ class SegmentLogTest {
       log.dropThrough("p", 10);
       assertEquals(0, segments("p").size(), "a fully covered log keeps no file");
       assertEquals(10, log.lastSeq("p"));
-      log.stage("p", 11, null, "{}", 11);
+      stage(log, "p", 11, null, "{}", 11);
       assertTrue(log.flush().isEmpty());
       assertEquals(List.of(11L), read(log, "p", 0).stream().map(IngestLog.Entry::seq).toList());
     }
@@ -138,7 +142,7 @@ class SegmentLogTest {
   void aSegmentPartlyCoveredStaysButItsCoveredRecordsAreNotReplayed() throws IOException {
     try (SegmentLog log = open(1 << 20)) {
       for (int i = 1; i <= 5; i++) {
-        log.stage("p", i, null, "{}", 0);
+        stage(log, "p", i, null, "{}", 0);
       }
       assertTrue(log.flush().isEmpty());
       log.dropThrough("p", 3);
@@ -151,7 +155,7 @@ class SegmentLogTest {
   void aSegmentDeletedWhileBeingReadIsSkipped() throws IOException {
     try (SegmentLog log = open(10)) {
       for (int i = 1; i <= 3; i++) {
-        log.stage("p", i, null, "{\"i\":" + i + "}", 0);
+        stage(log, "p", i, null, "{\"i\":" + i + "}", 0);
         assertTrue(log.flush().isEmpty());
       }
       SegmentLog.Snapshot snapshot = log.snapshot("p");
@@ -166,15 +170,15 @@ class SegmentLogTest {
   void aPipelineWhoseWriteFailsLosesNothingAndStopsNoOther() throws IOException {
     Files.writeString(dir.resolve("p"), "a file where p's directory should be"); // its segments cannot be created
     try (SegmentLog log = open(1 << 20)) {
-      log.stage("p", 1, "b1", "{}", 0);
-      log.stage("q", 1, "b1", "{}", 0);
+      stage(log, "p", 1, "b1", "{}", 0);
+      stage(log, "q", 1, "b1", "{}", 0);
       java.util.Map<String, IOException> failed = log.flush();
       assertEquals(java.util.Set.of("p"), failed.keySet());
       assertEquals(0, log.lastSeq("p"), "the failed append is undone");
       assertNull(log.recent("p", "b1"), "and its batch id with it");
       assertEquals(1, read(log, "q", 0).size(), "q's append is durable");
       Files.delete(dir.resolve("p"));
-      log.stage("p", 1, null, "{\"again\":1}", 0);
+      stage(log, "p", 1, null, "{\"again\":1}", 0);
       assertTrue(log.flush().isEmpty(), "p works again once its directory can be made");
       assertEquals(List.of(new IngestLog.Entry(1, "{\"again\":1}")), read(log, "p", 0));
     }
@@ -183,8 +187,8 @@ class SegmentLogTest {
   @Test
   void deletingAPipelineRemovesItsDirectoryOnly() throws IOException {
     try (SegmentLog log = open(1 << 20)) {
-      log.stage("p", 1, null, "{}", 0);
-      log.stage("q", 1, null, "{}", 0);
+      stage(log, "p", 1, null, "{}", 0);
+      stage(log, "q", 1, null, "{}", 0);
       assertTrue(log.flush().isEmpty());
       log.delete("p");
       assertTrue(Files.notExists(dir.resolve("p")));
