@@ -288,10 +288,21 @@ public final class ApiRoutes {
 
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String type = ctx.request().getHeader("Content-Type");
+    if (ctx.failure() instanceof IllegalArgumentException && type != null
+        && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      // The body handler decodes form bodies before any route sees them, and some bodies are not
+      // forms (curl's --data sends this type by default).
+      error(ctx, 400, "the body was sent as an HTML form (Content-Type: application/x-www-form-urlencoded, curl's "
+          + "default for --data) and cannot be read as one (" + ctx.failure().getMessage() + "); send events as "
+          + "application/x-ndjson or application/json, definitions as text/yaml", List.of());
+      return;
+    }
     String message = switch (status) {
       case 413 -> "request body too large (at most " + (MAX_BODY_BYTES >> 20) + " MiB)";
       case 404 -> "not found";
-      default -> ctx.failure() == null ? "request failed" : "internal error: " + ctx.failure().getMessage();
+      default -> ctx.failure() == null ? "request failed"
+          : (status >= 500 ? "internal error: " : "bad request: ") + ctx.failure().getMessage();
     };
     if (!ctx.response().ended()) {
       error(ctx, status, message, List.of());

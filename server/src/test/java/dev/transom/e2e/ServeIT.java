@@ -197,6 +197,11 @@ class ServeIT {
     assertEquals(1, json("/api/pipelines/clicks").get("version").asInt());
 
     assertEquals(404, post("/api/pipelines/nope/events", "{}").statusCode());
+    HttpResponse<String> form = http.send(req("/api/pipelines/clicks/events")
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("=x"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, form.statusCode(), form.body());
+    assertTrue(form.body().contains("application/x-ndjson"), form.body());
     HttpResponse<String> huge = post("/api/pipelines/clicks/events", "x".repeat(17 << 20));
     assertEquals(413, huge.statusCode());
     assertTrue(JSON.readTree(huge.body()).get("error").asText().contains("too large"), huge.body());
