@@ -117,25 +117,21 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
 
   /** Runs {@code task} on the ingest thread, between groups. */
   private <T> CompletableFuture<T> onIngestThread(java.util.concurrent.Callable<T> task) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    ingestWork.add(() -> {
-      try {
-        f.complete(task.call());
-      } catch (Exception e) {
-        f.completeExceptionally(e);
-      }
-    });
-    return f;
+    return enqueue(ingestWork, task);
   }
 
   /** Runs {@code task} on the state thread; it commits (or rolls back) its own transaction. */
   private <T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
-    CompletableFuture<T> f = new CompletableFuture<>();
     if (closed) {
-      f.completeExceptionally(new IllegalStateException("state store closed"));
-      return f;
+      return CompletableFuture.failedFuture(new IllegalStateException("state store closed"));
     }
-    stateWork.add(() -> {
+    return enqueue(stateWork, task);
+  }
+
+  private static <T> CompletableFuture<T> enqueue(LinkedBlockingQueue<Runnable> queue,
+      java.util.concurrent.Callable<T> task) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    queue.add(() -> {
       try {
         f.complete(task.call());
       } catch (Exception e) {

@@ -32,6 +32,24 @@ class RecoveryIT {
     Files.writeString(tmp.resolve("defs").resolve(name), text);
   }
 
+  /** Waits for a server started with TRANSOM_FAULT to halt itself at its crash point. */
+  private static void awaitHalt(ServerProcess s, String what) throws Exception {
+    if (!s.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new AssertionError("the server did not reach the crash point of " + what);
+    }
+    assertEquals(137, s.process.exitValue());
+  }
+
+  /** The sum of the window values per key in a file sink's output. */
+  private static java.util.Map<String, Integer> countsByKey(Path out) throws Exception {
+    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(out)) {
+      JsonNode r = ServerProcess.JSON.readTree(line);
+      counts.merge(r.get("key").asText(), r.get("value").asInt(), Integer::sum);
+    }
+    return counts;
+  }
+
   private static String event(String user, String ts) {
     return "{\"user\":\"" + user + "\",\"ts\":\"" + ts + "\"}";
   }
@@ -85,10 +103,7 @@ class RecoveryIT {
     assertEquals(202, s.post("/api/pipelines/counts/events", event("a", "2024-05-01T10:00:01Z") + "\n"
         + event("a", "2024-05-01T10:00:02Z") + "\n" + event("b", "2024-05-01T10:00:03Z"), null).statusCode());
     define("counts.yaml", COUNTS.replace("length: 1m", "length: 2m"));
-    if (!s.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-      throw new AssertionError("the server did not reach the crash point of the reload");
-    }
-    assertEquals(137, s.process.exitValue());
+    awaitHalt(s, "the reload");
     Path out = tmp.resolve("out/counts.jsonl");
     assertTrue(!Files.exists(out) || Files.readAllLines(out).isEmpty(), "nothing was written before the crash");
     s.env.clear();
@@ -96,12 +111,7 @@ class RecoveryIT {
     JsonNode p = s.json("/api/pipelines/counts");
     assertTrue(p.get("recovery").asText().contains("open windows were flushed"), p.toString());
     ServerProcess.await("the flushed windows in the file", () -> Files.exists(out) && Files.readAllLines(out).size() >= 2);
-    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
-    for (String line : Files.readAllLines(out)) {
-      JsonNode r = ServerProcess.JSON.readTree(line);
-      counts.merge(r.get("key").asText(), r.get("value").asInt(), Integer::sum);
-    }
-    assertEquals(java.util.Map.of("a", 2, "b", 1), counts, "each flushed window once");
+    assertEquals(java.util.Map.of("a", 2, "b", 1), countsByKey(out), "each flushed window once");
     assertEquals(0, s.json("/api/pipelines/counts/windows").get("windows").size(), "the new version starts empty");
     s.post("/api/pipelines/counts/events", event("c", "2024-05-01T10:00:04Z"), null);
     ServerProcess.await("the new version counting", () ->
@@ -120,20 +130,13 @@ class RecoveryIT {
     assertEquals(202, s.post("/api/pipelines/counts/events", event("a", "2024-05-01T10:00:01Z") + "\n"
         + event("b", "2024-05-01T10:00:02Z") + "\n" + event("b", "2024-05-01T10:00:03Z"), null).statusCode());
     Files.delete(tmp.resolve("defs/counts.yaml"));
-    if (!s.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-      throw new AssertionError("the server did not reach the crash point of the removal");
-    }
-    assertEquals(137, s.process.exitValue());
+    awaitHalt(s, "the removal");
     Path out = tmp.resolve("out/counts.jsonl");
     assertTrue(!Files.exists(out) || Files.readAllLines(out).isEmpty(), "nothing was written before the crash");
     s.env.clear();
     s.start();
-    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
-    for (String line : Files.readAllLines(out)) { // flushed before the server answers
-      JsonNode r = ServerProcess.JSON.readTree(line);
-      counts.merge(r.get("key").asText(), r.get("value").asInt(), Integer::sum);
-    }
-    assertEquals(java.util.Map.of("a", 1, "b", 2), counts, "each flushed window once");
+    // flushed before the server answers
+    assertEquals(java.util.Map.of("a", 1, "b", 2), countsByKey(out), "each flushed window once");
     assertEquals(404, s.get("/api/pipelines/counts").statusCode(), "the removed pipeline stays removed");
     s.stop();
     s.start(); // forgotten: nothing is flushed twice
