@@ -216,6 +216,8 @@ public final class ApiRoutes {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("accepted", events.size());
       m.put("seq", a.seq());
+      // the system time the batch is processed at, live and after a crash (a replay reproduces it)
+      m.put("arrival", java.time.Instant.ofEpochMilli(a.arrivalMillis()));
       if (a.duplicate()) {
         m.put("duplicate", true);
       }

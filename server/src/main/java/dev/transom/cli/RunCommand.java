@@ -32,7 +32,8 @@ import java.util.Set;
  * this thread, with no server and no checkpoint. At end of input every open window closes.
  */
 public final class RunCommand {
-  static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-]";
+  static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--workers N] "
+      + "[--arrival FIELD]";
   private static final int SHOWN_ERRORS = 10;
 
   private final PrintStream err;
@@ -42,7 +43,7 @@ public final class RunCommand {
   }
 
   public int run(String[] args) throws UsageException {
-    Args a = Args.parse(args, 1, Set.of("input", "output", "workers"));
+    Args a = Args.parse(args, 1, Set.of("input", "output", "workers", "arrival"));
     int workers;
     try {
       workers = Integer.parseInt(a.flags.getOrDefault("workers", "1"));
@@ -65,6 +66,10 @@ public final class RunCommand {
     }
     PipelineDef def = loaded.definition();
     String input = a.flag("input");
+    String arrival = a.flag("arrival");
+    if (arrival != null && (input == null || input.equals("-"))) {
+      throw new UsageException("--arrival reads the arrival times from the lines of an --input file");
+    }
     if (a.flag("output") == null) {
       for (ComponentDef s : def.sinks()) {
         if (s.kind().equals("h2")) {
@@ -103,7 +108,7 @@ public final class RunCommand {
     boolean sharedClock = def.clock() instanceof dev.transom.definition.ClockDef.Event e && e.pipelineScope();
     String fileInput = input != null && !input.equals("-") ? input
         : input == null && def.source().kind().equals("file") ? def.source().text("path", null) : null;
-    if (workers > 1 && fileInput != null && !sharedClock) {
+    if (workers > 1 && fileInput != null && !sharedClock && arrival == null) {
       return runPartitioned(Plan.of(def), workers, fileInput, outputs, sinks);
     }
     PipelineExecution exec = Plan.of(def).start(outputs);
@@ -112,6 +117,9 @@ public final class RunCommand {
       if (input != null && input.equals("-")) {
         outputs.inputName = "stdin";
         feedLive(exec, outputs, new StdinPump(System.in), progress);
+      } else if (input != null && arrival != null) {
+        outputs.inputName = input;
+        feedWithArrivals(exec, outputs, open(input), arrival);
       } else if (input != null) {
         outputs.inputName = input;
         feed(exec, outputs, open(input), progress);
@@ -221,6 +229,51 @@ public final class RunCommand {
           continue;
         }
         exec.accept(event, now);
+      }
+    }
+  }
+
+  /**
+   * {@code --arrival FIELD}: each line's FIELD (an RFC 3339 time or epoch milliseconds) is the system
+   * time it is processed at, instead of the clock; the field is removed before the pipeline sees the
+   * event. This replays input as {@code serve} saw it: its 202 answers name each batch's arrival.
+   */
+  private void feedWithArrivals(PipelineExecution exec, RunOutputs outputs, InputStream in, String field)
+      throws IOException {
+    try (LineReader lines = new LineReader(in)) {
+      while (lines.next()) {
+        if (lines.isBlank()) {
+          continue;
+        }
+        long lineNo = lines.lineNumber();
+        outputs.line = lineNo;
+        Object event;
+        try {
+          event = JsonValues.parse(lines.buffer(), lines.offset(), lines.length());
+        } catch (JsonValues.Invalid e) {
+          outputs.lineError(lineNo, "line " + lineNo + ":" + e.column() + ": " + e.getMessage());
+          continue;
+        }
+        Object at = event instanceof Map<?, ?> m ? m.get(field) : null;
+        long nowMicros;
+        if (at instanceof Number n) {
+          nowMicros = n.longValue() * 1_000;
+        } else if (at instanceof String text) {
+          try {
+            java.time.Instant t = java.time.OffsetDateTime.parse(text).toInstant();
+            nowMicros = Math.multiplyExact(t.getEpochSecond(), 1_000_000L) + t.getNano() / 1_000;
+          } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+            outputs.lineError(lineNo, "line " + lineNo + ": " + field + ": not an RFC 3339 time: " + text);
+            continue;
+          }
+        } else {
+          outputs.lineError(lineNo, "line " + lineNo + ": " + field + ": missing (--arrival needs it on every line)");
+          continue;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = (Map<String, Object>) event;
+        fields.remove(field);
+        exec.accept(event, nowMicros);
       }
     }
   }

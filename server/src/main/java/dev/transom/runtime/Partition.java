@@ -38,6 +38,8 @@ final class Partition {
   private volatile int openWindows;
   private volatile long watermarkMicros = Micros.NEG_INFINITY;
   private volatile RuntimeException failure;
+  /** How soon a wake-up held back by input on its way tries again (input closes windows meanwhile). */
+  private static final long RETRY_WAKEUP_MILLIS = 5;
 
   /** @param afterWork runs on the context after each batch or wake-up (sink flushes) */
   Partition(Vertx vertx, PipelineHost host, Runnable afterWork) {
@@ -191,12 +193,12 @@ final class Partition {
     return exec;
   }
 
-  void process(List<ItemPreparer.Prepared> items) {
+  /** Processes a batch at {@code now}, its arrival time (the same when it is replayed). */
+  void process(List<ItemPreparer.Prepared> items, long now) {
     if (exec == null || failure != null) {
       return;
     }
     try {
-      long now = PipelineHost.nowMicros();
       for (ItemPreparer.Prepared p : items) {
         exec.process(p, now);
       }
@@ -208,12 +210,11 @@ final class Partition {
   }
 
   /** Feeds raw events (a single partition prepares them itself). */
-  void accept(List<Object> events) {
+  void accept(List<Object> events, long now) {
     if (exec == null || failure != null) {
       return;
     }
     try {
-      long now = PipelineHost.nowMicros();
       for (Object e : events) {
         exec.accept(e, now);
       }
@@ -280,13 +281,29 @@ final class Partition {
       timerDueMicros = Micros.POS_INFINITY;
       if (exec != null && failure == null) {
         try {
-          exec.advance(PipelineHost.nowMicros());
-          afterWork.run();
-          reschedule();
+          // Never past a batch still to be processed: that would change what it does (ArrivalClock).
+          long now = host.wakeupMicros();
+          if (now >= due) {
+            exec.advance(now);
+            afterWork.run();
+            reschedule();
+          } else {
+            retryWakeup();
+          }
         } catch (RuntimeException e) {
           fail(e);
         }
       }
+    });
+  }
+
+  /** The wake-up came while earlier input was still on its way; it tries again shortly. */
+  private void retryWakeup() {
+    timerDueMicros = exec.nextWakeMicros();
+    timerId = vertx.setTimer(RETRY_WAKEUP_MILLIS, id -> {
+      timerId = -1;
+      timerDueMicros = Micros.POS_INFINITY;
+      reschedule();
     });
   }
 

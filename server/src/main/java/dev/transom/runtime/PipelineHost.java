@@ -63,6 +63,12 @@ public final class PipelineHost {
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentLate = new ArrayDeque<>();
   private final AtomicLong pending = new AtomicLong();
+  /** Batches admitted and not yet on the chain (being made durable): a stop waits for them. */
+  private final AtomicLong appending = new AtomicLong();
+  /** The time each batch is processed at, the same live and in a replay. */
+  private final ArrivalClock arrivals = new ArrivalClock();
+  /** Set once a stop or shutdown begins: no batch is admitted after it. */
+  private volatile boolean closing;
   private final AtomicLong in = new AtomicLong();
   private final AtomicLong out = new AtomicLong();
   private final AtomicLong late = new AtomicLong();
@@ -86,6 +92,8 @@ public final class PipelineHost {
   private volatile long appliedSeq;
   /** The source's byte position after the last batch every partition has processed (file sources). */
   private volatile long appliedSourcePosition;
+  /** The file source's byte position after the last batch it handed over (maybe not yet processed). */
+  private volatile long readPosition;
   private volatile long epoch;
   private volatile String lastCheckpointError;
   private volatile long lastCheckpointMillis = -1;
@@ -149,6 +157,16 @@ public final class PipelineHost {
    * then replays the ingest log after it (SPEC §7).
    */
   void deploy(PipelineDef newDef) {
+    // Until every logged batch is registered with its arrival time, no wake-up may run ahead of them.
+    arrivals.hold(Long.MIN_VALUE);
+    try {
+      deployHeld(newDef);
+    } finally {
+      arrivals.processed(Long.MIN_VALUE);
+    }
+  }
+
+  private void deployHeld(PipelineDef newDef) {
     Optional<Checkpoint> cp = state == null ? Optional.empty() : state.load(newDef.id());
     OperatorSnapshot[] kept = null;
     keptIsStored = false;
@@ -159,10 +177,14 @@ public final class PipelineHost {
       appliedSourcePosition = c.sourcePosition();
       epoch = c.epoch();
       marks = c.sinkMarks();
+    }
+    List<IngestLog.Entry> logged = readLog(newDef.id());
+    if (cp.isPresent()) {
+      Checkpoint c = cp.get();
       String fp = PlanDiff.windowingFingerprint(newDef);
       PipelineDef replaced = c.fingerprint().equals(fp) ? null : replacedVersion(c);
       if (replaced != null) {
-        finishInterruptedReload(replaced, c, newDef);
+        finishInterruptedReload(replaced, c, newDef, logged);
         return;
       }
       if (!c.fingerprint().equals(fp)) {
@@ -184,7 +206,7 @@ public final class PipelineHost {
     }
     install(newDef, kept, marks);
     keptIsStored = false;
-    replayLog();
+    replay(logged);
   }
 
   private static OperatorSnapshot[] restore(Checkpoint c) throws dev.transom.state.SnapshotCodec.Corrupt {
@@ -218,14 +240,15 @@ public final class PipelineHost {
    * the checkpoint taken just before their flush, are flushed into the new version's first
    * checkpoint as the reload would have, and the new version then replays the log after it.
    */
-  private void finishInterruptedReload(PipelineDef replaced, Checkpoint c, PipelineDef newDef) {
+  private void finishInterruptedReload(PipelineDef replaced, Checkpoint c, PipelineDef newDef,
+      List<IngestLog.Entry> logged) {
     OperatorSnapshot[] kept;
     try {
       kept = restore(c);
     } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
       install(newDef, null, c.sinkMarks());
       recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
-      replayLog();
+      replay(logged);
       return;
     }
     keptIsStored = true;
@@ -234,34 +257,74 @@ public final class PipelineHost {
     redeploy(newDef);
     recovery = "checkpoint " + c.epoch() + " was taken as the windowing changed and the server stopped before the new "
         + "version's first checkpoint: the old version's open windows were flushed, then the new version started empty";
-    replayLog();
+    replay(logged);
   }
 
-  private void replayLog() {
-    if (log == null) {
-      return;
+  /**
+   * The batches logged after the checkpoint. A file source resumes after the last of them (they are
+   * replayed from the log, not read again).
+   */
+  private List<IngestLog.Entry> readLog(String id) {
+    List<IngestLog.Entry> logged = new ArrayList<>();
+    readPosition = appliedSourcePosition;
+    if (log != null) {
+      log.replay(id, appliedSeq, logged::add);
     }
-    String id = def.id();
-    log.replay(id, appliedSeq, entry -> {
-      List<Object> events = parseLines(entry.events());
+    for (IngestLog.Entry e : logged) {
+      if (e.mark() != null) {
+        readPosition = Math.max(readPosition, e.mark().endOffset());
+      }
+    }
+    return logged;
+  }
+
+  /** Feeds the logged batches again, each at the time it first arrived. */
+  private void replay(List<IngestLog.Entry> logged) {
+    for (IngestLog.Entry entry : logged) {
+      List<Object> events = parseLines(entry.events().getBytes(java.nio.charset.StandardCharsets.UTF_8), entry.mark());
       pending.addAndGet(events.size());
       in.addAndGet(events.size());
-      enqueue(events, entry.seq(), -1);
-    });
+      arrivals.replaying(entry.arrivalMillis());
+      enqueue(events, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
+    }
   }
 
-  private static List<Object> parseLines(String text) {
+  /**
+   * The events of a batch of JSON lines. HTTP batches were checked before they were logged; a line
+   * a file source read that is not JSON is an item error naming its line ({@code mark} says which
+   * line the batch starts at), and is skipped.
+   */
+  private List<Object> parseLines(byte[] text, IngestLog.SourceMark mark) {
     List<Object> events = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (!line.isBlank()) {
-        try {
-          events.add(JsonValues.parse(line));
-        } catch (JsonValues.Invalid e) {
-          // was validated before it was logged; a line that does not parse now is skipped
+    int start = 0;
+    long lineNo = mark == null ? 1 : mark.firstLine();
+    for (int i = 0; i <= text.length; i++) {
+      if (i == text.length || text[i] == '\n') {
+        int end = i > start && text[i - 1] == '\r' ? i - 1 : i;
+        if (!isBlank(text, start, end)) {
+          try {
+            events.add(JsonValues.parse(text, start, end - start));
+          } catch (JsonValues.Invalid e) {
+            if (mark != null) {
+              error(new ItemError("source", "line " + lineNo + ":" + e.column() + ": " + e.getMessage(),
+                  new String(text, start, end - start, java.nio.charset.StandardCharsets.UTF_8)));
+            }
+          }
         }
+        start = i + 1;
+        lineNo++;
       }
     }
     return events;
+  }
+
+  private static boolean isBlank(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -280,7 +343,24 @@ public final class PipelineHost {
    * windows were kept.
    */
   boolean redeploy(PipelineDef newDef) {
-    chain.await();
+    // Batches that arrive meanwhile wait behind the gate and go to the new version's partitions.
+    Promise<Void> gate = Promise.promise();
+    try {
+      holdChain(gate).await();
+      return swap(newDef);
+    } finally {
+      gate.complete();
+    }
+  }
+
+  /** Puts {@code gate} at the end of the chain; completes when everything before it is done. */
+  private synchronized Future<Void> holdChain(Promise<Void> gate) {
+    Future<Void> before = chain;
+    chain = before.transform(ignored -> gate.future());
+    return before;
+  }
+
+  private boolean swap(PipelineDef newDef) {
     Partition[] old = partitions;
     boolean keep = PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && partitionsFor(newDef) == old.length
         && failedPartition() == null;
@@ -288,7 +368,7 @@ public final class PipelineHost {
     if (!keep) {
       // Until the new version's first checkpoint, the flushed windows' records exist only in
       // memory: this checkpoint (the old state plus the old definition) lets a restart redo the flush.
-      checkpoint(def.text()).await();
+      checkpointNow(def.text()).await();
       finishAll(old);
       Faults.at("reload-after-flush");
     } else {
@@ -309,21 +389,26 @@ public final class PipelineHost {
     closeAll(old);
     shutdownIo();
     install(newDef, kept, null);
-    checkpoint().await();
+    checkpointNow(null).await();
     return keep;
   }
 
   /** Stops the pipeline after a final flush of its open windows, and forgets its state. */
   void stop() {
-    chain.await();
-    Partition[] old = partitions;
-    // As in redeploy: if the server stops before the checkpoint below, a restart redoes the flush.
-    checkpoint(def.text()).await();
-    finishAll(old);
-    Faults.at("stop-after-flush");
-    stopped = true;
-    checkpoint().await(); // writes the flushed windows to the exactly-once files
-    closeAll(old);
+    Promise<Void> gate = Promise.promise();
+    try {
+      closeAdmission(gate).await();
+      Partition[] old = partitions;
+      // As in redeploy: if the server stops before the checkpoint below, a restart redoes the flush.
+      checkpointNow(def.text()).await();
+      finishAll(old);
+      Faults.at("stop-after-flush");
+      stopped = true;
+      checkpointNow(null).await(); // writes the flushed windows to the exactly-once files
+      closeAll(old);
+    } finally {
+      gate.complete();
+    }
     shutdownIo();
     if (state != null) {
       state.forget(def.id()).join();
@@ -333,12 +418,34 @@ public final class PipelineHost {
 
   /** Server shutdown: a final checkpoint, windows stay open for the next start. */
   void suspend() {
-    chain.await();
-    checkpoint().await();
+    Promise<Void> gate = Promise.promise();
+    try {
+      closeAdmission(gate).await();
+      checkpointNow(null).await();
+    } finally {
+      gate.complete();
+    }
     stopped = true;
     closeAll(partitions);
     shutdownIo();
     removeMetrics();
+  }
+
+  /**
+   * Admits nothing more, waits until every batch admitted before is on the chain (an acknowledged
+   * batch is counted before the pipeline goes away), then holds the chain at {@code gate}.
+   */
+  private Future<Void> closeAdmission(Promise<Void> gate) {
+    closing = true;
+    while (appending.get() > 0) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return holdChain(gate);
   }
 
   private void removeMetrics() {
@@ -434,7 +541,7 @@ public final class PipelineHost {
     if (metrics == null && registry != null) {
       metrics = new PipelineMetrics(registry, this, newDef.id());
     }
-    source = SourceRunner.start(vertx, this, newDef.source(), appliedSourcePosition);
+    source = SourceRunner.start(vertx, this, newDef.source(), readPosition);
     startEpochTimer(newDef.checkpointIntervalMicros());
   }
 
@@ -485,9 +592,15 @@ public final class PipelineHost {
 
   /** @param flushDefinition see {@link Checkpoint#flushDefinition()} */
   private synchronized Future<Void> checkpoint(String flushDefinition) {
-    Partition[] ps = partitions;
     Promise<Void> done = Promise.promise();
-    chain = chain.transform(ignored -> {
+    chain = chain.transform(ignored -> checkpointNow(flushDefinition).onComplete(r -> done.complete()));
+    return done.future();
+  }
+
+  /** A checkpoint of the partitions as they are now, outside the chain (its caller holds the chain). */
+  private Future<Void> checkpointNow(String flushDefinition) {
+    Partition[] ps = partitions;
+    {
       long started = System.nanoTime();
       List<Future<Partition.Cut>> cuts = new ArrayList<>();
       for (Partition p : ps) {
@@ -565,22 +678,24 @@ public final class PipelineHost {
             m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           }
         }
-        done.complete();
-        return Future.succeededFuture();
+        return Future.<Void>succeededFuture();
       });
-    });
-    return done.future();
+    }
   }
 
   /**
-   * Feeds events from a source that is not logged (file, generator), through the same chain.
-   * Fails with {@link Overloaded} instead of queueing more than the pipeline's limit.
+   * Feeds events from a source that is not logged (the generator: its events are synthetic), through
+   * the same chain. Fails with {@link Overloaded} instead of queueing more than the pipeline's limit.
    */
-  public Future<Void> ingest(List<Object> events, long sourcePosition) {
+  public Future<Void> ingest(List<Object> events) {
     int n = events.size();
     admit(n);
-    in.addAndGet(n);
-    return enqueue(events, -1, sourcePosition);
+    try {
+      in.addAndGet(n);
+      return enqueue(events, -1, -1, arrivals.stampUnannounced());
+    } finally {
+      appending.decrementAndGet();
+    }
   }
 
   /**
@@ -589,38 +704,86 @@ public final class PipelineHost {
    * acknowledged again without being appended or processed twice.
    */
   public Future<IngestLog.Appended> ingestDurably(byte[] text, List<Object> events, String batchId) {
+    return logThenFeed(text, events, batchId, null);
+  }
+
+  /**
+   * A batch a file source read: logged like an HTTP batch, so that after a crash it is replayed at
+   * the time it was first read, then fed. {@code mark} says where in the file it ends.
+   */
+  Future<IngestLog.Appended> ingestRead(byte[] text, IngestLog.SourceMark mark) {
+    return logThenFeed(text, parseLines(text, mark), null, mark);
+  }
+
+  /** Where a file source goes on reading: after the last batch it handed over (logged or not). */
+  long readPosition() {
+    return readPosition;
+  }
+
+  private Future<IngestLog.Appended> logThenFeed(byte[] text, List<Object> events, String batchId,
+      IngestLog.SourceMark mark) {
     int n = events.size();
     admit(n);
+    long position = mark == null ? -1 : mark.endOffset();
     if (log == null) {
-      in.addAndGet(n);
-      return enqueue(events, -1, -1).map(v -> new IngestLog.Appended(0, false));
+      try {
+        in.addAndGet(n);
+        long at = arrivals.stampUnannounced();
+        if (mark != null) {
+          readPosition = Math.max(readPosition, mark.endOffset());
+        }
+        return enqueue(events, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
+      } finally {
+        appending.decrementAndGet();
+      }
     }
     Promise<IngestLog.Appended> acked = Promise.promise();
+    arrivals.admitted();
     // Appends complete on the ingest thread in log order. The batch is handed to one event-loop
     // context, which runs tasks in the order given, so the order holds; the ingest thread itself
     // only commits (preparing events there used to delay the next group commit).
-    log.append(def.id(), batchId, text).whenComplete((appended, error) -> {
+    log.append(def.id(), batchId, mark, text, arrivals::stamp).whenComplete((appended, error) -> {
       if (error != null) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+            ? c.getCause() : error;
+        if (cause instanceof dev.transom.state.H2State.StagingFailed f) {
+          arrivals.processed(f.arrivalMillis());
+        } else {
+          arrivals.withdrawn();
+        }
         pending.addAndGet(-n);
-        acked.fail(new Overloaded("could not make the events durable (" + error.getMessage() + "); retry"));
+        appending.decrementAndGet();
+        acked.fail(new Overloaded("could not make the events durable (" + cause.getMessage() + "); retry"));
       } else if (appended.duplicate()) {
+        arrivals.withdrawn();
         pending.addAndGet(-n);
+        appending.decrementAndGet();
         acked.complete(appended);
       } else {
         in.addAndGet(n);
-        sequencer.runOnContext(v -> enqueue(events, appended.seq(), -1));
+        if (mark != null) {
+          readPosition = Math.max(readPosition, mark.endOffset());
+        }
+        sequencer.runOnContext(v -> {
+          enqueue(events, appended.seq(), position, appended.arrivalMillis());
+          appending.decrementAndGet();
+        });
         acked.complete(appended);
       }
     });
     return acked.future();
   }
 
+  /** Counts a batch as admitted (and {@link #appending}) or refuses it. */
   private void admit(int n) {
-    if (stopped) {
+    appending.incrementAndGet();
+    if (closing || stopped) {
+      appending.decrementAndGet();
       throw new Overloaded("pipeline '" + id() + "' is stopping; retry shortly");
     }
     if (pending.addAndGet(n) > queueLimit) {
       pending.addAndGet(-n);
+      appending.decrementAndGet();
       throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
           + "); retry shortly");
     }
@@ -628,12 +791,15 @@ public final class PipelineHost {
 
   /**
    * Puts a batch at the end of the chain; {@code seq} is its ingest log entry and
-   * {@code sourcePosition} its source's position after it, each -1 when it has none.
+   * {@code sourcePosition} its source's position after it, each -1 when it has none. It is processed
+   * with its arrival time as the core's "now".
    */
-  private synchronized Future<Void> enqueue(List<Object> events, long seq, long sourcePosition) {
+  private synchronized Future<Void> enqueue(List<Object> events, long seq, long sourcePosition, long arrivalMillis) {
     int n = events.size();
-    Future<Void> batch = chain.transform(ignored -> dispatch(events)).andThen(r -> {
+    long nowMicros = arrivalMillis * 1_000;
+    Future<Void> batch = chain.transform(ignored -> dispatch(events, nowMicros)).andThen(r -> {
       pending.addAndGet(-n);
+      arrivals.processed(arrivalMillis);
       if (seq > 0) {
         appliedSeq = seq;
       }
@@ -645,12 +811,12 @@ public final class PipelineHost {
     return batch;
   }
 
-  private Future<Void> dispatch(List<Object> events) {
+  private Future<Void> dispatch(List<Object> events, long nowMicros) {
     Partition[] ps = partitions;
     if (ps.length == 1) {
       Partition p = ps[0];
       return p.call(() -> {
-        p.accept(events);
+        p.accept(events, nowMicros);
         return null;
       });
     }
@@ -672,7 +838,7 @@ public final class PipelineHost {
       if (!bucket.isEmpty()) {
         Partition p = ps[i];
         parts.add(p.call(() -> {
-          p.process(bucket);
+          p.process(bucket, nowMicros);
           return null;
         }));
       }
@@ -711,6 +877,15 @@ public final class PipelineHost {
 
   static long nowMicros() {
     return dev.transom.io.SystemTime.nowMicros();
+  }
+
+  /**
+   * The latest time a wake-up may close windows at: now, unless a batch admitted earlier is still to
+   * be processed (see {@link ArrivalClock}); {@link Micros#NEG_INFINITY} while a replay is starting.
+   */
+  long wakeupMicros() {
+    long f = arrivals.frontierMillis();
+    return f == Long.MIN_VALUE ? Micros.NEG_INFINITY : f * 1_000;
   }
 
   /** A window output from a partition: counted, shown, streamed, and sent to the at-least-once sinks. */

@@ -30,8 +30,10 @@ abstract class SourceRunner {
 
   /**
    * Reads JSON lines from a byte position on, in batches; with {@code follow}, polls for growth
-   * (like {@code tail -F}: a file that shrinks is read again from the start). Each batch carries the
-   * position after its last complete line, so a checkpoint can resume exactly there.
+   * (like {@code tail -F}: a file that shrinks is read again from the start). Each batch is logged
+   * with the position after its last complete line and the number of its first line, so a restart
+   * replays it at the time it was first read and reads on after it; a bad line is an item error
+   * naming its line.
    */
   static final class FileRunner extends SourceRunner {
     private static final int BATCH = 1_000;
@@ -46,50 +48,56 @@ abstract class SourceRunner {
 
     private void run(PipelineHost host, String path, boolean follow, long startPosition) {
       long position = startPosition; // just after the last complete line handed over
+      long lineNo = linesBefore(path, position) + 1; // the number of the line that starts there
       byte[] buf = new byte[1 << 16];
+      java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
       java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
       while (!stopped) {
-        List<Object> batch = new ArrayList<>();
-        long batchEnd = position;
+        batch.reset();
+        partial.reset();
+        int lines = 0;
         try (RandomAccessFile f = new RandomAccessFile(path, "r")) {
           if (f.length() < position) {
             position = 0; // truncated or replaced: start over
-            batchEnd = 0;
+            lineNo = 1;
           }
           f.seek(position);
-          partial.reset();
-          long lineStart = position;
           int n;
           while (!stopped && (n = f.read(buf)) > 0) {
             int from = 0;
             for (int i = 0; i < n; i++) {
               if (buf[i] == '\n') {
-                partial.write(buf, from, i - from);
-                byte[] line = partial.toByteArray();
+                batch.write(partial.toByteArray(), 0, partial.size());
                 partial.reset();
-                lineStart += line.length + 1;
+                batch.write(buf, from, i + 1 - from);
                 from = i + 1;
-                addLine(batch, line);
-                batchEnd = lineStart;
-                if (batch.size() >= BATCH) {
-                  submit(host, batch, batchEnd);
-                  batch = new ArrayList<>();
+                if (++lines == BATCH) {
+                  if (!submit(host, batch.toByteArray(), position + batch.size(), lineNo)) {
+                    return;
+                  }
+                  position += batch.size();
+                  lineNo += lines;
+                  batch.reset();
+                  lines = 0;
                 }
               }
             }
             partial.write(buf, from, n - from);
           }
-          if (!follow && partial.size() > 0) {
-            addLine(batch, partial.toByteArray()); // a last line without a newline
-            batchEnd = lineStart + partial.size();
-          }
         } catch (IOException e) {
           // missing or unreadable: try again later when following, else give up quietly
         }
-        if (!batch.isEmpty() || batchEnd != position) {
-          submit(host, batch, batchEnd);
+        if (!follow && partial.size() > 0) {
+          batch.write(partial.toByteArray(), 0, partial.size()); // a last line without a newline
+          lines++;
         }
-        position = batchEnd;
+        if (batch.size() > 0) {
+          if (!submit(host, batch.toByteArray(), position + batch.size(), lineNo)) {
+            return;
+          }
+          position += batch.size();
+          lineNo += lines;
+        }
         if (!follow) {
           host.finishInput();
           return;
@@ -102,37 +110,59 @@ abstract class SourceRunner {
       }
     }
 
-    private static void addLine(List<Object> batch, byte[] line) {
-      if (line.length == 0) {
-        return;
+    /** How many lines end before {@code position} (to number the lines read from there on). */
+    private static long linesBefore(String path, long position) {
+      long lines = 0;
+      try (java.io.InputStream in = new java.io.BufferedInputStream(new java.io.FileInputStream(path), 1 << 16)) {
+        byte[] buf = new byte[1 << 16];
+        long left = position;
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+          for (int i = 0; i < n; i++) {
+            if (buf[i] == '\n') {
+              lines++;
+            }
+          }
+          left -= n;
+        }
+      } catch (IOException e) {
+        return 0;
       }
-      try {
-        batch.add(JsonValues.parse(line, 0, line.length));
-      } catch (JsonValues.Invalid e) {
-        // a bad line is an item error of the source; it is skipped
-      }
+      return lines;
     }
 
-    /** Hands a batch over, waiting while the pipeline is overloaded: a file can always wait. */
-    private void submit(PipelineHost host, List<Object> batch, long endPosition) {
+    /**
+     * Hands a batch over, waiting while the pipeline is overloaded or its log cannot be written: a
+     * file can always wait. False when the runner was stopped first.
+     */
+    private boolean submit(PipelineHost host, byte[] text, long endPosition, long firstLine) {
+      dev.transom.state.IngestLog.SourceMark mark = new dev.transom.state.IngestLog.SourceMark(endPosition, firstLine);
       while (!stopped) {
         try {
-          host.ingest(batch, endPosition).await();
-          return;
-        } catch (PipelineHost.Overloaded e) {
+          // join, not await: a stop interrupts the sleep below, never a batch on its way into the log
+          host.ingestRead(text, mark).toCompletionStage().toCompletableFuture().join();
+          return true;
+        } catch (PipelineHost.Overloaded | java.util.concurrent.CompletionException e) {
           try {
             Thread.sleep(50);
           } catch (InterruptedException ie) {
-            return;
+            return false;
           }
         }
       }
+      return false;
     }
 
     @Override
     void stop() {
       stopped = true;
       thread.interrupt();
+      try {
+        // a batch it is logging right now must be handed over before the next reader starts
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -158,7 +188,7 @@ abstract class SourceRunner {
         }
         if (!batch.isEmpty()) {
           try {
-            host.ingest(batch, -1);
+            host.ingest(batch);
           } catch (PipelineHost.Overloaded e) {
             // overloaded: the generator skips this tick's events
           }

@@ -167,24 +167,26 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     return Math.max(max, segments.lastSeq(pipeline));
   }
 
-  /** The sequence number a batch id was logged with before, or -1. */
-  private long earlierBatch(String pipeline, String batchId) throws SQLException, java.io.IOException {
+  /** The batch a batch id was logged with before, or {@code null}. */
+  private Appended earlierBatch(String pipeline, String batchId) throws SQLException, java.io.IOException {
     SegmentLog.RecentBatch recent = segments.recent(pipeline, batchId);
     if (recent != null) {
-      return recent.seq();
+      return new Appended(recent.seq(), true, recent.appendedAtMillis());
     }
     try (PreparedStatement s = db.ingestConnection().prepareStatement(
-        "SELECT seq FROM ingest_batches WHERE pipeline = ? AND batch_id = ?")) {
+        "SELECT seq, created_at FROM ingest_batches WHERE pipeline = ? AND batch_id = ?")) {
       s.setString(1, pipeline);
       s.setString(2, batchId);
       try (ResultSet r = s.executeQuery()) {
-        return r.next() ? r.getLong(1) : -1;
+        return r.next() ? new Appended(r.getLong(1), true,
+            r.getObject(2, OffsetDateTime.class).toInstant().toEpochMilli()) : null;
       }
     }
   }
 
   @Override
-  public CompletableFuture<Appended> append(String pipeline, String batchId, byte[] events) {
+  public CompletableFuture<Appended> append(String pipeline, String batchId, SourceMark mark, byte[] events,
+      java.util.function.LongSupplier arrivalMillis) {
     CompletableFuture<Appended> result = new CompletableFuture<>();
     if (closed) {
       result.completeExceptionally(new IllegalStateException("state store closed"));
@@ -193,22 +195,43 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     ingestWork.add(() -> {
       try {
         if (batchId != null) {
-          long earlier = earlierBatch(pipeline, batchId);
-          if (earlier > 0) {
+          Appended earlier = earlierBatch(pipeline, batchId);
+          if (earlier != null) {
             // Answered with the group: the earlier append may be in it, not yet durable.
-            pending.add(new Pending(pipeline, () -> result.complete(new Appended(earlier, true)),
-                result::completeExceptionally));
+            pending.add(new Pending(pipeline, () -> result.complete(earlier), result::completeExceptionally));
             return;
           }
         }
         long seq = lastSeq(pipeline) + 1;
-        segments.stage(pipeline, seq, batchId, events, System.currentTimeMillis());
-        pending.add(new Pending(pipeline, () -> result.complete(new Appended(seq, false)), result::completeExceptionally));
+        long arrival = arrivalMillis.getAsLong();
+        try {
+          segments.stage(pipeline, seq, batchId, mark, events, arrival);
+        } catch (java.io.IOException | RuntimeException e) {
+          // stamped but not staged: the caller's clock hears of it through the failure
+          result.completeExceptionally(new StagingFailed(arrival, e));
+          return;
+        }
+        pending.add(new Pending(pipeline, () -> result.complete(new Appended(seq, false, arrival)),
+            e -> result.completeExceptionally(new StagingFailed(arrival, e))));
       } catch (SQLException | java.io.IOException | RuntimeException e) {
         result.completeExceptionally(e); // nothing of it was staged
       }
     });
     return result;
+  }
+
+  /** An append that failed after its arrival time was taken; {@link #arrivalMillis} says which. */
+  public static final class StagingFailed extends java.io.IOException {
+    private final long arrivalMillis;
+
+    StagingFailed(long arrivalMillis, Exception cause) {
+      super(cause.getMessage(), cause);
+      this.arrivalMillis = arrivalMillis;
+    }
+
+    public long arrivalMillis() {
+      return arrivalMillis;
+    }
   }
 
   @Override
@@ -217,11 +240,13 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       List<Entry> out = new ArrayList<>();
       try (PreparedStatement s = db.connection().prepareStatement(
           "SELECT seq, events FROM ingest_log WHERE pipeline = ? AND seq > ? ORDER BY seq")) {
+        // batches from before arrival times were logged: processed at the time of the replay
+        long now = System.currentTimeMillis();
         s.setString(1, pipeline);
         s.setLong(2, afterSeq);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
-            out.add(new Entry(r.getLong(1), r.getString(2)));
+            out.add(new Entry(r.getLong(1), now, r.getString(2), null));
           }
         }
       }

@@ -2,26 +2,34 @@ package dev.transom.state;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
-/** Events accepted over HTTP, durable before they are acknowledged. */
+/**
+ * Input batches, durable before they are processed: events accepted over HTTP (acknowledged only
+ * then) and what a file source read. Each batch keeps the time it arrived, so a replay after a crash
+ * processes it at the same time as the run that crashed did.
+ */
 public interface IngestLog {
   /**
-   * Appends a batch (JSON lines, UTF-8, kept byte for byte) and completes with its sequence number once it is durable. With a
-   * {@code batchId} seen before, completes with the earlier sequence and appends nothing.
+   * Appends a batch (JSON lines, UTF-8, kept byte for byte) and completes once it is durable. Its
+   * arrival time is taken from {@code arrivalMillis}, called once, in log order, when the batch is
+   * given its sequence number. With a {@code batchId} seen before, completes with the earlier
+   * sequence and arrival, appends nothing and does not call {@code arrivalMillis}.
+   *
+   * @param mark where in its source a file-source batch ends, else {@code null}
    */
-  CompletableFuture<Appended> append(String pipeline, String batchId, byte[] events);
-
-  /** {@link #append(String, String, byte[])} of UTF-8 text. */
-  default CompletableFuture<Appended> append(String pipeline, String batchId, String events) {
-    return append(pipeline, batchId, events.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
+  CompletableFuture<Appended> append(String pipeline, String batchId, SourceMark mark, byte[] events,
+      LongSupplier arrivalMillis);
 
   /** Every entry after {@code afterSeq}, in order. */
   void replay(String pipeline, long afterSeq, Consumer<Entry> consumer);
 
-  /** One logged batch. */
-  record Entry(long seq, String events) {}
+  /** One logged batch; {@code mark} is {@code null} unless it came from a file source. */
+  record Entry(long seq, long arrivalMillis, String events, SourceMark mark) {}
+
+  /** The byte offset just after a file-source batch, and the line number of its first line. */
+  record SourceMark(long endOffset, long firstLine) {}
 
   /** The outcome of {@link #append}. */
-  record Appended(long seq, boolean duplicate) {}
+  record Appended(long seq, boolean duplicate, long arrivalMillis) {}
 }

@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
  *
  * <p>A record is {@code [payload length:int][CRC32C of payload:int]} then the payload
  * {@code [seq:long][appended at, epoch ms:long][batch id length or -1:int][batch id][events]},
- * all UTF-8. A record cut short by a crash, or one whose checksum fails, ends the log: it was never
+ * all UTF-8. A batch read from a file source has no id but where it came from: its length field
+ * is -2 and {@code [end offset:long][first line:long]} takes the id's place. A record cut short by a crash, or one whose checksum fails, ends the log: it was never
  * acknowledged, because acknowledgement waits for the sync.
  *
  * <p>Not thread-safe: used by the ingest thread only, except {@link #snapshot} and {@link #read},
@@ -42,6 +43,9 @@ final class SegmentLog implements AutoCloseable {
   static final String SUFFIX = ".seg";
   private static final int HEADER = 8;
   private static final int FIXED = 20;
+  /** The id length that says a source mark follows instead of a batch id. */
+  private static final int MARKED = -2;
+  private static final int MARK_BYTES = 16;
   private final Path root;
   private final long segmentBytes;
   private final Map<String, PipelineLog> logs = new HashMap<>();
@@ -111,7 +115,7 @@ final class SegmentLog implements AutoCloseable {
       Map.Entry<Long, Path> e = it.next();
       long[] end = {seq, 0};
       long size = Files.size(e.getValue());
-      scan(e.getValue(), size, Long.MAX_VALUE, (s, at, id, events) -> {
+      scan(e.getValue(), size, Long.MAX_VALUE, (s, at, id, mark, events) -> {
         if (id != null) {
           log.recent.put(id, new RecentBatch(id, s, at));
         }
@@ -136,7 +140,8 @@ final class SegmentLog implements AutoCloseable {
   }
 
   private interface RecordConsumer {
-    void accept(long seq, long appendedAtMillis, String batchId, byte[] events) throws IOException;
+    void accept(long seq, long appendedAtMillis, String batchId, IngestLog.SourceMark mark, byte[] events)
+        throws IOException;
   }
 
   /**
@@ -169,15 +174,16 @@ final class SegmentLog implements AutoCloseable {
         long seq = b.getLong();
         long at = b.getLong();
         int idLength = b.getInt();
-        if (idLength > n - FIXED) {
+        if (idLength > n - FIXED || idLength == MARKED && n - FIXED < MARK_BYTES) {
           break;
         }
         String id = idLength < 0 ? null : new String(payload, FIXED, idLength, StandardCharsets.UTF_8);
-        int eventsAt = FIXED + Math.max(0, idLength);
+        IngestLog.SourceMark mark = idLength == MARKED ? new IngestLog.SourceMark(b.getLong(), b.getLong()) : null;
+        int eventsAt = FIXED + (idLength == MARKED ? MARK_BYTES : Math.max(0, idLength));
         if (seq <= maxSeq) {
           byte[] events = new byte[n - eventsAt];
           System.arraycopy(payload, eventsAt, events, 0, events.length);
-          consumer.accept(seq, at, id, events);
+          consumer.accept(seq, at, id, mark, events);
         }
         pos += HEADER + n;
         end[0] = seq;
@@ -199,10 +205,14 @@ final class SegmentLog implements AutoCloseable {
   }
 
   /** Adds a record to the pipeline's next write; {@link #flush} makes it durable. */
-  void stage(String pipeline, long seq, String batchId, byte[] text, long nowMillis) throws IOException {
+  void stage(String pipeline, long seq, String batchId, IngestLog.SourceMark mark, byte[] text, long nowMillis)
+      throws IOException {
     PipelineLog log = log(pipeline);
     byte[] id = batchId == null ? null : batchId.getBytes(StandardCharsets.UTF_8);
-    int n = FIXED + (id == null ? 0 : id.length) + text.length;
+    if (id != null && mark != null) {
+      throw new IllegalArgumentException("a batch has a batch id or a source mark, not both");
+    }
+    int n = FIXED + (id == null ? 0 : id.length) + (mark == null ? 0 : MARK_BYTES) + text.length;
     if (log.staging.remaining() < HEADER + n) {
       ByteBuffer bigger = ByteBuffer.allocate(Math.max(log.staging.capacity() * 2, log.staging.position() + HEADER + n));
       log.staging.flip();
@@ -211,9 +221,12 @@ final class SegmentLog implements AutoCloseable {
     }
     ByteBuffer b = log.staging;
     int start = b.position();
-    b.putInt(n).putInt(0).putLong(seq).putLong(nowMillis).putInt(id == null ? -1 : id.length);
+    b.putInt(n).putInt(0).putLong(seq).putLong(nowMillis).putInt(id != null ? id.length : mark != null ? MARKED : -1);
     if (id != null) {
       b.put(id);
+    }
+    if (mark != null) {
+      b.putLong(mark.endOffset()).putLong(mark.firstLine());
     }
     b.put(text);
     CRC32C crc = new CRC32C();
@@ -384,9 +397,9 @@ final class SegmentLog implements AutoCloseable {
       } catch (NoSuchFileException e) {
         continue; // deleted since: a checkpoint covered all of it
       }
-      scan(f, length, Long.MAX_VALUE, (seq, at, id, events) -> {
+      scan(f, length, Long.MAX_VALUE, (seq, at, id, mark, events) -> {
         if (seq > after) {
-          consumer.accept(new IngestLog.Entry(seq, new String(events, StandardCharsets.UTF_8)));
+          consumer.accept(new IngestLog.Entry(seq, at, new String(events, StandardCharsets.UTF_8), mark));
         }
       }, new long[2]);
     }

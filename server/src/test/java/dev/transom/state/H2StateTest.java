@@ -18,23 +18,38 @@ class H2StateTest {
   @TempDir
   Path dir;
 
+  /** An append stamped with the wall clock, as the server's ingest does. */
+  static java.util.concurrent.CompletableFuture<IngestLog.Appended> append(H2State state, String pipeline,
+      String batchId, String events) {
+    return state.append(pipeline, batchId, null, events.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        System::currentTimeMillis);
+  }
+
+  static IngestLog.Entry entry(long seq, String events) {
+    return new IngestLog.Entry(seq, 0, events, null);
+  }
+
+  static IngestLog.Entry withoutTime(IngestLog.Entry e) {
+    return new IngestLog.Entry(e.seq(), 0, e.events(), e.mark());
+  }
+
   @Test
   void appendsAreSequencedDeduplicatedReplayedAndSurviveReopening() throws Exception {
     try (H2State state = new H2State(Database.open(dir))) {
-      assertEquals(1, state.append("p", "b1", "{\"a\":1}").join().seq());
-      assertEquals(2, state.append("p", null, "{\"a\":2}").join().seq());
-      IngestLog.Appended again = state.append("p", "b1", "{\"a\":1}").join();
+      assertEquals(1, append(state, "p", "b1", "{\"a\":1}").join().seq());
+      assertEquals(2, append(state, "p", null, "{\"a\":2}").join().seq());
+      IngestLog.Appended again = append(state, "p", "b1", "{\"a\":1}").join();
       assertEquals(1, again.seq());
       assertTrue(again.duplicate());
-      assertEquals(1, state.append("q", null, "{}").join().seq(), "sequences are per pipeline");
+      assertEquals(1, append(state, "q", null, "{}").join().seq(), "sequences are per pipeline");
     }
     assertTrue(Files.exists(dir.resolve("transom.mv.db")));
     try (H2State state = new H2State(Database.open(dir))) {
       List<IngestLog.Entry> seen = new ArrayList<>();
-      state.replay("p", 0, seen::add);
-      assertEquals(List.of(new IngestLog.Entry(1, "{\"a\":1}"), new IngestLog.Entry(2, "{\"a\":2}")), seen);
-      assertEquals(3, state.append("p", null, "{\"a\":3}").join().seq());
-      assertTrue(state.append("p", "b1", "x").join().duplicate(), "batch ids outlive a restart");
+      state.replay("p", 0, e -> seen.add(withoutTime(e)));
+      assertEquals(List.of(entry(1, "{\"a\":1}"), entry(2, "{\"a\":2}")), seen);
+      assertEquals(3, append(state, "p", null, "{\"a\":3}").join().seq());
+      assertTrue(append(state, "p", "b1", "x").join().duplicate(), "batch ids outlive a restart");
     }
   }
 
@@ -42,7 +57,7 @@ class H2StateTest {
   void checkpointIsSavedAtomicallyAndTruncatesTheLogItCovers() throws Exception {
     try (H2State state = new H2State(Database.open(dir))) {
       for (int i = 0; i < 5; i++) {
-        state.append("p", null, "{\"i\":" + i + "}").join();
+        append(state, "p", null, "{\"i\":" + i + "}").join();
       }
       byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(5, null, List.of()));
       byte[] bucket = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of(
@@ -82,7 +97,7 @@ class H2StateTest {
   void appendsGoOnWhileACheckpointIsWrittenAndNothingIsLostOrDuplicated() throws Exception {
     try (H2State state = new H2State(Database.open(dir))) {
       for (int i = 1; i <= 200; i++) {
-        state.append("p", "batch-" + i, "{\"i\":" + i + "}").join();
+        append(state, "p", "batch-" + i, "{\"i\":" + i + "}").join();
       }
       // A checkpoint covering the first 200 batches, with a big state so it takes a while, while
       // 300 more batches are appended from another thread on their own connection.
@@ -95,7 +110,7 @@ class H2StateTest {
           List.of(new PartitionState(header, buckets, true)), 200, -1, Map.of(), List.of()));
       List<java.util.concurrent.CompletableFuture<IngestLog.Appended>> more = new ArrayList<>();
       for (int i = 201; i <= 500; i++) {
-        more.add(state.append("p", "batch-" + i, "{\"i\":" + i + "}"));
+        more.add(append(state, "p", "batch-" + i, "{\"i\":" + i + "}"));
       }
       saved.join();
       for (int i = 0; i < more.size(); i++) {
@@ -106,8 +121,8 @@ class H2StateTest {
       assertEquals(300, left.size(), "every batch after the checkpoint is still in the log");
       assertEquals(201L, left.get(0));
       assertEquals(500L, left.get(left.size() - 1));
-      assertTrue(state.append("p", "batch-350", "{}").join().duplicate(), "batch ids still deduplicate");
-      assertEquals(501, state.append("p", null, "{}").join().seq());
+      assertTrue(append(state, "p", "batch-350", "{}").join().duplicate(), "batch ids still deduplicate");
+      assertEquals(501, append(state, "p", null, "{}").join().seq());
     }
   }
 
@@ -116,25 +131,25 @@ class H2StateTest {
     byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
     try (H2State state = new H2State(Database.open(dir))) {
       for (int i = 1; i <= 3; i++) {
-        state.append("p", "batch-" + i, "{\"i\":" + i + "}").join();
+        append(state, "p", "batch-" + i, "{\"i\":" + i + "}").join();
       }
       state.save(new Checkpoint("p", 1, "fp", List.of(new PartitionState(header, Map.of(), true)), 3, -1, Map.of(),
           List.of())).join();
       // the deletion of covered segments runs on the ingest thread after the checkpoint
-      assertEquals(4, state.append("p", null, "{}").join().seq());
-      assertTrue(state.append("p", "batch-2", "{}").join().duplicate(), "remembered by the database now");
+      assertEquals(4, append(state, "p", null, "{}").join().seq());
+      assertTrue(append(state, "p", "batch-2", "{}").join().duplicate(), "remembered by the database now");
     }
     try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("ingest-log/p"))) {
       assertEquals(1, files.count(), "only the segment with batch 4 is left");
     }
     try (H2State state = new H2State(Database.open(dir))) {
-      IngestLog.Appended again = state.append("p", "batch-1", "{}").join();
+      IngestLog.Appended again = append(state, "p", "batch-1", "{}").join();
       assertTrue(again.duplicate());
       assertEquals(1, again.seq());
       List<Long> left = new ArrayList<>();
       state.replay("p", 3, e -> left.add(e.seq()));
       assertEquals(List.of(4L), left);
-      assertEquals(5, state.append("p", null, "{}").join().seq());
+      assertEquals(5, append(state, "p", null, "{}").join().seq());
     }
   }
 
@@ -153,17 +168,17 @@ class H2StateTest {
       db.connection().commit();
     }
     try (H2State state = new H2State(Database.open(dir))) {
-      assertEquals(3, state.append("p", null, "{\"new\":3}").join().seq());
+      assertEquals(3, append(state, "p", null, "{\"new\":3}").join().seq());
       List<IngestLog.Entry> seen = new ArrayList<>();
-      state.replay("p", 0, seen::add);
-      assertEquals(List.of(new IngestLog.Entry(1, "{\"old\":1}"), new IngestLog.Entry(2, "{\"old\":2}"),
-          new IngestLog.Entry(3, "{\"new\":3}")), seen);
+      state.replay("p", 0, e -> seen.add(withoutTime(e)));
+      assertEquals(List.of(entry(1, "{\"old\":1}"), entry(2, "{\"old\":2}"),
+          entry(3, "{\"new\":3}")), seen);
       byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
       state.save(new Checkpoint("p", 1, "fp", List.of(new PartitionState(header, Map.of(), true)), 2, -1, Map.of(),
           List.of())).join();
       seen.clear();
-      state.replay("p", 0, seen::add);
-      assertEquals(List.of(new IngestLog.Entry(3, "{\"new\":3}")), seen, "the checkpoint deleted the old rows");
+      state.replay("p", 0, e -> seen.add(withoutTime(e)));
+      assertEquals(List.of(entry(3, "{\"new\":3}")), seen, "the checkpoint deleted the old rows");
     }
   }
 
@@ -172,12 +187,12 @@ class H2StateTest {
     Files.createDirectories(dir.resolve("ingest-log"));
     Files.writeString(dir.resolve("ingest-log/bad"), "a file where the pipeline's directory should be");
     try (H2State state = new H2State(Database.open(dir))) {
-      java.util.concurrent.CompletableFuture<IngestLog.Appended> bad = state.append("bad", "x", "{}");
-      java.util.concurrent.CompletableFuture<IngestLog.Appended> good = state.append("good", "x", "{}");
+      java.util.concurrent.CompletableFuture<IngestLog.Appended> bad = append(state, "bad", "x", "{}");
+      java.util.concurrent.CompletableFuture<IngestLog.Appended> good = append(state, "good", "x", "{}");
       assertEquals(1, good.join().seq());
       org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class, bad::join);
       Files.delete(dir.resolve("ingest-log/bad"));
-      IngestLog.Appended retried = state.append("bad", "x", "{}").join();
+      IngestLog.Appended retried = append(state, "bad", "x", "{}").join();
       assertEquals(1, retried.seq());
       assertFalse(retried.duplicate(), "the failed append left no batch id behind");
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +27,16 @@ class SegmentLogTest {
   }
 
   static void stage(SegmentLog log, String pipeline, long seq, String batchId, String events, long now) throws IOException {
-    log.stage(pipeline, seq, batchId, events.getBytes(java.nio.charset.StandardCharsets.UTF_8), now);
+    log.stage(pipeline, seq, batchId, null, events.getBytes(java.nio.charset.StandardCharsets.UTF_8), now);
+  }
+
+  static IngestLog.Entry entry(long seq, String events) {
+    return new IngestLog.Entry(seq, 0, events, null);
   }
 
   static List<IngestLog.Entry> read(SegmentLog log, String pipeline, long after) throws IOException {
     List<IngestLog.Entry> out = new ArrayList<>();
-    SegmentLog.read(log.snapshot(pipeline), after, out::add);
+    SegmentLog.read(log.snapshot(pipeline), after, e -> out.add(new IngestLog.Entry(e.seq(), 0, e.events(), e.mark())));
     return out;
   }
 
@@ -53,9 +58,9 @@ class SegmentLogTest {
     try (SegmentLog log = open(1 << 20)) {
       assertEquals(2, log.lastSeq("p"));
       assertEquals(1, log.lastSeq("q"));
-      assertEquals(List.of(new IngestLog.Entry(1, "{\"a\":1}\n"), new IngestLog.Entry(2, "{\"a\":\"é\"}\n")),
+      assertEquals(List.of(entry(1, "{\"a\":1}\n"), entry(2, "{\"a\":\"é\"}\n")),
           read(log, "p", 0));
-      assertEquals(List.of(new IngestLog.Entry(2, "{\"a\":\"é\"}\n")), read(log, "p", 1));
+      assertEquals(List.of(entry(2, "{\"a\":\"é\"}\n")), read(log, "p", 1));
       assertEquals(1, log.recent("p", "b1").seq());
       assertEquals(1000, log.recent("p", "b1").appendedAtMillis());
       assertNull(log.recent("p", "b2"));
@@ -180,7 +185,7 @@ class SegmentLogTest {
       Files.delete(dir.resolve("p"));
       stage(log, "p", 1, null, "{\"again\":1}", 0);
       assertTrue(log.flush().isEmpty(), "p works again once its directory can be made");
-      assertEquals(List.of(new IngestLog.Entry(1, "{\"again\":1}")), read(log, "p", 0));
+      assertEquals(List.of(entry(1, "{\"again\":1}")), read(log, "p", 0));
     }
   }
 
@@ -194,6 +199,23 @@ class SegmentLogTest {
       assertTrue(Files.notExists(dir.resolve("p")));
       assertEquals(0, log.lastSeq("p"));
       assertEquals(1, read(log, "q", 0).size());
+    }
+  }
+
+  @Test
+  void recordsKeepTheirArrivalTimeAndFileSourceMarks() throws IOException {
+    try (SegmentLog log = open(1 << 20)) {
+      stage(log, "p", 1, "b1", "{\"a\":1}\n", 1_700_000_000_123L);
+      log.stage("p", 2, null, new IngestLog.SourceMark(4_096, 17), "{\"b\":2}\n".getBytes(StandardCharsets.UTF_8),
+          1_700_000_000_456L);
+      assertTrue(log.flush().isEmpty());
+    }
+    try (SegmentLog log = open(1 << 20)) {
+      List<IngestLog.Entry> all = new ArrayList<>();
+      SegmentLog.read(log.snapshot("p"), 0, all::add);
+      assertEquals(List.of(new IngestLog.Entry(1, 1_700_000_000_123L, "{\"a\":1}\n", null),
+          new IngestLog.Entry(2, 1_700_000_000_456L, "{\"b\":2}\n", new IngestLog.SourceMark(4_096, 17))), all);
+      assertEquals(1, log.recent("p", "b1").seq());
     }
   }
 }
