@@ -60,6 +60,25 @@ final class CommittedFiles implements AutoCloseable {
     return Path.of(path).toAbsolutePath().normalize().toString();
   }
 
+  /**
+   * The files no checkpoint has a length for (not in {@code committed}), with their length now:
+   * what a crash before their first checkpoint must cut them back to.
+   */
+  Map<String, Long> uncommitted(java.util.Set<String> committed) throws IOException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (Map.Entry<String, FileChannel> e : outputs.entrySet()) {
+      if (!committed.contains(key(e.getKey()))) {
+        out.put(key(e.getKey()), e.getValue().position());
+      }
+    }
+    for (Map.Entry<String, FileChannel> e : late.entrySet()) {
+      if (!committed.contains(key(e.getKey()))) {
+        out.put(key(e.getKey()), e.getValue().position());
+      }
+    }
+    return out;
+  }
+
   boolean isEmpty() {
     return outputs.isEmpty() && late.isEmpty();
   }

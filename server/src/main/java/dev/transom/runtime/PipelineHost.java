@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -104,6 +105,8 @@ public final class PipelineHost {
   private final List<byte[]> carryOutputs = new ArrayList<>();
   private final List<byte[]> carryLate = new ArrayList<>();
   private final List<Checkpoint.TableRow> carryRows = new ArrayList<>();
+  /** The exactly-once files whose length the last stored checkpoint holds. */
+  private volatile Set<String> committedMarks = Set.of();
   /** Set while installing state loaded from the store: its partitions need no full rewrite. */
   private boolean keptIsStored;
 
@@ -170,13 +173,15 @@ public final class PipelineHost {
     Optional<Checkpoint> cp = state == null ? Optional.empty() : state.load(newDef.id());
     OperatorSnapshot[] kept = null;
     keptIsStored = false;
-    Map<String, Long> marks = Map.of();
+    // Files the checkpoint has no length for go back to where they were before their first records.
+    Map<String, Long> marks = new LinkedHashMap<>(state == null ? Map.of() : state.sinkStarts(newDef.id()));
     if (cp.isPresent()) {
       Checkpoint c = cp.get();
       appliedSeq = c.ingestSeq();
       appliedSourcePosition = c.sourcePosition();
       epoch = c.epoch();
-      marks = c.sinkMarks();
+      marks.putAll(c.sinkMarks());
+      committedMarks = c.sinkMarks().keySet();
     }
     List<IngestLog.Entry> logged = readLog(newDef.id());
     if (cp.isPresent()) {
@@ -184,7 +189,7 @@ public final class PipelineHost {
       String fp = PlanDiff.windowingFingerprint(newDef);
       PipelineDef replaced = c.fingerprint().equals(fp) ? null : replacedVersion(c);
       if (replaced != null) {
-        finishInterruptedReload(replaced, c, newDef, logged);
+        finishInterruptedReload(replaced, c, newDef, logged, marks);
         return;
       }
       if (!c.fingerprint().equals(fp)) {
@@ -241,18 +246,18 @@ public final class PipelineHost {
    * checkpoint as the reload would have, and the new version then replays the log after it.
    */
   private void finishInterruptedReload(PipelineDef replaced, Checkpoint c, PipelineDef newDef,
-      List<IngestLog.Entry> logged) {
+      List<IngestLog.Entry> logged, Map<String, Long> marks) {
     OperatorSnapshot[] kept;
     try {
       kept = restore(c);
     } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
-      install(newDef, null, c.sinkMarks());
+      install(newDef, null, marks);
       recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
       replay(logged);
       return;
     }
     keptIsStored = true;
-    install(replaced, kept, c.sinkMarks());
+    install(replaced, kept, marks);
     keptIsStored = false;
     redeploy(newDef);
     recovery = "checkpoint " + c.epoch() + " was taken as the windowing changed and the server stopped before the new "
@@ -634,7 +639,16 @@ public final class PipelineHost {
         long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
         return vertx.executeBlocking(() -> {
           try {
+            if (state != null && (!outs.isEmpty() || !lates.isEmpty())) {
+              Map<String, Long> starts = files.uncommitted(committedMarks);
+              if (!starts.isEmpty()) {
+                state.saveSinkStarts(def.id(), starts).join(); // durable before the first records
+              }
+            }
             Map<String, Long> marks = files.write(outs, lates);
+            if (!outs.isEmpty() || !lates.isEmpty()) {
+              Faults.at("checkpoint-after-records");
+            }
             if (state != null && save) {
               try {
                 state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks, rows,
@@ -644,6 +658,7 @@ public final class PipelineHost {
                 throw e;
               }
               epoch++;
+              committedMarks = Set.copyOf(marks.keySet());
             }
             lastCheckpointBytes = stateBytes;
             lastCheckpointSeq = seq;

@@ -352,6 +352,10 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
             s.executeUpdate();
           }
         }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM sink_start WHERE pipeline = ?")) {
+          s.setString(1, cp.pipeline()); // the checkpoint holds every current file's length now
+          s.executeUpdate();
+        }
         try (PreparedStatement s = c.prepareStatement("DELETE FROM ingest_log WHERE pipeline = ? AND seq <= ?")) {
           s.setString(1, cp.pipeline());
           s.setLong(2, cp.ingestSeq());
@@ -453,7 +457,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       return null;
     }).thenCompose(ignored -> submit(() -> {
       Connection c = db.connection();
-      for (String table : List.of("checkpoint", "checkpoint_state", "ingest_log", "ingest_batches")) {
+      for (String table : List.of("checkpoint", "checkpoint_state", "ingest_log", "ingest_batches", "sink_start")) {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
           s.setString(1, pipeline);
           s.executeUpdate();
@@ -463,6 +467,48 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       ingestWork.add(() -> seqFloor.remove(pipeline)); // numbering starts again
       return null;
     }));
+  }
+
+  @Override
+  public Map<String, Long> sinkStarts(String pipeline) {
+    return submit(() -> {
+      Map<String, Long> out = new LinkedHashMap<>();
+      try (PreparedStatement s = db.connection().prepareStatement(
+          "SELECT sink_path, length FROM sink_start WHERE pipeline = ?")) {
+        s.setString(1, pipeline);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.put(r.getString(1), r.getLong(2));
+          }
+        }
+      }
+      db.connection().commit();
+      return out;
+    }).join();
+  }
+
+  @Override
+  public CompletableFuture<Void> saveSinkStarts(String pipeline, Map<String, Long> starts) {
+    return submit(() -> {
+      Connection c = db.connection();
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO sink_start (pipeline, sink_path, length) "
+          + "SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM sink_start WHERE pipeline = ? AND sink_path = ?)")) {
+        for (Map.Entry<String, Long> e : starts.entrySet()) {
+          s.setString(1, pipeline);
+          s.setString(2, e.getKey());
+          s.setLong(3, e.getValue());
+          s.setString(4, pipeline);
+          s.setString(5, e.getKey());
+          s.addBatch();
+        }
+        s.executeBatch();
+        Database.commitDurably(c);
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+      return null;
+    });
   }
 
   /** Creates an h2 sink's table when it is missing (DDL commits on its own, so never inside a checkpoint). */
