@@ -33,6 +33,19 @@ final class ServerProcess {
   }
 
   ServerProcess start() throws Exception {
+    spawn();
+    await("server up", () -> {
+      try {
+        return get("/health").statusCode() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    return this;
+  }
+
+  /** Starts the process without waiting for it to serve (to kill it while it recovers). */
+  ServerProcess spawn() throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", Jar.JAR.toString(), "serve", "--definitions", dir.resolve("defs").toString(), "--data",
         dir.resolve("data").toString(), "--port", String.valueOf(port)));
@@ -43,13 +56,6 @@ final class ServerProcess {
     process = pb.start();
     Process started = process;
     Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // never outlive the tests
-    await("server up", () -> {
-      try {
-        return get("/health").statusCode() == 200;
-      } catch (Exception e) {
-        return false;
-      }
-    });
     return this;
   }
 
