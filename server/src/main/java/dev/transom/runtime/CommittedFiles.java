@@ -45,7 +45,12 @@ final class CommittedFiles implements AutoCloseable {
     if (parent != null) {
       Files.createDirectories(parent);
     }
+    boolean created = !Files.exists(p);
     FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    if (created && parent != null) {
+      // A checkpoint will name this file's length; a power loss must not lose the file itself.
+      syncDirectory(parent);
+    }
     Long mark = marks.get(key(path));
     if (mark != null && ch.size() > mark) {
       ch.truncate(mark);
@@ -53,6 +58,14 @@ final class CommittedFiles implements AutoCloseable {
     }
     ch.position(ch.size());
     return ch;
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // some file systems cannot sync a directory; the file's own syncs still hold its records
+    }
   }
 
   /** How a sink is named in a checkpoint's marks. */

@@ -643,6 +643,7 @@ public final class PipelineHost {
               Map<String, Long> starts = files.uncommitted(committedMarks);
               if (!starts.isEmpty()) {
                 state.saveSinkStarts(def.id(), starts).join(); // durable before the first records
+                Faults.at("checkpoint-after-sink-starts");
               }
             }
             Map<String, Long> marks = files.write(outs, lates);
@@ -657,6 +658,7 @@ public final class PipelineHost {
                 files.undoLastWrite();
                 throw e;
               }
+              Faults.at("checkpoint-after-commit");
               epoch++;
               committedMarks = Set.copyOf(marks.keySet());
             }
@@ -775,6 +777,7 @@ public final class PipelineHost {
         appending.decrementAndGet();
         acked.complete(appended);
       } else {
+        Faults.at("ingest-after-sync"); // durable, not yet acknowledged
         in.addAndGet(n);
         if (mark != null) {
           readPosition = Math.max(readPosition, mark.endOffset());
