@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The crash soak: CrashIT with many kill -9 cycles (default 500) against the packaged jar, on a
 # machine kept busy by the test's own spinning processes. Prints the seed first and a summary at
-# the end; -Dtransom.seed=S in MAVEN_OPTS-style extra arguments replays a schedule.
+# the end; an extra -Dtransom.crash.seed=S replays a schedule.
 #   bench/crash-soak.sh [CYCLES] [extra mvn args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * watermarks on: a replay at the wrong time would show.
  *
  * <p>{@code -Dtransom.crash.cycles=N} sets the number of kills (20 in the suite; {@code
- * bench/crash-soak.sh} runs 500); {@code -Dtransom.seed=S} replays a run's schedule.
+ * bench/crash-soak.sh} runs 500); {@code -Dtransom.crash.seed=S} replays a run's schedule.
  */
 class CrashIT {
   static final int CYCLES = Integer.getInteger("transom.crash.cycles", 20);
@@ -73,8 +73,8 @@ class CrashIT {
     for (String p : PIPELINES) {
       Files.writeString(tmp.resolve("defs/" + p + ".yaml"), definition(p, ""));
     }
-    long seed = Long.getLong("transom.seed", new Random().nextLong());
-    System.out.println("CrashIT: seed " + seed + ", " + CYCLES + " kill -9 cycles (-Dtransom.seed=" + seed
+    long seed = Long.getLong("transom.crash.seed", new Random().nextLong());
+    System.out.println("CrashIT: seed " + seed + ", " + CYCLES + " kill -9 cycles (-Dtransom.crash.seed=" + seed
         + " replays the schedule)");
     Random random = new Random(seed);
     List<Process> spinners = busyCores(2);
