@@ -1,0 +1,65 @@
+package dev.transom.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code serve}'s file source: bad lines are item errors with their line, and a crash re-reads nothing. */
+class FileSourceIT {
+  @TempDir
+  Path tmp;
+
+  private static String event(String user, String ts) {
+    return "{\"user\":\"" + user + "\",\"ts\":\"" + ts + "\"}";
+  }
+
+  private static int count(ServerProcess s, String key) throws Exception {
+    JsonNode w = s.json("/api/pipelines/tail/windows?key=" + key).get("windows");
+    return w.isEmpty() ? 0 : w.get(0).get("count").asInt();
+  }
+
+  @Test
+  void aBadLineIsAnItemErrorNamingItsLineAndAKillReadsNothingTwice() throws Exception {
+    Path input = tmp.resolve("in.jsonl");
+    Files.writeString(input, event("a", "2024-05-01T10:00:01Z") + "\n{\"user\": oops}\n"
+        + event("a", "2024-05-01T10:00:02Z") + "\n");
+    Files.createDirectories(tmp.resolve("defs"));
+    Files.writeString(tmp.resolve("defs/tail.yaml"), """
+        name: tail
+        source: {kind: file, path: '%s', follow: true}
+        key: event.user
+        clock: {kind: event, timestamp: event.ts, wait: 1h}
+        window: {kind: tumbling, length: 1m}
+        aggregate: {count: true}
+        checkpoint: {interval: 1h}
+        """.formatted(input));
+    ServerProcess s = new ServerProcess(tmp).start();
+    ServerProcess.await("the good lines counted", () -> count(s, "a") == 2);
+    JsonNode p = s.json("/api/pipelines/tail");
+    assertEquals(1, p.get("counters").get("errors").asInt(), p.toString());
+    JsonNode error = p.get("recent_errors").get(0);
+    assertEquals("source", error.get("field").asText());
+    assertEquals("line 2:", error.get("message").asText().substring(0, "line 2:".length()), error.toString());
+    assertEquals("{\"user\": oops}", error.get("item").asText());
+
+    // No checkpoint has been taken (1 h interval): what was read comes back from the ingest log.
+    s.kill();
+    Files.writeString(input, event("a", "2024-05-01T10:00:03Z") + "\nnot json\n", StandardOpenOption.APPEND);
+    s.start();
+    Files.writeString(input, event("m", "2024-05-01T10:00:04Z") + "\n", StandardOpenOption.APPEND);
+    ServerProcess.await("the marker line read", () -> count(s, "m") == 1);
+    assertEquals(3, count(s, "a"), "each line once: the two logged before the kill, one after");
+    JsonNode after = s.json("/api/pipelines/tail").get("recent_errors");
+    boolean line5 = false;
+    for (JsonNode e : after) {
+      line5 |= e.get("message").asText().startsWith("line 5:");
+    }
+    assertEquals(true, line5, "lines are numbered from the file's start after a restart: " + after);
+    s.stop();
+  }
+}
