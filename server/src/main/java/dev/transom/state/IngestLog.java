@@ -16,6 +16,14 @@ public interface IngestLog {
     return append(pipeline, batchId, events.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /**
+   * Completes once the pipeline's log takes a write again (a scratch write, not a record); fails
+   * while its storage still fails. Logs that cannot fail this way complete at once.
+   */
+  default CompletableFuture<Void> probe(String pipeline) {
+    return CompletableFuture.completedFuture(null);
+  }
+
   /** Every entry after {@code afterSeq}, in order. */
   void replay(String pipeline, long afterSeq, Consumer<Entry> consumer);
 
