@@ -98,6 +98,8 @@ public final class PipelineHost {
   private final List<Checkpoint.TableRow> carryRows = new ArrayList<>();
   /** Set while installing state loaded from the store: its partitions need no full rewrite. */
   private boolean keptIsStored;
+  /** Pauses the pipeline while its checkpoints or ingest log writes fail, and resumes it. */
+  private final StorageHealth storage;
 
   PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, CheckpointStore state,
       IngestLog log) {
@@ -109,6 +111,7 @@ public final class PipelineHost {
     this.registry = registry;
     this.state = state;
     this.log = log;
+    this.storage = new StorageHealth(vertx, this, log);
   }
 
   /** The pipeline cannot take a batch now; the client should retry (HTTP 503 with Retry-After). */
@@ -449,7 +452,7 @@ public final class PipelineHost {
     }
     long millis = Math.max(10, intervalMicros / 1_000);
     epochTimer = vertx.setPeriodic(millis, id -> {
-      if (!stopped) {
+      if (!stopped && !storage.checkpointsFailing()) {
         checkpoint();
       }
     });
@@ -555,10 +558,11 @@ public final class PipelineHost {
           }
           Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
               ? c.getCause() : r.cause();
-          lastCheckpointError = "checkpoint of epoch " + (epoch + 1) + " failed, retrying at the next epoch: "
-              + cause.getMessage();
+          lastCheckpointError = "checkpoint of epoch " + (epoch + 1) + " failed, retrying: " + StorageHealth.reason(cause);
+          storage.checkpointFailed(epoch + 1, cause);
         } else {
           lastCheckpointError = null;
+          storage.checkpointSucceeded();
           lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
           PipelineMetrics m = metrics;
           if (m != null) {
@@ -602,11 +606,15 @@ public final class PipelineHost {
     log.append(def.id(), batchId, text).whenComplete((appended, error) -> {
       if (error != null) {
         pending.addAndGet(-n);
+        if (!(error instanceof IllegalStateException)) { // not the store closing at shutdown
+          storage.logFailed(error);
+        }
         acked.fail(new Overloaded("could not make the events durable (" + error.getMessage() + "); retry"));
       } else if (appended.duplicate()) {
         pending.addAndGet(-n);
         acked.complete(appended);
       } else {
+        storage.logSucceeded();
         in.addAndGet(n);
         sequencer.runOnContext(v -> enqueue(events, appended.seq(), -1));
         acked.complete(appended);
@@ -619,6 +627,7 @@ public final class PipelineHost {
     if (stopped) {
       throw new Overloaded("pipeline '" + id() + "' is stopping; retry shortly");
     }
+    storage.admit();
     if (pending.addAndGet(n) > queueLimit) {
       pending.addAndGet(-n);
       throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
@@ -813,7 +822,10 @@ public final class PipelineHost {
     if (stopped) {
       return "stopped";
     }
-    return failedPartition() != null || (failure != null && failure.startsWith("cannot open")) ? "failed" : "running";
+    if (failedPartition() != null || (failure != null && failure.startsWith("cannot open"))) {
+      return "failed";
+    }
+    return storage.paused() ? "paused" : "running";
   }
 
   /** Records how long an ingest request took to be acknowledged. */
@@ -852,8 +864,15 @@ public final class PipelineHost {
     m.put("pending", pending.get());
     m.put("partitions", partitions.length);
     String why = describeFailure();
+    Map<String, Object> storageProblem = storage.describe();
+    if (why == null && storageProblem != null) {
+      why = "paused: storage is failing (" + storageProblem.get("problem") + ")";
+    }
     if (why != null) {
       m.put("failure", why);
+    }
+    if (storageProblem != null) {
+      m.put("storage", storageProblem);
     }
     if (recovery != null) {
       m.put("recovery", recovery);
