@@ -109,6 +109,8 @@ public final class PipelineHost {
   private volatile Set<String> committedMarks = Set.of();
   /** Set while installing state loaded from the store: its partitions need no full rewrite. */
   private boolean keptIsStored;
+  /** Pauses the pipeline while its checkpoints or ingest log writes fail, and resumes it. */
+  private final StorageHealth storage;
 
   PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, CheckpointStore state,
       IngestLog log) {
@@ -120,6 +122,7 @@ public final class PipelineHost {
     this.registry = registry;
     this.state = state;
     this.log = log;
+    this.storage = new StorageHealth(vertx, this, log);
   }
 
   /** The pipeline cannot take a batch now; the client should retry (HTTP 503 with Retry-After). */
@@ -373,7 +376,7 @@ public final class PipelineHost {
     if (!keep) {
       // Until the new version's first checkpoint, the flushed windows' records exist only in
       // memory: this checkpoint (the old state plus the old definition) lets a restart redo the flush.
-      checkpointNow(def.text()).await();
+      checkpointUntilStored(def.text());
       finishAll(old);
       Faults.at("reload-after-flush");
     } else {
@@ -394,7 +397,7 @@ public final class PipelineHost {
     closeAll(old);
     shutdownIo();
     install(newDef, kept, null);
-    checkpointNow(null).await();
+    checkpointUntilStored(null);
     return keep;
   }
 
@@ -405,11 +408,11 @@ public final class PipelineHost {
       closeAdmission(gate).await();
       Partition[] old = partitions;
       // As in redeploy: if the server stops before the checkpoint below, a restart redoes the flush.
-      checkpointNow(def.text()).await();
+      checkpointUntilStored(def.text());
       finishAll(old);
       Faults.at("stop-after-flush");
       stopped = true;
-      checkpointNow(null).await(); // writes the flushed windows to the exactly-once files
+      checkpointUntilStored(null); // writes the flushed windows to the exactly-once files
       closeAll(old);
     } finally {
       gate.complete();
@@ -426,7 +429,7 @@ public final class PipelineHost {
     Promise<Void> gate = Promise.promise();
     try {
       closeAdmission(gate).await();
-      checkpointNow(null).await();
+      checkpointNow(null).transform(r -> Future.succeededFuture()).await(); // if it fails, the log has the rest
     } finally {
       gate.complete();
     }
@@ -561,7 +564,7 @@ public final class PipelineHost {
     }
     long millis = Math.max(10, intervalMicros / 1_000);
     epochTimer = vertx.setPeriodic(millis, id -> {
-      if (!stopped) {
+      if (!stopped && !storage.checkpointsFailing()) {
         checkpoint();
       }
     });
@@ -598,7 +601,10 @@ public final class PipelineHost {
   /** @param flushDefinition see {@link Checkpoint#flushDefinition()} */
   private synchronized Future<Void> checkpoint(String flushDefinition) {
     Promise<Void> done = Promise.promise();
-    chain = chain.transform(ignored -> checkpointNow(flushDefinition).onComplete(r -> done.complete()));
+    chain = chain.transform(ignored -> checkpointNow(flushDefinition).transform(r -> {
+      done.complete();
+      return Future.succeededFuture();
+    }));
     return done.future();
   }
 
@@ -685,18 +691,44 @@ public final class PipelineHost {
           }
           Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
               ? c.getCause() : r.cause();
-          lastCheckpointError = "checkpoint of epoch " + (epoch + 1) + " failed, retrying at the next epoch: "
-              + cause.getMessage();
+          lastCheckpointError = "checkpoint of epoch " + (epoch + 1) + " failed, retrying: " + StorageHealth.reason(cause);
+          storage.checkpointFailed(epoch + 1, cause);
         } else {
           lastCheckpointError = null;
+          storage.checkpointSucceeded();
           lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
           PipelineMetrics m = metrics;
           if (m != null) {
             m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           }
         }
-        return Future.<Void>succeededFuture();
+        return r.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(r.cause());
       });
+    }
+  }
+
+  /**
+   * A checkpoint a swap or removal cannot go on without (the flush's records must be stored before
+   * the old state goes): tried again, with backoff, until storage takes it. Blocks its caller.
+   */
+  private void checkpointUntilStored(String flushDefinition) {
+    long backoffMillis = 100;
+    while (true) {
+      Future<Void> f = checkpointNow(flushDefinition);
+      try {
+        f.await();
+        return;
+      } catch (RuntimeException failed) {
+        System.err.println("transom: pipeline '" + def.id() + "' waits for its storage to finish a "
+            + (flushDefinition != null ? "reload or removal" : "swap") + ": " + lastCheckpointError);
+      }
+      try {
+        Thread.sleep(backoffMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      backoffMillis = Math.min(5_000, backoffMillis * 2);
     }
   }
 
@@ -770,6 +802,9 @@ public final class PipelineHost {
         }
         pending.addAndGet(-n);
         appending.decrementAndGet();
+        if (!(cause instanceof IllegalStateException)) { // not the store closing at shutdown
+          storage.logFailed(cause);
+        }
         acked.fail(new Overloaded("could not make the events durable (" + cause.getMessage() + "); retry"));
       } else if (appended.duplicate()) {
         arrivals.withdrawn();
@@ -777,6 +812,7 @@ public final class PipelineHost {
         appending.decrementAndGet();
         acked.complete(appended);
       } else {
+        storage.logSucceeded();
         Faults.at("ingest-after-sync"); // durable, not yet acknowledged
         in.addAndGet(n);
         if (mark != null) {
@@ -799,6 +835,7 @@ public final class PipelineHost {
       appending.decrementAndGet();
       throw new Overloaded("pipeline '" + id() + "' is stopping; retry shortly");
     }
+    storage.admit();
     if (pending.addAndGet(n) > queueLimit) {
       pending.addAndGet(-n);
       appending.decrementAndGet();
@@ -1006,7 +1043,10 @@ public final class PipelineHost {
     if (stopped) {
       return "stopped";
     }
-    return failedPartition() != null || (failure != null && failure.startsWith("cannot open")) ? "failed" : "running";
+    if (failedPartition() != null || (failure != null && failure.startsWith("cannot open"))) {
+      return "failed";
+    }
+    return storage.paused() ? "paused" : "running";
   }
 
   /** Records how long an ingest request took to be acknowledged. */
@@ -1045,8 +1085,15 @@ public final class PipelineHost {
     m.put("pending", pending.get());
     m.put("partitions", partitions.length);
     String why = describeFailure();
+    Map<String, Object> storageProblem = storage.describe();
+    if (why == null && storageProblem != null) {
+      why = "paused: storage is failing (" + storageProblem.get("problem") + ")";
+    }
     if (why != null) {
       m.put("failure", why);
+    }
+    if (storageProblem != null) {
+      m.put("storage", storageProblem);
     }
     if (recovery != null) {
       m.put("recovery", recovery);

@@ -23,9 +23,14 @@ public final class Database implements AutoCloseable {
       "V3__checkpoint_flush_definition.sql", "V4__sink_starts.sql");
 
   private final Path file;
-  private final Connection connection;
+  private final String url;
+  private final DiskFullFault fault;
+  /** Replaced by {@link #reopenIfClosed} (state thread only) after H2 closed the database. */
+  private volatile Connection connection;
   /** Batch id and sequence lookups of the ingest thread only (reads, auto-commit). */
-  private final Connection ingestConnection;
+  private volatile Connection ingestConnection;
+  /** Set on the state thread when H2 no longer answers on {@link #connection}. */
+  private boolean closedUnderneath;
 
   /** The database cannot be used; the message says what to do. */
   public static final class Unusable extends Exception {
@@ -34,13 +39,19 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private Database(Path file, Connection connection, Connection ingestConnection) {
+  private Database(Path file, String url, DiskFullFault fault, Connection connection, Connection ingestConnection) {
     this.file = file;
+    this.url = url;
+    this.fault = fault;
     this.connection = connection;
     this.ingestConnection = ingestConnection;
   }
 
   public static Database open(Path dataDir) throws Unusable {
+    return open(dataDir, DiskFullFault.fromEnvironment());
+  }
+
+  static Database open(Path dataDir, DiskFullFault fault) throws Unusable {
     Path base = dataDir.toAbsolutePath().resolve("transom");
     Path file = Path.of(base + ".mv.db");
     try {
@@ -49,7 +60,11 @@ public final class Database implements AutoCloseable {
       throw new Unusable("cannot create the data directory " + dataDir + ": " + e.getMessage());
     }
     try {
-      String url = "jdbc:h2:file:" + base + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+      if (fault.armed()) {
+        DiskFullFilePath.register(fault);
+      }
+      String url = "jdbc:h2:" + (fault.armed() ? DiskFullFilePath.SCHEME : "file") + ":" + base
+          + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
       Connection c = DriverManager.getConnection(url, "sa", "");
       c.setAutoCommit(false);
       Connection ingest;
@@ -59,7 +74,7 @@ public final class Database implements AutoCloseable {
         c.close();
         throw e;
       }
-      Database db = new Database(file, c, ingest);
+      Database db = new Database(file, url, fault, c, ingest);
       db.migrate();
       return db;
     } catch (SQLException e) {
@@ -113,6 +128,61 @@ public final class Database implements AutoCloseable {
   /** The ingest thread's connection: it only reads, so it never waits behind a checkpoint. */
   Connection ingestConnection() {
     return ingestConnection;
+  }
+
+  /** The test-only full disk this database was opened with (inert in production). */
+  DiskFullFault fault() {
+    return fault;
+  }
+
+  /**
+   * After work on the state connection failed: notes whether H2 has closed the database. H2 does
+   * that when it cannot write its file (a full disk, an I/O error), and every later statement on
+   * any of its connections then fails with "The database has been closed" until it is reopened.
+   */
+  void noteFailure() {
+    closedUnderneath = !answers(connection);
+  }
+
+  /**
+   * Before work on the state thread: replaces the state connection when H2 closed the database
+   * underneath it. Returns whether it did, so the ingest thread can replace its own; throws (and
+   * tries again next time) when the database cannot be opened yet.
+   */
+  boolean reopenIfClosed() throws SQLException {
+    if (!closedUnderneath) {
+      return false;
+    }
+    Connection fresh = DriverManager.getConnection(url, "sa", "");
+    fresh.setAutoCommit(false);
+    closeQuietly(connection);
+    connection = fresh;
+    closedUnderneath = false;
+    return true;
+  }
+
+  /** Replaces the ingest connection (ingest thread only), once the state thread reopened the database. */
+  void reopenIngest() throws SQLException {
+    Connection fresh = DriverManager.getConnection(url, "sa", "");
+    closeQuietly(ingestConnection);
+    ingestConnection = fresh;
+  }
+
+  private static boolean answers(Connection c) {
+    try (Statement s = c.createStatement()) {
+      s.executeQuery("SELECT 1").close();
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // a connection of a database H2 closed cannot even close cleanly; nothing of it is needed
+    }
   }
 
   /** Commits {@code c} and makes the commit survive power loss, not only a process crash. */

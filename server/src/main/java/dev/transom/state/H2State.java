@@ -49,7 +49,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
   public H2State(Database db) {
     this.db = db;
     this.segments = new SegmentLog(db.file().resolveSibling("ingest-log"), SEGMENT_BYTES,
-        warning -> System.err.println("transom: " + warning));
+        warning -> System.err.println("transom: " + warning), db.fault());
     this.ingestThread = new Thread(this::ingestLoop, "transom-ingest");
     this.stateThread = new Thread(this::stateLoop, "transom-state");
     for (Thread t : List.of(ingestThread, stateThread)) {
@@ -120,12 +120,33 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     return enqueue(ingestWork, task);
   }
 
-  /** Runs {@code task} on the state thread; it commits (or rolls back) its own transaction. */
+  /**
+   * Runs {@code task} on the state thread; it commits (or rolls back) its own transaction. When an
+   * earlier task found the database closed by H2 (a write failed), it is reopened first, and the
+   * ingest thread replaces its connection too: storage that works again is used again without a
+   * restart.
+   */
   private <T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("state store closed"));
     }
-    return enqueue(stateWork, task);
+    return enqueue(stateWork, () -> {
+      if (db.reopenIfClosed()) {
+        ingestWork.add(() -> {
+          try {
+            db.reopenIngest();
+          } catch (SQLException e) {
+            // its lookups fail until the next reopen; the appends that need them are answered 503
+          }
+        });
+      }
+      try {
+        return task.call();
+      } catch (Exception e) {
+        db.noteFailure();
+        throw e;
+      }
+    });
   }
 
   private static <T> CompletableFuture<T> enqueue(LinkedBlockingQueue<Runnable> queue,
@@ -367,6 +388,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.setObject(2, OffsetDateTime.now(ZoneOffset.UTC).minusDays(1));
           s.executeUpdate();
         }
+        db.fault().check(cp.pipeline());
         Database.commitDurably(c);
         ingestWork.add(() -> {
           try {
@@ -377,10 +399,30 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           }
         });
         return null;
-      } catch (SQLException e) {
-        c.rollback();
+      } catch (SQLException | java.io.IOException e) {
+        try {
+          c.rollback();
+        } catch (SQLException closed) {
+          // H2 closed the database on a failed write: nothing was committed; the cause is e
+          e.addSuppressed(closed);
+        }
         throw e;
       }
+    });
+  }
+
+  /**
+   * Whether the pipeline's ingest log directory takes a write and a sync again, without touching
+   * the log: a paused pipeline asks this before it takes events again.
+   */
+  @Override
+  public CompletableFuture<Void> probe(String pipeline) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("state store closed"));
+    }
+    return onIngestThread(() -> {
+      segments.probe(pipeline);
+      return null;
     });
   }
 

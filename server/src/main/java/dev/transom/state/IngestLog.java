@@ -21,6 +21,14 @@ public interface IngestLog {
   CompletableFuture<Appended> append(String pipeline, String batchId, SourceMark mark, byte[] events,
       LongSupplier arrivalMillis);
 
+  /**
+   * Completes once the pipeline's log takes a write again (a scratch write, not a record); fails
+   * while its storage still fails. Logs that cannot fail this way complete at once.
+   */
+  default CompletableFuture<Void> probe(String pipeline) {
+    return CompletableFuture.completedFuture(null);
+  }
+
   /** Every entry after {@code afterSeq}, in order. */
   void replay(String pipeline, long afterSeq, Consumer<Entry> consumer);
 

@@ -50,6 +50,7 @@ final class SegmentLog implements AutoCloseable {
   private final long segmentBytes;
   private final Map<String, PipelineLog> logs = new HashMap<>();
   private final Consumer<String> warn;
+  private final DiskFullFault fault;
 
   /** A batch id not yet handed to the database: its sequence number and when it was appended. */
   record RecentBatch(String batchId, long seq, long appendedAtMillis) {}
@@ -61,9 +62,14 @@ final class SegmentLog implements AutoCloseable {
   record Snapshot(List<Path> files, List<Long> lengths, long droppedThrough) {}
 
   SegmentLog(Path root, long segmentBytes, Consumer<String> warn) {
+    this(root, segmentBytes, warn, DiskFullFault.NONE);
+  }
+
+  SegmentLog(Path root, long segmentBytes, Consumer<String> warn, DiskFullFault fault) {
     this.root = root;
     this.segmentBytes = segmentBytes;
     this.warn = warn;
+    this.fault = fault;
   }
 
   private final class PipelineLog {
@@ -263,6 +269,7 @@ final class SegmentLog implements AutoCloseable {
   }
 
   private void write(PipelineLog log) throws IOException {
+    fault.check(log.dir.getFileName().toString());
     if (log.active == null || log.durableLength >= segmentBytes) {
       roll(log);
     }
@@ -315,6 +322,27 @@ final class SegmentLog implements AutoCloseable {
       } catch (IOException e) {
         // the next open cuts an unacknowledged tail by its checksum
       }
+    }
+  }
+
+  /**
+   * Writes, syncs and deletes a scratch file as large as a group's write in the pipeline's
+   * directory: whether a disk that failed takes writes again, without touching the log itself.
+   */
+  void probe(String pipeline) throws IOException {
+    PipelineLog log = log(pipeline);
+    fault.check(pipeline);
+    Files.createDirectories(log.dir);
+    Path scratch = log.dir.resolve(".probe");
+    try (FileChannel ch = FileChannel.open(scratch, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.allocate(Math.min(log.staging.capacity(), 1 << 20));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(false);
+    } finally {
+      Files.deleteIfExists(scratch);
     }
   }
 

@@ -241,4 +241,92 @@ class H2StateTest {
       System.out.println("truncated database: refused: " + e.getMessage());
     }
   }
+
+  private static Checkpoint emptyCheckpoint(String pipeline, long epoch, long ingestSeq) {
+    byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
+    return new Checkpoint(pipeline, epoch, "fp", List.of(new PartitionState(header, Map.of(), true)), ingestSeq, -1,
+        Map.of(), List.of());
+  }
+
+  /** The innermost cause's message: what a full disk says, under H2's and the future's wrapping. */
+  private static String rootMessage(Throwable e) {
+    while (e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e.getMessage();
+  }
+
+  /**
+   * A full disk under H2: the failed write makes H2 close the database, and every statement on any
+   * connection then says "The database has been closed". Once the disk takes writes again the next
+   * checkpoint must work, on the same H2State, with no restart.
+   */
+  @Test
+  void aDatabaseH2ClosedOnAFailedWriteIsReopenedAndCheckpointsGoOnOnceTheDiskWorks() throws Exception {
+    Path markers = Files.createDirectories(dir.resolve("faults"));
+    Path data = dir.resolve("data");
+    Path full = markers.resolve(DiskFullFault.DATABASE);
+    try (H2State state = new H2State(Database.open(data, new DiskFullFault(markers)))) {
+      assertEquals(1, append(state, "p", "batch-1", "{\"a\":1}").join().seq());
+      state.save(emptyCheckpoint("p", 1, 1)).join(); // batch-1's id moves into the database
+      Files.createFile(full);
+      Throwable first = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+          () -> state.save(emptyCheckpoint("p", 2, 1)).join());
+      assertTrue(rootMessage(first).startsWith("No space left on device"), rootMessage(first));
+      // Still full: the database is reopened, and the write fails again for the same reason, not
+      // because the database is closed.
+      Throwable again = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+          () -> state.save(emptyCheckpoint("p", 2, 1)).join());
+      assertTrue(rootMessage(again).startsWith("No space left on device"), rootMessage(again));
+      for (Throwable t = again; t != null; t = t.getCause()) {
+        assertFalse(String.valueOf(t.getMessage()).contains("has been closed"), "not reopened: " + t);
+      }
+      assertEquals(1, state.load("p").orElseThrow().epoch(), "reads work on a full disk; the failed checkpoint is not there");
+      // The ingest log is not the database; the batch id lookup in the database goes through the
+      // ingest thread's connection, which was replaced too.
+      assertTrue(append(state, "p", "batch-1", "{}").join().duplicate());
+      assertEquals(2, append(state, "p", "batch-2", "{\"a\":2}").join().seq());
+      Files.delete(full);
+      state.save(emptyCheckpoint("p", 2, 2)).join();
+      assertEquals(2, state.load("p").orElseThrow().epoch());
+      assertEquals(3, append(state, "p", null, "{}").join().seq());
+    }
+    try (H2State state = new H2State(Database.open(data))) {
+      Checkpoint cp = state.load("p").orElseThrow();
+      assertEquals(2, cp.epoch(), "the checkpoint written after the reopen is durable");
+      assertEquals(2, cp.ingestSeq());
+      assertTrue(append(state, "p", "batch-2", "{}").join().duplicate());
+    }
+  }
+
+  @Test
+  void onePipelinesFailingStorageFailsItsOwnAppendsCheckpointsAndProbesOnly() throws Exception {
+    Path markers = Files.createDirectories(dir.resolve("faults"));
+    Path broken = markers.resolve("p");
+    try (H2State state = new H2State(Database.open(dir.resolve("data"), new DiskFullFault(markers)))) {
+      assertEquals(1, append(state, "p", null, "{}").join().seq());
+      state.probe("p").join();
+      Files.createFile(broken);
+      Throwable append = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+          () -> append(state, "p", "x", "{}").join());
+      assertTrue(rootMessage(append).startsWith("No space left on device"), rootMessage(append));
+      assertEquals(1, append(state, "q", "x", "{}").join().seq(), "another pipeline's log is written");
+      org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+          () -> state.save(emptyCheckpoint("p", 1, 1)).join());
+      state.save(emptyCheckpoint("q", 1, 1)).join();
+      org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+          () -> state.probe("p").join());
+      assertFalse(state.load("p").isPresent(), "the failed checkpoint was rolled back");
+      Files.delete(broken);
+      state.probe("p").join();
+      IngestLog.Appended retried = append(state, "p", "x", "{}").join();
+      assertEquals(2, retried.seq(), "the failed append was undone");
+      assertFalse(retried.duplicate());
+      state.save(emptyCheckpoint("p", 1, 2)).join();
+      assertEquals(1, state.load("p").orElseThrow().epoch());
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("data/ingest-log/p"))) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".")), "no probe file is left behind");
+    }
+  }
 }
