@@ -830,15 +830,22 @@ public final class PipelineHost {
 
   /** Counts a batch as admitted (and {@link #appending}) or refuses it. */
   private void admit(int n) {
-    appending.incrementAndGet();
-    if (closing || stopped) {
+    appending.incrementAndGet(); // before the checks: a stop that begins now waits for this batch
+    try {
+      refuseIfNotTaking(n);
+    } catch (RuntimeException refused) {
       appending.decrementAndGet();
+      throw refused;
+    }
+  }
+
+  private void refuseIfNotTaking(int n) {
+    if (closing || stopped) {
       throw new Overloaded("pipeline '" + id() + "' is stopping; retry shortly");
     }
     storage.admit();
     if (pending.addAndGet(n) > queueLimit) {
       pending.addAndGet(-n);
-      appending.decrementAndGet();
       throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
           + "); retry shortly");
     }
