@@ -72,6 +72,8 @@ public final class PipelineHost {
   private volatile ItemPreparer preparer;
   private String fingerprint;
   private SinkSet immediateSinks = SinkSet.none();
+  /** The queued at-least-once sinks (webhook): what checkpoints store of them, and their backlog. */
+  private final Deliveries deliveries = new Deliveries();
   private CommittedFiles files;
   private SourceRunner source;
   private PipelineMetrics metrics;
@@ -159,6 +161,7 @@ public final class PipelineHost {
       appliedSourcePosition = c.sourcePosition();
       epoch = c.epoch();
       marks = c.sinkMarks();
+      deliveries.restore(c.deliveries()); // outputs still owed, whatever happens to the windows below
       String fp = PlanDiff.windowingFingerprint(newDef);
       PipelineDef replaced = c.fingerprint().equals(fp) ? null : replacedVersion(c);
       if (replaced != null) {
@@ -389,6 +392,7 @@ public final class PipelineHost {
       List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !isTransactional(s)).toList();
       ComponentDef lateImmediate = newDef.late() != null && !isTransactional(newDef.late()) ? newDef.late() : null;
       immediateSinks = SinkSet.open(immediate, lateImmediate, true);
+      deliveries.attach(newDef.id(), immediateSinks);
       files = new CommittedFiles(newDef.sinks(), newDef.late(), marks == null ? Map.of() : marks);
       failure = null;
     } catch (IOException e) {
@@ -433,6 +437,9 @@ public final class PipelineHost {
     version++;
     if (metrics == null && registry != null) {
       metrics = new PipelineMetrics(registry, this, newDef.id());
+    }
+    if (metrics != null) {
+      metrics.deliveries(deliveries);
     }
     source = SourceRunner.start(vertx, this, newDef.source(), appliedSourcePosition);
     startEpochTimer(newDef.checkpointIntervalMicros());
@@ -521,11 +528,12 @@ public final class PipelineHost {
         long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
         return vertx.executeBlocking(() -> {
           try {
+            List<Checkpoint.Delivery> queued = deliveries.collect(); // after every cut: see Deliveries
             Map<String, Long> marks = files.write(outs, lates);
             if (state != null && save) {
               try {
                 state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks, rows,
-                    flushDefinition)).join();
+                    flushDefinition, queued)).join();
               } catch (RuntimeException e) {
                 files.undoLastWrite();
                 throw e;
@@ -618,6 +626,10 @@ public final class PipelineHost {
   private void admit(int n) {
     if (stopped) {
       throw new Overloaded("pipeline '" + id() + "' is stopping; retry shortly");
+    }
+    String waiting = deliveries.backpressure();
+    if (waiting != null) {
+      throw new Overloaded("pipeline '" + id() + "' is not taking input: " + waiting + "; retry shortly");
     }
     if (pending.addAndGet(n) > queueLimit) {
       pending.addAndGet(-n);
@@ -851,6 +863,7 @@ public final class PipelineHost {
     }
     m.put("pending", pending.get());
     m.put("partitions", partitions.length);
+    m.put("deliveries", deliveries.describe());
     String why = describeFailure();
     if (why != null) {
       m.put("failure", why);
