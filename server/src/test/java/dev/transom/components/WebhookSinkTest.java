@@ -145,14 +145,21 @@ class WebhookSinkTest {
   }
 
   @Test
-  void requeuedRecordsGoAheadOfEverythingWrittenAfter() throws Exception {
-    receiver.up = true;
-    WebhookSink s = sink("");
+  void requeuedRecordsGoAheadOfEverythingNotYetInFlight() throws Exception {
+    WebhookSink s = sink(", batch: 1");
+    for (int i = 0; i < 3; i++) {
+      s.write(record(i));
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (s.failedAttempts() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5); // until record 0 is the batch in flight, retried as it is
+    }
     s.requeue(List.of("{\"n\":10}".getBytes(StandardCharsets.UTF_8), "{\"n\":11}".getBytes(StandardCharsets.UTF_8)));
-    s.write(record(12));
+    assertEquals(List.of(0, 10, 11, 1, 2), numbers(s.undelivered()));
+    receiver.up = true;
     assertTrue(s.drain(Duration.ofSeconds(30)));
-    assertEquals(List.of(10, 11, 12), receiver.received);
-    assertEquals(3, s.delivered());
+    assertEquals(List.of(0, 10, 11, 1, 2), receiver.received);
+    assertEquals(5, s.delivered());
   }
 
   @Test

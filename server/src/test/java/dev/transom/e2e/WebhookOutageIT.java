@@ -201,15 +201,22 @@ class WebhookOutageIT {
       Set<String> wanted = new HashSet<>();
       expected.forEach((w, n) -> wanted.add(w + " " + n));
       Set<String> got = ConcurrentSet.of();
-      ServerProcess.await("every output at the receiver", () -> {
-        for (JsonNode r : receiver.records) {
-          Instant open = Instant.parse(r.get("window").get("open_time").asText());
-          if (open.isBefore(farAway)) {
-            got.add(window(r.get("key").asText(), open) + " " + r.get("value").asInt());
+      try {
+        ServerProcess.await("every output at the receiver", () -> {
+          for (JsonNode r : receiver.records) {
+            Instant open = Instant.parse(r.get("window").get("open_time").asText());
+            if (open.isBefore(farAway)) {
+              got.add(window(r.get("key").asText(), open) + " " + r.get("value").asInt());
+            }
           }
-        }
-        return got.containsAll(wanted);
-      });
+          return got.containsAll(wanted);
+        });
+      } catch (AssertionError e) {
+        Set<String> missing = new java.util.TreeSet<>(wanted);
+        missing.removeAll(got);
+        throw new AssertionError(missing.size() + " of " + wanted.size() + " outputs never arrived (seed " + seed
+            + "), e.g. " + missing.stream().limit(5).toList(), e);
+      }
       Set<String> unexpected = new HashSet<>(got);
       unexpected.removeAll(wanted);
       assertEquals(Set.of(), unexpected, "outputs a crash-free run would not give");
