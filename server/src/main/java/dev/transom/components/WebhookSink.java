@@ -282,7 +282,7 @@ public final class WebhookSink implements DeliveryQueue {
   @Override
   public String problem() {
     String e = lastError;
-    return e == null ? null : "webhook failing (retrying, " + backlog + " records waiting): " + e;
+    return e == null ? null : "webhook failing (retrying, " + backlog + " waiting): " + e;
   }
 
   @Override
