@@ -200,7 +200,7 @@ class WebhookOutageIT {
       client.post(last.toString(), "last");
       Set<String> wanted = new HashSet<>();
       expected.forEach((w, n) -> wanted.add(w + " " + n));
-      Set<String> got = ConcurrentSet.of();
+      Set<String> got = new HashSet<>();
       try {
         ServerProcess.await("every output at the receiver", () -> {
           for (JsonNode r : receiver.records) {
@@ -228,13 +228,6 @@ class WebhookOutageIT {
           + " records received (duplicates allowed), " + healthChecks + " health checks during the outage, "
           + after.get("deliveries").get(0));
       server.stop();
-    }
-  }
-
-  /** A set the await loop can add to while the main thread reads it afterwards. */
-  static final class ConcurrentSet {
-    static Set<String> of() {
-      return java.util.concurrent.ConcurrentHashMap.newKeySet();
     }
   }
 }
