@@ -125,11 +125,22 @@ async function showPipeline(id) {
       <div class="card">version <b>${p.version}</b><span class="muted">epoch ${p.epoch}</span></div></div>
       ${p.failure ? `<p class="problems">${esc(p.failure)}</p>` : ''}
       ${p.recovery ? `<p class="notice">${esc(p.recovery)}</p>` : ''}
+      ${deliveriesTable(p.deliveries)}
       ${p.problems.length ? `<div id="reload-problems"><b class="status failed">The last edit was rejected; the previous version keeps running:</b>${problemsList(p.problems)}</div>` : ''}`;
   document.getElementById('definition').textContent = p.definition || '';
   document.getElementById('late').innerHTML = listOf(p.recent_late, (l) => `<code>${json(l.key)}</code> at ${time(l.time)} (watermark ${time(l.watermark)}): ${json(l.value)}`);
   document.getElementById('errors').innerHTML = listOf(p.recent_errors, (e) => `<code>${esc(e.field)}</code>: ${esc(e.message)} <details><summary>event</summary><pre>${json(e.item)}</pre></details>`);
   await refreshWindows();
+}
+
+// At-least-once sinks with a queue (webhooks): what waits, what went, what failed.
+function deliveriesTable(deliveries) {
+  if (!deliveries || deliveries.length === 0) return '';
+  const rows = deliveries.map((d) => `<tr data-sink="${esc(d.sink)}"><td><code>${esc(d.sink)}</code></td>
+      <td class="num pending">${d.pending}<span class="muted"> / ${d.limit}</span></td><td class="num">${d.delivered}</td>
+      <td class="num">${d.failed_attempts}</td><td>${d.last_error ? `<span class="problems">${esc(d.last_error)}</span>` : '<span class="muted">—</span>'}</td></tr>`).join('');
+  return `<table aria-label="deliveries"><thead><tr><th>delivery to</th><th class="num">pending / limit</th><th class="num">delivered</th>
+    <th class="num">failed attempts</th><th>last error</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function listOf(items, render) {

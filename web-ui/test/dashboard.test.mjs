@@ -100,6 +100,22 @@ try {
       await page.screenshot({ path: join(shots, '3-live-output.png'), fullPage: true });
     });
 
+    await step('an unreachable webhook shows its pending record and last error', async () => {
+      define(dir, 'hooked.yaml', CLICKS.replace('name: clicks', 'name: hooked')
+        + "sinks:\n  - {kind: webhook, url: 'http://127.0.0.1:9/nothing', timeout: 1s}\n");
+      for (let i = 0; i < 150 && (await fetch(`${server.base}/api/pipelines/hooked`)).status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const body = JSON.stringify({ user: 'bob', ts: new Date().toISOString() });
+      assert.equal((await fetch(`${server.base}/api/pipelines/hooked/events`, { method: 'POST', body })).status, 202);
+      await page.goto(`${server.base}/#/pipelines/hooked`);
+      const row = page.locator('tr[data-sink="webhook http://127.0.0.1:9/nothing"]');
+      await row.locator('.problems').waitFor({ timeout: 20000 });
+      await page.waitForFunction(() => /^1\b/.test(document.querySelector('tr[data-sink] td.pending')?.innerText || ''),
+        null, { timeout: 20000 });
+      await page.screenshot({ path: join(shots, '4-deliveries.png'), fullPage: true });
+    });
+
     await step('a broken definition edit shows its located problem', async () => {
       define(dir, 'clicks.yaml', CLICKS.replace('length: 4s', 'lenght: 4s'));
       await page.goto(`${server.base}/`);
@@ -109,7 +125,7 @@ try {
       assert.match(text, /clicks\.yaml:5:\d+/);
       assert.match(text, /lenght/);
       assert.match(await page.locator('tr[data-pipeline="clicks"] .status').first().innerText(), /running/);
-      await page.screenshot({ path: join(shots, '4-broken-edit.png'), fullPage: true });
+      await page.screenshot({ path: join(shots, '5-broken-edit.png'), fullPage: true });
     });
   } finally {
     await page.close();
@@ -129,7 +145,7 @@ try {
       await page2.fill('#token-input', 's3cret');
       await page2.click('#token-submit');
       await page2.locator('tr[data-pipeline="clicks"]').waitFor({ timeout: 15000 });
-      await page2.screenshot({ path: join(shots, '5-token.png'), fullPage: true });
+      await page2.screenshot({ path: join(shots, '6-token.png'), fullPage: true });
     });
   } finally {
     await page2.close();

@@ -19,6 +19,19 @@ public interface RecordSink extends AutoCloseable {
     return true;
   }
 
+  /** Records written and not yet delivered (sinks that deliver in the background). */
+  default long backlog() {
+    return 0;
+  }
+
+  /**
+   * The backlog at which the pipeline stops taking input until the sink catches up: what keeps a
+   * sink that never drops a record within bounded memory.
+   */
+  default long backlogLimit() {
+    return Long.MAX_VALUE;
+  }
+
   /** What is wrong with this sink right now (shown with the pipeline), or {@code null}. */
   default String problem() {
     return null;

@@ -4,6 +4,7 @@ import dev.transom.definition.ComponentDef;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -78,6 +79,39 @@ public final class SinkSet implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * The first sink holding at least its limit of undelivered records, or {@code null}: while there
+   * is one, the pipeline takes no input.
+   */
+  public RecordSink backlogged() {
+    for (RecordSink s : outputs) {
+      if (s.backlog() >= s.backlogLimit()) {
+        return s;
+      }
+    }
+    return late != null && late.backlog() >= late.backlogLimit() ? late : null;
+  }
+
+  /**
+   * The sinks that deliver from a queue of their own, by a name unique in the set that stays the
+   * same across restarts and reloads: the sink's own name ({@code webhook URL}), after {@code late }
+   * for the late sink, with {@code  #2}, {@code  #3}... for further sinks of the same name.
+   */
+  public Map<String, DeliveryQueue> queues() {
+    Map<String, DeliveryQueue> named = new LinkedHashMap<>();
+    for (RecordSink s : all()) {
+      if (s instanceof DeliveryQueue q) {
+        String name = (s == late ? "late " : "") + q.name();
+        String unique = name;
+        for (int n = 2; named.containsKey(unique); n++) {
+          unique = name + " #" + n;
+        }
+        named.put(unique, q);
+      }
+    }
+    return named;
   }
 
   /** Waits up to {@code max} per sink for background deliveries; the sinks that did not finish. */

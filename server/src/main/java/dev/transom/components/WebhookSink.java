@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,38 +21,60 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code kind: webhook}: POSTs records as JSON arrays of at most {@code batch} records. A failed
  * delivery (no answer within {@code timeout}, or a non-2xx status) is retried with exponential
- * backoff, in order, on the sink's own thread: a slow or dead endpoint never holds up the pipeline.
- * At-least-once: a batch whose answer was lost is sent again.
+ * backoff, in order, on the sink's own thread: a slow or dead endpoint never holds up the pipeline's
+ * threads. At-least-once: no record is ever dropped, a batch whose answer was lost is sent again,
+ * and what is not delivered yet is stored with each checkpoint ({@link DeliveryQueue}). Memory stays
+ * bounded because the pipeline stops taking input while {@code queue} records wait
+ * ({@link #backlogLimit()}).
  */
-public final class WebhookSink implements RecordSink {
+public final class WebhookSink implements DeliveryQueue {
+  /**
+   * The default {@code queue}. A healthy receiver keeps the backlog near zero, so the limit only
+   * bites when it is slow or down; 10,000 records are 100 requests of the default batch, and at the
+   * 150-300 bytes a window output takes, 1.5-3 MB of heap per sink, which is also what each
+   * checkpoint rewrites while the receiver stays down.
+   */
+  static final long DEFAULT_QUEUE = 10_000;
+
   public static final ObjectSpec SPEC = ComponentSpecs.kind("webhook",
-          "POSTs records as JSON arrays to a URL, retried with backoff until delivered (at-least-once).")
+          "POSTs records as JSON arrays to a URL, retried with backoff until delivered (at-least-once: "
+              + "undelivered records are kept with each checkpoint).")
       .required("url", new FieldType.Text("https?://\\S+", "an http:// or https:// URL"), "where to POST",
           "http://127.0.0.1:9000/hook")
       .optional("batch", new FieldType.Int(1, 10_000), "100", "records per request at most", "500")
       .optional("timeout", new FieldType.Dur(true), "10s", "how long to wait for an answer before retrying", "5s")
+      .optional("queue", new FieldType.Int(1, 1_000_000), String.valueOf(DEFAULT_QUEUE),
+          "records waiting for delivery at which the pipeline stops taking input (ingest answers 503, sources "
+              + "wait) until the receiver catches up", "1000")
       .example("kind: webhook\nurl: http://127.0.0.1:9000/hook")
       .build();
 
-  /** Records waiting beyond this are dropped (and counted): memory stays bounded when the endpoint is down. */
-  static final int MAX_QUEUED_RECORDS = 100_000;
+  private static final long FIRST_BACKOFF_MILLIS = 200;
   private static final long MAX_BACKOFF_MILLIS = 30_000;
 
   private final URI url;
   private final int batchSize;
+  private final long limit;
   private final Duration timeout;
   private final HttpClient client;
+  /** Records not yet in flight, oldest first; guards every field below that is not final. */
   private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+  /** The batch being sent (and retried, as it is) until the receiver takes it; delivered before {@link #queue}. */
+  private List<byte[]> inFlight = List.of();
+  private byte[] inFlightBody;
+  private boolean closing;
+  private boolean detached;
+  /** {@code inFlight} plus {@code queue}, readable without the lock (asked on every ingest request). */
+  private volatile int backlog;
   private final Thread sender;
   private final AtomicLong delivered = new AtomicLong();
-  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong failedAttempts = new AtomicLong();
   private volatile String lastError;
-  private volatile boolean closing;
-  private int inFlight;
 
   public WebhookSink(ComponentDef def) {
     this.url = URI.create(def.text("url", null));
     this.batchSize = (int) def.number("batch", 100);
+    this.limit = def.number("queue", DEFAULT_QUEUE);
     this.timeout = Duration.ofNanos(def.number("timeout", 10_000_000L) * 1_000L);
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
     this.sender = new Thread(this::sendLoop, "transom-webhook-" + url.getHost());
@@ -62,11 +86,8 @@ public final class WebhookSink implements RecordSink {
   public void write(Map<String, Object> record) {
     byte[] json = JsonValues.toJsonBytes(record);
     synchronized (queue) {
-      if (queue.size() >= MAX_QUEUED_RECORDS) {
-        dropped.incrementAndGet();
-        return;
-      }
       queue.addLast(json);
+      backlog++;
       queue.notifyAll();
     }
   }
@@ -76,58 +97,90 @@ public final class WebhookSink implements RecordSink {
     // delivery is continuous; nothing to push
   }
 
+  @Override
+  public long backlog() {
+    return backlog;
+  }
+
+  @Override
+  public long backlogLimit() {
+    return limit;
+  }
+
   private void sendLoop() {
-    long backoff = 200;
+    long backoff = FIRST_BACKOFF_MILLIS;
     while (true) {
       byte[] body;
-      int n;
       synchronized (queue) {
-        while (queue.isEmpty()) {
+        while (inFlight.isEmpty() && queue.isEmpty() && !detached) {
           if (closing) {
             return;
           }
           try {
             queue.wait(1_000);
           } catch (InterruptedException e) {
-            return;
+            if (detached) {
+              return;
+            }
           }
         }
-        n = Math.min(batchSize, queue.size());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write('[');
-        int i = 0;
-        for (byte[] r : queue) {
-          if (i == n) {
-            break;
-          }
-          if (i++ > 0) {
-            out.write(',');
-          }
-          out.writeBytes(r);
+        if (detached) {
+          return;
         }
-        out.write(']');
-        body = out.toByteArray();
-        inFlight = n;
-      }
-      if (post(body)) {
-        synchronized (queue) {
+        if (inFlight.isEmpty()) {
+          int n = Math.min(batchSize, queue.size());
+          List<byte[]> batch = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
-            queue.removeFirst();
+            batch.add(queue.removeFirst());
           }
-          inFlight = 0;
-          queue.notifyAll();
+          inFlight = batch;
+          inFlightBody = jsonArray(batch);
         }
-        delivered.addAndGet(n);
-        backoff = 200;
+        body = inFlightBody;
+      }
+      boolean ok = post(body);
+      synchronized (queue) {
+        if (detached) {
+          return; // the sink that took over has this batch too
+        }
+        if (ok) {
+          delivered.addAndGet(inFlight.size());
+          inFlight = List.of();
+          inFlightBody = null;
+          backlog = queue.size();
+          queue.notifyAll();
+        } else {
+          failedAttempts.incrementAndGet();
+        }
+      }
+      if (ok) {
+        backoff = FIRST_BACKOFF_MILLIS;
       } else {
         try {
           Thread.sleep(backoff);
         } catch (InterruptedException e) {
-          return;
+          synchronized (queue) {
+            if (detached) {
+              return;
+            }
+          }
         }
         backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
       }
     }
+  }
+
+  private static byte[] jsonArray(List<byte[]> records) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write('[');
+    for (int i = 0; i < records.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      out.writeBytes(records.get(i));
+    }
+    out.write(']');
+    return out.toByteArray();
   }
 
   private boolean post(byte[] body) {
@@ -143,10 +196,66 @@ public final class WebhookSink implements RecordSink {
     } catch (IOException e) {
       lastError = url + ": " + e;
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       lastError = "interrupted";
     }
     return false;
+  }
+
+  @Override
+  public String name() {
+    return "webhook " + url;
+  }
+
+  @Override
+  public List<byte[]> undelivered() {
+    synchronized (queue) {
+      List<byte[]> all = new ArrayList<>(inFlight.size() + queue.size());
+      all.addAll(inFlight);
+      all.addAll(queue);
+      return all;
+    }
+  }
+
+  @Override
+  public void requeue(List<byte[]> records) {
+    synchronized (queue) {
+      for (int i = records.size() - 1; i >= 0; i--) {
+        queue.addFirst(records.get(i));
+      }
+      backlog += records.size();
+      queue.notifyAll();
+    }
+  }
+
+  @Override
+  public List<byte[]> detach() {
+    List<byte[]> all;
+    synchronized (queue) {
+      all = undelivered();
+      detached = true;
+      inFlight = List.of();
+      inFlightBody = null;
+      queue.clear();
+      backlog = 0;
+      queue.notifyAll();
+    }
+    sender.interrupt(); // out of a backoff or a request, so it does not linger
+    return all;
+  }
+
+  @Override
+  public long delivered() {
+    return delivered.get();
+  }
+
+  @Override
+  public long failedAttempts() {
+    return failedAttempts.get();
+  }
+
+  @Override
+  public String lastError() {
+    return lastError;
   }
 
   /** Waits up to {@code max} for everything written so far to be delivered; false if it was not. */
@@ -154,7 +263,7 @@ public final class WebhookSink implements RecordSink {
   public boolean drain(Duration max) {
     long deadline = System.nanoTime() + max.toNanos();
     synchronized (queue) {
-      while (!queue.isEmpty()) {
+      while (backlog > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -172,12 +281,8 @@ public final class WebhookSink implements RecordSink {
 
   @Override
   public String problem() {
-    long d = dropped.get();
     String e = lastError;
-    if (e == null && d == 0) {
-      return null;
-    }
-    return (e != null ? "webhook failing (retrying): " + e : "webhook") + (d > 0 ? "; " + d + " records dropped (queue full)" : "");
+    return e == null ? null : "webhook failing (retrying, " + backlog + " waiting): " + e;
   }
 
   @Override
@@ -188,8 +293,8 @@ public final class WebhookSink implements RecordSink {
   /** Hands over what is queued and returns; the sender keeps delivering it in the background. */
   @Override
   public void close() {
-    closing = true;
     synchronized (queue) {
+      closing = true;
       queue.notifyAll();
     }
   }

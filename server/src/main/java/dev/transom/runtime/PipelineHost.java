@@ -79,6 +79,8 @@ public final class PipelineHost {
   private volatile ItemPreparer preparer;
   private String fingerprint;
   private SinkSet immediateSinks = SinkSet.none();
+  /** The queued at-least-once sinks (webhook): what checkpoints store of them, and their backlog. */
+  private final Deliveries deliveries = new Deliveries();
   private CommittedFiles files;
   private SourceRunner source;
   private PipelineMetrics metrics;
@@ -185,6 +187,7 @@ public final class PipelineHost {
       epoch = c.epoch();
       marks.putAll(c.sinkMarks());
       committedMarks = c.sinkMarks().keySet();
+      deliveries.restore(c.deliveries()); // outputs still owed, whatever happens to the windows below
     }
     List<IngestLog.Entry> logged = readLog(newDef.id());
     if (cp.isPresent()) {
@@ -504,6 +507,7 @@ public final class PipelineHost {
       List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !isTransactional(s)).toList();
       ComponentDef lateImmediate = newDef.late() != null && !isTransactional(newDef.late()) ? newDef.late() : null;
       immediateSinks = SinkSet.open(immediate, lateImmediate, true);
+      deliveries.attach(newDef.id(), immediateSinks);
       files = new CommittedFiles(newDef.sinks(), newDef.late(), marks == null ? Map.of() : marks);
       failure = null;
     } catch (IOException e) {
@@ -548,6 +552,9 @@ public final class PipelineHost {
     version++;
     if (metrics == null && registry != null) {
       metrics = new PipelineMetrics(registry, this, newDef.id());
+    }
+    if (metrics != null) {
+      metrics.deliveries(deliveries);
     }
     source = SourceRunner.start(vertx, this, newDef.source(), readPosition);
     startEpochTimer(newDef.checkpointIntervalMicros());
@@ -652,6 +659,7 @@ public final class PipelineHost {
                 Faults.at("checkpoint-after-sink-starts");
               }
             }
+            List<Checkpoint.Delivery> queued = deliveries.collect(); // after every cut: see Deliveries
             Map<String, Long> marks = files.write(outs, lates);
             if (!outs.isEmpty() || !lates.isEmpty()) {
               Faults.at("checkpoint-after-records");
@@ -659,7 +667,7 @@ public final class PipelineHost {
             if (state != null && save) {
               try {
                 state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks, rows,
-                    flushDefinition)).join();
+                    flushDefinition, queued)).join();
               } catch (RuntimeException e) {
                 files.undoLastWrite();
                 throw e;
@@ -844,6 +852,10 @@ public final class PipelineHost {
       throw new Overloaded("pipeline '" + id() + "' is stopping; retry shortly");
     }
     storage.admit();
+    String waiting = deliveries.backpressure();
+    if (waiting != null) {
+      throw new Overloaded("pipeline '" + id() + "' is not taking input: " + waiting + "; retry shortly");
+    }
     if (pending.addAndGet(n) > queueLimit) {
       pending.addAndGet(-n);
       throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
@@ -1091,6 +1103,7 @@ public final class PipelineHost {
     }
     m.put("pending", pending.get());
     m.put("partitions", partitions.length);
+    m.put("deliveries", deliveries.describe());
     String why = describeFailure();
     Map<String, Object> storageProblem = storage.describe();
     if (why == null && storageProblem != null) {

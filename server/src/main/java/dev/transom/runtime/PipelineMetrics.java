@@ -6,20 +6,28 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One pipeline's meters (tag {@code pipeline}): events in, outputs, late items, item errors,
- * open windows, watermark lag and ingest latency. Removed when the pipeline goes away.
+ * open windows, watermark lag and ingest latency; and per queued at-least-once sink (tag
+ * {@code sink}), records pending, delivered and failed delivery attempts. Removed when the
+ * pipeline goes away.
  */
 final class PipelineMetrics {
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
+  private final String id;
+  /** Per queued sink, by name: its meters, replaced only when the sink goes away. */
+  private final Map<String, List<Meter>> deliveryMeters = new HashMap<>();
   final Timer ingestLatency;
   final Timer checkpointDuration;
 
   PipelineMetrics(MeterRegistry registry, PipelineHost host, String id) {
     this.registry = registry;
+    this.id = id;
     meters.add(FunctionCounter.builder("transom.events.in", host, PipelineHost::inCount)
         .description("events received").tag("pipeline", id).register(registry));
     meters.add(FunctionCounter.builder("transom.outputs", host, PipelineHost::outCount)
@@ -42,9 +50,34 @@ final class PipelineMetrics {
     meters.add(checkpointDuration);
   }
 
+  /**
+   * Brings the meters of the pipeline's queued at-least-once sinks (tags {@code pipeline} and
+   * {@code sink}) in line with {@code d} after a (re)deploy: meters for new sinks, none for gone ones.
+   */
+  void deliveries(Deliveries d) {
+    Map<String, List<Meter>> next = new HashMap<>();
+    for (Deliveries.Track t : d.tracks()) {
+      List<Meter> kept = deliveryMeters.remove(t.sink);
+      next.put(t.sink, kept != null ? kept : List.of(
+          Gauge.builder("transom.deliveries.pending", t, Deliveries.Track::pending)
+              .description("records waiting for delivery (the batch in flight included)")
+              .tags("pipeline", id, "sink", t.sink).strongReference(true).register(registry),
+          FunctionCounter.builder("transom.deliveries.delivered", t, Deliveries.Track::delivered)
+              .description("records delivered").tags("pipeline", id, "sink", t.sink).register(registry),
+          FunctionCounter.builder("transom.deliveries.failed.attempts", t, Deliveries.Track::failedAttempts)
+              .description("delivery requests that failed and will be retried").tags("pipeline", id, "sink", t.sink)
+              .register(registry)));
+    }
+    deliveryMeters.values().forEach(ms -> ms.forEach(registry::remove));
+    deliveryMeters.clear();
+    deliveryMeters.putAll(next);
+  }
+
   void remove() {
     for (Meter m : meters) {
       registry.remove(m);
     }
+    deliveryMeters.values().forEach(ms -> ms.forEach(registry::remove));
+    deliveryMeters.clear();
   }
 }

@@ -361,6 +361,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.setInt(2, cp.partitions().size());
           s.executeUpdate();
         }
+        saveDeliveries(c, cp);
         for (Checkpoint.TableRow row : cp.rows()) {
           try (PreparedStatement s = c.prepareStatement("INSERT INTO " + quote(row.table())
               + " (pipeline, record_key, open_time, close_time, record, epoch) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -426,6 +427,46 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     });
   }
 
+  /** Replaces the stored undelivered records of the pipeline's at-least-once sinks (in the checkpoint's transaction). */
+  private static void saveDeliveries(Connection c, Checkpoint cp) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM checkpoint_deliveries WHERE pipeline = ?")) {
+      s.setString(1, cp.pipeline());
+      s.executeUpdate();
+    }
+    if (cp.deliveries().isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO checkpoint_deliveries (pipeline, sink, seq, record) VALUES (?, ?, ?, ?)")) {
+      for (Checkpoint.Delivery d : cp.deliveries()) {
+        for (int i = 0; i < d.records().size(); i++) {
+          s.setString(1, cp.pipeline());
+          s.setString(2, d.sink());
+          s.setInt(3, i);
+          s.setBytes(4, d.records().get(i));
+          s.addBatch();
+        }
+      }
+      s.executeBatch();
+    }
+  }
+
+  private static List<Checkpoint.Delivery> loadDeliveries(Connection c, String pipeline) throws SQLException {
+    Map<String, List<byte[]>> bySink = new LinkedHashMap<>();
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT sink, record FROM checkpoint_deliveries WHERE pipeline = ? ORDER BY sink, seq")) {
+      s.setString(1, pipeline);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          bySink.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getBytes(2));
+        }
+      }
+    }
+    List<Checkpoint.Delivery> out = new ArrayList<>();
+    bySink.forEach((sink, records) -> out.add(new Checkpoint.Delivery(sink, records)));
+    return out;
+  }
+
   @Override
   public Optional<Checkpoint> load(String pipeline) {
     return submit(() -> {
@@ -461,7 +502,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
               parts.add(new PartitionState(h.getValue(), all, true));
             }
             cp = new Checkpoint(pipeline, r.getLong(1), r.getString(2), parts, r.getLong(3), r.getLong(4),
-                decodeMarks(r.getString(5)), List.of(), r.getString(6));
+                decodeMarks(r.getString(5)), List.of(), r.getString(6), loadDeliveries(c, pipeline));
           }
         }
       }
@@ -499,7 +540,8 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       return null;
     }).thenCompose(ignored -> submit(() -> {
       Connection c = db.connection();
-      for (String table : List.of("checkpoint", "checkpoint_state", "ingest_log", "ingest_batches", "sink_start")) {
+      for (String table : List.of("checkpoint", "checkpoint_state", "checkpoint_deliveries", "ingest_log", "ingest_batches",
+          "sink_start")) {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
           s.setString(1, pipeline);
           s.executeUpdate();

@@ -23,6 +23,8 @@ final class ServerProcess {
   Process process;
   /** Extra environment for the next {@link #start}, e.g. a {@code TRANSOM_FAULT} crash point. */
   final java.util.Map<String, String> env = new java.util.HashMap<>();
+  /** JVM options for the next {@link #start}, e.g. {@code -Xmx64m}. */
+  final List<String> jvm = new ArrayList<>();
 
   ServerProcess(Path dir, String... extra) throws Exception {
     this.dir = dir;
@@ -46,8 +48,9 @@ final class ServerProcess {
 
   /** Starts the process without waiting for it to serve (to kill it while it recovers). */
   ServerProcess spawn() throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", Jar.JAR.toString(), "serve", "--definitions", dir.resolve("defs").toString(), "--data",
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-jar", Jar.JAR.toString(), "serve", "--definitions", dir.resolve("defs").toString(), "--data",
         dir.resolve("data").toString(), "--port", String.valueOf(port)));
     cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)

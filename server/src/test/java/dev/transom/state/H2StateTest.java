@@ -94,6 +94,42 @@ class H2StateTest {
   }
 
   @Test
+  void undeliveredRecordsAreStoredWithTheirCheckpointReplacedByTheNextAndForgotten() throws Exception {
+    byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
+    List<PartitionState> parts = List.of(new PartitionState(header, Map.of(), true));
+    byte[] r1 = "{\"n\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] r2 = "{\"n\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] r3 = "{\"n\":3}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (H2State state = new H2State(Database.open(dir))) {
+      state.save(new Checkpoint("p", 1, "fp", parts, 0, -1, Map.of(), List.of(), null, List.of(
+          new Checkpoint.Delivery("webhook http://a/", List.of(r1, r2)),
+          new Checkpoint.Delivery("late webhook http://a/", List.of(r3))))).join();
+    }
+    try (H2State state = new H2State(Database.open(dir))) {
+      List<Checkpoint.Delivery> back = state.load("p").orElseThrow().deliveries();
+      assertEquals(2, back.size());
+      Map<String, List<byte[]>> bySink = new java.util.HashMap<>();
+      back.forEach(d -> bySink.put(d.sink(), d.records()));
+      assertEquals(2, bySink.get("webhook http://a/").size());
+      assertArrayEquals(r1, bySink.get("webhook http://a/").get(0), "oldest first");
+      assertArrayEquals(r2, bySink.get("webhook http://a/").get(1));
+      assertArrayEquals(r3, bySink.get("late webhook http://a/").get(0));
+      state.save(new Checkpoint("p", 2, "fp", parts, 0, -1, Map.of(), List.of(), null, List.of(
+          new Checkpoint.Delivery("webhook http://a/", List.of(r2))))).join();
+      back = state.load("p").orElseThrow().deliveries();
+      assertEquals(1, back.size(), "each checkpoint replaces what the last one stored");
+      assertArrayEquals(r2, back.get(0).records().get(0));
+      state.save(new Checkpoint("p", 3, "fp", parts, 0, -1, Map.of(), List.of())).join();
+      assertTrue(state.load("p").orElseThrow().deliveries().isEmpty(), "all delivered");
+      state.save(new Checkpoint("p", 4, "fp", parts, 0, -1, Map.of(), List.of(), null, List.of(
+          new Checkpoint.Delivery("webhook http://a/", List.of(r1))))).join();
+      state.forget("p").join();
+      state.save(new Checkpoint("p", 1, "fp", parts, 0, -1, Map.of(), List.of())).join();
+      assertTrue(state.load("p").orElseThrow().deliveries().isEmpty(), "a removed pipeline's records are forgotten");
+    }
+  }
+
+  @Test
   void appendsGoOnWhileACheckpointIsWrittenAndNothingIsLostOrDuplicated() throws Exception {
     try (H2State state = new H2State(Database.open(dir))) {
       for (int i = 1; i <= 200; i++) {
