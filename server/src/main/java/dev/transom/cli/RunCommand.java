@@ -415,6 +415,30 @@ public final class RunCommand {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
       }
+      waitWhileBacklogged();
+    }
+
+    private boolean toldWaiting;
+
+    /**
+     * A sink that delivers from a queue (webhook) and is full: the input waits, as it would in
+     * serve, instead of memory growing while the receiver is slow or down.
+     */
+    private void waitWhileBacklogged() {
+      dev.transom.components.RecordSink full;
+      while ((full = sinks.backlogged()) != null) {
+        if (!toldWaiting) {
+          toldWaiting = true;
+          err.println("transom run: input waits for a full sink, " + full.describe() + " (" + full.backlog() + " records queued"
+              + (full.problem() != null ? "; " + full.problem() : "") + ")");
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
 
     /** Makes what was written so far visible (live input: a person may be watching). */
@@ -433,6 +457,7 @@ public final class RunCommand {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write late items: " + e.getMessage(), e);
       }
+      waitWhileBacklogged();
     }
 
     @Override

@@ -218,4 +218,44 @@ class RunCommandIT {
     assertEquals(2, noFile.exit());
     assertEquals("missing.yaml:1:1: no such file", noFile.err().strip());
   }
+
+  /**
+   * A webhook receiver that refuses everything for a while: {@code run} waits at the sink's queue
+   * limit (here 3 records) instead of holding every output in memory, then delivers them all.
+   */
+  @Test
+  void aWebhookThatIsDownMakesRunWaitAtItsQueueLimitThenEverythingArrives() throws Exception {
+    java.util.List<String> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    long upAt = System.nanoTime() + 2_000_000_000L;
+    com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      boolean up = System.nanoTime() > upAt;
+      if (up) {
+        for (JsonNode r : JSON.readTree(body)) {
+          received.add(r.get("key").asText());
+        }
+      }
+      exchange.sendResponseHeaders(up ? 200 : 503, -1);
+      exchange.close();
+    });
+    receiver.start();
+    try {
+      Files.writeString(tmp.resolve("p.yaml"), DEF.replace("late: {kind: file, path: late.jsonl}\n", "")
+          + "sinks:\n  - {kind: webhook, url: 'http://127.0.0.1:" + receiver.getAddress().getPort()
+          + "/hook', batch: 1, queue: 3}\n");
+      StringBuilder in = new StringBuilder();
+      for (int i = 0; i < 20; i++) {
+        in.append("{\"user\":\"u").append(i).append("\",\"n\":1,\"ts\":\"2024-05-01T10:00:01Z\"}\n");
+      }
+      Files.writeString(tmp.resolve("in.jsonl"), in.toString());
+      Jar.Result r = Jar.run(tmp, null, "run", "p.yaml", "--input", "in.jsonl");
+      assertEquals(0, r.exit(), r.err());
+      assertTrue(r.err().contains("transom run: input waits for a full sink, http://127.0.0.1:"), r.err());
+      assertEquals(20, new java.util.TreeSet<>(received).size(), "every window delivered: " + received);
+    } finally {
+      receiver.stop(0);
+    }
+  }
 }
