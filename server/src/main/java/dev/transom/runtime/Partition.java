@@ -105,6 +105,20 @@ final class Partition {
   /** Whether the next cut must write every bucket (the store does not hold this state yet). */
   private boolean fullNext = true;
 
+  /** What a swap takes from an old partition: its state (when kept) and its last cut. */
+  record HandOver(OperatorSnapshot snapshot, Cut cut) {}
+
+  /**
+   * Snapshot (if {@code snapshot}), cut and close in one task, so no wake-up can run in between
+   * (on the context).
+   */
+  HandOver handOver(boolean snapshot) {
+    OperatorSnapshot snap = snapshot ? fullSnapshot() : null;
+    Cut c = cut();
+    close();
+    return new HandOver(snap, c);
+  }
+
   Cut cut() {
     dev.transom.state.PartitionState state = exec == null || failure != null ? null : changedState();
     Cut c = new Cut(state, stagedOutputs, stagedLate, stagedRows);

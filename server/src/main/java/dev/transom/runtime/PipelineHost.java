@@ -109,6 +109,8 @@ public final class PipelineHost {
   private final List<Checkpoint.TableRow> carryRows = new ArrayList<>();
   /** The exactly-once files whose length the last stored checkpoint holds. */
   private volatile Set<String> committedMarks = Set.of();
+  /** Set while a deployment replays the log: the source starts after it. */
+  private boolean deferSource;
   /** Set while installing state loaded from the store: its partitions need no full rewrite. */
   private boolean keptIsStored;
   /** Pauses the pipeline while its checkpoints or ingest log writes fail, and resumes it. */
@@ -125,6 +127,19 @@ public final class PipelineHost {
     this.state = state;
     this.log = log;
     this.storage = new StorageHealth(vertx, this, log);
+  }
+
+  /**
+   * Set when the server begins to stop: a swap or removal still waiting for storage gives up (its
+   * pipeline keeps the state it last stored, and its log) instead of holding the shutdown.
+   */
+  static volatile boolean shuttingDown;
+
+  /** A checkpoint that was committed although storage then failed (see H2State.CommittedNotSynced). */
+  private static final class CheckpointStood extends RuntimeException {
+    CheckpointStood(Throwable cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /** The pipeline cannot take a batch now; the client should retry (HTTP 503 with Retry-After). */
@@ -165,12 +180,22 @@ public final class PipelineHost {
    * then replays the ingest log after it (SPEC §7).
    */
   void deploy(PipelineDef newDef) {
+    deploy(newDef, true);
+  }
+
+  /** @param readSource false for a version brought back only to be flushed: it takes no new input */
+  private void deploy(PipelineDef newDef, boolean readSource) {
     // Until every logged batch is registered with its arrival time, no wake-up may run ahead of them.
     arrivals.hold(Long.MIN_VALUE);
+    deferSource = true;
     try {
       deployHeld(newDef);
     } finally {
+      deferSource = false;
       arrivals.processed(Long.MIN_VALUE);
+    }
+    if (readSource) {
+      startSource();
     }
   }
 
@@ -283,7 +308,7 @@ public final class PipelineHost {
     }
     for (IngestLog.Entry e : logged) {
       if (e.mark() != null) {
-        readPosition = Math.max(readPosition, e.mark().endOffset());
+        readPosition = e.mark().endOffset(); // the last one: a file read again from 0 goes back
       }
     }
     return logged;
@@ -292,7 +317,8 @@ public final class PipelineHost {
   /** Feeds the logged batches again, each at the time it first arrived. */
   private void replay(List<IngestLog.Entry> logged) {
     for (IngestLog.Entry entry : logged) {
-      List<Object> events = parseLines(entry.events().getBytes(java.nio.charset.StandardCharsets.UTF_8), entry.mark());
+      List<Object> events = parseLines(entry.events().getBytes(java.nio.charset.StandardCharsets.UTF_8), entry.mark(),
+          null);
       pending.addAndGet(events.size());
       in.addAndGet(events.size());
       arrivals.replaying(entry.arrivalMillis());
@@ -305,7 +331,7 @@ public final class PipelineHost {
    * a file source read that is not JSON is an item error naming its line ({@code mark} says which
    * line the batch starts at), and is skipped.
    */
-  private List<Object> parseLines(byte[] text, IngestLog.SourceMark mark) {
+  private List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, List<ItemError> badLines) {
     List<Object> events = new ArrayList<>();
     int start = 0;
     long lineNo = mark == null ? 1 : mark.firstLine();
@@ -317,8 +343,13 @@ public final class PipelineHost {
             events.add(JsonValues.parse(text, start, end - start));
           } catch (JsonValues.Invalid e) {
             if (mark != null) {
-              error(new ItemError("source", "line " + lineNo + ":" + e.column() + ": " + e.getMessage(),
-                  new String(text, start, end - start, java.nio.charset.StandardCharsets.UTF_8)));
+              ItemError bad = new ItemError("source", "line " + lineNo + ":" + e.column() + ": " + e.getMessage(),
+                  new String(text, start, end - start, java.nio.charset.StandardCharsets.UTF_8));
+              if (badLines != null) {
+                badLines.add(bad);
+              } else {
+                error(bad);
+              }
             }
           }
         }
@@ -344,7 +375,7 @@ public final class PipelineHost {
    * have, flushing its open windows into its exactly-once sinks.
    */
   void finishInterruptedStop(PipelineDef old) {
-    deploy(old);
+    deploy(old, false);
     stop();
   }
 
@@ -382,14 +413,20 @@ public final class PipelineHost {
       checkpointUntilStored(def.text());
       finishAll(old);
       Faults.at("reload-after-flush");
-    } else {
+    }
+    // Snapshot, cut and stop in one task per partition: a wake-up in between would close a window
+    // that the kept snapshot still holds open, and the new version would emit it again.
+    List<Partition.HandOver> handOvers = handOverAll(old, keep);
+    List<Partition.Cut> cuts = new ArrayList<>();
+    if (keep) {
       kept = new OperatorSnapshot[old.length];
-      for (int i = 0; i < old.length; i++) {
-        Partition p = old[i];
-        kept[i] = p.call(p::fullSnapshot).await();
+    }
+    for (int i = 0; i < handOvers.size(); i++) {
+      cuts.add(handOvers.get(i).cut());
+      if (keep) {
+        kept[i] = handOvers.get(i).snapshot();
       }
     }
-    List<Partition.Cut> cuts = cutAll(old);
     synchronized (carryOutputs) {
       for (Partition.Cut c : cuts) {
         carryOutputs.addAll(c.outputs());
@@ -477,6 +514,19 @@ public final class PipelineHost {
     Future.all(done).await();
   }
 
+  private static List<Partition.HandOver> handOverAll(Partition[] ps, boolean snapshot) {
+    List<Future<Partition.HandOver>> all = new ArrayList<>();
+    for (Partition p : ps) {
+      all.add(p.call(() -> p.handOver(snapshot)));
+    }
+    Future.all(all).await();
+    List<Partition.HandOver> out = new ArrayList<>();
+    for (Future<Partition.HandOver> f : all) {
+      out.add(f.result());
+    }
+    return out;
+  }
+
   private static List<Partition.Cut> cutAll(Partition[] ps) {
     List<Future<Partition.Cut>> cuts = new ArrayList<>();
     for (Partition p : ps) {
@@ -512,12 +562,11 @@ public final class PipelineHost {
       failure = null;
     } catch (IOException e) {
       failure = "cannot open sink: " + e.getMessage();
-      if (files == null) {
-        try {
-          files = new CommittedFiles(List.of(), null, Map.of());
-        } catch (IOException impossible) {
-          throw new IllegalStateException(impossible);
-        }
+      // Never the old version's files: a swap has closed them, and checkpoints would fail forever.
+      try {
+        files = new CommittedFiles(List.of(), null, Map.of());
+      } catch (IOException impossible) {
+        throw new IllegalStateException(impossible);
       }
     }
     List<String> outputTables = newDef.sinks().stream().filter(s -> s.kind().equals("h2"))
@@ -556,8 +605,20 @@ public final class PipelineHost {
     if (metrics != null) {
       metrics.deliveries(deliveries);
     }
-    source = SourceRunner.start(vertx, this, newDef.source(), readPosition);
+    if (!deferSource) {
+      startSource();
+    }
     startEpochTimer(newDef.checkpointIntervalMicros());
+  }
+
+  /**
+   * Starts reading the source (file, generator). At deployment only once the logged batches are
+   * replayed: a file source's new batches must come after them, as they did before the crash.
+   */
+  private void startSource() {
+    if (source == null && !stopped) {
+      source = SourceRunner.start(vertx, this, def.source(), readPosition);
+    }
   }
 
   /** File and h2 sinks are written at checkpoints only (exactly-once); the others at once. */
@@ -669,6 +730,15 @@ public final class PipelineHost {
                 state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks, rows,
                     flushDefinition, queued)).join();
               } catch (RuntimeException e) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+                if (cause instanceof dev.transom.state.H2State.CommittedNotSynced) {
+                  // It stands: count it, keep its records where they are, and report the failure
+                  // so storage is retried; the next checkpoint's sync covers this one too.
+                  epoch++;
+                  committedMarks = Set.copyOf(marks.keySet());
+                  throw new CheckpointStood(cause);
+                }
                 files.undoLastWrite();
                 throw e;
               }
@@ -679,6 +749,8 @@ public final class PipelineHost {
             lastCheckpointBytes = stateBytes;
             lastCheckpointSeq = seq;
             return null;
+          } catch (CheckpointStood e) {
+            throw e; // committed: its records are stored, nothing to carry
           } catch (Exception e) {
             // Nothing is lost: the records wait for the next epoch, which tries again.
             synchronized (carryOutputs) {
@@ -726,7 +798,10 @@ public final class PipelineHost {
       try {
         f.await();
         return;
-      } catch (RuntimeException failed) {
+      } catch (Exception failed) { // await() rethrows a checked IOException as it is
+        if (shuttingDown) {
+          throw new Overloaded("the server is stopping; pipeline '" + def.id() + "' keeps its last stored state");
+        }
         System.err.println("transom: pipeline '" + def.id() + "' waits for its storage to finish a "
             + (flushDefinition != null ? "reload or removal" : "swap") + ": " + lastCheckpointError);
       }
@@ -769,7 +844,11 @@ public final class PipelineHost {
    * the time it was first read, then fed. {@code mark} says where in the file it ends.
    */
   Future<IngestLog.Appended> ingestRead(byte[] text, IngestLog.SourceMark mark) {
-    return logThenFeed(text, parseLines(text, mark), null, mark);
+    List<ItemError> bad = new ArrayList<>();
+    List<Object> events = parseLines(text, mark, bad);
+    Future<IngestLog.Appended> f = logThenFeed(text, events, null, mark); // throws when refused: retried later
+    bad.forEach(this::error);
+    return f;
   }
 
   /** Where a file source goes on reading: after the last batch it handed over (logged or not). */
@@ -787,7 +866,7 @@ public final class PipelineHost {
         in.addAndGet(n);
         long at = arrivals.stampUnannounced();
         if (mark != null) {
-          readPosition = Math.max(readPosition, mark.endOffset());
+          readPosition = mark.endOffset();
         }
         return enqueue(events, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
       } finally {
@@ -799,7 +878,20 @@ public final class PipelineHost {
     // Appends complete on the ingest thread in log order. The batch is handed to one event-loop
     // context, which runs tasks in the order given, so the order holds; the ingest thread itself
     // only commits (preparing events there used to delay the next group commit).
-    log.append(def.id(), batchId, mark, text, arrivals::stamp).whenComplete((appended, error) -> {
+    // On the ingest thread, in log order: so batches join the chain in the order of the log.
+    java.util.function.Consumer<IngestLog.Appended> durable = appended -> {
+      storage.logSucceeded();
+      Faults.at("ingest-after-sync"); // durable, not yet acknowledged
+      in.addAndGet(n);
+      if (mark != null) {
+        readPosition = mark.endOffset();
+      }
+      sequencer.runOnContext(v -> {
+        enqueue(events, appended.seq(), position, appended.arrivalMillis());
+        appending.decrementAndGet();
+      });
+    };
+    log.append(def.id(), batchId, mark, text, arrivals::stamp, durable).whenComplete((appended, error) -> {
       if (error != null) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
             ? c.getCause() : error;
@@ -820,17 +912,7 @@ public final class PipelineHost {
         appending.decrementAndGet();
         acked.complete(appended);
       } else {
-        storage.logSucceeded();
-        Faults.at("ingest-after-sync"); // durable, not yet acknowledged
-        in.addAndGet(n);
-        if (mark != null) {
-          readPosition = Math.max(readPosition, mark.endOffset());
-        }
-        sequencer.runOnContext(v -> {
-          enqueue(events, appended.seq(), position, appended.arrivalMillis());
-          appending.decrementAndGet();
-        });
-        acked.complete(appended);
+        acked.complete(appended); // already on its way to the chain (durable, above)
       }
     });
     return acked.future();

@@ -240,8 +240,16 @@ public final class Pipelines {
     return null;
   }
 
-  /** Server shutdown: a final checkpoint of every pipeline; open windows continue at the next start. */
-  public synchronized void suspendAll() {
+  /**
+   * Server shutdown: a final checkpoint of every pipeline; open windows continue at the next start.
+   * A reload still waiting for storage gives up first, so the shutdown does not wait behind it.
+   */
+  public void suspendAll() {
+    PipelineHost.shuttingDown = true;
+    suspendAllNow();
+  }
+
+  private synchronized void suspendAllNow() {
     for (PipelineHost h : byId.values()) {
       h.suspend();
     }

@@ -188,6 +188,11 @@ public final class Database implements AutoCloseable {
   /** Commits {@code c} and makes the commit survive power loss, not only a process crash. */
   static void commitDurably(Connection c) throws SQLException {
     c.commit();
+    sync(c);
+  }
+
+  /** Forces what is committed to disk (a power loss then keeps it). */
+  static void sync(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("CHECKPOINT SYNC");
     }

@@ -207,7 +207,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
 
   @Override
   public CompletableFuture<Appended> append(String pipeline, String batchId, SourceMark mark, byte[] events,
-      java.util.function.LongSupplier arrivalMillis) {
+      java.util.function.LongSupplier arrivalMillis, Consumer<Appended> durable) {
     CompletableFuture<Appended> result = new CompletableFuture<>();
     if (closed) {
       result.completeExceptionally(new IllegalStateException("state store closed"));
@@ -232,13 +232,29 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           result.completeExceptionally(new StagingFailed(arrival, e));
           return;
         }
-        pending.add(new Pending(pipeline, () -> result.complete(new Appended(seq, false, arrival)),
-            e -> result.completeExceptionally(new StagingFailed(arrival, e))));
+        Appended appended = new Appended(seq, false, arrival);
+        pending.add(new Pending(pipeline, () -> {
+          try {
+            durable.accept(appended);
+          } finally {
+            result.complete(appended);
+          }
+        }, e -> result.completeExceptionally(new StagingFailed(arrival, e))));
       } catch (SQLException | java.io.IOException | RuntimeException e) {
         result.completeExceptionally(e); // nothing of it was staged
       }
     });
     return result;
+  }
+
+  /**
+   * A checkpoint whose transaction committed but whose sync failed: it stands (a crash keeps it
+   * unless the machine loses power first), so its records must not be cut back or written again.
+   */
+  public static final class CommittedNotSynced extends RuntimeException {
+    CommittedNotSynced(SQLException cause) {
+      super("checkpoint committed, sync failed: " + cause.getMessage(), cause);
+    }
   }
 
   /** An append that failed after its arrival time was taken; {@link #arrivalMillis} says which. */
@@ -390,7 +406,12 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.executeUpdate();
         }
         db.fault().check(cp.pipeline());
-        Database.commitDurably(c);
+        c.commit();
+        try {
+          Database.sync(c);
+        } catch (SQLException e) {
+          throw new CommittedNotSynced(e); // committed: not to be rolled back or written again
+        }
         ingestWork.add(() -> {
           try {
             segments.dropThrough(cp.pipeline(), cp.ingestSeq());

@@ -16,10 +16,14 @@ public interface IngestLog {
    * given its sequence number. With a {@code batchId} seen before, completes with the earlier
    * sequence and arrival, appends nothing and does not call {@code arrivalMillis}.
    *
+   * <p>{@code durable} hears of each new batch once it is durable, before the future completes, on
+   * one thread and in log order: whatever must see batches in the order of the log (the pipeline's
+   * queue) hangs off it, never off the future, whose callbacks may run late on another thread.
+   *
    * @param mark where in its source a file-source batch ends, else {@code null}
    */
   CompletableFuture<Appended> append(String pipeline, String batchId, SourceMark mark, byte[] events,
-      LongSupplier arrivalMillis);
+      LongSupplier arrivalMillis, java.util.function.Consumer<Appended> durable);
 
   /**
    * Completes once the pipeline's log takes a write again (a scratch write, not a record); fails

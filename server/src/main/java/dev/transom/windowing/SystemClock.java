@@ -28,13 +28,17 @@ public record SystemClock() implements ClockConfig {
       s.clockTimeMicros = Math.max(s.clockTimeMicros, nowMicros);
     }
 
+    /**
+     * Reads, never moves, the clock: a look at the watermark (the API, the dashboard, a wake-up)
+     * must not change the time the next item gets, or a replay of the same items at the same times
+     * could put them in other windows. Only items move it ({@link #observe}).
+     */
     @Override
     public long watermark(ClockState s, long nowMicros) {
       if (s.clockEnded) {
         return Micros.POS_INFINITY;
       }
-      s.clockTimeMicros = Math.max(s.clockTimeMicros, nowMicros);
-      return s.clockTimeMicros;
+      return Math.max(s.clockTimeMicros, nowMicros);
     }
 
     @Override

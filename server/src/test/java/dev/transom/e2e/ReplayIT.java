@@ -55,18 +55,33 @@ class ReplayIT {
       late: {kind: file, path: out/live-late.jsonl}
       """;
 
+  /** The same events on a system clock: an item's window is the one of its arrival. */
+  private static final String VIEWS = """
+      name: views
+      source: {kind: http}
+      key: event.user
+      clock: {kind: system}
+      window: {kind: tumbling, length: 1s}
+      aggregate: {count: true}
+      checkpoint: {interval: 300ms}
+      sinks:
+        - {kind: file, path: out/views.jsonl}
+      """;
+
   /**
    * Events stamped with the client's clock, as a live service sends them, then {@code kill -9} and
    * 30 s of downtime (longer than the 2 s wait). Replayed at the restart's time, the last epoch's
-   * events would meet a watermark the downtime moved 30 s on, and come out late; replayed at their
-   * arrival they land where they did before the crash, and the outputs equal a crash-free run fed
-   * the same arrival times.
+   * events would meet a watermark the downtime moved 30 s on, and come out late (and a system clock
+   * would put them in the restart's windows); replayed at their arrival they land where they did
+   * before the crash, and the outputs equal a crash-free run fed the same arrival times.
    */
   @Test
   void restartLongAfterAKillReplaysTheLastEpochAtItsArrivalTimes() throws Exception {
     define("live.yaml", LIVE);
+    define("views.yaml", VIEWS);
     ServerProcess s = new ServerProcess(tmp).start();
     List<String> reference = new ArrayList<>();
+    List<String> viewsReference = new ArrayList<>();
     long until = System.nanoTime() + 2_500_000_000L;
     int n = 0;
     while (System.nanoTime() < until) {
@@ -83,6 +98,12 @@ class ReplayIT {
       for (String l : batchLines) {
         reference.add(l.substring(0, l.length() - 1) + ",\"_arrival\":\"" + arrival + "\"}");
       }
+      HttpResponse<String> v = s.post("/api/pipelines/views/events", batch.toString(), null);
+      assertEquals(202, v.statusCode(), v.body());
+      String viewArrival = ServerProcess.JSON.readTree(v.body()).get("arrival").asText();
+      for (String l : batchLines) {
+        viewsReference.add(l.substring(0, l.length() - 1) + ",\"_arrival\":\"" + viewArrival + "\"}");
+      }
       Thread.sleep(20); // a steady client: the last checkpoint is at most an epoch behind
     }
     JsonNode before = s.json("/api/pipelines/live");
@@ -97,6 +118,10 @@ class ReplayIT {
       JsonNode w = s.json("/api/pipelines/live/windows").get("windows");
       return w.size() == 1 && w.get(0).get("key").asText().equals("marker");
     });
+    assertEquals(202, s.post("/api/pipelines/views/events", event("marker", Instant.now()), null).statusCode());
+    ServerProcess.await("the views replay and its marker's window closed", () ->
+        s.get("/api/pipelines/views/outputs?limit=1000").body().contains("\"key\":\"marker\"")
+            && s.json("/api/pipelines/views").get("open_windows").asInt() == 0);
     s.stop(); // the final checkpoint commits the last records
 
     Path ref = tmp.resolve("ref");
@@ -118,6 +143,21 @@ class ReplayIT {
       counted += ServerProcess.JSON.readTree(line).get("value").asInt();
     }
     assertEquals(reference.size(), counted, "every acknowledged event counted once");
+
+    Files.writeString(ref.resolve("defs/views.yaml"), VIEWS);
+    Files.write(ref.resolve("views.jsonl"), viewsReference);
+    Jar.Result rv = Jar.run(ref, null, "run", "defs/views.yaml", "--input", "views.jsonl", "--arrival", "_arrival");
+    assertEquals(0, rv.exit(), rv.err());
+    List<String> expectedViews = new ArrayList<>(lines(ref.resolve("out/views.jsonl")));
+    List<String> actualViews = new ArrayList<>();
+    for (String line : lines(tmp.resolve("out/views.jsonl"))) {
+      if (!line.contains("\"key\":\"marker\"")) {
+        actualViews.add(line);
+      }
+    }
+    expectedViews.sort(null);
+    actualViews.sort(null);
+    assertEquals(expectedViews, actualViews, "system clock: each replayed item in the window of its arrival");
   }
 
   private static final String COUNTS = """

@@ -22,7 +22,7 @@ class H2StateTest {
   static java.util.concurrent.CompletableFuture<IngestLog.Appended> append(H2State state, String pipeline,
       String batchId, String events) {
     return state.append(pipeline, batchId, null, events.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        System::currentTimeMillis);
+        System::currentTimeMillis, appended -> {});
   }
 
   static IngestLog.Entry entry(long seq, String events) {
