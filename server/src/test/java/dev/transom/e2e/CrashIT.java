@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Chaos: {@code kill -9} at random moments, on a machine kept busy, while a client posts events
  * stamped with its own clock and retries with batch ids until {@code 202}. Kills land between and in
  * the middle of requests and checkpoints, while the server is still replaying after a restart, and
- * right after a reload; each is followed by 0-3 s of downtime. Tumbling, sliding and session
+ * during and right after a (stateless) reload; each is followed by 0-3 s of downtime. Tumbling, sliding and session
  * pipelines write {@code file}, {@code late} file and {@code h2} sinks.
  *
  * <p>The reference is a crash-free {@code transom run} of what was acknowledged, each event fed at
@@ -95,9 +95,10 @@ class CrashIT {
     try {
       clients.forEach(Thread::start);
       for (int cycle = 0; cycle < CYCLES; cycle++) {
-        String kind = switch (random.nextInt(4)) {
+        String kind = switch (random.nextInt(5)) {
           case 0 -> "while replaying";
-          case 1 -> "after a reload";
+          case 1 -> "during a reload";
+          case 2 -> "after a reload";
           default -> "at a random moment";
         };
         kinds.merge(kind, 1, Integer::sum);
@@ -107,6 +108,13 @@ class CrashIT {
             server.kill();
             server.spawn();
             Thread.sleep(random.nextInt(1_500));
+          }
+          case "during a reload" -> {
+            // the PUT is not waited for: the kill lands while the swap holds the pipeline's queue
+            Thread.sleep(random.nextInt(500));
+            String p = PIPELINES[random.nextInt(PIPELINES.length)];
+            reloadAsync(server, p, definition(p, random.nextBoolean() ? NO_OP_THEN : ""));
+            Thread.sleep(random.nextInt(60));
           }
           case "after a reload" -> {
             Thread.sleep(random.nextInt(500));
@@ -157,6 +165,8 @@ class CrashIT {
       String context = " after " + CYCLES + " crashes (seed " + seed + ", " + input.size() + " acknowledged events)";
       List<String> expected = sorted(ref.resolve("out/" + p + ".jsonl"));
       assertFalse(expected.isEmpty());
+      report(p, "file", expected, sorted(tmp.resolve("out/" + p + ".jsonl")));
+      report(p, "late", sorted(ref.resolve("out/" + p + "-late.jsonl")), sorted(tmp.resolve("out/" + p + "-late.jsonl")));
       assertEquals(expected, sorted(tmp.resolve("out/" + p + ".jsonl")), p + ": file sink" + context);
       assertEquals(sorted(ref.resolve("out/" + p + "-late.jsonl")), sorted(tmp.resolve("out/" + p + "-late.jsonl")),
           p + ": late items" + context);
@@ -167,6 +177,26 @@ class CrashIT {
     assertEveryEventCountedOnce(events);
     System.out.println("CrashIT: " + events + " acknowledged events per pipeline (" + sent.get() + " requests), kills "
         + kinds + ", late items" + late + "; file, late and h2 outputs equal a crash-free run");
+  }
+
+  /** On a difference, says which lines differ (the assertion's own message is cut short). */
+  private void report(String pipeline, String sink, List<String> expected, List<String> actual) throws Exception {
+    if (expected.equals(actual)) {
+      return;
+    }
+    List<String> missing = new ArrayList<>(expected);
+    actual.forEach(missing::remove);
+    List<String> extra = new ArrayList<>(actual);
+    expected.forEach(extra::remove);
+    System.out.println("CrashIT: " + pipeline + " " + sink + ": " + missing.size() + " lines only in the reference, "
+        + extra.size() + " only in the server's output");
+    missing.stream().limit(20).forEach(l -> System.out.println("  reference: " + l));
+    extra.stream().limit(20).forEach(l -> System.out.println("  server:    " + l));
+    Path keep = Path.of("target", "crash-it-" + System.currentTimeMillis());
+    Files.createDirectories(keep);
+    Files.copy(tmp.resolve("serve.log"), keep.resolve("serve.log"));
+    Files.copy(tmp.resolve("reference/" + pipeline + ".jsonl"), keep.resolve(pipeline + "-input.jsonl"));
+    System.out.println("CrashIT: server log and reference input kept in " + keep.toAbsolutePath());
   }
 
   /** Each event is in exactly one tumbling window, or late for it: counts plus late items = events. */
@@ -240,6 +270,12 @@ class CrashIT {
     } catch (Exception e) {
       // a reload cut short by the kill is part of the test
     }
+  }
+
+  private static void reloadAsync(ServerProcess server, String pipeline, String text) {
+    server.http.sendAsync(HttpRequest.newBuilder(URI.create(server.base() + "/api/pipelines/" + pipeline))
+        .timeout(java.time.Duration.ofSeconds(10)).PUT(HttpRequest.BodyPublishers.ofString(text)).build(),
+        HttpResponse.BodyHandlers.discarding());
   }
 
   /** Processes that spin on every core they get, so the server runs on a busy machine. */
