@@ -86,10 +86,13 @@ class CrashIT {
     AtomicBoolean posting = new AtomicBoolean(true);
     java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     List<Thread> clients = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> clientFailure = new java.util.concurrent.atomic.AtomicReference<>();
     for (int c = 0; c < CLIENTS; c++) {
       int client = c;
-      clients.add(new Thread(() -> post(server, client, new Random(seed + 1 + client), posting, acknowledged, sent),
-          "crash-client-" + c));
+      Thread t = new Thread(() -> post(server, client, new Random(seed + 1 + client), posting, acknowledged, sent),
+          "crash-client-" + c);
+      t.setUncaughtExceptionHandler((thread, e) -> clientFailure.compareAndSet(null, e));
+      clients.add(t);
     }
     Map<String, Integer> kinds = new java.util.TreeMap<>();
     try {
@@ -133,6 +136,9 @@ class CrashIT {
       for (Thread t : clients) {
         t.join(120_000);
         assertFalse(t.isAlive(), "a client did not finish");
+      }
+      if (clientFailure.get() != null) {
+        throw new AssertionError("a client failed (seed " + seed + ")", clientFailure.get());
       }
     } finally {
       posting.set(false);
