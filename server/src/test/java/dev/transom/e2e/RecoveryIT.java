@@ -28,16 +28,7 @@ class RecoveryIT {
       """;
 
   private void define(String name, String text) throws Exception {
-    Files.createDirectories(tmp.resolve("defs"));
-    Files.writeString(tmp.resolve("defs").resolve(name), text);
-  }
-
-  /** Waits for a server started with TRANSOM_FAULT to halt itself at its crash point. */
-  private static void awaitHalt(ServerProcess s, String what) throws Exception {
-    if (!s.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-      throw new AssertionError("the server did not reach the crash point of " + what);
-    }
-    assertEquals(137, s.process.exitValue());
+    ServerProcess.define(tmp, name, text);
   }
 
   /** The sum of the window values per key in a file sink's output. */
@@ -103,7 +94,7 @@ class RecoveryIT {
     assertEquals(202, s.post("/api/pipelines/counts/events", event("a", "2024-05-01T10:00:01Z") + "\n"
         + event("a", "2024-05-01T10:00:02Z") + "\n" + event("b", "2024-05-01T10:00:03Z"), null).statusCode());
     define("counts.yaml", COUNTS.replace("length: 1m", "length: 2m"));
-    awaitHalt(s, "the reload");
+    s.awaitHalt("the reload");
     Path out = tmp.resolve("out/counts.jsonl");
     assertTrue(!Files.exists(out) || Files.readAllLines(out).isEmpty(), "nothing was written before the crash");
     s.env.clear();
@@ -130,7 +121,7 @@ class RecoveryIT {
     assertEquals(202, s.post("/api/pipelines/counts/events", event("a", "2024-05-01T10:00:01Z") + "\n"
         + event("b", "2024-05-01T10:00:02Z") + "\n" + event("b", "2024-05-01T10:00:03Z"), null).statusCode());
     Files.delete(tmp.resolve("defs/counts.yaml"));
-    awaitHalt(s, "the removal");
+    s.awaitHalt("the removal");
     Path out = tmp.resolve("out/counts.jsonl");
     assertTrue(!Files.exists(out) || Files.readAllLines(out).isEmpty(), "nothing was written before the crash");
     s.env.clear();

@@ -23,23 +23,11 @@ class ReplayIT {
   Path tmp;
 
   private void define(String name, String text) throws Exception {
-    Files.createDirectories(tmp.resolve("defs"));
-    Files.writeString(tmp.resolve("defs").resolve(name), text);
-  }
-
-  private static void awaitHalt(ServerProcess s, String what) throws Exception {
-    if (!s.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-      throw new AssertionError("the server did not reach the crash point of " + what);
-    }
-    assertEquals(137, s.process.exitValue());
+    ServerProcess.define(tmp, name, text);
   }
 
   private static String event(String user, Instant ts) {
     return "{\"user\":\"" + user + "\",\"ts\":\"" + ts + "\"}";
-  }
-
-  private static List<String> lines(Path p) throws Exception {
-    return Files.exists(p) ? Files.readAllLines(p) : List.of();
   }
 
   private static final String LIVE = """
@@ -130,13 +118,13 @@ class ReplayIT {
     Files.write(ref.resolve("input.jsonl"), reference);
     Jar.Result r = Jar.run(ref, null, "run", "defs/live.yaml", "--input", "input.jsonl", "--arrival", "_arrival");
     assertEquals(0, r.exit(), r.err());
-    List<String> expected = new ArrayList<>(lines(ref.resolve("out/live.jsonl")));
-    List<String> actual = new ArrayList<>(lines(tmp.resolve("out/live.jsonl")));
+    List<String> expected = new ArrayList<>(ServerProcess.lines(ref.resolve("out/live.jsonl")));
+    List<String> actual = new ArrayList<>(ServerProcess.lines(tmp.resolve("out/live.jsonl")));
     expected.sort(null);
     actual.sort(null);
     assertFalse(expected.isEmpty());
-    assertEquals(List.of(), lines(ref.resolve("out/live-late.jsonl")), "the crash-free run has nothing late");
-    assertEquals(List.of(), lines(tmp.resolve("out/live-late.jsonl")), "nothing acknowledged came back late");
+    assertEquals(List.of(), ServerProcess.lines(ref.resolve("out/live-late.jsonl")), "the crash-free run has nothing late");
+    assertEquals(List.of(), ServerProcess.lines(tmp.resolve("out/live-late.jsonl")), "nothing acknowledged came back late");
     assertEquals(expected, actual, "the same windows as a crash-free run of " + reference.size() + " events");
     int counted = 0;
     for (String line : actual) {
@@ -148,9 +136,9 @@ class ReplayIT {
     Files.write(ref.resolve("views.jsonl"), viewsReference);
     Jar.Result rv = Jar.run(ref, null, "run", "defs/views.yaml", "--input", "views.jsonl", "--arrival", "_arrival");
     assertEquals(0, rv.exit(), rv.err());
-    List<String> expectedViews = new ArrayList<>(lines(ref.resolve("out/views.jsonl")));
+    List<String> expectedViews = new ArrayList<>(ServerProcess.lines(ref.resolve("out/views.jsonl")));
     List<String> actualViews = new ArrayList<>();
-    for (String line : lines(tmp.resolve("out/views.jsonl"))) {
+    for (String line : ServerProcess.lines(tmp.resolve("out/views.jsonl"))) {
       if (!line.contains("\"key\":\"marker\"")) {
         actualViews.add(line);
       }
@@ -191,14 +179,14 @@ class ReplayIT {
     assertEquals(202, s.post("/api/pipelines/counts/events", event("a", t) + "\n" + event("a", t.plusSeconds(1)),
         null).statusCode());
     closeTheWindow(s, t);
-    awaitHalt(s, "the first checkpoint with records");
-    assertEquals(2, lines(out).size(), "the records reached the file before the crash");
+    s.awaitHalt("the first checkpoint with records");
+    assertEquals(2, ServerProcess.lines(out).size(), "the records reached the file before the crash");
     assertTrue(Files.readString(tmp.resolve("serve.log")).contains("checkpoint-after-records"));
     s.env.clear();
     s.start();
-    ServerProcess.await("the window in the file again", () -> lines(out).size() >= 2);
+    ServerProcess.await("the window in the file again", () -> ServerProcess.lines(out).size() >= 2);
     s.stop();
-    List<String> after = lines(out);
+    List<String> after = ServerProcess.lines(out);
     assertEquals(2, after.size(), "the earlier line and the window, once: " + after);
     assertEquals("{\"from\":\"an earlier run\"}", after.get(0));
     assertEquals(2, ServerProcess.JSON.readTree(after.get(1)).get("value").asInt());
@@ -239,14 +227,14 @@ class ReplayIT {
     ServerProcess.await("the sink deployed", () -> s.json("/api/pipelines/counts").get("definition").asText()
         .contains("out/counts.jsonl"));
     closeTheWindow(s, t);
-    awaitHalt(s, "the first checkpoint with records");
+    s.awaitHalt("the first checkpoint with records");
     Path out = tmp.resolve("out/counts.jsonl");
-    assertEquals(1, lines(out).size(), "the record reached the file before the crash");
+    assertEquals(1, ServerProcess.lines(out).size(), "the record reached the file before the crash");
     s.env.clear();
     s.start();
-    ServerProcess.await("the window in the file", () -> !lines(out).isEmpty());
+    ServerProcess.await("the window in the file", () -> !ServerProcess.lines(out).isEmpty());
     s.stop();
-    assertEquals(1, lines(out).size(), "the window once: " + lines(out));
-    assertEquals(2, ServerProcess.JSON.readTree(lines(out).get(0)).get("value").asInt());
+    assertEquals(1, ServerProcess.lines(out).size(), "the window once: " + ServerProcess.lines(out));
+    assertEquals(2, ServerProcess.JSON.readTree(ServerProcess.lines(out).get(0)).get("value").asInt());
   }
 }

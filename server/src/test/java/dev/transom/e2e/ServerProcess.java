@@ -105,6 +105,27 @@ final class ServerProcess {
     boolean ok() throws Exception;
   }
 
+  /** Waits for a server started with {@code TRANSOM_FAULT} to halt itself at its crash point. */
+  void awaitHalt(String what) throws Exception {
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the server did not reach the crash point of " + what);
+    }
+    if (process.exitValue() != 137) {
+      throw new AssertionError("the server exited " + process.exitValue() + ", not at a crash point, in " + what);
+    }
+  }
+
+  /** Writes a definition into the directory the server watches. */
+  static void define(Path dir, String name, String text) throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("defs"));
+    java.nio.file.Files.writeString(dir.resolve("defs").resolve(name), text);
+  }
+
+  /** A file's lines; none while it does not exist. */
+  static List<String> lines(Path p) throws Exception {
+    return java.nio.file.Files.exists(p) ? java.nio.file.Files.readAllLines(p) : List.of();
+  }
+
   /** Polls with a deadline (end-to-end tests only; never a bare sleep). */
   static void await(String what, Check check) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -62,10 +62,6 @@ class SyncPointsIT {
     return "{\"user\":\"" + user + "\",\"ts\":\"" + ts + "\"}";
   }
 
-  private static List<String> lines(Path p) throws Exception {
-    return Files.exists(p) ? Files.readAllLines(p) : List.of();
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"ingest-after-sync", "checkpoint-after-sink-starts", "checkpoint-after-records",
       "checkpoint-after-commit"})
@@ -93,19 +89,19 @@ class SyncPointsIT {
     assertTrue(Files.readString(tmp.resolve("serve.log")).contains("TRANSOM_FAULT=" + point + ": halting"),
         "the crash point was reached");
     Path out = tmp.resolve("out/counts.jsonl");
-    ServerProcess.await("both windows in the file", () -> lines(out).size() >= 2
-        && lines(tmp.resolve("out/counts-late.jsonl")).size() >= 1);
+    ServerProcess.await("both windows in the file", () -> ServerProcess.lines(out).size() >= 2
+        && ServerProcess.lines(tmp.resolve("out/counts-late.jsonl")).size() >= 1);
     JsonNode p = s.json("/api/pipelines/counts");
     s.stop();
 
-    List<String> windows = new ArrayList<>(lines(out));
+    List<String> windows = new ArrayList<>(ServerProcess.lines(out));
     windows.sort(null);
     assertEquals(List.of(
         "{\"pipeline\":\"counts\",\"key\":\"a\",\"window\":{\"open_time\":\"2024-05-01T10:00:00Z\","
             + "\"close_time\":\"2024-05-01T10:01:00Z\"},\"value\":2}",
         "{\"pipeline\":\"counts\",\"key\":\"b\",\"window\":{\"open_time\":\"2024-05-01T10:00:00Z\","
             + "\"close_time\":\"2024-05-01T10:01:00Z\"},\"value\":1}"), windows, point + ": each window once; " + p);
-    assertEquals(1, lines(tmp.resolve("out/counts-late.jsonl")).size(), point + ": the late item once");
+    assertEquals(1, ServerProcess.lines(tmp.resolve("out/counts-late.jsonl")).size(), point + ": the late item once");
     List<String> rows = new ArrayList<>();
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(
             "jdbc:h2:file:" + tmp.resolve("data/transom").toAbsolutePath(), "sa", "");
