@@ -135,6 +135,15 @@ public final class PipelineHost {
    */
   static volatile boolean shuttingDown;
 
+  /** {@code TRANSOM_TRACE=1}: one stderr line per batch and checkpoint, for the chaos tests' post-mortems. */
+  private static final boolean TRACE = "1".equals(System.getenv("TRANSOM_TRACE"));
+
+  private void trace(String what) {
+    if (TRACE) {
+      System.err.println("trace " + System.currentTimeMillis() + " " + (def == null ? "?" : def.id()) + " " + what);
+    }
+  }
+
   /** A checkpoint that was committed although storage then failed (see H2State.CommittedNotSynced). */
   private static final class CheckpointStood extends RuntimeException {
     CheckpointStood(Throwable cause) {
@@ -322,6 +331,7 @@ public final class PipelineHost {
       pending.addAndGet(events.size());
       in.addAndGet(events.size());
       arrivals.replaying(entry.arrivalMillis());
+      trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis() + " events=" + events.size());
       enqueue(events, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
     }
   }
@@ -403,6 +413,7 @@ public final class PipelineHost {
   }
 
   private boolean swap(PipelineDef newDef) {
+    trace("swap begins, applied seq=" + appliedSeq);
     Partition[] old = partitions;
     boolean keep = PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && partitionsFor(newDef) == old.length
         && failedPartition() == null;
@@ -470,10 +481,10 @@ public final class PipelineHost {
     try {
       closeAdmission(gate).await();
       checkpointNow(null).transform(r -> Future.succeededFuture()).await(); // if it fails, the log has the rest
+      stopped = true; // before the gate opens: nothing queued behind it runs on the closed state
     } finally {
       gate.complete();
     }
-    stopped = true;
     closeAll(partitions);
     shutdownIo();
     removeMetrics();
@@ -669,10 +680,12 @@ public final class PipelineHost {
   /** @param flushDefinition see {@link Checkpoint#flushDefinition()} */
   private synchronized Future<Void> checkpoint(String flushDefinition) {
     Promise<Void> done = Promise.promise();
-    chain = chain.transform(ignored -> checkpointNow(flushDefinition).transform(r -> {
-      done.complete();
-      return Future.succeededFuture();
-    }));
+    // A checkpoint queued behind a stop finds its files closed: the stop took the last one.
+    chain = chain.transform(ignored -> (stopped ? Future.<Void>succeededFuture() : checkpointNow(flushDefinition))
+        .transform(r -> {
+          done.complete();
+          return Future.succeededFuture();
+        }));
     return done.future();
   }
 
@@ -743,6 +756,8 @@ public final class PipelineHost {
                 throw e;
               }
               Faults.at("checkpoint-after-commit");
+              trace("checkpoint epoch=" + (epoch + 1) + " seq=" + seq + " outputs=" + outs.size() + " late=" + lates.size()
+                  + " marks=" + marks);
               epoch++;
               committedMarks = Set.copyOf(marks.keySet());
             }
@@ -886,6 +901,7 @@ public final class PipelineHost {
       if (mark != null) {
         readPosition = mark.endOffset();
       }
+      trace("logged seq=" + appended.seq() + " at=" + appended.arrivalMillis() + " events=" + n);
       sequencer.runOnContext(v -> {
         enqueue(events, appended.seq(), position, appended.arrivalMillis());
         appending.decrementAndGet();
@@ -956,6 +972,7 @@ public final class PipelineHost {
     Future<Void> batch = chain.transform(ignored -> dispatch(events, nowMicros)).andThen(r -> {
       pending.addAndGet(-n);
       arrivals.processed(arrivalMillis);
+      trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
       if (seq > 0) {
         appliedSeq = seq;
       }

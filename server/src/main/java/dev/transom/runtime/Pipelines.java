@@ -116,6 +116,15 @@ public final class Pipelines {
 
   /** Brings the pipeline of {@code file} in line with the file's current text (or its absence). */
   public synchronized ReloadResult reload(Path file) {
+    try {
+      return reloadNow(file);
+    } catch (RuntimeException e) {
+      System.err.println("transom: reloading " + display(file) + " failed: " + e);
+      throw e;
+    }
+  }
+
+  private ReloadResult reloadNow(Path file) {
     Path key = file.toAbsolutePath().normalize();
     PipelineHost current = byFile.get(key);
     if (!Files.exists(key)) {

@@ -78,7 +78,9 @@ class CrashIT {
         + " replays the schedule)");
     Random random = new Random(seed);
     List<Process> spinners = busyCores(2);
-    ServerProcess server = new ServerProcess(tmp, "--workers", "2").start();
+    ServerProcess server = new ServerProcess(tmp, "--workers", "2");
+    server.env.put("TRANSOM_TRACE", "1"); // a line per batch and checkpoint in serve.log, for a post-mortem
+    server.start();
     Map<String, java.util.TreeMap<Long, List<String>>> acknowledged = new HashMap<>();
     for (String p : PIPELINES) {
       acknowledged.put(p, new java.util.TreeMap<>());
@@ -165,6 +167,9 @@ class CrashIT {
       List<String> input = new ArrayList<>();
       acknowledged.get(p).values().forEach(input::addAll);
       Files.write(ref.resolve(p + ".jsonl"), input);
+      List<String> seqs = new ArrayList<>();
+      acknowledged.get(p).forEach((seq, lines) -> lines.forEach(l -> seqs.add(seq + " " + l)));
+      Files.write(ref.resolve(p + "-by-seq.txt"), seqs);
       Jar.Result r = Jar.run(ref, null, "run", "defs/" + p + ".yaml", "--input", p + ".jsonl", "--arrival", "_arrival",
           "--output", "out/" + p + ".jsonl");
       assertEquals(0, r.exit(), r.err());
@@ -199,10 +204,18 @@ class CrashIT {
     missing.stream().limit(20).forEach(l -> System.out.println("  reference: " + l));
     extra.stream().limit(20).forEach(l -> System.out.println("  server:    " + l));
     Path keep = Path.of("target", "crash-it-" + System.currentTimeMillis());
-    Files.createDirectories(keep);
-    Files.copy(tmp.resolve("serve.log"), keep.resolve("serve.log"));
-    Files.copy(tmp.resolve("reference/" + pipeline + ".jsonl"), keep.resolve(pipeline + "-input.jsonl"));
-    System.out.println("CrashIT: server log and reference input kept in " + keep.toAbsolutePath());
+    try (java.util.stream.Stream<Path> all = Files.walk(tmp)) {
+      for (Path f : (Iterable<Path>) all::iterator) {
+        Path to = keep.resolve(tmp.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    System.out.println("CrashIT: the server's directory (log with a trace line per batch, data, outputs) and the "
+        + "reference kept in " + keep.toAbsolutePath());
   }
 
   /** Each event is in exactly one tumbling window, or late for it: counts plus late items = events. */
