@@ -412,9 +412,12 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         } catch (SQLException e) {
           throw new CommittedNotSynced(e); // committed: not to be rolled back or written again
         }
+        long dropThrough = coveredLongEnough(cp.pipeline(), cp.ingestSeq());
         ingestWork.add(() -> {
           try {
-            segments.dropThrough(cp.pipeline(), cp.ingestSeq());
+            if (dropThrough > 0) {
+              segments.dropThrough(cp.pipeline(), dropThrough);
+            }
           } catch (java.io.IOException e) {
             System.err.println("transom: could not delete ingest log segments of " + cp.pipeline() + " (retried at "
                 + "the next checkpoint): " + e.getMessage());
@@ -486,6 +489,32 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     List<Checkpoint.Delivery> out = new ArrayList<>();
     bySink.forEach((sink, records) -> out.add(new Checkpoint.Delivery(sink, records)));
     return out;
+  }
+
+  /**
+   * How long the log keeps batches a checkpoint covers. The chaos test has seen a restart load a
+   * checkpoint older than the last few it had committed (docs/durability.md, "Not yet"); while that
+   * is open, the log keeps what those newer checkpoints covered, so the older one can still replay it.
+   */
+  static final long KEEP_COVERED_MILLIS = 10_000;
+  /** {@link #KEEP_COVERED_MILLIS}, or less in tests of the log's own truncation. */
+  long keepCoveredMillis = KEEP_COVERED_MILLIS;
+  /** Per pipeline, the checkpoints committed in this process (commit time, log position), oldest first. */
+  private final Map<String, java.util.ArrayDeque<long[]>> committed = new HashMap<>();
+
+  /**
+   * The log position of the newest checkpoint committed at least {@link #keepCoveredMillis} ago
+   * (0: none yet), after recording this one at {@code seq} (state thread only).
+   */
+  private long coveredLongEnough(String pipeline, long seq) {
+    long now = System.currentTimeMillis();
+    java.util.ArrayDeque<long[]> q = committed.computeIfAbsent(pipeline, p -> new java.util.ArrayDeque<>());
+    q.addLast(new long[] {now, seq});
+    long through = 0;
+    while (!q.isEmpty() && q.peekFirst()[0] <= now - keepCoveredMillis) {
+      through = q.removeFirst()[1];
+    }
+    return through;
   }
 
   @Override
@@ -560,6 +589,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       segments.delete(pipeline);
       return null;
     }).thenCompose(ignored -> submit(() -> {
+      committed.remove(pipeline);
       Connection c = db.connection();
       for (String table : List.of("checkpoint", "checkpoint_state", "checkpoint_deliveries", "ingest_log", "ingest_batches",
           "sink_start")) {

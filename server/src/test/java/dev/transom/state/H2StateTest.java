@@ -56,6 +56,7 @@ class H2StateTest {
   @Test
   void checkpointIsSavedAtomicallyAndTruncatesTheLogItCovers() throws Exception {
     try (H2State state = new H2State(Database.open(dir))) {
+      state.keepCoveredMillis = 0; // the log's own truncation, without the safety margin
       for (int i = 0; i < 5; i++) {
         append(state, "p", null, "{\"i\":" + i + "}").join();
       }
@@ -363,6 +364,23 @@ class H2StateTest {
     }
     try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("data/ingest-log/p"))) {
       assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".")), "no probe file is left behind");
+    }
+  }
+
+  @Test
+  void theLogKeepsWhatARecentCheckpointCoveredSoAnOlderOneCanStillReplayIt() throws Exception {
+    try (H2State state = new H2State(Database.open(dir))) {
+      for (int i = 1; i <= 4; i++) {
+        append(state, "p", null, "{\"i\":" + i + "}").join();
+      }
+      byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
+      state.save(new Checkpoint("p", 1, "fp", List.of(new PartitionState(header, Map.of(), true)), 4, -1, Map.of(),
+          List.of())).join();
+      append(state, "p", null, "{\"i\":5}").join(); // a group after the checkpoint: its drop has run
+      List<IngestLog.Entry> seen = new ArrayList<>();
+      state.replay("p", 2, e -> seen.add(withoutTime(e)));
+      assertEquals(List.of(entry(3, "{\"i\":3}"), entry(4, "{\"i\":4}"), entry(5, "{\"i\":5}")), seen,
+          "batches a checkpoint of the last " + H2State.KEEP_COVERED_MILLIS + " ms covers stay in the log");
     }
   }
 }
