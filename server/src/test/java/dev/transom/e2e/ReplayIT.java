@@ -113,14 +113,8 @@ class ReplayIT {
     s.stop(); // the final checkpoint commits the last records
 
     Path ref = tmp.resolve("ref");
-    Files.createDirectories(ref.resolve("defs"));
-    Files.writeString(ref.resolve("defs/live.yaml"), LIVE);
-    Files.write(ref.resolve("input.jsonl"), reference);
-    Jar.Result r = Jar.run(ref, null, "run", "defs/live.yaml", "--input", "input.jsonl", "--arrival", "_arrival");
-    assertEquals(0, r.exit(), r.err());
-    List<String> expected = new ArrayList<>(ServerProcess.lines(ref.resolve("out/live.jsonl")));
+    List<String> expected = crashFreeRun(ref, "live", LIVE, reference);
     List<String> actual = new ArrayList<>(ServerProcess.lines(tmp.resolve("out/live.jsonl")));
-    expected.sort(null);
     actual.sort(null);
     assertFalse(expected.isEmpty());
     assertEquals(List.of(), ServerProcess.lines(ref.resolve("out/live-late.jsonl")), "the crash-free run has nothing late");
@@ -132,20 +126,32 @@ class ReplayIT {
     }
     assertEquals(reference.size(), counted, "every acknowledged event counted once");
 
-    Files.writeString(ref.resolve("defs/views.yaml"), VIEWS);
-    Files.write(ref.resolve("views.jsonl"), viewsReference);
-    Jar.Result rv = Jar.run(ref, null, "run", "defs/views.yaml", "--input", "views.jsonl", "--arrival", "_arrival");
-    assertEquals(0, rv.exit(), rv.err());
-    List<String> expectedViews = new ArrayList<>(ServerProcess.lines(ref.resolve("out/views.jsonl")));
+    List<String> expectedViews = crashFreeRun(ref, "views", VIEWS, viewsReference);
     List<String> actualViews = new ArrayList<>();
     for (String line : ServerProcess.lines(tmp.resolve("out/views.jsonl"))) {
       if (!line.contains("\"key\":\"marker\"")) {
         actualViews.add(line);
       }
     }
-    expectedViews.sort(null);
     actualViews.sort(null);
     assertEquals(expectedViews, actualViews, "system clock: each replayed item in the window of its arrival");
+  }
+
+  /**
+   * The outputs, sorted, of {@code transom run --arrival} over {@code input} (lines carrying
+   * {@code _arrival}) in {@code ref}, so the definition's relative sinks land there.
+   */
+  private static List<String> crashFreeRun(Path ref, String name, String definition, List<String> input)
+      throws Exception {
+    Files.createDirectories(ref.resolve("defs"));
+    Files.writeString(ref.resolve("defs/" + name + ".yaml"), definition);
+    Files.write(ref.resolve(name + ".jsonl"), input);
+    Jar.Result r = Jar.run(ref, null, "run", "defs/" + name + ".yaml", "--input", name + ".jsonl", "--arrival",
+        "_arrival");
+    assertEquals(0, r.exit(), r.err());
+    List<String> out = new ArrayList<>(ServerProcess.lines(ref.resolve("out/" + name + ".jsonl")));
+    out.sort(null);
+    return out;
   }
 
   private static final String COUNTS = """
