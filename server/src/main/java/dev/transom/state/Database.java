@@ -59,6 +59,7 @@ public final class Database implements AutoCloseable {
     } catch (IOException e) {
       throw new Unusable("cannot create the data directory " + dataDir + ": " + e.getMessage());
     }
+    restoreNewestVersion(file);
     try {
       if (fault.armed()) {
         DiskFullFilePath.register(fault);
@@ -80,6 +81,21 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       throw new Unusable("the state database " + file + " cannot be opened (" + oneLine(e.getMessage())
           + "); if it is damaged, move it aside and start again: the pipelines then start empty");
+    }
+  }
+
+  /** See {@link NewestVersion}: without this, a crash can cost commits that are complete in the file. */
+  private static void restoreNewestVersion(Path file) {
+    try {
+      NewestVersion.Outcome o = NewestVersion.restore(file);
+      if (o != null && o.lost() > 0) {
+        System.err.println("transom: the state database was not closed cleanly and H2 would have opened version "
+            + o.opened() + "; the file holds every version up to " + o.newest() + ", which is the one opened");
+      }
+    } catch (RuntimeException e) {
+      // the open below reports a file it cannot use (locked by another server, damaged) in its own words
+      System.err.println("transom: could not look for versions of the state database newer than its header names ("
+          + oneLine(e.getMessage()) + ")");
     }
   }
 
