@@ -492,9 +492,9 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
   }
 
   /**
-   * How long the log keeps batches a checkpoint covers. The chaos test has seen a restart load a
-   * checkpoint older than the last few it had committed (docs/durability.md, "Not yet"); while that
-   * is open, the log keeps what those newer checkpoints covered, so the older one can still replay it.
+   * How long the log keeps batches a checkpoint covers: a margin in case a restart ever loads an
+   * older checkpoint than the last one committed, as H2 did before {@link NewestVersion}; the older
+   * one can then still replay what the newer ones covered.
    */
   static final long KEEP_COVERED_MILLIS = 10_000;
   /** {@link #KEEP_COVERED_MILLIS}, or less in tests of the log's own truncation. */
