@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill -9} in the middle of the outage and started again; then the receiver comes back.
  * Every window output of the acknowledged events (counted here, independently) must reach it at
  * least once, ingest must have pushed back (503 with Retry-After) while the sink's queue was full,
- * and the server, run with {@code -Xmx64m}, must have kept answering {@code /health}.
+ * the records held for the sink must have stayed within twice its queue, and the server, run with
+ * {@code -Xmx64m}, must have kept answering {@code /health}.
  *
  * <p>As in {@link CrashIT}, event time runs far ahead of system time, in order, with a {@code wait}
  * (10 min) longer than all the system time the test takes: windows close because later events
@@ -181,12 +182,20 @@ class WebhookOutageIT {
       assertTrue(restored.get("pending").asInt() >= QUEUE, "the queue came back from the checkpoint: " + restored);
 
       int healthChecks = 0;
+      int mostPending = 0;
       while (System.nanoTime() - outageStart < TimeUnit.MILLISECONDS.toNanos(OUTAGE_MILLIS)) {
         assertEquals(200, server.get("/health").statusCode(), "the server keeps answering during the outage");
         healthChecks++;
+        mostPending = Math.max(mostPending, server.json("/api/pipelines/hooked").get("deliveries").get(0)
+            .get("pending").asInt());
         Thread.sleep(200);
       }
       assertTrue(server.process.isAlive());
+      // The bound on what the sink holds: its queue plus the outputs of events admitted before the
+      // queue filled (one batch at a time here). Without the push-back the outputs of all 60
+      // batches (about 900) would pile up; the client must still be held back when the outage ends.
+      assertTrue(mostPending <= 2 * QUEUE, "records held for the webhook: " + mostPending + " (queue " + QUEUE + ")");
+      assertTrue(posting.isAlive(), "the client was held back for the whole outage");
       receiver.up = true;
       posting.join(120_000);
       assertFalse(posting.isAlive() || clientFailed.get(), "the client did not finish");
@@ -225,7 +234,8 @@ class WebhookOutageIT {
       List<String> log = Files.readAllLines(tmp.resolve("serve.log"));
       assertTrue(log.stream().noneMatch(l -> l.contains("OutOfMemoryError")), String.join("\n", log));
       System.out.println("WebhookOutageIT: " + wanted.size() + " outputs, " + receiver.records.size()
-          + " records received (duplicates allowed), " + healthChecks + " health checks during the outage, "
+          + " records received (duplicates allowed), " + healthChecks + " health checks during the outage, at most "
+          + mostPending + " records held, "
           + after.get("deliveries").get(0));
       server.stop();
     }
