@@ -317,6 +317,11 @@ public final class ApiRoutes {
           + "application/x-ndjson or application/json, definitions as text/yaml", List.of());
       return;
     }
+    if (status == 400 && ctx.request().authority() == null && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
+      // the router refuses these before any route runs, in words that miss a Host that is there but malformed
+      refuseAndClose(ctx, 400, "missing or malformed Host header (HTTP/1.1 needs Host: name[:port])");
+      return;
+    }
     String message = switch (status) {
       case 413 -> "request body too large (at most " + (MAX_BODY_BYTES >> 20) + " MiB)";
       case 404 -> "not found";

@@ -91,7 +91,8 @@ public final class ServerNames {
     try {
       o = Authority.parseOrigin(origin);
     } catch (Authority.Invalid e) {
-      return "refused: " + e.getMessage() + "; a state-changing request from a browser must come from this server's own pages";
+      return "refused: " + e.getMessage() + "; a page may change something here only from this server's own origin "
+          + "(cross-site request forgery protection)";
     }
     if (hostHeader != null) {
       try {
