@@ -79,6 +79,11 @@ public final class ApiRoutes {
     return r;
   }
 
+  /** For {@code HttpServer.invalidRequestHandler}: heads the parser could not read. */
+  public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> invalidRequests() {
+    return new InvalidRequests();
+  }
+
   private void authorize(RoutingContext ctx) {
     String reason = security.token() == null ? null : security.token().refuse(ctx.request().getHeader("Authorization"));
     if (reason == null) {

@@ -13,6 +13,9 @@ import java.time.Duration;
  * @param maxConnections open connections beyond this many are answered 503 and closed
  */
 public record NetworkLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections) {
+  /** Vert.x's defaults, kept and named: a request head is at most this long a line and this much headers. */
+  public static final int MAX_REQUEST_LINE_BYTES = 4096;
+  public static final int MAX_HEADER_BYTES = 8192;
   public static final NetworkLimits DEFAULTS =
       new NetworkLimits(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), 1_000);
   private static final Duration SSE_PING = Duration.ofSeconds(15);

@@ -28,6 +28,11 @@ public final class ServeCommand {
     this.err = err;
   }
 
+  private static boolean isLoopback(String host) {
+    String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+  }
+
   public int run(String[] args) throws UsageException {
     Set<String> flags = new java.util.HashSet<>(Set.of("definitions", "data", "host", "port", "workers", "token", "token-file",
         "queue", "allow-host"));
@@ -117,15 +122,21 @@ public final class ServeCommand {
       HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
           // the guard's deadlines follow one request at a time on a connection, as HTTP/1.1 sends them
           .setHttp2ClearTextEnabled(false)
+          .setMaxInitialLineLength(NetworkLimits.MAX_REQUEST_LINE_BYTES).setMaxHeaderSize(NetworkLimits.MAX_HEADER_BYTES)
           .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
       ApiRoutes.Security security = new ApiRoutes.Security(names, token, a.has("public-metrics"));
+      ApiRoutes routes = new ApiRoutes(vertx, pipelines, security, guard, metrics);
       listening[0] = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
-          .requestHandler(new ApiRoutes(vertx, pipelines, security, guard, metrics).router());
+          .invalidRequestHandler(routes.invalidRequests()).requestHandler(routes.router());
       server = listening[0].listen().await();
     } catch (Exception e) {
       err.println("transom serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
       vertx.close();
       return 1;
+    }
+    if (token == null && !isLoopback(host)) {
+      err.println("transom: warning: listening on " + host + " without a token: anyone who can reach this port can "
+          + "deploy and delete pipelines (set TRANSOM_TOKEN or --token-file)");
     }
     err.println("transom: serving " + pipelines.hosts().size() + " pipeline(s) from " + dir + " on http://" + host + ":"
         + server.actualPort() + "/");

@@ -172,6 +172,21 @@ class SlowClientsIT {
     }
   }
 
+  @Test
+  void anOversizedHeadIsAnswered431WithJsonAndClosed() throws Exception {
+    try (RawHttp c = new RawHttp(port)) {
+      c.send("GET /api/pipelines HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(9_000) + "\r\n\r\n");
+      RawHttp.Response r = c.readResponse();
+      assertEquals(431, r.status(), r.body());
+      assertTrue(ServerProcess.JSON.readTree(r.body()).get("error").asText().contains("8192 bytes"), r.body());
+      assertTrue(c.awaitClose(3_000) >= 0, "closed after the answer");
+    }
+    try (RawHttp c = new RawHttp(port)) {
+      c.send("GET /" + "a".repeat(5_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      assertEquals(414, c.readResponse().status());
+    }
+  }
+
   /** The status of an event stream's answer, the stream left open. */
   private static int openedStream(RawHttp c) throws Exception {
     return c.readHead().status();
