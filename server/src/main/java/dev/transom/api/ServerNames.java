@@ -128,10 +128,8 @@ public final class ServerNames {
     for (String h : own) {
       names.add(h.contains(":") ? "[" + h + "]" : h);
     }
-    String s = String.join(", ", names) + (anyIp ? ", any IP address of this machine" : "") + " on port " + port.getAsInt();
-    if (!allowed.isEmpty()) {
-      s += ", and " + String.join(", ", allowed.stream().map(Authority::toString).toList());
-    }
-    return s;
+    // --allow-host names stay out: a rebinding page can read this answer, and they may be internal names
+    return String.join(", ", names) + (anyIp ? ", any IP address of this machine" : "") + " on port " + port.getAsInt()
+        + (allowed.isEmpty() ? "" : ", and the names given with --allow-host");
   }
 }

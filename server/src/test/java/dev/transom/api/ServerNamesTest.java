@@ -69,6 +69,7 @@ class ServerNamesTest {
     assertNull(n.refuseHost("transom.example:443"));
     assertNull(n.refuseHost("other.example:9000"));
     assertNotNull(n.refuseHost("other.example:9001"));
+    assertTrue(!n.refuseHost("evil.example").contains("transom.example"), "a refusal a rebinding page can read lists no allowed names");
     assertNull(names("127.0.0.1", "*").refuseHost("anything.example:1"));
     assertThrows(IllegalArgumentException.class, () -> names("127.0.0.1", "bad name"));
     assertThrows(IllegalArgumentException.class, () -> names("127.0.0.1", "x:http"));
