@@ -64,7 +64,9 @@ public final class ServeCommand {
     HttpServer[] listening = new HttpServer[1];
     ServerNames names;
     try {
-      names = new ServerNames(host, a.values("allow-host"), () -> listening[0] == null || listening[0].actualPort() <= 0 ? port : listening[0].actualPort());
+      // the port as bound, for --port 0; the flag's value until then
+      names = new ServerNames(host, a.values("allow-host"),
+          () -> listening[0] == null || listening[0].actualPort() <= 0 ? port : listening[0].actualPort());
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
