@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 
 const jar = resolve(process.env.TRANSOM_JAR || 'server/target/transom.jar');
@@ -114,6 +115,39 @@ try {
       await page.waitForFunction(() => /^1\b/.test(document.querySelector('tr[data-sink] td.pending')?.innerText || ''),
         null, { timeout: 20000 });
       await page.screenshot({ path: join(shots, '4-deliveries.png'), fullPage: true });
+    });
+
+    await step('the page changes things on its own server; a page of another site cannot (CSRF)', async () => {
+      const eventsIn = async () => (await (await fetch(`${server.base}/api/pipelines/clicks`)).json()).counters.in;
+      await page.goto(`${server.base}/`);
+      const before = await eventsIn();
+      // Chromium sends Origin with this POST: the dashboard's own origin, which must be let through
+      const own = await page.evaluate(async () => (await fetch('/api/pipelines/clicks/events',
+        { method: 'POST', body: JSON.stringify({ user: 'carol', ts: new Date().toISOString() }) })).status);
+      assert.equal(own, 202);
+      assert.equal(await eventsIn(), before + 1);
+      // another site's page sends a "simple" cross-origin POST: no preflight, so only the server can refuse it
+      const evilPort = await freePort();
+      const target = `${server.base}/api/pipelines/clicks/events`;
+      const evil = http.createServer((req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/html' });
+        res.end(`<!doctype html><title>evil</title><script>
+          fetch(${JSON.stringify(target)}, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' },
+            body: JSON.stringify({ user: 'mallory', ts: new Date().toISOString() }) })
+            .then(() => { document.title = 'answered'; }, (e) => { document.title = 'failed ' + e; });
+        </script>`);
+      });
+      await new Promise((ok) => evil.listen(evilPort, '127.0.0.1', ok));
+      try {
+        await page.goto(`http://127.0.0.1:${evilPort}/`);
+        // an opaque answer came back (the request reached the server), but nothing was accepted
+        await page.waitForFunction(() => document.title !== 'evil', null, { timeout: 15000 });
+        assert.equal(await page.title(), 'answered');
+        assert.equal(await eventsIn(), before + 1);
+      } finally {
+        evil.closeAllConnections();
+        await new Promise((ok) => evil.close(ok));
+      }
     });
 
     await step('a broken definition edit shows its located problem', async () => {

@@ -28,20 +28,36 @@ public final class ApiRoutes {
   public static final long MAX_BODY_BYTES = 16L << 20;
   private final Vertx vertx;
   private final Pipelines pipelines;
-  private final String token;
+  private final Security security;
+  private final ConnectionGuard guard;
   private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics;
 
-  public ApiRoutes(Vertx vertx, Pipelines pipelines, String token,
+  /**
+   * Who may reach the API: the names the server answers to, the token (null: none) and whether
+   * {@code /metrics} is readable without it.
+   */
+  public record Security(ServerNames names, BearerToken token, boolean publicMetrics) {}
+
+  public ApiRoutes(Vertx vertx, Pipelines pipelines, Security security, ConnectionGuard guard,
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.pipelines = pipelines;
-    this.token = token;
+    this.security = security;
+    this.guard = guard;
     this.metrics = metrics;
   }
 
   public Router router() {
     Router r = Router.router(vertx);
+    r.route().handler(guard.requests());
+    // Liveness stays answerable under any Host: probes and load balancers send addresses or names
+    // of their own, and its constant answer gives a rebinding page nothing to read.
     r.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
+    r.route().handler(new HostCheck(security.names()));
+    r.route().handler(new OriginCheck(security.names()));
+    if (security.token() != null && !security.publicMetrics()) {
+      r.route("/metrics").handler(this::authorize);
+    }
     r.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     r.route("/api/*").handler(this::authorize);
@@ -63,12 +79,18 @@ public final class ApiRoutes {
     return r;
   }
 
+  /** For {@code HttpServer.invalidRequestHandler}: heads the parser could not read. */
+  public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> invalidRequests() {
+    return new InvalidRequests();
+  }
+
   private void authorize(RoutingContext ctx) {
-    if (token == null || ("Bearer " + token).equals(ctx.request().getHeader("Authorization"))) {
+    String reason = security.token() == null ? null : security.token().refuse(ctx.request().getHeader("Authorization"));
+    if (reason == null) {
       ctx.next();
     } else {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      error(ctx, 401, "missing or wrong bearer token (Authorization: Bearer ...)", List.of());
+      error(ctx, 401, reason, List.of());
     }
   }
 
@@ -265,7 +287,7 @@ public final class ApiRoutes {
         res.write("data: " + json + "\n\n");
       }
     }));
-    long ping = vertx.setPeriodic(15_000, id -> {
+    long ping = vertx.setPeriodic(guard.limits().ssePing().toMillis(), id -> {
       if (!res.closed()) {
         res.write(": ping\n\n");
       }
@@ -300,6 +322,11 @@ public final class ApiRoutes {
           + "application/x-ndjson or application/json, definitions as text/yaml", List.of());
       return;
     }
+    if (status == 400 && ctx.request().authority() == null && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
+      // the router refuses these before any route runs, in words that miss a Host that is there but malformed
+      refuseAndClose(ctx, 400, "missing or malformed Host header (HTTP/1.1 needs Host: name[:port])");
+      return;
+    }
     String message = switch (status) {
       case 413 -> "request body too large (at most " + (MAX_BODY_BYTES >> 20) + " MiB)";
       case 404 -> "not found";
@@ -323,15 +350,25 @@ public final class ApiRoutes {
     }
   }
 
-  static void json(RoutingContext ctx, int status, Object body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+  static Future<Void> json(RoutingContext ctx, int status, Object body) {
+    return ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(io.vertx.core.buffer.Buffer.buffer(JsonValues.toJsonBytes(body)));
   }
 
-  static void error(RoutingContext ctx, int status, String message, List<?> problems) {
+  static Future<Void> error(RoutingContext ctx, int status, String message, List<?> problems) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error", message);
     m.put("problems", problems);
-    json(ctx, status, m);
+    return json(ctx, status, m);
+  }
+
+  /**
+   * An error answer after which the connection is closed: for refusals that leave the body unread,
+   * so that neither the rest of it nor a next request is read from a client we turned away.
+   */
+  static void refuseAndClose(RoutingContext ctx, int status, String message) {
+    io.vertx.core.http.HttpConnection connection = ctx.request().connection();
+    ctx.response().putHeader("Connection", "close");
+    error(ctx, status, message, List.of()).onComplete(ar -> connection.close());
   }
 }

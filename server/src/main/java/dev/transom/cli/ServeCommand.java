@@ -1,15 +1,21 @@
 package dev.transom.cli;
 
 import dev.transom.api.ApiRoutes;
+import dev.transom.api.BearerToken;
+import dev.transom.api.ConnectionGuard;
+import dev.transom.api.NetworkLimits;
+import dev.transom.api.ServerNames;
 import dev.transom.runtime.DefinitionsWatcher;
 import dev.transom.runtime.Pipelines;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code transom serve}: runs every valid pipeline of the definitions directory, watches it, and
@@ -22,8 +28,16 @@ public final class ServeCommand {
     this.err = err;
   }
 
+  private static boolean isLoopback(String host) {
+    String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+  }
+
   public int run(String[] args) throws UsageException {
-    Args a = Args.parse(args, 1, Set.of("definitions", "data", "host", "port", "workers", "token", "queue"));
+    Set<String> flags = new java.util.HashSet<>(Set.of("definitions", "data", "host", "port", "workers", "token", "token-file",
+        "queue", "allow-host"));
+    flags.addAll(NetworkFlags.NAMES);
+    Args a = Args.parse(args, 1, flags, Set.of("public-metrics"));
     if (!a.positional.isEmpty()) {
       throw new UsageException("serve takes no file arguments (use --definitions DIR)");
     }
@@ -36,7 +50,26 @@ public final class ServeCommand {
     } catch (NumberFormatException e) {
       throw new UsageException("--port must be a number");
     }
-    String token = a.flags.getOrDefault("token", System.getenv("TRANSOM_TOKEN"));
+    String tokenText = TokenSource.resolve(a, System.getenv(), err);
+    BearerToken token;
+    try {
+      token = tokenText == null ? null : BearerToken.of(tokenText);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("the token: " + e.getMessage());
+    }
+    if (a.has("public-metrics") && token == null) {
+      throw new UsageException("--public-metrics only means something with a token (--token-file, TRANSOM_TOKEN)");
+    }
+    NetworkLimits limits = NetworkFlags.limits(a);
+    HttpServer[] listening = new HttpServer[1];
+    ServerNames names;
+    try {
+      // the port as bound, for --port 0; the flag's value until then
+      names = new ServerNames(host, a.values("allow-host"),
+          () -> listening[0] == null || listening[0].actualPort() <= 0 ? port : listening[0].actualPort());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     long queue;
     try {
       queue = Long.parseLong(a.flags.getOrDefault("queue", "100000"));
@@ -87,12 +120,25 @@ public final class ServeCommand {
     }
     HttpServer server;
     try {
-      server = vertx.createHttpServer().requestHandler(new ApiRoutes(vertx, pipelines, token, metrics).router())
-          .listen(port, host).await();
+      ConnectionGuard guard = new ConnectionGuard(vertx, limits);
+      HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+          // the guard's deadlines follow one request at a time on a connection, as HTTP/1.1 sends them
+          .setHttp2ClearTextEnabled(false)
+          .setMaxInitialLineLength(NetworkLimits.MAX_REQUEST_LINE_BYTES).setMaxHeaderSize(NetworkLimits.MAX_HEADER_BYTES)
+          .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+      ApiRoutes.Security security = new ApiRoutes.Security(names, token, a.has("public-metrics"));
+      ApiRoutes routes = new ApiRoutes(vertx, pipelines, security, guard, metrics);
+      listening[0] = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
+          .invalidRequestHandler(routes.invalidRequests()).requestHandler(routes.router());
+      server = listening[0].listen().await();
     } catch (Exception e) {
       err.println("transom serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
       vertx.close();
       return 1;
+    }
+    if (token == null && !isLoopback(host)) {
+      err.println("transom: warning: listening on " + host + " without a token: anyone who can reach this port can "
+          + "deploy and delete pipelines (set TRANSOM_TOKEN or --token-file)");
     }
     err.println("transom: serving " + pipelines.hosts().size() + " pipeline(s) from " + dir + " on http://" + host + ":"
         + server.actualPort() + "/");
