@@ -32,7 +32,8 @@ class ServeIT {
   private String base;
   private String token;
 
-  private static final String CLICKS = """
+  /** A small event-clock pipeline other end-to-end tests start too. */
+  static final String CLICKS = """
       name: clicks
       source: {kind: http}
       key: event.user

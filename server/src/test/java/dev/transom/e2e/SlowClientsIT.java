@@ -30,15 +30,7 @@ class SlowClientsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    ServerProcess.define(dir, "clicks.yaml", """
-        name: clicks
-        source: {kind: http}
-        key: event.user
-        value: event.clicks
-        clock: {kind: event, timestamp: event.ts, wait: 1s}
-        window: {kind: tumbling, length: 10s}
-        aggregate: {sum: true}
-        """);
+    ServerProcess.define(dir, "clicks.yaml", ServeIT.CLICKS);
     server = new ServerProcess(dir, "--header-timeout", "1s", "--idle-timeout", "2s", "--body-timeout", "4s",
         "--max-connections", String.valueOf(MAX_CONNECTIONS)).start();
     port = server.port;
