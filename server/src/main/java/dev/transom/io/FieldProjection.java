@@ -51,15 +51,16 @@ public final class FieldProjection {
   }
 
   /**
-   * Passes over a value, still decoding every string in it: the general parse would fail on bad
-   * UTF-8 anywhere in the line, so this must too (Jackson's own skipping does not decode).
+   * Passes over a value, still decoding every string in it and checking every number that might
+   * not fit a double: the general parse refuses bad UTF-8 and infinite numbers anywhere in the
+   * line, so this must too (Jackson's own skipping does neither).
    */
   private static void skip(JsonParser p, JsonToken t) throws java.io.IOException {
-    if (t == JsonToken.VALUE_STRING) {
-      p.getTextLength();
+    if (!t.isStructStart()) {
+      check(p, t);
       return;
     }
-    int depth = t.isStructStart() ? 1 : 0;
+    int depth = 1;
     while (depth > 0) {
       JsonToken n = p.nextToken();
       if (n == null || n == JsonToken.NOT_AVAILABLE) {
@@ -69,10 +70,37 @@ public final class FieldProjection {
         depth++;
       } else if (n.isStructEnd()) {
         depth--;
-      } else if (n == JsonToken.VALUE_STRING) {
-        p.getTextLength();
+      } else {
+        check(p, n);
       }
     }
+  }
+
+  private static void check(JsonParser p, JsonToken t) throws java.io.IOException {
+    if (t == JsonToken.VALUE_STRING) {
+      p.getTextLength();
+    } else if ((t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) && mayBeInfinite(p)
+        && !Double.isFinite(p.getDoubleValue())) {
+      throw new java.io.IOException("number out of range");
+    }
+  }
+
+  /**
+   * Without an exponent, a number of at most 308 characters is below 1e308 and so finite: only
+   * the rest are worth converting, which keeps skipped numbers as cheap as before.
+   */
+  private static boolean mayBeInfinite(JsonParser p) throws java.io.IOException {
+    int len = p.getTextLength();
+    if (len > 308) {
+      return true;
+    }
+    char[] c = p.getTextCharacters();
+    for (int i = p.getTextOffset(), end = i + len; i < end; i++) {
+      if (c[i] == 'e' || c[i] == 'E') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int indexOf(String name) {
