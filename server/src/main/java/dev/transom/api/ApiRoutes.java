@@ -13,9 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,39 +118,36 @@ public final class ApiRoutes {
 
   private void putPipeline(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    String text = ctx.body().asString(StandardCharsets.UTF_8.name());
-    if (text == null || text.isBlank()) {
+    byte[] body = bodyBytes(ctx);
+    if (isBlankText(body)) {
       error(ctx, 400, "the body must be the pipeline's YAML definition", List.of());
       return;
     }
-    PipelineHost existing = pipelines.get(id);
-    Path file = existing != null ? existing.file() : pipelines.directory().resolve(id + ".yaml");
-    String shown = file.getFileName().toString();
-    DefinitionLoader.Result r = DefinitionLoader.load(shown, text);
-    if (!r.ok()) {
-      error(ctx, 400, "invalid definition: " + r.problems().size() + " problem(s)", ProblemsJson.of(r.problems()));
-      return;
-    }
-    if (!r.definition().id().equals(id)) {
-      error(ctx, 400, "the definition's name '" + r.definition().id() + "' does not match '" + id + "' in the path",
-          List.of());
-      return;
-    }
-    pipelines.offLoop(() -> {
-      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      return pipelines.reload(file);
-    }).onSuccess(result -> {
-      if (!result.ok()) {
-        error(ctx, 400, "not deployed: " + result.outcome(), ProblemsJson.of(result.problems()));
+    // Checked, written and deployed in one step under the reload lock, by the same code that
+    // loads the file from the directory: what the PUT accepts is exactly what the file will hold.
+    pipelines.offLoop(() -> pipelines.put(id, body)).onSuccess(result -> {
+      if (result.reload() == null || !result.reload().ok()) {
+        error(ctx, result.status(), result.error(), ProblemsJson.of(result.problems()));
         return;
       }
       pipelines.get(id).describe(true).onSuccess(m -> {
-        m.put("reload", result.outcome());
+        m.put("reload", result.reload().outcome());
         json(ctx, 200, m);
       }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
+  }
+
+  private static boolean isBlankText(byte[] b) {
+    for (byte c : b) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] bodyBytes(RoutingContext ctx) {
+    return ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
   }
 
   private void deletePipeline(RoutingContext ctx) {
@@ -180,7 +175,7 @@ public final class ApiRoutes {
       return;
     }
     // The body's bytes are parsed and logged as they came: no text copy of the whole batch.
-    byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    byte[] bytes = bodyBytes(ctx);
     List<Object> events = new ArrayList<>();
     ObjectLines fast = OBJECT_LINES.get();
     int lineNo = 0;
@@ -197,12 +192,13 @@ public final class ApiRoutes {
         events.add(event);
         continue;
       }
-      String line = new String(bytes, from, end - from, StandardCharsets.UTF_8).strip();
-      if (line.isEmpty()) {
+      if (isBlank(bytes, from, end)) {
         continue;
       }
       try {
-        events.add(JsonValues.parse(line));
+        // The bytes themselves, never a decoded copy: decoding would turn bad UTF-8 into U+FFFD
+        // and accept it, where the parser refuses it and says where.
+        events.add(JsonValues.parse(bytes, from, end - from));
       } catch (JsonValues.Invalid e) {
         int i = lineNo - 1;
         Map<String, Object> p = new LinkedHashMap<>();
@@ -254,6 +250,15 @@ public final class ApiRoutes {
     });
   }
 
+  private static boolean isBlank(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void getWindows(RoutingContext ctx) {
     PipelineHost h = host(ctx);
     if (h == null) {
@@ -299,9 +304,8 @@ public final class ApiRoutes {
   }
 
   private void validate(RoutingContext ctx) {
-    String text = ctx.body().asString(StandardCharsets.UTF_8.name());
     String name = ctx.request().getParam("file", "definition.yaml");
-    DefinitionLoader.Result r = DefinitionLoader.load(name, text == null ? "" : text);
+    DefinitionLoader.Result r = DefinitionLoader.load(name, bodyBytes(ctx));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ok", r.ok());
     m.put("id", r.ok() ? r.definition().id() : null);

@@ -63,10 +63,17 @@ public final class JsonValues {
       }
       return v;
     } catch (JsonParseException e) {
+      int col = e.getLocation() == null ? 1 : (int) e.getLocation().getColumnNr();
+      // Jackson stops at bad UTF-8 too, but words it its own way and points past the bad bytes.
+      // Columns here count bytes, as Jackson's do on byte input.
+      Utf8.Malformed bad = Utf8.firstMalformed(buf, off, len);
+      if (bad != null && bad.byteOffset() < col) {
+        return throwInvalid(bad.getMessage() + ": events must be UTF-8 text", bad.byteOffset() + 1);
+      }
       String m = e.getOriginalMessage();
       int nl = m.indexOf('\n');
       m = nl >= 0 ? m.substring(0, nl) : m;
-      return throwInvalid("not JSON: " + lowerFirst(m), e.getLocation() == null ? 1 : (int) e.getLocation().getColumnNr());
+      return throwInvalid("not JSON: " + lowerFirst(m), col);
     } catch (IOException e) {
       throw new Invalid("not JSON: " + e.getMessage(), 1);
     }

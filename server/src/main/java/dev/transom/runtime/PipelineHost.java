@@ -326,8 +326,7 @@ public final class PipelineHost {
   /** Feeds the logged batches again, each at the time it first arrived. */
   private void replay(List<IngestLog.Entry> logged) {
     for (IngestLog.Entry entry : logged) {
-      List<Object> events = parseLines(entry.events().getBytes(java.nio.charset.StandardCharsets.UTF_8), entry.mark(),
-          null);
+      List<Object> events = parseLines(entry.events(), entry.mark(), null);
       pending.addAndGet(events.size());
       in.addAndGet(events.size());
       arrivals.replaying(entry.arrivalMillis());

@@ -41,4 +41,54 @@ class JsonValuesTest {
     assertEquals(Map.of("v", 1e30), JsonValues.parse("{\"v\":1000000000000000000000000000000}"));
     assertEquals(Map.of("v", Long.MIN_VALUE), JsonValues.parse("{\"v\":-9223372036854775808}"));
   }
+
+  private static JsonValues.Invalid refused(byte[] b) {
+    JsonValues.Invalid e = assertThrows(JsonValues.Invalid.class, () -> JsonValues.parse(b, 0, b.length));
+    assertNull(new ObjectLines().read(b, 0, b.length), "the reused parser took it");
+    assertFalse(new FieldProjection("v").read(b, 0, b.length, new Object[1]), "the projection took it");
+    return e;
+  }
+
+  /** {@code {"k":"a<bad>"}}: the bad bytes start at byte 8 (column 8). */
+  private static byte[] keyWith(int... bad) {
+    byte[] head = "{\"k\":\"a".getBytes(StandardCharsets.UTF_8);
+    byte[] line = new byte[head.length + bad.length + 2];
+    System.arraycopy(head, 0, line, 0, head.length);
+    for (int i = 0; i < bad.length; i++) {
+      line[head.length + i] = (byte) bad[i];
+    }
+    line[line.length - 2] = '"';
+    line[line.length - 1] = '}';
+    return line;
+  }
+
+  @Test
+  void badUtf8IsRefusedAtTheByteWhereItStarts() {
+    Object[][] cases = {
+        {new int[] {0xff}, "byte 0xff"}, // never in UTF-8
+        {new int[] {0x80}, "byte 0x80"}, // a continuation byte with nothing before it
+        {new int[] {0xc3}, "byte 0xc3"}, // a lead byte cut short (by the closing quote)
+        {new int[] {0xc0, 0xaf}, "byte 0xc0"}, // '/' in two bytes: overlong, one key smuggled in as another
+        {new int[] {0xe0, 0x80, 0xaf}, "byte 0xe0"}, // overlong in three
+        {new int[] {0xed, 0xa0, 0x80}, "bytes 0xed 0xa0 0x80"}, // a UTF-16 surrogate
+        {new int[] {0xf4, 0x90, 0x80, 0x80}, "byte 0xf4"}, // past U+10FFFF
+    };
+    for (Object[] c : cases) {
+      JsonValues.Invalid e = refused(keyWith((int[]) c[0]));
+      assertEquals("invalid UTF-8 (" + c[1] + "): events must be UTF-8 text", e.getMessage());
+      assertEquals(8, e.column(), e.getMessage());
+    }
+    // in a field name, past multi-byte characters: the column counts bytes
+    byte[] name = "{\"caf\u00e9\":1,\"x\u00ff\":2}".getBytes(StandardCharsets.UTF_8);
+    name[14] = (byte) 0xfe; // the second byte of ÿ: the bad sequence starts at its first, byte 14
+    assertEquals(14, refused(name).column());
+    // a syntax error before the bad byte is the one reported
+    assertTrue(refused(new byte[] {'{', '"', 'k', '"', '}', (byte) 0xff}).getMessage().startsWith("not JSON"));
+  }
+
+  @Test
+  void validMultiByteTextIsKeptAsIs() throws Exception {
+    String line = "{\"k\":\"\u00e9\u20ac\ud83d\ude00\"}";
+    assertEquals(Map.of("k", "\u00e9\u20ac\ud83d\ude00"), JsonValues.parse(line));
+  }
 }
