@@ -640,7 +640,8 @@ public final class PipelineHost {
     if (epochTimer >= 0) {
       vertx.cancelTimer(epochTimer);
     }
-    long millis = Math.max(10, intervalMicros / 1_000);
+    // validation already keeps every interval at or above the floor; this only guards the timer
+    long millis = Math.max(dev.transom.definition.PipelineSpec.MIN_CHECKPOINT_INTERVAL_MICROS, intervalMicros) / 1_000;
     epochTimer = vertx.setPeriodic(millis, id -> {
       if (!stopped && !storage.checkpointsFailing()) {
         checkpoint();

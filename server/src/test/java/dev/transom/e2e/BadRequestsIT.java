@@ -159,6 +159,9 @@ class BadRequestsIT {
 
     r = send("PUT", "/api/pipelines/sums", bytes(SUMS.replace("length: 1m", "length: 0s")));
     assertError(400, "invalid definition", r.statusCode(), r.body(), "PUT of an invalid window");
+    r = send("PUT", "/api/pipelines/sums", bytes(SUMS + "checkpoint: {interval: 1us}\n"));
+    n = assertError(400, "invalid definition", r.statusCode(), r.body(), "PUT of a 1us checkpoint interval");
+    assertEquals("checkpoint.interval: must be at least 100ms (got 1us)", n.get("problems").get(0).get("message").asText());
     assertArrayEquals(before, Files.readAllBytes(file), "a refused PUT leaves the file alone");
     assertEquals(1, server.json("/api/pipelines/sums").get("version").asInt(), "and the running version");
 
