@@ -79,28 +79,42 @@ public final class FieldProjection {
   private static void check(JsonParser p, JsonToken t) throws java.io.IOException {
     if (t == JsonToken.VALUE_STRING) {
       p.getTextLength();
-    } else if ((t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) && mayBeInfinite(p)
-        && !Double.isFinite(p.getDoubleValue())) {
+    } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      if (mayBeInfinite(p) && !Double.isFinite(p.getDoubleValue())) {
+        throw new java.io.IOException("number out of range");
+      }
+    } else if (t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() > 308 && !Double.isFinite(p.getDoubleValue())) {
       throw new java.io.IOException("number out of range");
     }
   }
 
   /**
-   * Without an exponent, a number of at most 308 characters is below 1e308 and so finite: only
-   * the rest are worth converting, which keeps skipped numbers as cheap as before.
+   * Whether a skipped floating-point number might not fit a double, from its text alone (converting
+   * every skipped number would cost more than the rest of the projection): a number beyond
+   * 1.8e308 needs 309 or more characters, or an exponent of three digits or more at its end.
    */
   private static boolean mayBeInfinite(JsonParser p) throws java.io.IOException {
     int len = p.getTextLength();
+    if (len < 5) {
+      return false; // 1e309 is the shortest
+    }
     if (len > 308) {
       return true;
     }
     char[] c = p.getTextCharacters();
-    for (int i = p.getTextOffset(), end = i + len; i < end; i++) {
-      if (c[i] == 'e' || c[i] == 'E') {
-        return true;
-      }
+    int i = p.getTextOffset() + len - 1;
+    int digits = 0;
+    while (c[i] >= '0' && c[i] <= '9') { // stops within the token: it has a '.' or an exponent
+      i--;
+      digits++;
     }
-    return false;
+    if (digits < 3) {
+      return false;
+    }
+    if (c[i] == '+' || c[i] == '-') {
+      i--;
+    }
+    return c[i] == 'e' || c[i] == 'E';
   }
 
   private int indexOf(String name) {

@@ -63,24 +63,25 @@ public final class JsonValues {
       }
       return v;
     } catch (JsonParseException e) {
-      int col = e.getLocation() == null ? 1 : (int) e.getLocation().getColumnNr();
-      // Jackson stops at bad UTF-8 too, but words it its own way and points past the bad bytes.
-      // Columns here count bytes, as Jackson's do on byte input.
-      Utf8.Malformed bad = Utf8.firstMalformed(buf, off, len);
-      if (bad != null && bad.byteOffset() < col) {
-        return throwInvalid(bad.getMessage() + ": events must be UTF-8 text", bad.byteOffset() + 1);
-      }
-      String m = e.getOriginalMessage();
-      int nl = m.indexOf('\n');
-      m = nl >= 0 ? m.substring(0, nl) : m;
-      return throwInvalid("not JSON: " + lowerFirst(m), col);
+      throw invalid(e, buf, off, len);
     } catch (IOException e) {
       throw new Invalid("not JSON: " + e.getMessage(), 1);
     }
   }
 
-  private static Object throwInvalid(String m, int col) throws Invalid {
-    throw new Invalid(m, Math.max(1, col));
+  /** Kept out of {@link #parse} so that the line-per-call path stays small enough to inline. */
+  private static Invalid invalid(JsonParseException e, byte[] buf, int off, int len) {
+    int col = e.getLocation() == null ? 1 : (int) e.getLocation().getColumnNr();
+    // Jackson stops at bad UTF-8 too, but words it its own way and points past the bad bytes.
+    // Columns here count bytes, as Jackson's do on byte input.
+    Utf8.Malformed bad = Utf8.firstMalformed(buf, off, len);
+    if (bad != null && bad.byteOffset() < col) {
+      return new Invalid(bad.getMessage() + ": events must be UTF-8 text", bad.byteOffset() + 1);
+    }
+    String m = e.getOriginalMessage();
+    int nl = m.indexOf('\n');
+    m = nl >= 0 ? m.substring(0, nl) : m;
+    return new Invalid("not JSON: " + lowerFirst(m), Math.max(1, col));
   }
 
   private static final int MAX_DEPTH = 200;

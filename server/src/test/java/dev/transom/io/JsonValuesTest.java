@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,14 @@ class JsonValuesTest {
     assertTrue(big.getMessage().startsWith("number out of range: 99999999999999999999..."), big.getMessage());
     assertTrue(big.getMessage().contains("(400 characters)"), big.getMessage());
     refused("{\"k\":\"a\",\"ignored\":{\"deep\":[1e999]},\"v\":1}"); // in a field nobody reads, too
+    refused("{\"skipped\":1.5E+400,\"v\":1}");
+    refused("{\"skipped\":[-12e0309],\"v\":1}");
+    refused("{\"skipped\":" + "9".repeat(309) + ",\"v\":1}");
+    // skipped numbers that only look large are taken, as the general parse takes them
+    for (String n : List.of("1e308", "-1.7976931348623157e308", "2e-999", "1e30", "123.456", "1" + "0".repeat(300))) {
+      byte[] b = ("{\"skipped\":" + n + ",\"v\":1}").getBytes(StandardCharsets.UTF_8);
+      assertTrue(new FieldProjection("v").read(b, 0, b.length, new Object[1]), n);
+    }
   }
 
   @Test
