@@ -382,15 +382,17 @@ public final class ApiRoutes {
     }
     // What went wrong inside stays in the server's log: an exception's message names files,
     // classes and states that are nobody else's business (and can carry what a client sent).
-    String message = switch (status) {
-      case 413 -> "request body too large (at most " + (MAX_BODY_BYTES >> 20) + " MiB)";
-      case 404 -> "not found";
-      case 405 -> "method not allowed";
-      default -> status >= 500 ? "internal error (the server's log has the details)"
-          : ctx.failure() instanceof io.vertx.core.VertxException v && v.getMessage() != null
-              ? "bad request: " + v.getMessage() // Vert.x's own words about the request, e.g. a missing Host
-              : "bad request";
-    };
+    String message;
+    if (status == 413) {
+      message = "request body too large (at most " + (MAX_BODY_BYTES >> 20) + " MiB)";
+    } else if (status >= 500) {
+      message = "internal error (the server's log has the details)";
+    } else if (ctx.failure() instanceof io.vertx.core.VertxException v && v.getMessage() != null) {
+      message = "bad request: " + v.getMessage(); // Vert.x's own words about the request
+    } else {
+      message = io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase()
+          .toLowerCase(java.util.Locale.ROOT); // "not found", "method not allowed", ...
+    }
     if (!ctx.response().ended()) {
       error(ctx, status, message, List.of());
     }

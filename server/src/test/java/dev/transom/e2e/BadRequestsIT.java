@@ -174,4 +174,21 @@ class BadRequestsIT {
     assertArrayEquals(other, Files.readAllBytes(tmp.resolve("defs/other.yaml")));
     assertEquals("running", server.json("/api/pipelines/taken").get("status").asText());
   }
+
+  @Test
+  void aDefinitionFileThatIsNotUtf8IsALocatedProblemAndTheRunningVersionStays() throws Exception {
+    Path file = tmp.resolve("defs/sums.yaml");
+    byte[] edit = bytes(SUMS.replace("key: event.user", "key: event.user # caf\u00e9"));
+    int at = new String(edit, StandardCharsets.UTF_8).indexOf('\u00e9');
+    edit[at] = (byte) 0xe9; // é as Latin-1 has it
+    edit[at + 1] = ' ';
+    Files.write(file, edit);
+    ServerProcess.await("the edit's problem shown", () -> server.json("/api/pipelines/sums").get("problems").size() > 0);
+    JsonNode p = server.json("/api/pipelines/sums");
+    assertEquals("running", p.get("status").asText(), "the running version keeps running");
+    JsonNode problem = p.get("problems").get(0);
+    assertEquals("defs/sums.yaml", problem.get("file").asText());
+    assertEquals(List.of(3, 22), List.of(problem.get("line").asInt(), problem.get("col").asInt()), problem.toString());
+    assertEquals("invalid UTF-8 (byte 0xe9): a definition must be UTF-8 text", problem.get("message").asText());
+  }
 }
