@@ -13,9 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +59,8 @@ public final class ApiRoutes {
     r.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     r.route("/api/*").handler(this::authorize);
+    r.route("/api/pipelines/:id").handler(this::checkId);
+    r.route("/api/pipelines/:id/*").handler(this::checkId);
     r.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     r.get("/api/pipelines").handler(ctx -> pipelines.describeAll()
         .onSuccess(list -> json(ctx, 200, Map.of("pipelines", list)))
@@ -79,6 +79,25 @@ public final class ApiRoutes {
     return r;
   }
 
+  /** For {@code HttpServer.requestHandler}: the router, behind a check of the request target it cannot make itself. */
+  public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requestHandler() {
+    Router router = router();
+    return req -> {
+      String problem = RequestTargets.problem(req.uri());
+      if (problem == null) {
+        router.handle(req);
+        return;
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("error", problem);
+      body.put("problems", List.of());
+      // closed after the answer: the body (if any) is left unread
+      req.response().setStatusCode(400).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+          .end(io.vertx.core.buffer.Buffer.buffer(JsonValues.toJsonBytes(body)))
+          .onComplete(ar -> req.connection().close());
+    };
+  }
+
   /** For {@code HttpServer.invalidRequestHandler}: heads the parser could not read. */
   public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> invalidRequests() {
     return new InvalidRequests();
@@ -92,6 +111,24 @@ public final class ApiRoutes {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       error(ctx, 401, reason, List.of());
     }
+  }
+
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile(
+      dev.transom.definition.PipelineSpec.ID_PATTERN);
+
+  /**
+   * Every pipeline route refuses an id no pipeline can have before it looks anything up or builds a
+   * file name from it (a NUL made the file name itself throw).
+   */
+  private void checkId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (id != null && ID.matcher(id).matches()) {
+      ctx.next();
+      return;
+    }
+    String shown = id == null ? "" : id.length() > 70 ? id.substring(0, 64) + "... (" + id.length() + " characters)" : id;
+    error(ctx, 400, "invalid pipeline id '" + shown + "': an id is 1 to 63 lowercase letters, digits, '-' and '_',"
+        + " starting with a letter or digit", List.of());
   }
 
   private PipelineHost host(RoutingContext ctx) {
@@ -120,39 +157,36 @@ public final class ApiRoutes {
 
   private void putPipeline(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    String text = ctx.body().asString(StandardCharsets.UTF_8.name());
-    if (text == null || text.isBlank()) {
+    byte[] body = bodyBytes(ctx);
+    if (isBlankText(body)) {
       error(ctx, 400, "the body must be the pipeline's YAML definition", List.of());
       return;
     }
-    PipelineHost existing = pipelines.get(id);
-    Path file = existing != null ? existing.file() : pipelines.directory().resolve(id + ".yaml");
-    String shown = file.getFileName().toString();
-    DefinitionLoader.Result r = DefinitionLoader.load(shown, text);
-    if (!r.ok()) {
-      error(ctx, 400, "invalid definition: " + r.problems().size() + " problem(s)", ProblemsJson.of(r.problems()));
-      return;
-    }
-    if (!r.definition().id().equals(id)) {
-      error(ctx, 400, "the definition's name '" + r.definition().id() + "' does not match '" + id + "' in the path",
-          List.of());
-      return;
-    }
-    pipelines.offLoop(() -> {
-      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      return pipelines.reload(file);
-    }).onSuccess(result -> {
-      if (!result.ok()) {
-        error(ctx, 400, "not deployed: " + result.outcome(), ProblemsJson.of(result.problems()));
+    // Checked, written and deployed in one step under the reload lock, by the same code that
+    // loads the file from the directory: what the PUT accepts is exactly what the file will hold.
+    pipelines.offLoop(() -> pipelines.put(id, body)).onSuccess(result -> {
+      if (result.reload() == null || !result.reload().ok()) {
+        error(ctx, result.status(), result.error(), ProblemsJson.of(result.problems()));
         return;
       }
       pipelines.get(id).describe(true).onSuccess(m -> {
-        m.put("reload", result.outcome());
+        m.put("reload", result.reload().outcome());
         json(ctx, 200, m);
       }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
+  }
+
+  private static boolean isBlankText(byte[] b) {
+    for (byte c : b) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] bodyBytes(RoutingContext ctx) {
+    return ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
   }
 
   private void deletePipeline(RoutingContext ctx) {
@@ -180,7 +214,7 @@ public final class ApiRoutes {
       return;
     }
     // The body's bytes are parsed and logged as they came: no text copy of the whole batch.
-    byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    byte[] bytes = bodyBytes(ctx);
     List<Object> events = new ArrayList<>();
     ObjectLines fast = OBJECT_LINES.get();
     int lineNo = 0;
@@ -197,12 +231,13 @@ public final class ApiRoutes {
         events.add(event);
         continue;
       }
-      String line = new String(bytes, from, end - from, StandardCharsets.UTF_8).strip();
-      if (line.isEmpty()) {
+      if (isBlank(bytes, from, end)) {
         continue;
       }
       try {
-        events.add(JsonValues.parse(line));
+        // The bytes themselves, never a decoded copy: decoding would turn bad UTF-8 into U+FFFD
+        // and accept it, where the parser refuses it and says where.
+        events.add(JsonValues.parse(bytes, from, end - from));
       } catch (JsonValues.Invalid e) {
         int i = lineNo - 1;
         Map<String, Object> p = new LinkedHashMap<>();
@@ -254,13 +289,25 @@ public final class ApiRoutes {
     });
   }
 
+  private static boolean isBlank(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void getWindows(RoutingContext ctx) {
     PipelineHost h = host(ctx);
     if (h == null) {
       return;
     }
-    int cursor = intParam(ctx, "cursor", 0);
-    int limit = Math.min(1_000, Math.max(1, intParam(ctx, "limit", 100)));
+    Integer cursor = intParam(ctx, "cursor", 0, 0, Integer.MAX_VALUE);
+    Integer limit = cursor == null ? null : intParam(ctx, "limit", 100, 1, MAX_PAGE);
+    if (limit == null || !single(ctx, "key")) {
+      return;
+    }
     h.openWindows(ctx.request().getParam("key"), cursor, limit).onSuccess(m -> json(ctx, 200, m)).onFailure(ctx::fail);
   }
 
@@ -269,7 +316,10 @@ public final class ApiRoutes {
     if (h == null) {
       return;
     }
-    int limit = Math.min(1_000, Math.max(1, intParam(ctx, "limit", 100)));
+    Integer limit = intParam(ctx, "limit", 100, 1, MAX_PAGE);
+    if (limit == null) {
+      return;
+    }
     h.recentOutputs(limit).onSuccess(list -> json(ctx, 200, Map.of("outputs", list))).onFailure(ctx::fail);
   }
 
@@ -299,9 +349,8 @@ public final class ApiRoutes {
   }
 
   private void validate(RoutingContext ctx) {
-    String text = ctx.body().asString(StandardCharsets.UTF_8.name());
     String name = ctx.request().getParam("file", "definition.yaml");
-    DefinitionLoader.Result r = DefinitionLoader.load(name, text == null ? "" : text);
+    DefinitionLoader.Result r = DefinitionLoader.load(name, bodyBytes(ctx));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ok", r.ok());
     m.put("id", r.ok() ? r.definition().id() : null);
@@ -327,27 +376,64 @@ public final class ApiRoutes {
       refuseAndClose(ctx, 400, "missing or malformed Host header (HTTP/1.1 needs Host: name[:port])");
       return;
     }
-    String message = switch (status) {
-      case 413 -> "request body too large (at most " + (MAX_BODY_BYTES >> 20) + " MiB)";
-      case 404 -> "not found";
-      default -> ctx.failure() == null ? "request failed"
-          : (status >= 500 ? "internal error: " : "bad request: ") + ctx.failure().getMessage();
-    };
+    if (status >= 500 && ctx.failure() != null) {
+      System.err.println("transom: " + ctx.request().method() + " " + ctx.request().path() + " failed:");
+      ctx.failure().printStackTrace();
+    }
+    // What went wrong inside stays in the server's log: an exception's message names files,
+    // classes and states that are nobody else's business (and can carry what a client sent).
+    String message;
+    if (status == 413) {
+      message = "request body too large (at most " + (MAX_BODY_BYTES >> 20) + " MiB)";
+    } else if (status >= 500) {
+      message = "internal error (the server's log has the details)";
+    } else if (ctx.failure() instanceof io.vertx.core.VertxException v && v.getMessage() != null) {
+      message = "bad request: " + v.getMessage(); // Vert.x's own words about the request
+    } else {
+      message = io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase()
+          .toLowerCase(java.util.Locale.ROOT); // "not found", "method not allowed", ...
+    }
     if (!ctx.response().ended()) {
       error(ctx, status, message, List.of());
     }
   }
 
-  private static int intParam(RoutingContext ctx, String name, int otherwise) {
+  /** Most windows or outputs one answer holds. */
+  static final int MAX_PAGE = 1_000;
+
+  /**
+   * A whole-number query parameter within {@code [min, max]}, {@code otherwise} when absent; or
+   * {@code null} after answering 400: a value that is not what it should be is said so, never
+   * quietly replaced by the default or clamped.
+   */
+  private static Integer intParam(RoutingContext ctx, String name, int otherwise, int min, int max) {
+    if (!single(ctx, name)) {
+      return null;
+    }
     String v = ctx.request().getParam(name);
     if (v == null) {
       return otherwise;
     }
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      return otherwise;
+    long n = -1;
+    if (!v.isEmpty() && v.length() <= 10 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      n = Long.parseLong(v);
     }
+    if (n < min || n > max) {
+      String shown = v.length() > 20 ? v.substring(0, 20) + "..." : v;
+      error(ctx, 400, name + ": expected a whole number from " + min + " to " + max + ", got '" + shown + "'",
+          List.of());
+      return null;
+    }
+    return (int) n;
+  }
+
+  /** False, after answering 400, when the query gives {@code name} more than once. */
+  private static boolean single(RoutingContext ctx, String name) {
+    if (ctx.queryParam(name).size() > 1) {
+      error(ctx, 400, name + ": given more than once", List.of());
+      return false;
+    }
+    return true;
   }
 
   static Future<Void> json(RoutingContext ctx, int status, Object body) {

@@ -3,9 +3,6 @@ package dev.transom.cli;
 import dev.transom.definition.DefinitionLoader;
 import dev.transom.definition.Problem;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,15 +19,9 @@ final class DefinitionFiles {
       if (size > 4L * dev.transom.definition.yaml.SafeYaml.MAX_CODE_POINTS) {
         return failed(file, "file too large for a definition (" + size + " bytes)");
       }
-      byte[] bytes = Files.readAllBytes(path);
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-      return DefinitionLoader.load(file, text);
+      return DefinitionLoader.load(file, Files.readAllBytes(path));
     } catch (NoSuchFileException e) {
       return failed(file, "no such file");
-    } catch (CharacterCodingException e) {
-      return failed(file, "not UTF-8 text");
     } catch (IOException e) {
       return failed(file, "cannot read: " + e.getMessage());
     }

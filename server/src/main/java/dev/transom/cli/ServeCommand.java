@@ -129,7 +129,7 @@ public final class ServeCommand {
       ApiRoutes.Security security = new ApiRoutes.Security(names, token, a.has("public-metrics"));
       ApiRoutes routes = new ApiRoutes(vertx, pipelines, security, guard, metrics);
       listening[0] = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
-          .invalidRequestHandler(routes.invalidRequests()).requestHandler(routes.router());
+          .invalidRequestHandler(routes.invalidRequests()).requestHandler(routes.requestHandler());
       server = listening[0].listen().await();
     } catch (Exception e) {
       err.println("transom serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());

@@ -85,7 +85,7 @@ public final class DirectReader {
     }
     Object k = values[keyAt];
     Object v = values[valueAt];
-    if (k == null || v == null || aggregate.reject(v, null) != null) {
+    if (k == null || v == null || aggregate.reject(v, null) != null || !aggregate.alwaysTakes(v)) {
       return false;
     }
     long t = 0;

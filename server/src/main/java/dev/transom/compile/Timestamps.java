@@ -7,6 +7,13 @@ import java.time.Instant;
 
 /** What {@code clock.timestamp} gave, to microseconds (SPEC §3: timestamp, RFC 3339 string or epoch number). */
 final class Timestamps {
+  /**
+   * A double holds every integer only up to 2^53: past that many microseconds from the epoch (about
+   * 285 years either way) it can no longer name a single microsecond, so such a number is refused
+   * rather than rounded to a neighbour.
+   */
+  static final double MAX_EXACT_DOUBLE_MICROS = 0x1p53;
+
   private Timestamps() {}
 
   static long toMicros(Object v, double unitMicros) throws ExprFailure {
@@ -19,9 +26,11 @@ final class Timestamps {
       }
     } else if (v instanceof Long l) {
       if (unitMicros >= 1) {
+        // Checked before multiplying: Long.MIN_VALUE has no positive counterpart, and a product
+        // that wraps lands anywhere (MIN_VALUE * 1000 is 0, the epoch).
         long unit = (long) unitMicros;
-        if (Math.abs(l) > Micros.MAX_ABS_TIME / unit) {
-          throw new ExprFailure("timestamp out of range: " + l);
+        if (l < -Micros.MAX_ABS_TIME / unit || l > Micros.MAX_ABS_TIME / unit) {
+          throw new ExprFailure(outOfRange(l, unitMicros));
         }
         micros = l * unit;
       } else {
@@ -30,7 +39,11 @@ final class Timestamps {
     } else if (v instanceof Double d) {
       double m = Math.floor(d * unitMicros);
       if (!Double.isFinite(m) || Math.abs(m) > Micros.MAX_ABS_TIME) {
-        throw new ExprFailure("timestamp out of range: " + d);
+        throw new ExprFailure(outOfRange(d, unitMicros));
+      }
+      if (Math.abs(m) > MAX_EXACT_DOUBLE_MICROS) {
+        throw new ExprFailure("timestamp " + d + ": a floating-point number this far from 1970 cannot name one"
+            + " microsecond (it is exact to 1 us only within about 285 years); give an integer or an RFC 3339 string");
       }
       micros = (long) m;
     } else if (v instanceof Instant i) {
@@ -46,5 +59,20 @@ final class Timestamps {
       throw new ExprFailure("timestamp out of range: " + v);
     }
     return micros;
+  }
+
+  private static String outOfRange(Object number, double unitMicros) {
+    return "timestamp out of range: " + number + " " + unitName(unitMicros)
+        + " is more than about 36,000 years from 1970";
+  }
+
+  private static String unitName(double unitMicros) {
+    if (unitMicros == 1_000_000) {
+      return "s";
+    }
+    if (unitMicros == 1_000) {
+      return "ms";
+    }
+    return unitMicros == 1 ? "us" : "ns";
   }
 }

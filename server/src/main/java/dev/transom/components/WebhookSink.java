@@ -36,13 +36,18 @@ public final class WebhookSink implements DeliveryQueue {
    */
   static final long DEFAULT_QUEUE = 10_000;
 
+  /** The shortest {@code timeout}: a connection, a request and its answer within it even on loopback. */
+  static final long MIN_TIMEOUT_MICROS = 10_000;
+
   public static final ObjectSpec SPEC = ComponentSpecs.kind("webhook",
           "POSTs records as JSON arrays to a URL, retried with backoff until delivered (at-least-once: "
               + "undelivered records are kept with each checkpoint).")
       .required("url", new FieldType.Text("https?://\\S+", "an http:// or https:// URL"), "where to POST",
           "http://127.0.0.1:9000/hook")
       .optional("batch", new FieldType.Int(1, 10_000), "100", "records per request at most", "500")
-      .optional("timeout", new FieldType.Dur(true), "10s", "how long to wait for an answer before retrying", "5s")
+      .optional("timeout", FieldType.Dur.atLeast(MIN_TIMEOUT_MICROS), "10s",
+          "how long to wait for an answer before retrying; below the floor not even a local receiver answers "
+              + "reliably, and every delivery would time out and be retried forever", "5s")
       .optional("queue", new FieldType.Int(1, 1_000_000), String.valueOf(DEFAULT_QUEUE),
           "records waiting for delivery at which the pipeline stops taking input (ingest answers 503, sources "
               + "wait) until the receiver catches up", "1000")

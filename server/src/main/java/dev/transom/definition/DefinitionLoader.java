@@ -3,6 +3,7 @@ package dev.transom.definition;
 import dev.transom.definition.spec.Checked;
 import dev.transom.definition.spec.Linter;
 import dev.transom.definition.yaml.SafeYaml;
+import dev.transom.io.Utf8;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +24,23 @@ public final class DefinitionLoader {
     public boolean ok() {
       return problems.isEmpty();
     }
+  }
+
+  /**
+   * Like {@link #load(String, String)}, from the bytes of a file or a request body. Every way a
+   * definition comes in (validate, the definitions directory, PUT, POST /api/validate) goes through
+   * here, so all of them judge the same text: bytes that are not UTF-8 are a located problem, never
+   * text with U+FFFD in their place.
+   */
+  public static Result load(String file, byte[] bytes) {
+    String text;
+    try {
+      text = Utf8.decode(bytes);
+    } catch (Utf8.Malformed e) {
+      return new Result(null, List.of(new Problem(file, e.line(), e.column(),
+          e.getMessage() + ": a definition must be UTF-8 text")));
+    }
+    return load(file, text);
   }
 
   /** @param file the name to print in problems (as the user gave it) */

@@ -26,9 +26,20 @@ public final class CelValues {
     return v == null || v instanceof NullValue || v instanceof com.google.protobuf.NullValue;
   }
 
-  /** Converts a CEL result into the value model; fails on values that have no JSON form. */
+  /**
+   * Converts a CEL result into the value model; fails on values that have no JSON form, infinities
+   * and NaN included (anywhere in the result).
+   */
   public static Object fromCel(Object v) throws ExprFailure {
-    if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean
+    if (v instanceof Double d) {
+      if (!Double.isFinite(d)) {
+        // CEL's doubles overflow to infinity (1e300 * 1e300) and 0.0 / 0.0 is NaN; JSON has neither,
+        // and letting one into a window would only change its type when it is written out.
+        throw new ExprFailure("gives " + d + ", which is not a finite number (JSON numbers must be finite)");
+      }
+      return v;
+    }
+    if (v instanceof String || v instanceof Long || v instanceof Boolean
         || v instanceof Instant || v instanceof Duration || v == NULL) {
       return v;
     }

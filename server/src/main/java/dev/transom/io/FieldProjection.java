@@ -51,15 +51,16 @@ public final class FieldProjection {
   }
 
   /**
-   * Passes over a value, still decoding every string in it: the general parse would fail on bad
-   * UTF-8 anywhere in the line, so this must too (Jackson's own skipping does not decode).
+   * Passes over a value, still decoding every string in it and checking every number that might
+   * not fit a double: the general parse refuses bad UTF-8 and infinite numbers anywhere in the
+   * line, so this must too (Jackson's own skipping does neither).
    */
   private static void skip(JsonParser p, JsonToken t) throws java.io.IOException {
-    if (t == JsonToken.VALUE_STRING) {
-      p.getTextLength();
+    if (!t.isStructStart()) {
+      check(p, t);
       return;
     }
-    int depth = t.isStructStart() ? 1 : 0;
+    int depth = 1;
     while (depth > 0) {
       JsonToken n = p.nextToken();
       if (n == null || n == JsonToken.NOT_AVAILABLE) {
@@ -69,10 +70,51 @@ public final class FieldProjection {
         depth++;
       } else if (n.isStructEnd()) {
         depth--;
-      } else if (n == JsonToken.VALUE_STRING) {
-        p.getTextLength();
+      } else {
+        check(p, n);
       }
     }
+  }
+
+  private static void check(JsonParser p, JsonToken t) throws java.io.IOException {
+    if (t == JsonToken.VALUE_STRING) {
+      p.getTextLength();
+    } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      if (mayBeInfinite(p) && !Double.isFinite(p.getDoubleValue())) {
+        throw new java.io.IOException("number out of range");
+      }
+    } else if (t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() > 308 && !Double.isFinite(p.getDoubleValue())) {
+      throw new java.io.IOException("number out of range");
+    }
+  }
+
+  /**
+   * Whether a skipped floating-point number might not fit a double, from its text alone (converting
+   * every skipped number would cost more than the rest of the projection): a number beyond
+   * 1.8e308 needs 309 or more characters, or an exponent of three digits or more at its end.
+   */
+  private static boolean mayBeInfinite(JsonParser p) throws java.io.IOException {
+    int len = p.getTextLength();
+    if (len < 5) {
+      return false; // 1e309 is the shortest
+    }
+    if (len > 308) {
+      return true;
+    }
+    char[] c = p.getTextCharacters();
+    int i = p.getTextOffset() + len - 1;
+    int digits = 0;
+    while (c[i] >= '0' && c[i] <= '9') { // stops within the token: it has a '.' or an exponent
+      i--;
+      digits++;
+    }
+    if (digits < 3) {
+      return false;
+    }
+    if (c[i] == '+' || c[i] == '-') {
+      i--;
+    }
+    return c[i] == 'e' || c[i] == 'E';
   }
 
   private int indexOf(String name) {

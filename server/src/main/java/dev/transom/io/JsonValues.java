@@ -21,6 +21,7 @@ import java.util.Map;
 /**
  * JSON text to and from the value model of {@link CelValues}: integers become {@code Long} (larger
  * ones {@code Double}), other numbers {@code Double}, {@code null} becomes {@link CelValues#NULL}.
+ * A number beyond the finite doubles ({@code 1e999}) is not JSON this model can hold: refused.
  * Streaming Jackson, no data binding: one pass, no intermediate tree.
  */
 public final class JsonValues {
@@ -62,17 +63,25 @@ public final class JsonValues {
       }
       return v;
     } catch (JsonParseException e) {
-      String m = e.getOriginalMessage();
-      int nl = m.indexOf('\n');
-      m = nl >= 0 ? m.substring(0, nl) : m;
-      return throwInvalid("not JSON: " + lowerFirst(m), e.getLocation() == null ? 1 : (int) e.getLocation().getColumnNr());
+      throw invalid(e, buf, off, len);
     } catch (IOException e) {
       throw new Invalid("not JSON: " + e.getMessage(), 1);
     }
   }
 
-  private static Object throwInvalid(String m, int col) throws Invalid {
-    throw new Invalid(m, Math.max(1, col));
+  /** Kept out of {@link #parse} so that the line-per-call path stays small enough to inline. */
+  private static Invalid invalid(JsonParseException e, byte[] buf, int off, int len) {
+    int col = e.getLocation() == null ? 1 : (int) e.getLocation().getColumnNr();
+    // Jackson stops at bad UTF-8 too, but words it its own way and points past the bad bytes.
+    // Columns here count bytes, as Jackson's do on byte input.
+    Utf8.Malformed bad = Utf8.firstMalformed(buf, off, len);
+    if (bad != null && bad.byteOffset() < col) {
+      return new Invalid(bad.getMessage() + ": events must be UTF-8 text", bad.byteOffset() + 1);
+    }
+    String m = e.getOriginalMessage();
+    int nl = m.indexOf('\n');
+    m = nl >= 0 ? m.substring(0, nl) : m;
+    return new Invalid("not JSON: " + lowerFirst(m), Math.max(1, col));
   }
 
   private static final int MAX_DEPTH = 200;
@@ -108,11 +117,11 @@ public final class JsonValues {
       case VALUE_NUMBER_INT:
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
           BigInteger big = p.getBigIntegerValue();
-          return big.doubleValue();
+          return finite(big.doubleValue(), p);
         }
         return p.getLongValue();
       case VALUE_NUMBER_FLOAT:
-        return p.getDoubleValue();
+        return finite(p.getDoubleValue(), p);
       case VALUE_TRUE:
         return Boolean.TRUE;
       case VALUE_FALSE:
@@ -122,6 +131,22 @@ public final class JsonValues {
       default:
         throw new Invalid("unexpected " + t, (int) p.currentLocation().getColumnNr());
     }
+  }
+
+  /**
+   * A number too large for a double would be read as infinity, and then be summed and written out as
+   * the string "Infinity": refused here instead, so no non-finite number enters a pipeline.
+   */
+  private static Double finite(double d, JsonParser p) throws IOException, Invalid {
+    if (Double.isFinite(d)) {
+      return d;
+    }
+    String text = p.getText();
+    if (text.length() > 40) {
+      text = text.substring(0, 20) + "..." + text.substring(text.length() - 10) + " (" + text.length() + " characters)";
+    }
+    throw new Invalid("number out of range: " + text + " is beyond the largest finite number (about 1.8e308)",
+        (int) p.currentTokenLocation().getColumnNr());
   }
 
   public static byte[] toJsonBytes(Object value) {
@@ -153,7 +178,9 @@ public final class JsonValues {
       if (Double.isFinite(d)) {
         g.writeNumber(d);
       } else {
-        g.writeString(d.toString()); // JSON has no NaN or Infinity
+        // Nothing read or computed can be non-finite any more; only state checkpointed by an older
+        // version could hold one. JSON has no such numbers.
+        g.writeString(d.toString());
       }
     } else if (v instanceof Boolean b) {
       g.writeBoolean(b);

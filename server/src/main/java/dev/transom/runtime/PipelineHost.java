@@ -326,8 +326,7 @@ public final class PipelineHost {
   /** Feeds the logged batches again, each at the time it first arrived. */
   private void replay(List<IngestLog.Entry> logged) {
     for (IngestLog.Entry entry : logged) {
-      List<Object> events = parseLines(entry.events().getBytes(java.nio.charset.StandardCharsets.UTF_8), entry.mark(),
-          null);
+      List<Object> events = parseLines(entry.events(), entry.mark(), null);
       pending.addAndGet(events.size());
       in.addAndGet(events.size());
       arrivals.replaying(entry.arrivalMillis());
@@ -641,7 +640,8 @@ public final class PipelineHost {
     if (epochTimer >= 0) {
       vertx.cancelTimer(epochTimer);
     }
-    long millis = Math.max(10, intervalMicros / 1_000);
+    // validation already keeps every interval at or above the floor; this only guards the timer
+    long millis = Math.max(dev.transom.definition.PipelineSpec.MIN_CHECKPOINT_INTERVAL_MICROS, intervalMicros) / 1_000;
     epochTimer = vertx.setPeriodic(millis, id -> {
       if (!stopped && !storage.checkpointsFailing()) {
         checkpoint();

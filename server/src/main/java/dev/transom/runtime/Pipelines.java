@@ -6,7 +6,6 @@ import dev.transom.definition.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,13 +135,13 @@ public final class Pipelines {
       }
       return new ReloadResult(true, List.of(), "removed");
     }
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(key, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(key);
     } catch (IOException e) {
       return fail(key, current, List.of(new Problem(display(key), 1, 1, "cannot read: " + e.getMessage())));
     }
-    DefinitionLoader.Result loaded = DefinitionLoader.load(display(key), text);
+    DefinitionLoader.Result loaded = DefinitionLoader.load(display(key), bytes);
     if (!loaded.ok()) {
       return fail(key, current, loaded.problems());
     }
@@ -184,6 +183,48 @@ public final class Pipelines {
 
   /** What a reload did. */
   public record ReloadResult(boolean ok, List<Problem> problems, String outcome) {}
+
+  /**
+   * What a PUT did: {@code reload} is what deploying it did, or {@code null} when it was refused
+   * (with {@code status}, {@code error} and the problems) and nothing was written.
+   */
+  public record PutResult(int status, String error, List<Problem> problems, ReloadResult reload) {
+    static PutResult refused(int status, String error, List<Problem> problems) {
+      return new PutResult(status, error, problems, null);
+    }
+  }
+
+  /**
+   * {@code PUT /api/pipelines/{id}}: the body becomes the pipeline's file, but only once it passes
+   * every check a reload of that file would make, so a refused PUT leaves the file (and whatever
+   * runs from it) as it was. Under the same lock as {@link #reload}: a concurrent PUT of the same
+   * id waits for this one and then judges against its outcome.
+   */
+  public synchronized PutResult put(String id, byte[] body) throws IOException {
+    PipelineHost existing = byId.get(id);
+    Path file = existing != null ? existing.file() : dir.resolve(id + ".yaml");
+    Path key = file.toAbsolutePath().normalize();
+    DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body);
+    if (!r.ok()) {
+      return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
+    }
+    if (!r.definition().id().equals(id)) {
+      return PutResult.refused(400, "the definition's name '" + r.definition().id() + "' does not match '" + id
+          + "' in the path", List.of());
+    }
+    PipelineHost holder = byFile.get(key);
+    if (holder != null && holder != existing) {
+      // Writing it would replace that pipeline by this one (a reload of the file sees a rename).
+      return PutResult.refused(409, display(key) + " holds pipeline '" + holder.id() + "'; a new pipeline '" + id
+          + "' cannot take its file (change '" + holder.id() + "' with PUT /api/pipelines/" + holder.id() + ")", List.of());
+    }
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.write(tmp, body);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    ReloadResult result = reload(file);
+    return new PutResult(result.ok() ? 200 : 400, result.ok() ? null : "not deployed: " + result.outcome(),
+        result.problems(), result);
+  }
 
   /** How files are named in problems: relative to the working directory when inside it. */
   static String display(Path p) {

@@ -283,7 +283,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         s.setLong(2, afterSeq);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
-            out.add(new Entry(r.getLong(1), now, r.getString(2), null));
+            out.add(new Entry(r.getLong(1), now, r.getString(2).getBytes(java.nio.charset.StandardCharsets.UTF_8), null));
           }
         }
       }

@@ -36,8 +36,29 @@ public interface IngestLog {
   /** Every entry after {@code afterSeq}, in order. */
   void replay(String pipeline, long afterSeq, Consumer<Entry> consumer);
 
-  /** One logged batch; {@code mark} is {@code null} unless it came from a file source. */
-  record Entry(long seq, long arrivalMillis, String events, SourceMark mark) {}
+  /**
+   * One logged batch, byte for byte as it was appended; {@code mark} is {@code null} unless it came
+   * from a file source. Bytes, not text: a file's line that is not UTF-8 was an item error when it was
+   * read, and decoding it here would patch it into a line the replay accepts.
+   */
+  record Entry(long seq, long arrivalMillis, byte[] events, SourceMark mark) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Entry e && seq == e.seq && arrivalMillis == e.arrivalMillis
+          && java.util.Arrays.equals(events, e.events) && java.util.Objects.equals(mark, e.mark);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(seq, arrivalMillis, java.util.Arrays.hashCode(events), mark);
+    }
+
+    @Override
+    public String toString() {
+      return "Entry[seq=" + seq + ", arrivalMillis=" + arrivalMillis + ", events="
+          + new String(events, java.nio.charset.StandardCharsets.UTF_8) + ", mark=" + mark + "]";
+    }
+  }
 
   /** The byte offset just after a file-source batch, and the line number of its first line. */
   record SourceMark(long endOffset, long firstLine) {}

@@ -427,7 +427,7 @@ final class SegmentLog implements AutoCloseable {
       }
       scan(f, length, Long.MAX_VALUE, (seq, at, id, mark, events) -> {
         if (seq > after) {
-          consumer.accept(new IngestLog.Entry(seq, at, new String(events, StandardCharsets.UTF_8), mark));
+          consumer.accept(new IngestLog.Entry(seq, at, events, mark));
         }
       }, new long[2]);
     }

@@ -11,6 +11,15 @@ public interface Aggregate {
    */
   String reject(Object value, Object rank);
 
+  /**
+   * Whether {@code value}, once past {@link #reject}, goes into every window without fail,
+   * whatever the window already holds. Items read straight from their line (without their event)
+   * are taken only then, so that any item error can still be shown with its event.
+   */
+  default boolean alwaysTakes(Object value) {
+    return false;
+  }
+
   /** A fresh, empty window of {@code key}; the windower sets its bounds. */
   OpenWindow create(String key) throws AggregateFailure;
 

@@ -37,6 +37,22 @@ final class PipelineHarness implements Outputs {
     return this;
   }
 
+  /**
+   * A JSON line as {@code run} feeds it: straight from its bytes when the direct path takes it,
+   * else parsed in full; a line that is not JSON is recorded as a {@code source} error.
+   */
+  PipelineHarness sendLine(String line) {
+    byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (!exec.acceptLine(b, 0, b.length, nowMicros)) {
+      try {
+        exec.accept(JsonValues.parse(b, 0, b.length), nowMicros);
+      } catch (JsonValues.Invalid e) {
+        errors.add(new ItemError("source", e.column() + ": " + e.getMessage(), line));
+      }
+    }
+    return this;
+  }
+
   PipelineHarness advanceSeconds(double seconds) {
     nowMicros += (long) (seconds * 1_000_000);
     exec.advance(nowMicros);

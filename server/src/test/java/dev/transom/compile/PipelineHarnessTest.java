@@ -56,6 +56,26 @@ class PipelineHarnessTest {
   }
 
   @Test
+  void numericTimestampsOutOfRangeAreItemErrorsNotWindowsIn1970() {
+    for (String unit : new String[] {"s", "ms"}) {
+      PipelineHarness h = new PipelineHarness(pipeline("event.user",
+          "{kind: event, timestamp: event.ts, wait: 0s, unit: " + unit + "}", TEN_SECONDS, "{sum: true}", "value: event.n\n"));
+      h.sendLine("{\"user\":\"a\",\"n\":1,\"ts\":-9223372036854775808}") // taken directly, if at all
+          .send("{\"user\":\"a\",\"n\":2,\"ts\":-9223372036854775808}")
+          .sendLine("{\"user\":\"a\",\"n\":4,\"ts\":9223372036854775807}")
+          .sendLine("{\"user\":\"a\",\"n\":8,\"ts\":1e300}")
+          .sendLine("{\"user\":\"a\",\"n\":16,\"ts\":\"+99999-01-01T00:00:00Z\"}")
+          .finish();
+      assertEquals(List.of(), h.outputs, unit);
+      assertEquals(5, h.errors.size(), unit);
+      for (ItemError e : h.errors) {
+        assertEquals("clock.timestamp", e.field());
+        assertTrue(e.message().contains("out of range"), e.message());
+      }
+    }
+  }
+
+  @Test
   void celTimestampResultIsAccepted() {
     PipelineHarness h = new PipelineHarness(pipeline("event.user",
         "{kind: event, timestamp: 'timestamp(event.ts) + duration(\"10s\")', wait: 0s}", TEN_SECONDS, "{count: true}", ""));

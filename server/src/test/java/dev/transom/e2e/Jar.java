@@ -20,6 +20,11 @@ final class Jar {
   }
 
   static Result run(Path cwd, String stdin, String... args) throws IOException, InterruptedException {
+    return runWithBytes(cwd, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  /** With stdin given as bytes, which need not be UTF-8. */
+  static Result runWithBytes(Path cwd, byte[] stdin, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-jar");
@@ -31,7 +36,7 @@ final class Jar {
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process p = pb.start();
     if (stdin != null) {
-      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().write(stdin);
     }
     p.getOutputStream().close();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {

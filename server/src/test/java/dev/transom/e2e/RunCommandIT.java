@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,6 +64,40 @@ class RunCommandIT {
     List<String> out = Files.readAllLines(tmp.resolve("out.jsonl"));
     assertEquals(1, out.size());
     assertEquals(3, JSON.readTree(out.get(0)).get("value").asLong());
+  }
+
+  /**
+   * Input that is not UTF-8, a number no double holds and a timestamp that would wrap around are
+   * each reported at their line (and column, where the line itself is wrong) like any bad line, in
+   * every way run reads input: a file, a file over several workers, and stdin.
+   */
+  @Test
+  void badBytesHugeNumbersAndOverflowingTimestampsAreLocatedLineErrors() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
+    in.writeBytes("{\"user\":\"a\",\"n\":1,\"ts\":\"2024-05-01T10:00:01Z\"}\n".getBytes(StandardCharsets.UTF_8));
+    in.writeBytes("{\"user\":\"a".getBytes(StandardCharsets.UTF_8));
+    in.write(0xff); // byte 11 of line 2
+    in.writeBytes("\",\"n\":1,\"ts\":\"2024-05-01T10:00:01Z\"}\n".getBytes(StandardCharsets.UTF_8));
+    in.writeBytes("{\"user\":\"a\",\"n\":1e999,\"ts\":\"2024-05-01T10:00:01Z\"}\n".getBytes(StandardCharsets.UTF_8));
+    in.writeBytes("{\"user\":\"a\",\"n\":1,\"ts\":-9223372036854775808}\n".getBytes(StandardCharsets.UTF_8));
+    in.writeBytes("{\"user\":\"a\",\"n\":2,\"ts\":\"2024-05-01T10:00:02Z\"}\n".getBytes(StandardCharsets.UTF_8));
+    Files.write(tmp.resolve("in.jsonl"), in.toByteArray());
+    List<Jar.Result> runs = List.of(
+        Jar.run(tmp, null, "run", "p.yaml", "--input", "in.jsonl", "--output", "-"),
+        Jar.run(tmp, null, "run", "p.yaml", "--input", "in.jsonl", "--output", "-", "--workers", "2"),
+        Jar.runWithBytes(tmp, in.toByteArray(), "run", "p.yaml", "--input", "-", "--output", "-"));
+    for (Jar.Result r : runs) {
+      assertEquals(0, r.exit(), r.err());
+      Jar.assertNoStackTrace(r);
+      String where = r.err().contains("in.jsonl:") ? "in.jsonl" : "stdin";
+      assertTrue(r.err().contains(where + ":2:11: invalid UTF-8 (byte 0xff): events must be UTF-8 text"), r.err());
+      assertTrue(r.err().contains(where + ":3:17: number out of range: 1e999"), r.err());
+      assertTrue(r.err().contains(where + ":4: clock.timestamp: timestamp out of range"), r.err());
+      List<String> out = r.out().lines().toList();
+      assertEquals(1, out.size(), r.out());
+      assertEquals(3, JSON.readTree(out.get(0)).get("value").asLong(), "lines 1 and 5 only: " + out);
+    }
   }
 
   @Test

@@ -26,7 +26,7 @@ class H2StateTest {
   }
 
   static IngestLog.Entry entry(long seq, String events) {
-    return new IngestLog.Entry(seq, 0, events, null);
+    return new IngestLog.Entry(seq, 0, events.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
   }
 
   static IngestLog.Entry withoutTime(IngestLog.Entry e) {

@@ -31,7 +31,7 @@ class SegmentLogTest {
   }
 
   static IngestLog.Entry entry(long seq, String events) {
-    return new IngestLog.Entry(seq, 0, events, null);
+    return new IngestLog.Entry(seq, 0, events.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
   }
 
   static List<IngestLog.Entry> read(SegmentLog log, String pipeline, long after) throws IOException {
@@ -213,9 +213,26 @@ class SegmentLogTest {
     try (SegmentLog log = open(1 << 20)) {
       List<IngestLog.Entry> all = new ArrayList<>();
       SegmentLog.read(log.snapshot("p"), 0, all::add);
-      assertEquals(List.of(new IngestLog.Entry(1, 1_700_000_000_123L, "{\"a\":1}\n", null),
-          new IngestLog.Entry(2, 1_700_000_000_456L, "{\"b\":2}\n", new IngestLog.SourceMark(4_096, 17))), all);
+      assertEquals(List.of(new IngestLog.Entry(1, 1_700_000_000_123L, "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8), null),
+          new IngestLog.Entry(2, 1_700_000_000_456L, "{\"b\":2}\n".getBytes(StandardCharsets.UTF_8),
+          new IngestLog.SourceMark(4_096, 17))), all);
       assertEquals(1, log.recent("p", "b1").seq());
+    }
+  }
+
+  @Test
+  void aBatchThatIsNotUtf8IsReadBackByteForByte() throws IOException {
+    // a file source logs what it read, bad lines included; the replay must see the same bad line
+    byte[] batch = {'{', '"', 'k', '"', ':', '"', 'a', (byte) 0xff, '"', '}', '\n', '{', '}', '\n'};
+    try (SegmentLog log = open(1 << 20)) {
+      log.stage("p", 1, null, new IngestLog.SourceMark(batch.length, 1), batch, 0);
+      assertTrue(log.flush().isEmpty());
+    }
+    try (SegmentLog log = open(1 << 20)) {
+      List<IngestLog.Entry> all = new ArrayList<>();
+      SegmentLog.read(log.snapshot("p"), 0, all::add);
+      assertEquals(1, all.size());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(batch, all.get(0).events());
     }
   }
 }

@@ -36,10 +36,30 @@ public sealed interface FieldType {
     }
   }
 
-  /** A duration; {@code positive} requires {@code > 0}, else {@code >= 0}. */
-  record Dur(boolean positive) implements FieldType {
+  /**
+   * A duration; {@code positive} requires {@code > 0}, else {@code >= 0}; a {@code minMicros} above
+   * zero is a floor as well (for durations that drive a timer: see {@link #atLeast}).
+   */
+  record Dur(boolean positive, long minMicros) implements FieldType {
+    public Dur(boolean positive) {
+      this(positive, 0);
+    }
+
+    /**
+     * A duration of at least {@code minMicros}. The validator, the JSON Schema and the reference
+     * doc all state the floor from here; the field's doc line says why it is there.
+     */
+    public static Dur atLeast(long minMicros) {
+      return new Dur(true, minMicros);
+    }
+
+    /** The floor as a duration text ({@code 100ms}), or {@code null} when there is none beyond the sign. */
+    public String minimumText() {
+      return minMicros > 0 ? dev.transom.io.DurationText.format(minMicros) : null;
+    }
+
     public String describe() {
-      return "a duration like 10s, 250ms or 1h30m";
+      return "a duration like 10s, 250ms or 1h30m" + (minMicros > 0 ? ", at least " + minimumText() : "");
     }
   }
 

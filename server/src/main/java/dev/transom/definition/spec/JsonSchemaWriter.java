@@ -42,8 +42,11 @@ public final class JsonSchemaWriter {
     }
     for (FieldSpec f : spec.fields()) {
       ObjectNode p = type(f.type());
+      String floor = f.type() instanceof FieldType.Dur d ? d.minimumText() : null;
       if (f.doc() != null) {
-        p.put("description", f.doc());
+        // A pattern cannot say "at least 100ms" for every way a duration can be written; editors
+        // show the description, so the floor is stated there.
+        p.put("description", floor == null ? f.doc() : f.doc() + " (at least " + floor + ")");
       }
       props.set(f.name(), p);
       if (f.required()) {

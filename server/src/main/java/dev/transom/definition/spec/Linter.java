@@ -268,6 +268,10 @@ public final class Linter {
       }
       try {
         long micros = DurationText.parseMicros(text);
+        if (micros < d.minMicros()) {
+          report(at, path + ": must be at least " + d.minimumText() + " (got " + text + ")");
+          return null;
+        }
         if (d.positive() && micros <= 0) {
           report(at, path + ": must be greater than 0 (got " + text + ")");
           return null;

@@ -96,7 +96,7 @@ public final class ReferenceDocWriter {
       return String.join(" \\| ", w.values().stream().map(x -> "`" + x + "`").toList());
     }
     if (t instanceof FieldType.Dur d) {
-      return d.positive() ? "duration > 0" : "duration";
+      return d.minMicros() > 0 ? "duration ≥ " + d.minimumText() : d.positive() ? "duration > 0" : "duration";
     }
     if (t instanceof FieldType.Int i) {
       return "integer";

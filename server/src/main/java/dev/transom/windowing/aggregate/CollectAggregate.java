@@ -16,6 +16,11 @@ public final class CollectAggregate implements Aggregate {
   }
 
   @Override
+  public boolean alwaysTakes(Object value) {
+    return true;
+  }
+
+  @Override
   public OpenWindow create(String key) {
     return new CollectAcc();
   }

@@ -14,6 +14,11 @@ public final class CountAggregate implements Aggregate {
   }
 
   @Override
+  public boolean alwaysTakes(Object value) {
+    return true;
+  }
+
+  @Override
   public OpenWindow create(String key) {
     return new CountWindow();
   }

@@ -22,6 +22,11 @@ public final class EdgeAggregate implements Aggregate {
   }
 
   @Override
+  public boolean alwaysTakes(Object value) {
+    return true;
+  }
+
+  @Override
   public OpenWindow create(String key) {
     return new EdgeAcc();
   }

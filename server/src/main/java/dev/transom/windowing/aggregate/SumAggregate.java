@@ -3,11 +3,17 @@ package dev.transom.windowing.aggregate;
 import dev.transom.windowing.OpenWindow;
 import dev.transom.windowing.ValueKinds;
 import dev.transom.windowing.Aggregate;
+import dev.transom.windowing.AggregateFailure;
 import java.util.List;
 
 /**
  * {@code sum: true} and {@code mean: true}. The sum stays an exact int while every value is an int
  * (and the total fits in 64 bits); from the first double on, or on overflow, it is a double.
+ *
+ * <p>The double total never leaves the finite range: a value that would take it past the largest
+ * double is not added and is an item error for that window (as a failing reduce step is), so no
+ * window ever emits an infinite sum or mean. Only a value of magnitude near 2^970 or more can do
+ * that: anything smaller is lost in the rounding of even the largest finite total.
  */
 public final class SumAggregate implements Aggregate {
   private final boolean mean;
@@ -20,6 +26,14 @@ public final class SumAggregate implements Aggregate {
   public String reject(Object value, Object rank) {
     return ValueKinds.isNumber(value) ? null
         : (mean ? "mean" : "sum") + " takes numbers, got " + ValueKinds.name(value);
+  }
+
+  /** Below this magnitude an addition rounds to at most the largest finite double (see the class comment). */
+  private static final double CANNOT_OVERFLOW = 0x1p969;
+
+  @Override
+  public boolean alwaysTakes(Object value) {
+    return value instanceof Long || (value instanceof Double d && Math.abs(d) < CANNOT_OVERFLOW);
   }
 
   @Override
@@ -48,9 +62,13 @@ public final class SumAggregate implements Aggregate {
     }
 
     @Override
-    public void add(String key, Object value, Object rank, long timeMicros, long seq) {
+    public void add(String key, Object value, Object rank, long timeMicros, long seq) throws AggregateFailure {
       if (value instanceof Double d) {
-        doubleSum += d;
+        double r = doubleSum + d;
+        if (!Double.isFinite(r)) {
+          throw overflow("adding " + d, "the item is left out of this window");
+        }
+        doubleSum = r;
         isDouble = true;
       } else {
         addLong(((Number) value).longValue());
@@ -60,7 +78,8 @@ public final class SumAggregate implements Aggregate {
     private void addLong(long v) {
       long r = longSum + v;
       if (((longSum ^ r) & (v ^ r)) < 0) {
-        // Overflow: carry the exact long part into the double part.
+        // Overflow: carry the exact long part into the double part. The double part was finite,
+        // and two longs add less to it than the rounding of any total that large.
         doubleSum += (double) longSum + (double) v;
         longSum = 0;
         isDouble = true;
@@ -69,12 +88,22 @@ public final class SumAggregate implements Aggregate {
       }
     }
 
+    /** All or nothing: a merge that would overflow leaves this window as it was. */
     @Override
-    public void merge(String key, OpenWindow later) {
+    public void merge(String key, OpenWindow later) throws AggregateFailure {
       SumAcc o = (SumAcc) later;
+      double d = doubleSum + o.doubleSum;
+      if (!Double.isFinite(d)) {
+        throw overflow("adding the later session's " + o.doubleSum, "the merged session keeps the earlier one's total");
+      }
+      doubleSum = d;
       addLong(o.longSum);
-      doubleSum += o.doubleSum;
       isDouble |= o.isDouble;
+    }
+
+    private AggregateFailure overflow(String what, String consequence) {
+      return new AggregateFailure((mean ? "mean" : "sum") + ": " + what + " to " + ((double) longSum + doubleSum)
+          + " would go past the largest finite number (about 1.8e308); " + consequence);
     }
 
     @Override
