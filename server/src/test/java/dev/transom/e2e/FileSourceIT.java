@@ -28,16 +28,7 @@ class FileSourceIT {
     Path input = tmp.resolve("in.jsonl");
     Files.writeString(input, event("a", "2024-05-01T10:00:01Z") + "\n{\"user\": oops}\n"
         + event("a", "2024-05-01T10:00:02Z") + "\n");
-    Files.createDirectories(tmp.resolve("defs"));
-    Files.writeString(tmp.resolve("defs/tail.yaml"), """
-        name: tail
-        source: {kind: file, path: '%s', follow: true}
-        key: event.user
-        clock: {kind: event, timestamp: event.ts, wait: 1h}
-        window: {kind: tumbling, length: 1m}
-        aggregate: {count: true}
-        checkpoint: {interval: 1h}
-        """.formatted(input));
+    defineTail(input);
     ServerProcess s = new ServerProcess(tmp).start();
     ServerProcess.await("the good lines counted", () -> count(s, "a") == 2);
     JsonNode p = s.json("/api/pipelines/tail");
@@ -80,16 +71,7 @@ class FileSourceIT {
     in.writeBytes("{\"user\":\"a\",\"ts\":\"2024-05-01T10:00:01Z\",\"x\":1e999}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     in.writeBytes((event("a", "2024-05-01T10:00:02Z") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Files.write(input, in.toByteArray());
-    Files.createDirectories(tmp.resolve("defs"));
-    Files.writeString(tmp.resolve("defs/tail.yaml"), """
-        name: tail
-        source: {kind: file, path: '%s', follow: true}
-        key: event.user
-        clock: {kind: event, timestamp: event.ts, wait: 1h}
-        window: {kind: tumbling, length: 1m}
-        aggregate: {count: true}
-        checkpoint: {interval: 1h}
-        """.formatted(input));
+    defineTail(input);
     ServerProcess s = new ServerProcess(tmp).start();
     for (int round = 0; round < 2; round++) {
       ServerProcess.await("the good lines counted", () -> count(s, "a") == 2);
@@ -145,5 +127,19 @@ class FileSourceIT {
     JsonNode p = s.json("/api/pipelines/tail");
     assertEquals(0, p.get("counters").get("late").asInt(), "no replayed line late: " + p);
     s.stop();
+  }
+
+  /** A pipeline following {@code input}, counting per user in 1-minute windows. */
+  private void defineTail(Path input) throws Exception {
+    Files.createDirectories(tmp.resolve("defs"));
+    Files.writeString(tmp.resolve("defs/tail.yaml"), """
+        name: tail
+        source: {kind: file, path: '%s', follow: true}
+        key: event.user
+        clock: {kind: event, timestamp: event.ts, wait: 1h}
+        window: {kind: tumbling, length: 1m}
+        aggregate: {count: true}
+        checkpoint: {interval: 1h}
+        """.formatted(input));
   }
 }
