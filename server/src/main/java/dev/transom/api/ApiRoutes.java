@@ -1,6 +1,7 @@
 package dev.transom.api;
 
 import dev.transom.definition.DefinitionLoader;
+import dev.transom.io.IngestBody;
 import dev.transom.io.JsonValues;
 import dev.transom.io.ObjectLines;
 import dev.transom.runtime.PipelineHost;
@@ -14,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,10 +201,7 @@ public final class ApiRoutes {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * Handlers run on event-loop threads: one reused parser each. Most lines are plain objects and
-   * go the fast way; a line it declines is parsed the general way, which also words the error.
-   */
+  /** Handlers run on event-loop threads: one reused parser each (see {@link IngestBody}). */
   private static final ThreadLocal<ObjectLines> OBJECT_LINES = ThreadLocal.withInitial(ObjectLines::new);
 
   private void postEvents(RoutingContext ctx) {
@@ -215,39 +212,17 @@ public final class ApiRoutes {
     }
     // The body's bytes are parsed and logged as they came: no text copy of the whole batch.
     byte[] bytes = bodyBytes(ctx);
-    List<Object> events = new ArrayList<>();
-    ObjectLines fast = OBJECT_LINES.get();
-    int lineNo = 0;
-    for (int start = 0; start <= bytes.length; ) {
-      int end = start;
-      while (end < bytes.length && bytes[end] != '\n') {
-        end++;
-      }
-      lineNo++;
-      int from = start;
-      start = end + 1;
-      Object event = fast.read(bytes, from, end - from);
-      if (event != null) {
-        events.add(event);
-        continue;
-      }
-      if (isBlank(bytes, from, end)) {
-        continue;
-      }
-      try {
-        // The bytes themselves, never a decoded copy: decoding would turn bad UTF-8 into U+FFFD
-        // and accept it, where the parser refuses it and says where.
-        events.add(JsonValues.parse(bytes, from, end - from));
-      } catch (JsonValues.Invalid e) {
-        int i = lineNo - 1;
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("line", i + 1);
-        p.put("col", e.column());
-        p.put("message", e.getMessage());
-        error(ctx, 400, "line " + (i + 1) + ": " + e.getMessage() + "; nothing of this batch was accepted", List.of(p));
-        return;
-      }
+    IngestBody.Parsed parsed = IngestBody.parse(bytes, OBJECT_LINES.get());
+    if (!parsed.ok()) {
+      IngestBody.Refusal bad = parsed.refusal();
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("line", bad.line());
+      p.put("col", bad.column());
+      p.put("message", bad.message());
+      error(ctx, 400, "line " + bad.line() + ": " + bad.message() + "; nothing of this batch was accepted", List.of(p));
+      return;
     }
+    List<Object> events = parsed.events();
     if (events.isEmpty()) {
       error(ctx, 400, "empty body: send one JSON object, or JSON lines", List.of());
       return;
@@ -289,14 +264,6 @@ public final class ApiRoutes {
     });
   }
 
-  private static boolean isBlank(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-        return false;
-      }
-    }
-    return true;
-  }
 
   private void getWindows(RoutingContext ctx) {
     PipelineHost h = host(ctx);
