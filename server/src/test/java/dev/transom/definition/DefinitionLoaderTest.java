@@ -101,4 +101,27 @@ class DefinitionLoaderTest {
       }
     }
   }
+
+  /**
+   * Found by DefinitionFuzzTest: a problem that quotes what the user wrote was several lines when
+   * the value held line breaks (a block scalar, a quoted "a\nb"), breaking {@code FILE:LINE:COL:
+   * message}, and as long as the value (a 20,000-character name gave a 20,000-character problem).
+   */
+  @Test
+  void problemsQuotingAValueStayOneLineOfReadableLength() {
+    String block = VALID.replace("aggregate: {sum: true}", "aggregate:\n  count: |-\n    |\n      block");
+    DefinitionLoader.Result r = DefinitionLoader.load("fuzz.yaml", block);
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    assertEquals("fuzz.yaml:15:10: aggregate.count: expected true, got '|\\n  block'", r.problems().get(0).format());
+
+    r = DefinitionLoader.load("fuzz.yaml", "null\n\n\"");
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    assertTrue(r.problems().get(0).message().indexOf('\n') < 0, r.problems().toString());
+
+    r = DefinitionLoader.load("fuzz.yaml", VALID.replace("name: clicks", "name: " + "x".repeat(20_000)));
+    String message = r.problems().get(0).message();
+    assertTrue(message.startsWith("name: expected "), message);
+    assertTrue(message.length() <= 400, message.length() + " characters");
+    assertTrue(message.contains(" ... "), message);
+  }
 }

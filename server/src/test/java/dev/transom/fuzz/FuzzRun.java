@@ -50,8 +50,29 @@ public final class FuzzRun {
     }
   }
 
+  /** Also writes the input to {@code target/fuzz-failures/SUITE-SEED.bin}, byte for byte. */
   public void fail(int i, String what, byte[] input) {
     fail(i, what, show(input));
+    if (failed <= SHOWN) {
+      try {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "fuzz-failures");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.write(dir.resolve(suite + "-" + seed(i) + ".bin"), input);
+      } catch (java.io.IOException e) {
+        // the message above has the input too
+      }
+    }
+  }
+
+  private long slowestNanos = -1;
+  private int slowest;
+
+  /** Notes how long case {@code i} took; {@link #check} names the slowest. */
+  public void timed(int i, long nanos) {
+    if (nanos > slowestNanos) {
+      slowestNanos = nanos;
+      slowest = i;
+    }
   }
 
   public boolean failedAny() {
@@ -64,7 +85,8 @@ public final class FuzzRun {
       throw new AssertionError(suite + ": " + failed + " of " + cases + " cases failed (base seed " + base + ")\n"
           + "kinds: " + kinds + "\n" + String.join("\n", failures));
     }
-    System.out.println(suite + ": " + cases + " cases passed (base seed " + base + ")");
+    System.out.println(suite + ": " + cases + " cases passed (base seed " + base + ")"
+        + (slowestNanos < 0 ? "" : "; slowest: seed " + seed(slowest) + ", " + slowestNanos / 1_000_000 + " ms"));
   }
 
   /** An input as a Java string literal, cut to a readable length (bytes that are not UTF-8 as \xNN). */

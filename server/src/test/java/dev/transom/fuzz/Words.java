@@ -20,6 +20,9 @@ public final class Words {
     if (message.indexOf('\n') >= 0 || message.indexOf('\r') >= 0) {
       return "a message of several lines";
     }
+    if (message.length() > 1_000) {
+      return "a message of " + message.length() + " characters";
+    }
     return leak(message);
   }
 
