@@ -61,7 +61,11 @@ public final class ApiRoutes {
     r.route("/api/*").handler(this::authorize);
     r.route("/api/pipelines/:id").handler(this::checkId);
     r.route("/api/pipelines/:id/*").handler(this::checkId);
-    r.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    // Bodies are read only where a route takes one: given a form's Content-Type, the body handler
+    // decodes any other method's request as a form and throws (a 500 for an OPTIONS or a GET).
+    BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
+    r.post("/api/*").handler(bodies);
+    r.put("/api/*").handler(bodies);
     r.get("/api/pipelines").handler(ctx -> pipelines.describeAll()
         .onSuccess(list -> json(ctx, 200, Map.of("pipelines", list)))
         .onFailure(ctx::fail));
@@ -75,6 +79,8 @@ public final class ApiRoutes {
     r.post("/api/validate").handler(this::validate);
     r.route("/api/*").handler(ctx -> error(ctx, 404, "no such API path: " + ctx.request().path(), List.of()));
     r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    // what neither the API nor the dashboard's files answer (any method): Vert.x's own 404 is HTML
+    r.route().handler(ctx -> error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.request().path(), List.of()));
     r.route().failureHandler(this::failure);
     return r;
   }

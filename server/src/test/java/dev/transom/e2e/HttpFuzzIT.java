@@ -127,7 +127,41 @@ class HttpFuzzIT {
     if (leak != null) {
       run.fail(0, "the server's log shows " + leak, log.length() > 4000 ? log.substring(0, 4000) : log);
     }
+    if (run.failedAny()) {
+      Files.createDirectories(Path.of("target", "fuzz-failures"));
+      Files.copy(dir.resolve("serve.log"), Path.of("target", "fuzz-failures", "HttpFuzzIT-serve.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     run.check();
+  }
+
+  /** Requests the fuzzer found answered wrongly, kept as they were sent. */
+  @Test
+  void requestsTheFuzzerFoundGetJsonErrorsAndNo500() throws Exception {
+    String form = "multipart/form-data; boundary=xyz";
+    // a form's Content-Type on a method the body handler does not decode forms for: a 500 with a stack trace
+    for (String[] req : new String[][] {{"OPTIONS", "/api"}, {"OPTIONS", "/api/validate"}, {"get", "/api/nope"},
+        {"TRACE", "/api/"}, {"OPTIONS", "/api/pipelines/counts/windows"}, {"CONNECT", "/api/pipelines/sums/outputs/stream"}}) {
+      RawHttp.Response r = RawHttp.exchange(server.port, req[0], req[1], Map.of("Content-Type", form), null);
+      assertJsonError(r, req[0] + " " + req[1] + " as a form");
+    }
+    RawHttp.Response r = RawHttp.exchange(server.port, "GET", "/api/pipelines", Map.of("Content-Type", form), "{}");
+    assertEquals(200, r.status(), "a GET with a form's Content-Type and a body: " + r.body());
+    // what no route answers: Vert.x's HTML page
+    for (String[] req : new String[][] {{"POST", "/metrics"}, {"PATCH", "/API/Pipelines"}, {"FOO", "/../../etc/passwd"},
+        {"OPTIONS", "/"}, {"TRACE", "/index.html"}, {"get", "/health"}}) {
+      r = RawHttp.exchange(server.port, req[0], req[1], Map.of(), null);
+      assertEquals(404, r.status(), req[0] + " " + req[1]);
+      assertJsonError(r, req[0] + " " + req[1]);
+    }
+    assertEquals(200, server.get("/").statusCode(), "the dashboard is still served");
+  }
+
+  private static void assertJsonError(RawHttp.Response r, String what) throws Exception {
+    Response res = new Response(r.status(), r.headers(), r.body().getBytes(StandardCharsets.UTF_8));
+    String broken = judge(new Request("GET", "/api", new byte[0], true, what, null, null), res);
+    org.junit.jupiter.api.Assertions.assertNull(broken, what + ": " + r.status() + " " + r.body());
+    org.junit.jupiter.api.Assertions.assertTrue(r.status() >= 400 && r.status() < 500, what + ": " + r.status() + " " + r.body());
   }
 
   /** Sends cases first, first + CLIENTS, ... over one keep-alive connection (reopened when closed). */
@@ -158,7 +192,9 @@ class HttpFuzzIT {
         // the server may close a connection on a request it cannot read; it must have answered first
         conn.close();
         conn = null;
-        if (!req.closes()) {
+        // A server that refuses a request before reading its body closes with the body unread, and the
+        // TCP reset that follows can overtake the answer: only a request without a body must be answered.
+        if (!req.closes() && req.body() == null && !req.about().contains("chunked")) {
           run.fail(i, "the connection broke (" + e.getMessage() + ") on " + req.about(), req.wire());
         }
         statuses[5]++;
@@ -560,7 +596,7 @@ class HttpFuzzIT {
       }
       Response res;
       do {
-        res = readResponse(req.method().equals("HEAD") || req.target().contains("/outputs/stream"));
+        res = readResponse(req.method().equals("HEAD"));
       } while (res.status() >= 100 && res.status() < 200);
       if (req.closes()) {
         closed = true;

@@ -21,11 +21,19 @@ public final class FuzzRun {
   /** How many failures of each kind (the words of {@code what} before its first ':'). */
   private final java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
   private int failed;
+  private final StringBuilder all = new StringBuilder();
 
   public FuzzRun(String suite, int defaultCases) {
     this.suite = suite;
     this.base = Long.getLong("fuzz.seed", new Random().nextLong());
     this.cases = Integer.getInteger("fuzz.cases", defaultCases);
+    try (java.util.stream.Stream<java.nio.file.Path> old = java.nio.file.Files.list(java.nio.file.Path.of("target", "fuzz-failures"))) {
+      for (java.nio.file.Path p : old.filter(p -> p.getFileName().toString().startsWith(suite)).toList()) {
+        java.nio.file.Files.delete(p); // an earlier run's
+      }
+    } catch (java.io.IOException e) {
+      // none yet
+    }
     System.out.println(suite + ": base seed " + base + ", " + cases + " cases (replay: -Dfuzz.seed=" + base
         + " -Dfuzz.cases=" + cases + ")");
   }
@@ -42,7 +50,12 @@ public final class FuzzRun {
   public void fail(int i, String what, String input) {
     failed++;
     int colon = what.indexOf(':');
-    String kind = colon > 0 ? what.substring(0, colon) : what;
+    int paren = what.indexOf(" (");
+    int end = colon < 0 ? paren : paren < 0 ? colon : Math.min(colon, paren);
+    String kind = end > 0 ? what.substring(0, end) : what;
+    if (failed <= 2_000) {
+      all.append(seed(i)).append(": ").append(what).append('\n');
+    }
     kinds.merge(kind.length() > 80 ? kind.substring(0, 80) : kind, 1, Integer::sum);
     if (failures.size() < SHOWN) {
       failures.add("case seed " + seed(i) + " (replay: -Dfuzz.seed=" + seed(i) + " -Dfuzz.cases=1): " + what
@@ -82,6 +95,13 @@ public final class FuzzRun {
   /** Fails the test if any case failed, naming the first ones. */
   public void check() {
     if (failed > 0) {
+      try {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "fuzz-failures");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve(suite + ".txt"), all);
+      } catch (java.io.IOException e) {
+        // the assertion below names the first ones
+      }
       throw new AssertionError(suite + ": " + failed + " of " + cases + " cases failed (base seed " + base + ")\n"
           + "kinds: " + kinds + "\n" + String.join("\n", failures));
     }
