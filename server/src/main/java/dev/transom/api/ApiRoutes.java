@@ -333,6 +333,12 @@ public final class ApiRoutes {
   }
 
   private void failure(RoutingContext ctx) {
+    if (ctx.failure() instanceof java.nio.channels.ClosedChannelException
+        || ctx.failure() instanceof java.io.IOException && !ctx.request().path().startsWith("/api")) {
+      // The client went away while a file of the dashboard was being sent (a reset, a closed
+      // channel): no one to answer, and nothing wrong here worth a stack trace in the log.
+      return;
+    }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String type = ctx.request().getHeader("Content-Type");
     if (ctx.failure() instanceof IllegalArgumentException && type != null

@@ -120,4 +120,21 @@ class JsonValuesTest {
     e = assertThrows(JsonValues.Invalid.class, () -> JsonValues.parse("{\"b\":2,\"" + "k".repeat(60_000) + "\":1}"));
     assertEquals("too long: name length (60000) exceeds the maximum allowed (50000)", e.getMessage());
   }
+
+  /**
+   * Found by IngestBodyFuzzTest: both fast readers took an empty object with a number or a quote
+   * right after it as the object alone (the HTTP ingest accepted "{}1" as {}), where the general
+   * parse refuses the line: Jackson places an empty object's end one byte past its '}'.
+   */
+  @Test
+  void anEmptyObjectWithTextRightAfterItIsRefusedByEveryReader() {
+    for (String line : List.of("{}1", "{}\"", " {}1", "{ }1", "{}-", "{}\"x\"")) {
+      refused(line);
+    }
+    assertEquals(Map.of(), new ObjectLines().read(bytes("{} \t\r"), 0, 5), "blanks after {} are still fine");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 }
