@@ -53,6 +53,20 @@ class HttpFuzzIT {
   static final int CLIENTS = 3;
   static final int READ_TIMEOUT_MS = 15_000;
   static final Map<String, Integer> UNANSWERED = new java.util.concurrent.ConcurrentSkipListMap<>();
+  /** How often each kind of answer came: the status and the first words of its error. */
+  static final Map<String, Integer> ANSWERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String words(Response res) {
+    if (res.status() < 400) {
+      return "";
+    }
+    try {
+      String e = ServerProcess.JSON.readTree(res.body()).path("error").asText("");
+      return e.replaceAll("'[^']*'", "'…'").replaceAll("\\d+", "N").replaceAll("^(\\S+ \\S+ \\S+ \\S+).*", "$1");
+    } catch (IOException e) {
+      return "(not JSON)";
+    }
+  }
 
   private static final String SUMS = """
       name: sums
@@ -127,6 +141,8 @@ class HttpFuzzIT {
     System.out.printf("HttpFuzzIT: %d requests in %.1f s; answers 1xx-5xx (and none): %s%n", run.cases,
         (System.nanoTime() - started) / 1e9, java.util.Arrays.toString(statuses));
     System.out.println("HttpFuzzIT: unanswered (the connection closed or reset): " + UNANSWERED);
+    System.out.println("HttpFuzzIT: most common answers: " + ANSWERS.entrySet().stream()
+        .sorted((a, b) -> b.getValue() - a.getValue()).limit(25).map(e -> e.getValue() + " × " + e.getKey()).toList());
     assertEquals(200, server.get("/health").statusCode(), "the server is still up");
     assertEquals(200, server.get("/api/pipelines").statusCode(), "and answers the API");
     String log = Files.readString(dir.resolve("serve.log"));
@@ -218,7 +234,7 @@ class HttpFuzzIT {
           System.out.println("HttpFuzzIT: unanswered, seed " + run.seed(i) + ": " + FuzzRun.show(req.wire()));
         }
         UNANSWERED.merge(e.getMessage() + " / " + (req.about().contains("(") ? req.about().replaceAll(".*\\(", "(")
-            : req.method()), 1, Integer::sum);
+            .replaceAll("\\d+", "N") : req.method()), 1, Integer::sum);
         statuses[5]++;
         continue;
       }
@@ -227,6 +243,7 @@ class HttpFuzzIT {
         conn = null;
       }
       statuses[Math.min(5, Math.max(0, res.status() / 100 - 1))]++;
+      ANSWERS.merge(res.status() + " " + words(res), 1, Integer::sum);
       String broken = judge(req, res);
       if (broken != null) {
         run.fail(i, broken + " (" + req.about() + " -> " + res.status() + " " + cut(res.text()) + ")", req.wire());
@@ -327,7 +344,7 @@ class HttpFuzzIT {
   static final String[] METHODS = {"GET", "GET", "GET", "POST", "POST", "PUT", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE",
       "get", "FOO", "CONNECT", "PRI", "G ET", ""};
   static final String[] ROUTES = {"/api/pipelines", "/api/pipelines/{id}", "/api/pipelines/{id}", "/api/pipelines/{id}/events",
-      "/api/pipelines/{id}/events", "/api/pipelines/{id}/windows", "/api/pipelines/{id}/outputs", "/api/pipelines/{id}/outputs/stream",
+      "/api/pipelines/{id}/events", "/api/pipelines/{id}/events", "/api/pipelines/{id}/events", "/api/pipelines/{id}/windows?{q}", "/api/pipelines/{id}/windows", "/api/pipelines/{id}/outputs", "/api/pipelines/{id}/outputs/stream",
       "/api/validate", "/api/validate", "/metrics", "/health", "/", "/index.html", "/app.js", "/api", "/api/", "/api/nope",
       "/api/pipelines/{id}/nope", "/api/pipelines/{id}/events/x", "/%2e%2e/%2e%2e/etc/passwd", "/../../etc/passwd", "/web-ui/../pom.xml",
       "/api/pipelines/{id}/", "//api//pipelines", "/API/Pipelines", "*", "", "http://127.0.0.1:{port}/api/pipelines",
@@ -357,7 +374,8 @@ class HttpFuzzIT {
   static Request generate(SplittableRandom r, DefinitionInputs definitions) {
     String method = pick(r, METHODS);
     String route = pick(r, ROUTES);
-    String id = r.nextInt(6) == 0 ? mutateSegment(r, pick(r, IDS)) : pick(r, IDS);
+    // half of the time a pipeline that runs, so that requests get past the lookup
+    String id = r.nextBoolean() ? (r.nextBoolean() ? "sums" : "counts") : r.nextInt(6) == 0 ? mutateSegment(r, pick(r, IDS)) : pick(r, IDS);
     String query = params(r);
     String target = route.replace("{id}", id).replace("{q}", query).replace("{port}", String.valueOf(server.port));
     if (r.nextInt(8) == 0 && !target.contains("?")) {
@@ -367,17 +385,17 @@ class HttpFuzzIT {
       target = target + "/" + "s".repeat(new int[] {100, 4_000, 5_000, 70_000}[r.nextInt(4)]); // past the request-line limit
     }
     // the method follows the route most of the time, so that requests get past the router
-    if (r.nextInt(4) > 0) {
-      if (route.endsWith("/events")) {
-        method = "POST";
-      } else if (route.equals("/api/validate")) {
+    if (r.nextInt(5) > 0) {
+      if (route.endsWith("/events") || route.startsWith("/api/validate")) {
         method = "POST";
       } else if (route.equals("/api/pipelines/{id}") && r.nextBoolean()) {
         method = r.nextInt(3) > 0 ? "PUT" : "DELETE";
+      } else {
+        method = "GET";
       }
     }
-    if (method.equals("DELETE") && (id.equals("sums") || id.equals("counts")) && r.nextInt(4) > 0) {
-      id = "fuzz-" + r.nextInt(3); // keep the two standing pipelines most of the time
+    if (method.equals("DELETE") && (id.equals("sums") || id.equals("counts"))) {
+      id = "fuzz-" + r.nextInt(3); // the two standing pipelines stay (a PUT may change them)
       target = route.replace("{id}", id).replace("{q}", query);
     }
     byte[] body = null;
@@ -385,7 +403,7 @@ class HttpFuzzIT {
     if (method.equals("PUT") || route.equals("/api/validate") && r.nextInt(5) > 0) {
       body = definition(r, definitions, pipelineId);
     } else if (route.endsWith("/events") || method.equals("POST") && r.nextBoolean()) {
-      body = EventInputs.body(r);
+      body = r.nextBoolean() ? EventInputs.cleanBody(r) : EventInputs.body(r); // some batches get in, and make windows
     } else if (r.nextInt(6) == 0) {
       body = EventInputs.body(r);
     }

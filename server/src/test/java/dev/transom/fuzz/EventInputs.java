@@ -57,6 +57,17 @@ public final class EventInputs {
     return b;
   }
 
+  /** A batch a pipeline keyed by {@code user} or {@code page} takes whole: 1 to 20 plain events. */
+  public static byte[] cleanBody(SplittableRandom r) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1 + r.nextInt(20); i > 0; i--) {
+      sb.append("{\"user\":\"u").append(r.nextInt(5)).append("\",\"page\":\"/p").append(r.nextInt(5)).append("\",\"n\":")
+          .append(r.nextInt(100)).append(",\"ts\":\"2024-05-01T10:").append(two(r.nextInt(60))).append(':')
+          .append(two(r.nextInt(60))).append("Z\"}\n");
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   /** One plausible event object for a pipeline to read. */
   public static String event(SplittableRandom r) {
     return object(r, 0);
