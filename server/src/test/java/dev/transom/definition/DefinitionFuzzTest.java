@@ -68,14 +68,19 @@ class DefinitionFuzzTest {
   }
 
   /** What is wrong with how {@code input} was judged; "valid" when it was valid and ran; null when its problems were fine. */
+  /** The names a definition is loaded under: a file's, or whatever {@code POST /api/validate?file=} says. */
+  static final String[] FILES = {"fuzz.yaml", "fuzz.yaml", "fuzz.yaml", "fuzz.yaml", "defs/fuzz-1.yml", "", "/", "dir/", ".yaml",
+      "\u0000", "a\u0000b.yaml", "é.yaml", "Fuzz.yaml", "x".repeat(300) + ".yaml", "../../etc/passwd", "a b.yaml", "\n", "C:\\d\\f.yaml"};
+
   static String check(byte[] input, SplittableRandom r) {
-    DefinitionLoader.Result result = DefinitionLoader.load("fuzz.yaml", input);
+    String file = FILES[r.nextInt(FILES.length)];
+    DefinitionLoader.Result result = DefinitionLoader.load(file, input);
     if (!result.ok()) {
       if (result.definition() != null) {
         return "problems and a definition";
       }
       for (Problem p : result.problems()) {
-        if (!"fuzz.yaml".equals(p.file())) {
+        if (!file.equals(p.file())) {
           return "a problem in another file: " + p.format();
         }
         if (!Locations.inside(input, p.line(), p.col())) {

@@ -124,4 +124,14 @@ class DefinitionLoaderTest {
     assertTrue(message.length() <= 400, message.length() + " characters");
     assertTrue(message.contains(" ... "), message);
   }
+
+  /** Found by HttpFuzzIT: {@code POST /api/validate?file=%00} was a 500, the file name's NUL thrown by Path.of. */
+  @Test
+  void aFileNameThatIsNoPathIsStillJustAName() {
+    DefinitionLoader.Result r = DefinitionLoader.load("\u0000", VALID.replace("name: clicks\n", ""));
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    assertEquals("\u0000:1:1: name: missing, and the file name '\\u0000' is not a valid id (lowercase letters, digits, '-' and"
+        + " '_'); add a name: field", r.problems().get(0).format());
+    assertTrue(DefinitionLoader.load("dir/a\u0000b.yaml", VALID).ok(), "with a name, the file name does not matter");
+  }
 }
