@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -133,5 +134,20 @@ class DefinitionLoaderTest {
     assertEquals("\u0000:1:1: name: missing, and the file name '\\u0000' is not a valid id (lowercase letters, digits, '-' and"
         + " '_'); add a name: field", r.problems().get(0).format());
     assertTrue(DefinitionLoader.load("dir/a\u0000b.yaml", VALID).ok(), "with a name, the file name does not matter");
+  }
+
+  /**
+   * Found by DefinitionFuzzTest: an expression in a literal block that ends too early ("acc +" and
+   * its line break) was reported at a column of the blank line after the block, past that line's end.
+   */
+  @Test
+  void anExpressionEndingTooEarlyInABlockIsReportedAtTheEndOfItsLastLine() {
+    String text = "source: {kind: http}\nkey: event.user\nclock: {kind: event, timestamp: event.ts, wait: 5s}\n"
+        + "window: {kind: tumbling, length: 1m}\naggregate:\n  fold:\n    init: \"0\"\n    step: |\n      acc +\n  ";
+    DefinitionLoader.Result r = DefinitionLoader.load("fuzz.yaml", text);
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    Problem p = r.problems().get(0);
+    assertEquals(List.of(9, 12), List.of(p.line(), p.col()), p.format());
+    assertTrue(p.message().startsWith("aggregate.fold.step: syntax error"), p.format());
   }
 }
