@@ -174,6 +174,24 @@ class ConfinementIT {
   }
 
   @Test
+  void aWebRootNamedByTheFlagIsServedAndGuarded() throws Exception {
+    Files.createDirectories(tmp.resolve("defs"));
+    Path site = Files.createDirectories(tmp.resolve("site"));
+    Files.writeString(site.resolve("index.html"), "<p>my own dashboard</p>");
+    ServerProcess s = new ServerProcess(tmp, "--web-root", site.toString(), "--output-dir", tmp.toString()).start();
+    try {
+      assertEquals("<p>my own dashboard</p>", s.get("/").body());
+      HttpResponse<String> put = send(s, "PUT", "/api/pipelines/deface", pipeline("deface", fileSink("site/index.html")));
+      assertEquals(400, put.statusCode(), put.body());
+      String problem = problems(ServerProcess.JSON.readTree(put.body())).get(0);
+      assertTrue(problem.contains("is inside the web root " + site + " (--web-root)"), problem);
+      assertEquals("<p>my own dashboard</p>", Files.readString(site.resolve("index.html")));
+    } finally {
+      s.stop();
+    }
+  }
+
+  @Test
   void noSinkCanReachTheServersDatabaseAndItKeepsEveryAcknowledgedEvent() throws Exception {
     // The widest output directory there is: the working directory, which holds data/ and defs/.
     ServerProcess.define(tmp, "counts.yaml", pipeline("counts", "  - {kind: h2, table: counts_out}\n"));
