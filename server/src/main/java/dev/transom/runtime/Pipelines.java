@@ -33,19 +33,27 @@ public final class Pipelines {
   private final long queueLimit;
   private final io.micrometer.core.instrument.MeterRegistry registry;
   private final dev.transom.state.H2State state;
+  /** Where file sources and sinks may lead; every definition loaded here is judged and resolved by it. */
+  private final dev.transom.definition.PathPolicy paths;
 
   public Pipelines(Vertx vertx, Path dir, int workers, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry,
-      dev.transom.state.H2State state) {
+      dev.transom.state.H2State state, dev.transom.definition.PathPolicy paths) {
     this.vertx = vertx;
     this.dir = dir;
     this.workers = workers;
     this.queueLimit = queueLimit;
     this.registry = registry;
     this.state = state;
+    this.paths = paths;
   }
 
   public Path directory() {
     return dir;
+  }
+
+  /** The path policy definitions are judged by here (for {@code POST /api/validate} too). */
+  public dev.transom.definition.PathPolicy paths() {
+    return paths;
   }
 
   /**
@@ -95,13 +103,13 @@ public final class Pipelines {
             + "are flushed once every definition loads (some do not), so none of its state is dropped by mistake");
         continue;
       }
-      DefinitionLoader.Result old = DefinitionLoader.load(id + " (removed)", e.getValue());
+      DefinitionLoader.Result old = DefinitionLoader.load(id + " (removed)", e.getValue(), paths);
       if (!old.ok()) {
         System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped, and its stored "
             + "definition no longer loads (" + old.problems().get(0) + "); its checkpoint is kept");
         continue;
       }
-      new PipelineHost(vertx, dir.resolve(id + ".yaml"), workers, queueLimit, registry, state, state)
+      new PipelineHost(vertx, dir.resolve(id + ".yaml"), workers, queueLimit, registry, state, state, paths)
           .finishInterruptedStop(old.definition());
       System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped; its open windows "
           + "were flushed now and its state forgotten");
@@ -141,7 +149,7 @@ public final class Pipelines {
     } catch (IOException e) {
       return fail(key, current, List.of(new Problem(display(key), 1, 1, "cannot read: " + e.getMessage())));
     }
-    DefinitionLoader.Result loaded = DefinitionLoader.load(display(key), bytes);
+    DefinitionLoader.Result loaded = DefinitionLoader.load(display(key), bytes, paths);
     if (!loaded.ok()) {
       return fail(key, current, loaded.problems());
     }
@@ -153,7 +161,7 @@ public final class Pipelines {
     }
     broken.remove(key);
     if (current == null) {
-      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state, state);
+      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state, state, paths);
       host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);
@@ -162,7 +170,7 @@ public final class Pipelines {
     if (!current.id().equals(def.id())) {
       current.stop();
       byId.remove(current.id());
-      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state, state);
+      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state, state, paths);
       host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);
@@ -204,7 +212,7 @@ public final class Pipelines {
     PipelineHost existing = byId.get(id);
     Path file = existing != null ? existing.file() : dir.resolve(id + ".yaml");
     Path key = file.toAbsolutePath().normalize();
-    DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body);
+    DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body, paths);
     if (!r.ok()) {
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
     }
