@@ -66,7 +66,8 @@ public final class WindowingSpecs {
   public static final ObjectSpec FOLD = ObjectSpec.of("fold", "Start from `init`, apply `step` per value in arrival order.")
       .required("init", new FieldType.Expression(ExprScope.INIT, Set.of(), "the first accumulator"),
           "the first accumulator of a window (variable: key)", "'0'")
-      .required("step", ANY_STEP, "the next accumulator (variables: acc, value, key)", "acc + value")
+      .required("step", ANY_STEP, "the next accumulator (variables: acc, value, key); a step "
+          + "`acc.with(k, v)` (or a chain of them) sets the entries in place, a constant cost per item", "acc + value")
       .optional("merge", new FieldType.Expression(ExprScope.MERGE, Set.of(), "the merged accumulator"), "none",
           "combines two sessions' accumulators (variables: acc, other, key); required for session windows", "acc + other")
       .example("init: '0'\nstep: acc + value\nmerge: acc + other")
