@@ -91,6 +91,18 @@ class AccumulatorLimitTest {
   }
 
   @Test
+  void collectReadStraightFromTheLineShowsARefusedItemWithItsKeyAndValue() throws Exception {
+    PipelineHarness h = new PipelineHarness(pipeline("event.v", TEN_SECONDS, "{collect: true, max_size: 1KiB}"));
+    for (int i = 0; i < 100; i++) {
+      h.sendLine(event("a", "1", "\"vvvvvvvv\""));
+    }
+    h.finish();
+    assertEquals(92, ((List<?>) record(h.outputs.get(0)).get("value")).size());
+    assertEquals(8, h.errors.size());
+    assertEquals(Map.of("key", "a", "value", "vvvvvvvv"), h.errors.get(0).item());
+  }
+
+  @Test
   void theCountingFoldOver100kDistinctValuesCopiesItsMapOnce() throws Exception {
     PipelineHarness h = new PipelineHarness(pipeline("event.v", TEN_SECONDS,
         "{fold: {init: '{}', step: 'acc.with(value, acc.get(value, 0) + 1)'}}"));

@@ -31,7 +31,15 @@ public final class CollectAggregate implements Aggregate {
     return null;
   }
 
-  // No alwaysTakes: a full window refuses values, and that item error should show its event.
+  /**
+   * Any value, but for a window already at {@code maxSize}, which no reader can foresee: an item
+   * read straight from its line and refused for that is shown with its key and value instead of its
+   * event (see {@code PipelineExecution#itemError}). Kept so that collect keeps the direct path.
+   */
+  @Override
+  public boolean alwaysTakes(Object value) {
+    return true;
+  }
 
   @Override
   public OpenWindow create(String key) {
