@@ -71,7 +71,8 @@ public final class Expressions {
     }
     try {
       int[] chainVariable = {-1};
-      List<Expr> chain = fastPaths ? withChain(cel, ast, text, scope, chainVariable) : null;
+      // Only reduce and fold steps use it (Aggregates): other places do not compile the parts.
+      List<Expr> chain = fastPaths && scope == ExprScope.STEP ? withChain(cel, ast, text, scope, chainVariable) : null;
       return new CelExpr(text, kind, cel.createProgram(ast), scope.variables(), chainVariable[0], chain);
     } catch (CelEvaluationException e) {
       throw new ExprCompileException(List.of(new ExprProblem(1, 0, firstLine(e.getMessage()))));
