@@ -167,6 +167,12 @@ public final class DefinitionLoader {
       linter.report(aggregate.get("fold").mark(),
           "aggregate.fold.merge: missing (required with session windows: how to combine two sessions' accumulators)");
     }
+    if (aggregate != null && aggregate.has("max_size")
+        && WindowingSpecs.GROWING.stream().noneMatch(aggregate::has)) {
+      String chosen = aggregate.map().keySet().stream().filter(k -> !k.equals("max_size")).findFirst().orElse(null);
+      linter.report(aggregate.get("max_size").mark(), "aggregate.max_size: only reduce, fold and collect keep an "
+          + "accumulator that grows" + (chosen == null ? "" : " (" + chosen + " does not)"));
+    }
     if (window != null && "sliding".equals(window.kind()) && window.has("length") && window.has("offset")) {
       long length = window.number("length", 1);
       long offset = window.number("offset", 1);
