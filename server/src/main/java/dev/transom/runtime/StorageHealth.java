@@ -154,6 +154,23 @@ final class StorageHealth {
     }
   }
 
+  /**
+   * Whether {@code e} says storage failed (the disk, the file system, H2): worth pausing for and
+   * retrying. Anything else in a checkpoint (a state that cannot be encoded, a bug) would fail
+   * again on every retry, so its pipeline fails instead of pausing forever.
+   */
+  static boolean isStorageFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+          || t instanceof java.sql.SQLException || t instanceof dev.transom.state.H2State.CommittedNotSynced
+          || t.getClass().getName().startsWith("org.h2.")
+          || (t instanceof IllegalStateException && "state store closed".equals(t.getMessage()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The innermost cause's message, on one line: "No space left on device", not H2's wrapping. */
   static String reason(Throwable e) {
     Throwable root = e;
