@@ -282,6 +282,11 @@ public final class PipelineHost {
     }
   }
 
+  /** For tests: runs {@code task} as a task of partition {@code i}, where the watchdog watches it. */
+  Future<Object> onPartition(int i, java.util.function.Supplier<Object> task) {
+    return partitions[i].call(task);
+  }
+
   private Failed failedError() {
     return new Failed(def == null ? String.valueOf(file.getFileName()) : def.id(), fatal);
   }
