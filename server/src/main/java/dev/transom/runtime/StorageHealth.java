@@ -160,15 +160,7 @@ final class StorageHealth {
    * again on every retry, so its pipeline fails instead of pausing forever.
    */
   static boolean isStorageFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
-          || t instanceof java.sql.SQLException || t instanceof dev.transom.state.H2State.CommittedNotSynced
-          || t.getClass().getName().startsWith("org.h2.")
-          || (t instanceof IllegalStateException && "state store closed".equals(t.getMessage()))) {
-        return true;
-      }
-    }
-    return false;
+    return dev.transom.state.H2State.isStorageFailure(e);
   }
 
   /** The innermost cause's message, on one line: "No space left on device", not H2's wrapping. */
