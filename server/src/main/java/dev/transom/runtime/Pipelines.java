@@ -368,6 +368,9 @@ public final class Pipelines {
   }
 
   private PutResult putLocked(String id, byte[] body, Path file, Path key, PipelineHost existing) throws IOException {
+    if (PipelineHost.shuttingDown) {
+      return PutResult.refused(503, "the server is stopping; nothing was changed", List.of());
+    }
     DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body);
     if (!r.ok()) {
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
