@@ -814,6 +814,12 @@ public final class PipelineHost {
       startSource();
     }
     startEpochTimer(newDef.checkpointIntervalMicros());
+    if (fatal != null) { // failed while these were being made (a replay's first batch): let go of them too
+      for (Partition p : ps) {
+        p.release();
+      }
+      vertx.cancelTimer(epochTimer);
+    }
   }
 
   /**
@@ -821,7 +827,7 @@ public final class PipelineHost {
    * replayed: a file source's new batches must come after them, as they did before the crash.
    */
   private void startSource() {
-    if (source == null && !stopped) {
+    if (source == null && !stopped && fatal == null) {
       source = SourceRunner.start(vertx, this, def.source(), readPosition);
     }
   }
