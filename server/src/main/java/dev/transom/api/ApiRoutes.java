@@ -165,17 +165,15 @@ public final class ApiRoutes {
       error(ctx, 400, "the body must be the pipeline's YAML definition", List.of());
       return;
     }
-    // Checked, written and deployed in one step under the reload lock, by the same code that
+    // Checked, written and deployed in one step under the file's lock, by the same code that
     // loads the file from the directory: what the PUT accepts is exactly what the file will hold.
+    // The answer is taken under that lock too: it describes this PUT's outcome, not a later one's.
     pipelines.offLoop(() -> pipelines.put(id, body)).onSuccess(result -> {
-      if (result.reload() == null || !result.reload().ok()) {
+      if (result.view() == null) {
         error(ctx, result.status(), result.error(), ProblemsJson.of(result.problems()));
         return;
       }
-      pipelines.get(id).describe(true).onSuccess(m -> {
-        m.put("reload", result.reload().outcome());
-        json(ctx, 200, m);
-      }).onFailure(ctx::fail);
+      json(ctx, 200, result.view());
     }).onFailure(ctx::fail);
   }
 
@@ -197,10 +195,7 @@ public final class ApiRoutes {
     if (h == null) {
       return;
     }
-    pipelines.offLoop(() -> {
-      Files.deleteIfExists(h.file());
-      return pipelines.reload(h.file());
-    }).onSuccess(result -> json(ctx, 200, Map.of("id", h.id(), "status", "stopped")))
+    pipelines.offLoop(() -> pipelines.remove(h)).onSuccess(result -> json(ctx, 200, Map.of("id", h.id(), "status", "stopped")))
         .onFailure(ctx::fail);
   }
 
@@ -283,7 +278,17 @@ public final class ApiRoutes {
       }
       json(ctx, 202, m);
     }).onFailure(e -> {
-      if (e instanceof PipelineHost.Overloaded) {
+      if (e instanceof PipelineHost.Failed f) {
+        // 503 as for any pipeline that cannot take input now; the body says it failed, and why
+        ctx.response().putHeader("Retry-After", "5");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", f.getMessage());
+        m.put("pipeline", f.pipeline());
+        m.put("status", "failed");
+        m.put("reason", f.reason());
+        m.put("problems", List.of());
+        json(ctx, 503, m);
+      } else if (e instanceof PipelineHost.Overloaded) {
         ctx.response().putHeader("Retry-After", "1");
         error(ctx, 503, e.getMessage(), List.of());
       } else {

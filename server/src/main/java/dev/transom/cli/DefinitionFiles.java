@@ -16,7 +16,7 @@ final class DefinitionFiles {
     Path path = Path.of(file);
     try {
       long size = Files.size(path);
-      if (size > 4L * dev.transom.definition.yaml.SafeYaml.MAX_CODE_POINTS) {
+      if (size > DefinitionLoader.MAX_FILE_BYTES) {
         return failed(file, "file too large for a definition (" + size + " bytes)");
       }
       return DefinitionLoader.load(file, Files.readAllBytes(path), paths);

@@ -19,6 +19,11 @@ import java.util.Map;
 public final class DefinitionLoader {
   /** A sliding window may put one item in at most this many windows (length / offset). */
   public static final long MAX_WINDOWS_PER_ITEM = 10_000;
+  /**
+   * The largest definition file read at all (4 bytes per code point of the YAML limit): a larger
+   * file is a problem at its line 1, column 1, judged by its size before it is read.
+   */
+  public static final long MAX_FILE_BYTES = 4L * dev.transom.definition.yaml.SafeYaml.MAX_CODE_POINTS;
 
   private DefinitionLoader() {}
 

@@ -82,10 +82,19 @@ public final class PipelineHost {
   /** The queued at-least-once sinks (webhook): what checkpoints store of them, and their backlog. */
   private final Deliveries deliveries = new Deliveries();
   private CommittedFiles files;
-  private SourceRunner source;
+  private volatile SourceRunner source;
   private PipelineMetrics metrics;
   private volatile boolean stopped;
   private volatile String failure;
+  /**
+   * Why the pipeline failed (an exception or error in its processing, a stuck task, a checkpoint
+   * that failed for a reason other than storage), or null. Once set it stays: the pipeline takes no
+   * input and stores no checkpoint, so its last good checkpoint and the ingest log after it are what
+   * a replacement resumes from (see {@link #fail}).
+   */
+  private volatile String fatal;
+  /** Completes with {@link #fatal}: wakes whatever waits for this pipeline (see {@link #await}). */
+  private final java.util.concurrent.CompletableFuture<String> failedSignal = new java.util.concurrent.CompletableFuture<>();
   private volatile String recovery;
   private volatile int version;
   private volatile List<Problem> problems = List.of();
@@ -102,7 +111,7 @@ public final class PipelineHost {
   private volatile long lastCheckpointMillis = -1;
   private volatile long lastCheckpointBytes = -1;
   private volatile long lastCheckpointSeq = -1;
-  private long epochTimer = -1;
+  private volatile long epochTimer = -1;
   /** Records of replaced partitions (a reload) still to be written at the next checkpoint. */
   private final List<byte[]> carryOutputs = new ArrayList<>();
   private final List<byte[]> carryLate = new ArrayList<>();
@@ -154,8 +163,32 @@ public final class PipelineHost {
     }
   }
 
+  /**
+   * The pipeline has failed (see {@link #fail}): it takes no input until a fixed definition replaces
+   * it. A kind of {@link Overloaded}, so sources wait as they do for a full queue.
+   */
+  public static final class Failed extends Overloaded {
+    private final String pipeline;
+    private final String reason;
+
+    Failed(String pipeline, String reason) {
+      super("pipeline '" + pipeline + "' failed (" + reason + "); it takes no input until its definition is fixed "
+          + "(PUT it or edit its file); the events it acknowledged are kept");
+      this.pipeline = pipeline;
+      this.reason = reason;
+    }
+
+    public String pipeline() {
+      return pipeline;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
   /** The pipeline cannot take a batch now; the client should retry (HTTP 503 with Retry-After). */
-  public static final class Overloaded extends RuntimeException {
+  public static class Overloaded extends RuntimeException {
     Overloaded(String message) {
       super(message, null, false, false);
     }
@@ -171,6 +204,155 @@ public final class PipelineHost {
 
   PipelineDef definition() {
     return def;
+  }
+
+  /** Whether the pipeline has failed (see {@link #fail}). */
+  public boolean failed() {
+    return fatal != null;
+  }
+
+  /** Why it failed, or null. */
+  String failureReason() {
+    return fatal;
+  }
+
+  /** A partition broke (any Throwable, an Error too): the whole pipeline fails. On the partition's context. */
+  void partitionFailed(Throwable e, String during) {
+    fail("internal error while " + during + ": " + oneLine(e), e);
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.toString();
+    int nl = m.indexOf('\n');
+    return nl >= 0 ? m.substring(0, nl) : m;
+  }
+
+  /**
+   * Marks the pipeline failed with {@code reason} (the first reason stays): it admits no input (503
+   * naming it), stores no more checkpoints (its last good one and the ingest log after it stay as
+   * they are, so nothing it acknowledged is lost), and lets go of its wake-ups, epoch timer and
+   * source. Never blocks, so any thread may call it, a partition's event loop too. Whatever waits
+   * for the pipeline ({@link #await}) gives up, so no reload, removal or shutdown waits behind it.
+   */
+  void fail(String reason, Throwable cause) {
+    synchronized (failedSignal) {
+      if (fatal != null) {
+        return;
+      }
+      fatal = reason;
+    }
+    String id = def == null ? String.valueOf(file.getFileName()) : def.id();
+    StringBuilder line = new StringBuilder("transom: pipeline '" + id + "' failed: " + reason
+        + "; it takes no input until its definition is fixed (PUT or edit " + Pipelines.display(file)
+        + "); its last checkpoint (epoch " + epoch + ") and its ingest log are kept");
+    if (cause != null) {
+      StackTraceElement[] frames = cause.getStackTrace();
+      for (int i = 0; i < Math.min(8, frames.length); i++) {
+        line.append(System.lineSeparator()).append("\tat ").append(frames[i]);
+      }
+    }
+    System.err.println(line);
+    long t = epochTimer;
+    if (t >= 0) {
+      vertx.cancelTimer(t);
+    }
+    for (Partition p : partitions) {
+      p.release();
+    }
+    SourceRunner s = source;
+    if (s != null) {
+      Thread stopper = new Thread(s::stop, "transom-release-" + id); // a file source's stop waits for its thread
+      stopper.setDaemon(true);
+      stopper.start();
+    }
+    failedSignal.complete(reason);
+  }
+
+  /** The watchdog's check (its own thread): a partition task running longer than {@code limitNanos} fails the pipeline. */
+  void checkStuck(long nowNanos, long limitNanos) {
+    if (fatal != null || stopped) {
+      return;
+    }
+    Partition[] ps = partitions;
+    for (int i = 0; i < ps.length; i++) {
+      long since = ps[i].busySinceNanos();
+      if (since != Partition.IDLE && nowNanos - since > limitNanos) {
+        String with = ps[i].busyWith();
+        fail("stuck in " + (with == null ? "a task" : with) + " for " + TimeUnit.NANOSECONDS.toSeconds(nowNanos - since)
+            + " s (partition " + i + " of " + ps.length + ")", null);
+        return;
+      }
+    }
+  }
+
+  /** For tests: runs {@code task} as a task of partition {@code i}, where the watchdog watches it. */
+  Future<Object> onPartition(int i, java.util.function.Supplier<Object> task) {
+    return partitions[i].call(task);
+  }
+
+  private Failed failedError() {
+    return new Failed(def == null ? String.valueOf(file.getFileName()) : def.id(), fatal);
+  }
+
+  /**
+   * Waits for {@code f} as {@link Future#await()} does, unless the pipeline fails first or has
+   * failed: then throws {@link Failed} at once, so a reload, removal or shutdown never waits for a
+   * task the pipeline will not finish (a stuck partition, a chain behind one).
+   */
+  private <T> T await(Future<T> f) {
+    if (fatal == null) {
+      try {
+        java.util.concurrent.CompletableFuture.anyOf(f.toCompletionStage().toCompletableFuture(), failedSignal).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException ignored) {
+        // f failed: await() below rethrows it as it would have
+      }
+    }
+    if (fatal != null || !f.isComplete()) {
+      throw fatal != null ? failedError() : new Overloaded("interrupted while waiting for pipeline '" + def.id() + "'");
+    }
+    return f.await();
+  }
+
+  /**
+   * Lets go of a failed pipeline without waiting for its partitions (one may be stuck): what was
+   * admitted reaches the log first (so a replacement replays it), then its sinks close and its
+   * metrics go, on a helper thread given a moment, since a stuck sink may hold them.
+   */
+  void abandon() {
+    closing = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (appending.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Partition p : partitions) {
+      p.release();
+    }
+    removeMetrics();
+    Thread closer = new Thread(() -> {
+      SourceRunner s = source;
+      if (s != null) {
+        s.stop();
+      }
+      shutdownIo();
+    }, "transom-release-" + id());
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      System.err.println("transom: pipeline '" + id() + "' was abandoned while one of its tasks still runs (its sinks "
+          + "close when that task ends)");
+    }
   }
 
   /** How many events may wait to be processed; a larger batch can never be taken. */
@@ -400,7 +582,7 @@ public final class PipelineHost {
     // Batches that arrive meanwhile wait behind the gate and go to the new version's partitions.
     Promise<Void> gate = Promise.promise();
     try {
-      holdChain(gate).await();
+      await(holdChain(gate));
       return swap(newDef);
     } finally {
       gate.complete();
@@ -458,7 +640,7 @@ public final class PipelineHost {
   void stop() {
     Promise<Void> gate = Promise.promise();
     try {
-      closeAdmission(gate).await();
+      await(closeAdmission(gate));
       Partition[] old = partitions;
       // As in redeploy: if the server stops before the checkpoint below, a restart redoes the flush.
       checkpointUntilStored(def.text());
@@ -477,13 +659,23 @@ public final class PipelineHost {
     removeMetrics();
   }
 
-  /** Server shutdown: a final checkpoint, windows stay open for the next start. */
+  /**
+   * Server shutdown: a final checkpoint, windows stay open for the next start. A failed pipeline
+   * (or one that fails meanwhile) takes none: it keeps its last good one, and is let go.
+   */
   void suspend() {
+    if (fatal != null) {
+      abandon();
+      return;
+    }
     Promise<Void> gate = Promise.promise();
     try {
-      closeAdmission(gate).await();
-      checkpointNow(null).transform(r -> Future.succeededFuture()).await(); // if it fails, the log has the rest
+      await(closeAdmission(gate));
+      await(checkpointNow(null).transform(r -> Future.succeededFuture())); // if it fails, the log has the rest
       stopped = true; // before the gate opens: nothing queued behind it runs on the closed state
+    } catch (Failed f) {
+      abandon();
+      return;
     } finally {
       gate.complete();
     }
@@ -516,7 +708,7 @@ public final class PipelineHost {
     }
   }
 
-  private static void finishAll(Partition[] ps) {
+  private void finishAll(Partition[] ps) {
     List<Future<Object>> done = new ArrayList<>();
     for (Partition p : ps) {
       done.add(p.call(() -> {
@@ -524,15 +716,18 @@ public final class PipelineHost {
         return null;
       }));
     }
-    Future.all(done).await();
+    await(Future.all(done));
+    if (fatal != null) {
+      throw failedError(); // a window's flush broke it: what comes next would store a broken state
+    }
   }
 
-  private static List<Partition.HandOver> handOverAll(Partition[] ps, boolean snapshot) {
+  private List<Partition.HandOver> handOverAll(Partition[] ps, boolean snapshot) {
     List<Future<Partition.HandOver>> all = new ArrayList<>();
     for (Partition p : ps) {
       all.add(p.call(() -> p.handOver(snapshot)));
     }
-    Future.all(all).await();
+    await(Future.all(all));
     List<Partition.HandOver> out = new ArrayList<>();
     for (Future<Partition.HandOver> f : all) {
       out.add(f.result());
@@ -540,12 +735,12 @@ public final class PipelineHost {
     return out;
   }
 
-  private static List<Partition.Cut> cutAll(Partition[] ps) {
+  private List<Partition.Cut> cutAll(Partition[] ps) {
     List<Future<Partition.Cut>> cuts = new ArrayList<>();
     for (Partition p : ps) {
       cuts.add(p.call(p::cut));
     }
-    Future.all(cuts).await();
+    await(Future.all(cuts));
     List<Partition.Cut> out = new ArrayList<>();
     for (Future<Partition.Cut> f : cuts) {
       out.add(f.result());
@@ -553,12 +748,12 @@ public final class PipelineHost {
     return out;
   }
 
-  private static void closeAll(Partition[] ps) {
+  private void closeAll(Partition[] ps) {
     for (Partition p : ps) {
-      p.call(() -> {
+      await(p.call(() -> {
         p.close();
         return null;
-      }).await();
+      }));
     }
   }
 
@@ -601,13 +796,13 @@ public final class PipelineHost {
     for (int i = 0; i < ps.length; i++) {
       Partition p = new Partition(vertx, this, this::flushImmediate);
       OperatorSnapshot snap = kept == null ? null : kept[i];
-      p.call(() -> {
+      await(p.call(() -> {
         p.install(plan, snap, stored, stageOutputs, stageLate, outputTables, lateTable);
         return null;
-      }).await();
+      }));
       ps[i] = p;
     }
-    preparer = ps[0].call(() -> ps[0].execution().preparer()).await();
+    preparer = await(ps[0].call(() -> ps[0].execution().preparer()));
     partitions = ps;
     stopped = false;
     problems = List.of();
@@ -622,6 +817,12 @@ public final class PipelineHost {
       startSource();
     }
     startEpochTimer(newDef.checkpointIntervalMicros());
+    if (fatal != null) { // failed while these were being made (a replay's first batch): let go of them too
+      for (Partition p : ps) {
+        p.release();
+      }
+      vertx.cancelTimer(epochTimer);
+    }
   }
 
   /**
@@ -629,7 +830,7 @@ public final class PipelineHost {
    * replayed: a file source's new batches must come after them, as they did before the crash.
    */
   private void startSource() {
-    if (source == null && !stopped) {
+    if (source == null && !stopped && fatal == null) {
       source = SourceRunner.start(vertx, this, def.source(), readPosition);
     }
   }
@@ -646,7 +847,7 @@ public final class PipelineHost {
     // validation already keeps every interval at or above the floor; this only guards the timer
     long millis = Math.max(dev.transom.definition.PipelineSpec.MIN_CHECKPOINT_INTERVAL_MICROS, intervalMicros) / 1_000;
     epochTimer = vertx.setPeriodic(millis, id -> {
-      if (!stopped && !storage.checkpointsFailing()) {
+      if (!stopped && fatal == null && !storage.checkpointsFailing()) {
         checkpoint();
       }
     });
@@ -695,6 +896,9 @@ public final class PipelineHost {
   /** A checkpoint of the partitions as they are now, outside the chain (its caller holds the chain). */
   private Future<Void> checkpointNow(String flushDefinition) {
     Partition[] ps = partitions;
+    if (fatal != null) {
+      return Future.failedFuture(failedError()); // its last good checkpoint stays the last
+    }
     {
       long started = System.nanoTime();
       List<Future<Partition.Cut>> cuts = new ArrayList<>();
@@ -729,6 +933,9 @@ public final class PipelineHost {
         long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
         return vertx.executeBlocking(() -> {
           try {
+            if (fatal != null) {
+              throw failedError(); // failed while the cuts were taken: store nothing of it
+            }
             if (state != null && (!outs.isEmpty() || !lates.isEmpty())) {
               Map<String, Long> starts = files.uncommitted(committedMarks);
               if (!starts.isEmpty()) {
@@ -789,6 +996,14 @@ public final class PipelineHost {
           }
           Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
               ? c.getCause() : r.cause();
+          if (fatal != null || cause instanceof Failed) {
+            return Future.<Void>failedFuture(failedError());
+          }
+          if (!StorageHealth.isStorageFailure(cause)) {
+            // Not the disk: pausing to retry would retry forever. The pipeline fails, reporting it.
+            fail("checkpoint of epoch " + (epoch + 1) + " failed: " + oneLine(cause), cause);
+            return Future.<Void>failedFuture(failedError());
+          }
           lastCheckpointError = "checkpoint of epoch " + (epoch + 1) + " failed, retrying: " + StorageHealth.reason(cause);
           storage.checkpointFailed(epoch + 1, cause);
         } else {
@@ -814,9 +1029,12 @@ public final class PipelineHost {
     while (true) {
       Future<Void> f = checkpointNow(flushDefinition);
       try {
-        f.await();
+        await(f);
         return;
       } catch (Exception failed) { // await() rethrows a checked IOException as it is
+        if (fatal != null) {
+          throw failedError();
+        }
         if (shuttingDown) {
           throw new Overloaded("the server is stopping; pipeline '" + def.id() + "' keeps its last stored state");
         }
@@ -949,6 +1167,9 @@ public final class PipelineHost {
   }
 
   private void refuseIfNotTaking(int n) {
+    if (fatal != null) {
+      throw failedError();
+    }
     if (closing || stopped) {
       throw new Overloaded("pipeline '" + id() + "' is stopping; retry shortly");
     }
@@ -976,6 +1197,12 @@ public final class PipelineHost {
       pending.addAndGet(-n);
       arrivals.processed(arrivalMillis);
       trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
+      if (r.failed() && fatal == null) {
+        fail("internal error while processing a batch: " + oneLine(r.cause()), r.cause());
+      }
+      if (fatal != null) {
+        return; // not applied everywhere: never covered by a checkpoint, replayed by a replacement
+      }
       if (seq > 0) {
         appliedSeq = seq;
       }
@@ -988,6 +1215,9 @@ public final class PipelineHost {
   }
 
   private Future<Void> dispatch(List<Object> events, long nowMicros) {
+    if (fatal != null) {
+      return Future.succeededFuture(); // queued work of a failed pipeline is dropped (it stays in the log)
+    }
     Partition[] ps = partitions;
     if (ps.length == 1) {
       Partition p = ps[0];
@@ -1151,7 +1381,7 @@ public final class PipelineHost {
     return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : (nowMicros() - wm) / 1e6;
   }
 
-  private RuntimeException failedPartition() {
+  private Throwable failedPartition() {
     for (Partition p : partitions) {
       if (p.failure() != null) {
         return p.failure();
@@ -1161,6 +1391,9 @@ public final class PipelineHost {
   }
 
   String status() {
+    if (fatal != null) {
+      return "failed";
+    }
     if (stopped) {
       return "stopped";
     }
@@ -1236,7 +1469,10 @@ public final class PipelineHost {
   }
 
   private synchronized String describeFailure() {
-    RuntimeException broken = failedPartition();
+    if (fatal != null) {
+      return fatal;
+    }
+    Throwable broken = failedPartition();
     if (broken != null) {
       return "internal error: " + broken;
     }
