@@ -56,7 +56,7 @@ class WatchdogTest {
   void aStuckTaskFailsItsPipelineAndAReloadReplacesItWithoutWaiting() throws Exception {
     Path file = dir.resolve("slow.yaml");
     Files.writeString(file, definition("true"));
-    Pipelines pipelines = new Pipelines(vertx, dir, 1, 1_000, null, null);
+    Pipelines pipelines = new Pipelines(vertx, dir, 1, 1_000, null, null, dev.transom.definition.PathPolicy.AS_WRITTEN);
     pipelines.loadAll();
     pipelines.startWatchdog(Duration.ofMillis(300));
     PipelineHost stuck = pipelines.get("slow");
@@ -95,7 +95,7 @@ class WatchdogTest {
   @Test
   void shutdownAbandonsAPipelineThatDoesNotStopInTime() throws Exception {
     Files.writeString(dir.resolve("slow.yaml"), definition("true"));
-    Pipelines pipelines = new Pipelines(vertx, dir, 1, 1_000, null, null);
+    Pipelines pipelines = new Pipelines(vertx, dir, 1, 1_000, null, null, dev.transom.definition.PathPolicy.AS_WRITTEN);
     pipelines.loadAll();
     PipelineHost h = pipelines.get("slow");
     h.onPartition(0, () -> {
