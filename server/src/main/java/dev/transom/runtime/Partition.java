@@ -36,6 +36,10 @@ final class Partition {
   private long timerId = -1;
   private long timerDueMicros = Micros.POS_INFINITY;
   private volatile int openWindows;
+  /** Estimated heap held: window state plus records staged for the next cut ({@link StateEstimate}). */
+  private volatile long stateBytes;
+  /** Bytes of the records staged since the last cut (on the context). */
+  private long stagedBytes;
   private volatile long watermarkMicros = Micros.NEG_INFINITY;
   private volatile RuntimeException failure;
   /** How soon a wake-up held back by input on its way tries again (input closes windows meanwhile). */
@@ -54,10 +58,13 @@ final class Partition {
     @Override
     public void output(java.util.Map<String, Object> record) {
       if (stageOutputs) {
-        stagedOutputs.add(line(record));
+        byte[] l = line(record);
+        stagedOutputs.add(l);
+        stagedBytes += l.length;
       }
       for (String table : outputTables) {
         stagedRows.add(row(table, record));
+        stagedBytes += StateEstimate.TABLE_ROW_BYTES;
       }
       host.emitted(record);
     }
@@ -65,10 +72,13 @@ final class Partition {
     @Override
     public void late(java.util.Map<String, Object> record) {
       if (stageLate) {
-        stagedLate.add(line(record));
+        byte[] l = line(record);
+        stagedLate.add(l);
+        stagedBytes += l.length;
       }
       if (lateTable != null) {
         stagedRows.add(row(lateTable, record));
+        stagedBytes += StateEstimate.TABLE_ROW_BYTES;
       }
       host.emittedLate(record);
     }
@@ -125,6 +135,8 @@ final class Partition {
     stagedOutputs = new java.util.ArrayList<>();
     stagedLate = new java.util.ArrayList<>();
     stagedRows = new java.util.ArrayList<>();
+    stagedBytes = 0;
+    estimate();
     return c;
   }
 
@@ -259,6 +271,7 @@ final class Partition {
   void close() {
     cancelTimer();
     exec = null;
+    stateBytes = 0;
   }
 
   private void fail(RuntimeException e) {
@@ -270,6 +283,19 @@ final class Partition {
     return openWindows;
   }
 
+  long stateBytes() {
+    return stateBytes;
+  }
+
+  private void estimate() {
+    if (exec == null) {
+      stateBytes = stagedBytes;
+      return;
+    }
+    var op = exec.operator();
+    stateBytes = StateEstimate.windowState(op.keyCount(), op.keyChars(), op.openWindowCount()) + stagedBytes;
+  }
+
   long watermarkMicros() {
     return watermarkMicros;
   }
@@ -279,6 +305,7 @@ final class Partition {
       return;
     }
     openWindows = exec.operator().openWindowCount();
+    estimate();
     watermarkMicros = exec.operator().pipelineWatermark(PipelineHost.nowMicros());
     long due = exec.nextWakeMicros();
     if (due == timerDueMicros && timerId >= 0) {

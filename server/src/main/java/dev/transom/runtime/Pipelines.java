@@ -33,6 +33,7 @@ public final class Pipelines {
   private final long queueLimit;
   private final io.micrometer.core.instrument.MeterRegistry registry;
   private final dev.transom.state.H2State state;
+  private volatile MemoryBudget budget = MemoryBudget.NONE;
 
   public Pipelines(Vertx vertx, Path dir, int workers, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry,
       dev.transom.state.H2State state) {
@@ -42,6 +43,17 @@ public final class Pipelines {
     this.queueLimit = queueLimit;
     this.registry = registry;
     this.state = state;
+  }
+
+  /** Sets the memory budget every pipeline deployed from now on is held to (before {@link #loadAll}). */
+  public void memoryBudget(MemoryBudget b) {
+    budget = b;
+  }
+
+  private PipelineHost newHost(Path file) {
+    PipelineHost h = new PipelineHost(vertx, file, workers, queueLimit, registry, state, state);
+    h.memoryBudget(budget);
+    return h;
   }
 
   public Path directory() {
@@ -101,7 +113,7 @@ public final class Pipelines {
             + "definition no longer loads (" + old.problems().get(0) + "); its checkpoint is kept");
         continue;
       }
-      new PipelineHost(vertx, dir.resolve(id + ".yaml"), workers, queueLimit, registry, state, state)
+      newHost(dir.resolve(id + ".yaml"))
           .finishInterruptedStop(old.definition());
       System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped; its open windows "
           + "were flushed now and its state forgotten");
@@ -153,7 +165,7 @@ public final class Pipelines {
     }
     broken.remove(key);
     if (current == null) {
-      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state, state);
+      PipelineHost host = newHost(key);
       host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);
@@ -162,7 +174,7 @@ public final class Pipelines {
     if (!current.id().equals(def.id())) {
       current.stop();
       byId.remove(current.id());
-      PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state, state);
+      PipelineHost host = newHost(key);
       host.deploy(def);
       byFile.put(key, host);
       byId.put(def.id(), host);
