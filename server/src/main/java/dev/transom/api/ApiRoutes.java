@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,13 +35,17 @@ public final class ApiRoutes {
    */
   public record Security(ServerNames names, BearerToken token, boolean publicMetrics) {}
 
+  /** The dashboard's files: {@code --web-root DIR}, or {@code null} for those packaged in the jar ({@link WebRoot}). */
+  private final java.nio.file.Path webRoot;
+
   public ApiRoutes(Vertx vertx, Pipelines pipelines, Security security, ConnectionGuard guard,
-      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics, java.nio.file.Path webRoot) {
     this.vertx = vertx;
     this.pipelines = pipelines;
     this.security = security;
     this.guard = guard;
     this.metrics = metrics;
+    this.webRoot = webRoot;
   }
 
   public Router router() {
@@ -74,7 +77,7 @@ public final class ApiRoutes {
     r.get("/api/pipelines/:id/outputs/stream").handler(this::streamOutputs);
     r.post("/api/validate").handler(this::validate);
     r.route("/api/*").handler(ctx -> error(ctx, 404, "no such API path: " + ctx.request().path(), List.of()));
-    r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    r.route("/*").handler(WebRoot.handler(webRoot));
     r.route().failureHandler(this::failure);
     return r;
   }
@@ -333,7 +336,7 @@ public final class ApiRoutes {
 
   private void validate(RoutingContext ctx) {
     String name = ctx.request().getParam("file", "definition.yaml");
-    DefinitionLoader.Result r = DefinitionLoader.load(name, bodyBytes(ctx));
+    DefinitionLoader.Result r = DefinitionLoader.load(name, bodyBytes(ctx), pipelines.paths());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ok", r.ok());
     m.put("id", r.ok() ? r.definition().id() : null);

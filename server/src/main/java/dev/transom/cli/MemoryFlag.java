@@ -1,6 +1,6 @@
 package dev.transom.cli;
 
-import dev.transom.io.ByteSize;
+import dev.transom.io.ByteSizeText;
 
 /**
  * {@code --memory}: how much heap the pipelines' window state and queued input may take together,
@@ -30,8 +30,10 @@ final class MemoryFlag {
       }
       return (long) (maxHeapBytes * pct / 100);
     }
-    long bytes = ByteSize.parse(t);
-    if (bytes < 0) {
+    long bytes;
+    try {
+      bytes = ByteSizeText.parse(t);
+    } catch (ByteSizeText.Invalid e) {
       throw new UsageException("--memory " + text + ": expected a size like 200MiB, a share of the heap like 50%, or off");
     }
     if (bytes < 1L << 20) {

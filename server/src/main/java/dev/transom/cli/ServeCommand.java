@@ -40,6 +40,7 @@ public final class ServeCommand {
     Set<String> flags = new java.util.HashSet<>(Set.of("definitions", "data", "host", "port", "workers", "token", "token-file",
         "queue", "allow-host", "memory"));
     flags.addAll(NetworkFlags.NAMES);
+    flags.addAll(PathFlags.SERVER);
     Args a = Args.parse(args, 1, flags, Set.of("public-metrics"));
     if (!a.positional.isEmpty()) {
       throw new UsageException("serve takes no file arguments (use --definitions DIR)");
@@ -64,6 +65,11 @@ public final class ServeCommand {
       throw new UsageException("--public-metrics only means something with a token (--token-file, TRANSOM_TOKEN)");
     }
     NetworkLimits limits = NetworkFlags.limits(a);
+    dev.transom.definition.PathPolicy paths = PathFlags.confined(a);
+    Path webRoot = a.flag("web-root") == null ? null : Path.of(a.flag("web-root")).toAbsolutePath().normalize();
+    if (webRoot != null && !Files.isDirectory(webRoot)) {
+      throw new UsageException("--web-root " + webRoot + " is not a directory");
+    }
     HttpServer[] listening = new HttpServer[1];
     ServerNames names;
     try {
@@ -113,7 +119,7 @@ public final class ServeCommand {
     if (workers < 1) {
       throw new UsageException("--workers must be at least 1");
     }
-    Pipelines pipelines = new Pipelines(vertx, dir, workers, queue, metrics, state);
+    Pipelines pipelines = new Pipelines(vertx, dir, workers, queue, metrics, state, paths);
     if (memory > 0) {
       pipelines.memoryBudget(new dev.transom.runtime.MemoryBudget(memory, pipelines::hosts,
           new dev.transom.runtime.HeapWatch(HEAP_LIMIT)));
@@ -136,7 +142,7 @@ public final class ServeCommand {
           .setMaxInitialLineLength(NetworkLimits.MAX_REQUEST_LINE_BYTES).setMaxHeaderSize(NetworkLimits.MAX_HEADER_BYTES)
           .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
       ApiRoutes.Security security = new ApiRoutes.Security(names, token, a.has("public-metrics"));
-      ApiRoutes routes = new ApiRoutes(vertx, pipelines, security, guard, metrics);
+      ApiRoutes routes = new ApiRoutes(vertx, pipelines, security, guard, metrics, webRoot);
       listening[0] = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
           .invalidRequestHandler(routes.invalidRequests()).requestHandler(routes.requestHandler());
       server = listening[0].listen().await();

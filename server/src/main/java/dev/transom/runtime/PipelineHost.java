@@ -120,9 +120,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private boolean keptIsStored;
   /** Pauses the pipeline while its checkpoints or ingest log writes fail, and resumes it. */
   private final StorageHealth storage;
+  /** How a definition stored with a checkpoint is loaded again (as its file was). */
+  private final dev.transom.definition.PathPolicy paths;
 
   PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, CheckpointStore state,
-      IngestLog log) {
+      IngestLog log, dev.transom.definition.PathPolicy paths) {
     this.vertx = vertx;
     this.sequencer = vertx.getOrCreateContext();
     this.file = file;
@@ -132,6 +134,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     this.state = state;
     this.log = log;
     this.storage = new StorageHealth(vertx, this, log);
+    this.paths = paths;
   }
 
   /**
@@ -280,7 +283,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       return null;
     }
     dev.transom.definition.DefinitionLoader.Result old =
-        dev.transom.definition.DefinitionLoader.load(file.getFileName().toString(), c.flushDefinition());
+        dev.transom.definition.DefinitionLoader.load(file.getFileName().toString(), c.flushDefinition(), paths);
     if (!old.ok() || !PlanDiff.windowingFingerprint(old.definition()).equals(c.fingerprint())
         || c.partitions().size() != partitionsFor(old.definition())) {
       return null;

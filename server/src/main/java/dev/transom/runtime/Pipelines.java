@@ -34,15 +34,18 @@ public final class Pipelines {
   private final io.micrometer.core.instrument.MeterRegistry registry;
   private final dev.transom.state.H2State state;
   private volatile MemoryBudget budget = MemoryBudget.NONE;
+  /** Where file sources and sinks may lead; every definition loaded here is judged and resolved by it. */
+  private final dev.transom.definition.PathPolicy paths;
 
   public Pipelines(Vertx vertx, Path dir, int workers, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry,
-      dev.transom.state.H2State state) {
+      dev.transom.state.H2State state, dev.transom.definition.PathPolicy paths) {
     this.vertx = vertx;
     this.dir = dir;
     this.workers = workers;
     this.queueLimit = queueLimit;
     this.registry = registry;
     this.state = state;
+    this.paths = paths;
   }
 
   /** Sets the memory budget every pipeline deployed from now on is held to (before {@link #loadAll}). */
@@ -51,13 +54,18 @@ public final class Pipelines {
   }
 
   private PipelineHost newHost(Path file) {
-    PipelineHost h = new PipelineHost(vertx, file, workers, queueLimit, registry, state, state);
+    PipelineHost h = new PipelineHost(vertx, file, workers, queueLimit, registry, state, state, paths);
     h.memoryBudget(budget);
     return h;
   }
 
   public Path directory() {
     return dir;
+  }
+
+  /** The path policy definitions are judged by here (for {@code POST /api/validate} too). */
+  public dev.transom.definition.PathPolicy paths() {
+    return paths;
   }
 
   /**
@@ -107,7 +115,7 @@ public final class Pipelines {
             + "are flushed once every definition loads (some do not), so none of its state is dropped by mistake");
         continue;
       }
-      DefinitionLoader.Result old = DefinitionLoader.load(id + " (removed)", e.getValue());
+      DefinitionLoader.Result old = DefinitionLoader.load(id + " (removed)", e.getValue(), paths);
       if (!old.ok()) {
         System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped, and its stored "
             + "definition no longer loads (" + old.problems().get(0) + "); its checkpoint is kept");
@@ -153,7 +161,7 @@ public final class Pipelines {
     } catch (IOException e) {
       return fail(key, current, List.of(new Problem(display(key), 1, 1, "cannot read: " + e.getMessage())));
     }
-    DefinitionLoader.Result loaded = DefinitionLoader.load(display(key), bytes);
+    DefinitionLoader.Result loaded = DefinitionLoader.load(display(key), bytes, paths);
     if (!loaded.ok()) {
       return fail(key, current, loaded.problems());
     }
@@ -216,7 +224,7 @@ public final class Pipelines {
     PipelineHost existing = byId.get(id);
     Path file = existing != null ? existing.file() : dir.resolve(id + ".yaml");
     Path key = file.toAbsolutePath().normalize();
-    DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body);
+    DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body, paths);
     if (!r.ok()) {
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
     }
