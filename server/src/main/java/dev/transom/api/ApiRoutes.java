@@ -336,24 +336,7 @@ public final class ApiRoutes {
     if (h == null) {
       return;
     }
-    HttpServerResponse res = ctx.response();
-    res.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-    res.write(": connected\n\n");
-    io.vertx.core.Context httpContext = vertx.getOrCreateContext();
-    Consumer<String> sub = h.subscribe(json -> httpContext.runOnContext(v -> {
-      if (!res.ended() && !res.closed()) {
-        res.write("data: " + json + "\n\n");
-      }
-    }));
-    long ping = vertx.setPeriodic(guard.limits().ssePing().toMillis(), id -> {
-      if (!res.closed()) {
-        res.write(": ping\n\n");
-      }
-    });
-    res.closeHandler(v -> {
-      h.unsubscribe(sub);
-      vertx.cancelTimer(ping);
-    });
+    LiveOutputs.open(ctx, h, vertx, guard.limits().ssePing().toMillis());
   }
 
   private void validate(RoutingContext ctx) {

@@ -28,6 +28,9 @@ public final class ServeCommand {
   static final java.time.Duration DEFAULT_STUCK_AFTER = java.time.Duration.ofSeconds(30);
   static final java.time.Duration DEFAULT_SHUTDOWN_TIMEOUT = java.time.Duration.ofSeconds(20);
 
+  /** Past this share of the heap in use after a collection, no pipeline takes input. */
+  private static final double HEAP_LIMIT = 0.9;
+
   public ServeCommand(PrintStream err) {
     this.err = err;
   }
@@ -39,7 +42,7 @@ public final class ServeCommand {
 
   public int run(String[] args) throws UsageException {
     Set<String> flags = new java.util.HashSet<>(Set.of("definitions", "data", "host", "port", "workers", "token", "token-file",
-        "queue", "allow-host", "stuck-after", "shutdown-timeout"));
+        "queue", "allow-host", "stuck-after", "shutdown-timeout", "memory"));
     flags.addAll(NetworkFlags.NAMES);
     flags.addAll(PathFlags.SERVER);
     Args a = Args.parse(args, 1, flags, Set.of("public-metrics"));
@@ -94,6 +97,8 @@ public final class ServeCommand {
     if (queue < 1) {
       throw new UsageException("--queue must be at least 1");
     }
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    long memory = MemoryFlag.parse(a.flags.getOrDefault("memory", MemoryFlag.DEFAULT), maxHeap);
     if (!Files.isDirectory(dir)) {
       err.println("transom serve: definitions directory " + dir + " does not exist");
       return 2;
@@ -124,6 +129,10 @@ public final class ServeCommand {
       throw new UsageException("--workers must be at least 1");
     }
     Pipelines pipelines = new Pipelines(vertx, dir, workers, queue, metrics, state, paths);
+    if (memory > 0) {
+      pipelines.memoryBudget(new dev.transom.runtime.MemoryBudget(memory, pipelines::hosts,
+          new dev.transom.runtime.HeapWatch(HEAP_LIMIT)));
+    }
     DefinitionsWatcher watcher;
     try {
       watcher = new DefinitionsWatcher(pipelines);

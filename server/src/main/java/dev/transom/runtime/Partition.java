@@ -36,6 +36,10 @@ final class Partition {
   private volatile long timerId = -1;
   private long timerDueMicros = Micros.POS_INFINITY;
   private volatile int openWindows;
+  /** Estimated heap held: window state plus records staged for the next cut ({@link StateEstimate}). */
+  private volatile long stateBytes;
+  /** Bytes of the records staged since the last cut (on the context). */
+  private long stagedBytes;
   private volatile long watermarkMicros = Micros.NEG_INFINITY;
   /** What broke this partition (any {@link Throwable}, an {@link Error} too); null while it works. */
   private volatile Throwable failure;
@@ -64,10 +68,13 @@ final class Partition {
     @Override
     public void output(java.util.Map<String, Object> record) {
       if (stageOutputs) {
-        stagedOutputs.add(line(record));
+        byte[] l = line(record);
+        stagedOutputs.add(l);
+        stagedBytes += l.length;
       }
       for (String table : outputTables) {
         stagedRows.add(row(table, record));
+        stagedBytes += StateEstimate.TABLE_ROW_BYTES;
       }
       host.emitted(record);
     }
@@ -75,10 +82,13 @@ final class Partition {
     @Override
     public void late(java.util.Map<String, Object> record) {
       if (stageLate) {
-        stagedLate.add(line(record));
+        byte[] l = line(record);
+        stagedLate.add(l);
+        stagedBytes += l.length;
       }
       if (lateTable != null) {
         stagedRows.add(row(lateTable, record));
+        stagedBytes += StateEstimate.TABLE_ROW_BYTES;
       }
       host.emittedLate(record);
     }
@@ -135,6 +145,8 @@ final class Partition {
     stagedOutputs = new java.util.ArrayList<>();
     stagedLate = new java.util.ArrayList<>();
     stagedRows = new java.util.ArrayList<>();
+    stagedBytes = 0;
+    estimate();
     return c;
   }
 
@@ -313,6 +325,7 @@ final class Partition {
   void close() {
     cancelTimer();
     exec = null;
+    stateBytes = 0;
   }
 
   /** This partition is broken: it takes no more work, and its pipeline fails (see PipelineHost#fail). */
@@ -339,6 +352,19 @@ final class Partition {
     return openWindows;
   }
 
+  long stateBytes() {
+    return stateBytes;
+  }
+
+  private void estimate() {
+    if (exec == null) {
+      stateBytes = stagedBytes;
+      return;
+    }
+    var op = exec.operator();
+    stateBytes = StateEstimate.windowState(op.keyCount(), op.keyChars(), op.openWindowCount()) + stagedBytes;
+  }
+
   long watermarkMicros() {
     return watermarkMicros;
   }
@@ -348,6 +374,7 @@ final class Partition {
       return;
     }
     openWindows = exec.operator().openWindowCount();
+    estimate();
     watermarkMicros = exec.operator().pipelineWatermark(PipelineHost.nowMicros());
     long due = exec.nextWakeMicros();
     if (due == timerDueMicros && timerId >= 0) {

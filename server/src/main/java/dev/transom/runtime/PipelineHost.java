@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  * epoch ({@code checkpoint.interval}) stores the partitions' state, the ingest log position and the
  * lengths of the exactly-once file sinks, whose records are written only then (SPEC §7).
  */
-public final class PipelineHost {
+public final class PipelineHost implements MemoryBudget.Holder {
   static final int RECENT_OUTPUTS = 1_000;
   static final int RECENT_ERRORS = 20;
 
@@ -64,6 +64,11 @@ public final class PipelineHost {
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentLate = new ArrayDeque<>();
   private final AtomicLong pending = new AtomicLong();
+  /** The JSON text of the {@link #pending} events, for the memory estimate. */
+  private final AtomicLong pendingBytes = new AtomicLong();
+  private volatile MemoryBudget budget = MemoryBudget.NONE;
+  /** Why input is refused for memory, while it is; logged when it starts and when it ends. */
+  private final java.util.concurrent.atomic.AtomicReference<String> memoryRefusal = new java.util.concurrent.atomic.AtomicReference<>();
   /** Batches admitted and not yet on the chain (being made durable): a stop waits for them. */
   private final AtomicLong appending = new AtomicLong();
   /** The time each batch is processed at, the same live and in a replay. */
@@ -157,6 +162,9 @@ public final class PipelineHost {
   }
 
   /** A checkpoint that was committed although storage then failed (see H2State.CommittedNotSynced). */
+  /** The text a generated event stands for in the memory estimate (it has none). */
+  private static final long GENERATED_EVENT_BYTES = 64;
+
   private static final class CheckpointStood extends RuntimeException {
     CheckpointStood(Throwable cause) {
       super(cause.getMessage(), cause);
@@ -511,12 +519,16 @@ public final class PipelineHost {
   /** Feeds the logged batches again, each at the time it first arrived. */
   private void replay(List<IngestLog.Entry> logged) {
     for (IngestLog.Entry entry : logged) {
-      List<Object> events = parseLines(entry.events(), entry.mark(), null);
-      pending.addAndGet(events.size());
-      in.addAndGet(events.size());
+      // Parsed as its turn comes, not all at once: parsed events weigh several times their text.
       arrivals.replaying(entry.arrivalMillis());
-      trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis() + " events=" + events.size());
-      enqueue(events, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
+      trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis());
+      pendingBytes.addAndGet(entry.events().length);
+      enqueue(() -> {
+        List<Object> events = parseLines(entry.events(), entry.mark(), null);
+        in.addAndGet(events.size());
+        pending.addAndGet(events.size());
+        return events;
+      }, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
     }
   }
 
@@ -1057,10 +1069,11 @@ public final class PipelineHost {
    */
   public Future<Void> ingest(List<Object> events) {
     int n = events.size();
-    admit(n);
+    long bytes = n * GENERATED_EVENT_BYTES;
+    admit(n, bytes);
     try {
       in.addAndGet(n);
-      return enqueue(events, -1, -1, arrivals.stampUnannounced());
+      return enqueue(events, bytes, -1, -1, arrivals.stampUnannounced());
     } finally {
       appending.decrementAndGet();
     }
@@ -1095,7 +1108,8 @@ public final class PipelineHost {
   private Future<IngestLog.Appended> logThenFeed(byte[] text, List<Object> events, String batchId,
       IngestLog.SourceMark mark) {
     int n = events.size();
-    admit(n);
+    long bytes = text.length;
+    admit(n, bytes);
     long position = mark == null ? -1 : mark.endOffset();
     if (log == null) {
       try {
@@ -1104,7 +1118,7 @@ public final class PipelineHost {
         if (mark != null) {
           readPosition = mark.endOffset();
         }
-        return enqueue(events, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
+        return enqueue(events, bytes, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
       } finally {
         appending.decrementAndGet();
       }
@@ -1124,7 +1138,7 @@ public final class PipelineHost {
       }
       trace("logged seq=" + appended.seq() + " at=" + appended.arrivalMillis() + " events=" + n);
       sequencer.runOnContext(v -> {
-        enqueue(events, appended.seq(), position, appended.arrivalMillis());
+        enqueue(events, bytes, appended.seq(), position, appended.arrivalMillis());
         appending.decrementAndGet();
       });
     };
@@ -1138,6 +1152,7 @@ public final class PipelineHost {
           arrivals.withdrawn();
         }
         pending.addAndGet(-n);
+        pendingBytes.addAndGet(-bytes);
         appending.decrementAndGet();
         if (!(cause instanceof IllegalStateException)) { // not the store closing at shutdown
           storage.logFailed(cause);
@@ -1146,6 +1161,7 @@ public final class PipelineHost {
       } else if (appended.duplicate()) {
         arrivals.withdrawn();
         pending.addAndGet(-n);
+        pendingBytes.addAndGet(-bytes);
         appending.decrementAndGet();
         acked.complete(appended);
       } else {
@@ -1156,17 +1172,17 @@ public final class PipelineHost {
   }
 
   /** Counts a batch as admitted (and {@link #appending}) or refuses it. */
-  private void admit(int n) {
+  private void admit(int n, long bytes) {
     appending.incrementAndGet(); // before the checks: a stop that begins now waits for this batch
     try {
-      refuseIfNotTaking(n);
+      refuseIfNotTaking(n, bytes);
     } catch (RuntimeException refused) {
       appending.decrementAndGet();
       throw refused;
     }
   }
 
-  private void refuseIfNotTaking(int n) {
+  private void refuseIfNotTaking(int n, long bytes) {
     if (fatal != null) {
       throw failedError();
     }
@@ -1183,6 +1199,18 @@ public final class PipelineHost {
       throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
           + "); retry shortly");
     }
+    String over = budget.refusal(this);
+    if (over != null) {
+      pending.addAndGet(-n);
+      if (memoryRefusal.getAndSet(over) == null) {
+        System.err.println("transom: pipeline '" + id() + "' refuses input: " + over);
+      }
+      throw new Overloaded(over);
+    }
+    if (memoryRefusal.get() != null && memoryRefusal.getAndSet(null) != null) {
+      System.err.println("transom: pipeline '" + id() + "' takes input again: its memory is below budget");
+    }
+    pendingBytes.addAndGet(bytes);
   }
 
   /**
@@ -1190,11 +1218,22 @@ public final class PipelineHost {
    * {@code sourcePosition} its source's position after it, each -1 when it has none. It is processed
    * with its arrival time as the core's "now".
    */
-  private synchronized Future<Void> enqueue(List<Object> events, long seq, long sourcePosition, long arrivalMillis) {
-    int n = events.size();
+  private Future<Void> enqueue(List<Object> events, long bytes, long seq, long sourcePosition, long arrivalMillis) {
+    return enqueue(() -> events, bytes, seq, sourcePosition, arrivalMillis);
+  }
+
+  /** The same, with the events made only when the batch's turn comes ({@code events} counts {@link #pending}). */
+  private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, long bytes, long seq,
+      long sourcePosition, long arrivalMillis) {
     long nowMicros = arrivalMillis * 1_000;
-    Future<Void> batch = chain.transform(ignored -> dispatch(events, nowMicros)).andThen(r -> {
-      pending.addAndGet(-n);
+    int[] n = new int[1];
+    Future<Void> batch = chain.transform(ignored -> {
+      List<Object> events = batchEvents.get();
+      n[0] = events.size();
+      return dispatch(events, nowMicros);
+    }).andThen(r -> {
+      pending.addAndGet(-n[0]);
+      pendingBytes.addAndGet(-bytes);
       arrivals.processed(arrivalMillis);
       trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
       if (r.failed() && fatal == null) {
@@ -1360,6 +1399,26 @@ public final class PipelineHost {
     return pending.get();
   }
 
+  /** What the memory budget counts for this pipeline: its partitions' estimate and its queued input. */
+  @Override
+  public long heldBytes() {
+    long n = StateEstimate.queued(pendingBytes.get());
+    for (Partition p : partitions) {
+      n += p.stateBytes();
+    }
+    return n;
+  }
+
+  /** This pipeline's own budget in bytes ({@code limits.memory}), 0 for none. */
+  @Override
+  public long memoryLimit() {
+    return 0;
+  }
+
+  void memoryBudget(MemoryBudget b) {
+    budget = b;
+  }
+
   int openWindows() {
     int n = 0;
     for (Partition p : partitions) {
@@ -1437,6 +1496,13 @@ public final class PipelineHost {
       m.put("last_checkpoint", cp);
     }
     m.put("pending", pending.get());
+    Map<String, Object> memory = new LinkedHashMap<>();
+    memory.put("held_bytes", heldBytes());
+    String refusing = budget.refusal(this);
+    if (refusing != null) {
+      memory.put("refusing_input", refusing);
+    }
+    m.put("memory", memory);
     m.put("partitions", partitions.length);
     m.put("deliveries", deliveries.describe());
     String why = describeFailure();

@@ -46,6 +46,7 @@ public final class Pipelines {
   private final long queueLimit;
   private final io.micrometer.core.instrument.MeterRegistry registry;
   private final dev.transom.state.H2State state;
+  private volatile MemoryBudget budget = MemoryBudget.NONE;
   /** Where file sources and sinks may lead; every definition loaded here is judged and resolved by it. */
   private final dev.transom.definition.PathPolicy paths;
 
@@ -58,6 +59,17 @@ public final class Pipelines {
     this.registry = registry;
     this.state = state;
     this.paths = paths;
+  }
+
+  /** Sets the memory budget every pipeline deployed from now on is held to (before {@link #loadAll}). */
+  public void memoryBudget(MemoryBudget b) {
+    budget = b;
+  }
+
+  private PipelineHost newHost(Path file) {
+    PipelineHost h = new PipelineHost(vertx, file, workers, queueLimit, registry, state, state, paths);
+    h.memoryBudget(budget);
+    return h;
   }
 
   public Path directory() {
@@ -126,7 +138,7 @@ public final class Pipelines {
             + "definition no longer loads (" + old.problems().get(0) + "); its checkpoint is kept");
         continue;
       }
-      new PipelineHost(vertx, dir.resolve(id + ".yaml"), workers, queueLimit, registry, state, state, paths)
+      newHost(dir.resolve(id + ".yaml"))
           .finishInterruptedStop(old.definition());
       System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped; its open windows "
           + "were flushed now and its state forgotten");
@@ -254,7 +266,7 @@ public final class Pipelines {
    * version can replace it.
    */
   private PipelineHost deployNew(Path key, PipelineDef def) {
-    PipelineHost host = new PipelineHost(vertx, key, workers, queueLimit, registry, state, state, paths);
+    PipelineHost host = newHost(key);
     try {
       host.deploy(def);
     } catch (Throwable e) { // NOPMD: an Error while starting one pipeline is that pipeline's failure
