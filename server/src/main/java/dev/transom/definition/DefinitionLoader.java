@@ -204,7 +204,8 @@ public final class DefinitionLoader {
     return new PipelineDef(id, file, text, component(src, resolved), steps, root.expr("key"),
         root.expr("value"), WindowingSpecs.bindClock(root.get("clock")), WindowingSpecs.bindWindow(root.get("window")),
         WindowingSpecs.bindAggregate(root.get("aggregate")), then, List.copyOf(sinks),
-        late == null ? null : component(late, resolved), interval);
+        late == null ? null : component(late, resolved), interval,
+        root.has("limits") ? root.get("limits").number("memory", 0L) : 0L);
   }
 
   private static List<StepDef> steps(Checked list) {

@@ -1412,7 +1412,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** This pipeline's own budget in bytes ({@code limits.memory}), 0 for none. */
   @Override
   public long memoryLimit() {
-    return 0;
+    PipelineDef d = def;
+    return d == null ? 0 : d.memoryLimitBytes();
   }
 
   void memoryBudget(MemoryBudget b) {

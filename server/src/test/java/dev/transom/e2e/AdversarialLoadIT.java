@@ -197,6 +197,42 @@ class AdversarialLoadIT {
     }
   }
 
+  @Test
+  void aPipelinesOwnLimitHoldsItAloneAndSaysSo() throws Exception {
+    ServerProcess.define(dir, "capped.yaml", FLOOD.replace("name: flood", "name: capped") + "limits: {memory: 2MiB}\n");
+    ServerProcess.define(dir, "steady.yaml", STEADY);
+    ServerProcess server = new ServerProcess(dir).start();
+    try {
+      HttpClient c = client();
+      long base = System.currentTimeMillis();
+      long accepted = 0;
+      String refusal = null;
+      for (int b = 0; b < 200 && refusal == null; b++) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+          body.append("{\"k\":\"u").append(accepted + i).append("\",\"ts\":").append(base).append("}\n");
+        }
+        HttpResponse<String> r = post(c, server, "/api/pipelines/capped/events", body.toString());
+        if (r.statusCode() == 202) {
+          accepted += 500;
+        } else {
+          assertEquals(503, r.statusCode(), r.body());
+          refusal = r.body();
+        }
+      }
+      assertTrue(refusal != null && refusal.contains("limits.memory") && refusal.contains("pipeline 'capped'"),
+          "after " + accepted + " keys: " + refusal);
+      // about 2 MiB of estimated state: thousands of keys, not hundreds of thousands
+      assertTrue(accepted >= 2_000 && accepted <= 20_000, accepted + " keys before the 2 MiB limit");
+      JsonNode capped = server.json("/api/pipelines/capped");
+      assertTrue(capped.path("memory").path("refusing_input").asText().contains("limits.memory"), capped.toString());
+      assertEquals(202, post(c, server, "/api/pipelines/steady/events", "{\"k\":\"x\"}").statusCode(),
+          "another pipeline is not held by this one's limit");
+    } finally {
+      server.kill();
+    }
+  }
+
   /**
    * One client per thread, each sending one request after another, so no pooled connection sits
    * idle past the header deadline (the server closes such a connection, and a client that picks it
