@@ -63,6 +63,12 @@ function problemsList(problems) {
   return `<ul class="problems">${problems.map((q) => `<li><code>${esc(q.file)}:${q.line}:${q.col}</code>: ${esc(q.message)}</li>`).join('')}</ul>`;
 }
 
+// While the memory budget holds a pipeline, why (its ingest answers 503 with the same words).
+function refusing(p) {
+  return p.memory && p.memory.refusing_input
+    ? `<div class="problems memory">refusing input: ${esc(p.memory.refusing_input)}</div>` : '';
+}
+
 // ---- pipelines view -------------------------------------------------------------------------
 
 async function showPipelines() {
@@ -72,7 +78,7 @@ async function showPipelines() {
     const reload = p.problems.length ? `<span class="status failed">last edit rejected</span>${problemsList(p.problems)}` : '<span class="muted">ok</span>';
     return `<tr data-pipeline="${esc(p.id)}">
       <td><a href="#/pipelines/${encodeURIComponent(p.id)}">${esc(p.id)}</a><div class="muted"><code>${esc(p.file)}</code></div></td>
-      <td><span class="status ${esc(p.status)}">${esc(p.status)}</span>${p.failure ? `<div class="problems">${esc(p.failure)}</div>` : ''}</td>
+      <td><span class="status ${esc(p.status)}">${esc(p.status)}</span>${p.failure ? `<div class="problems">${esc(p.failure)}</div>` : ''}${refusing(p)}</td>
       <td class="num">${r.in}</td><td class="num">${r.out}</td>
       <td class="num">${p.counters.late}</td><td class="num">${p.counters.errors}</td>
       <td>${time(p.watermark)}<div class="muted">lag ${lag(p.watermark)}</div></td>
@@ -124,6 +130,7 @@ async function showPipeline(id) {
       <div class="card">watermark <b>${time(p.watermark)}</b><span class="muted">lag ${lag(p.watermark)}</span></div>
       <div class="card">version <b>${p.version}</b><span class="muted">epoch ${p.epoch}</span></div></div>
       ${p.failure ? `<p class="problems">${esc(p.failure)}</p>` : ''}
+      ${refusing(p) ? `<p class="problems memory">${esc(p.memory.refusing_input)}</p>` : ''}
       ${p.recovery ? `<p class="notice">${esc(p.recovery)}</p>` : ''}
       ${deliveriesTable(p.deliveries)}
       ${p.problems.length ? `<div id="reload-problems"><b class="status failed">The last edit was rejected; the previous version keeps running:</b>${problemsList(p.problems)}</div>` : ''}`;

@@ -31,7 +31,7 @@ public final class WindowMemory {
           switch (aggregate) {
             case "count" -> new CountAggregate();
             case "sum" -> new SumAggregate(false);
-            default -> new ReduceAggregate((acc, v, k) -> (Long) acc >= (Long) v ? acc : v); // max
+            default -> new ReduceAggregate((acc, v, k) -> (Long) acc >= (Long) v ? acc : v, 1L << 20); // max
           });
       WindowSink none = new WindowSink() {
         public void window(String k, long o, long c, Object v) {}

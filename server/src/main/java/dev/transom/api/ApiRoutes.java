@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,13 +35,17 @@ public final class ApiRoutes {
    */
   public record Security(ServerNames names, BearerToken token, boolean publicMetrics) {}
 
+  /** The dashboard's files: {@code --web-root DIR}, or {@code null} for those packaged in the jar ({@link WebRoot}). */
+  private final java.nio.file.Path webRoot;
+
   public ApiRoutes(Vertx vertx, Pipelines pipelines, Security security, ConnectionGuard guard,
-      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics, java.nio.file.Path webRoot) {
     this.vertx = vertx;
     this.pipelines = pipelines;
     this.security = security;
     this.guard = guard;
     this.metrics = metrics;
+    this.webRoot = webRoot;
   }
 
   public Router router() {
@@ -78,7 +81,7 @@ public final class ApiRoutes {
     r.get("/api/pipelines/:id/outputs/stream").handler(this::streamOutputs);
     r.post("/api/validate").handler(this::validate);
     r.route("/api/*").handler(ctx -> error(ctx, 404, "no such API path: " + ctx.request().path(), List.of()));
-    r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    r.route("/*").handler(WebRoot.handler(webRoot));
     // what neither the API nor the dashboard's files answer (any method): Vert.x's own 404 is HTML
     r.route().handler(ctx -> error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.request().path(), List.of()));
     r.route().failureHandler(this::failure);
@@ -168,17 +171,15 @@ public final class ApiRoutes {
       error(ctx, 400, "the body must be the pipeline's YAML definition", List.of());
       return;
     }
-    // Checked, written and deployed in one step under the reload lock, by the same code that
+    // Checked, written and deployed in one step under the file's lock, by the same code that
     // loads the file from the directory: what the PUT accepts is exactly what the file will hold.
+    // The answer is taken under that lock too: it describes this PUT's outcome, not a later one's.
     pipelines.offLoop(() -> pipelines.put(id, body)).onSuccess(result -> {
-      if (result.reload() == null || !result.reload().ok()) {
+      if (result.view() == null) {
         error(ctx, result.status(), result.error(), ProblemsJson.of(result.problems()));
         return;
       }
-      pipelines.get(id).describe(true).onSuccess(m -> {
-        m.put("reload", result.reload().outcome());
-        json(ctx, 200, m);
-      }).onFailure(ctx::fail);
+      json(ctx, 200, result.view());
     }).onFailure(ctx::fail);
   }
 
@@ -200,10 +201,7 @@ public final class ApiRoutes {
     if (h == null) {
       return;
     }
-    pipelines.offLoop(() -> {
-      Files.deleteIfExists(h.file());
-      return pipelines.reload(h.file());
-    }).onSuccess(result -> json(ctx, 200, Map.of("id", h.id(), "status", "stopped")))
+    pipelines.offLoop(() -> pipelines.remove(h)).onSuccess(result -> json(ctx, 200, Map.of("id", h.id(), "status", "stopped")))
         .onFailure(ctx::fail);
   }
 
@@ -261,7 +259,17 @@ public final class ApiRoutes {
       }
       json(ctx, 202, m);
     }).onFailure(e -> {
-      if (e instanceof PipelineHost.Overloaded) {
+      if (e instanceof PipelineHost.Failed f) {
+        // 503 as for any pipeline that cannot take input now; the body says it failed, and why
+        ctx.response().putHeader("Retry-After", "5");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", f.getMessage());
+        m.put("pipeline", f.pipeline());
+        m.put("status", "failed");
+        m.put("reason", f.reason());
+        m.put("problems", List.of());
+        json(ctx, 503, m);
+      } else if (e instanceof PipelineHost.Overloaded) {
         ctx.response().putHeader("Retry-After", "1");
         error(ctx, 503, e.getMessage(), List.of());
       } else {
@@ -301,29 +309,12 @@ public final class ApiRoutes {
     if (h == null) {
       return;
     }
-    HttpServerResponse res = ctx.response();
-    res.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-    res.write(": connected\n\n");
-    io.vertx.core.Context httpContext = vertx.getOrCreateContext();
-    Consumer<String> sub = h.subscribe(json -> httpContext.runOnContext(v -> {
-      if (!res.ended() && !res.closed()) {
-        res.write("data: " + json + "\n\n");
-      }
-    }));
-    long ping = vertx.setPeriodic(guard.limits().ssePing().toMillis(), id -> {
-      if (!res.closed()) {
-        res.write(": ping\n\n");
-      }
-    });
-    res.closeHandler(v -> {
-      h.unsubscribe(sub);
-      vertx.cancelTimer(ping);
-    });
+    LiveOutputs.open(ctx, h, vertx, guard.limits().ssePing().toMillis());
   }
 
   private void validate(RoutingContext ctx) {
     String name = ctx.request().getParam("file", "definition.yaml");
-    DefinitionLoader.Result r = DefinitionLoader.load(name, bodyBytes(ctx));
+    DefinitionLoader.Result r = DefinitionLoader.load(name, bodyBytes(ctx), pipelines.paths());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ok", r.ok());
     m.put("id", r.ok() ? r.definition().id() : null);

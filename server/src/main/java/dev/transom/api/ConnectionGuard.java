@@ -36,6 +36,8 @@ public final class ConnectionGuard {
   private final Map<HttpConnection, Tracked> tracked = new ConcurrentHashMap<>();
 
   private static final long NO_TIMER = -1;
+  /** A timer this late fired after a stall of its event loop, not after the client's silence. */
+  private static final long STALL_MILLIS = 500;
 
   private static final class Tracked {
     final HttpConnection connection;
@@ -126,11 +128,25 @@ public final class ConnectionGuard {
       return;
     }
     cancelHead(t);
+    long armedAt = System.nanoTime();
     t.headTimer = vertx.setTimer(millis, id -> {
       t.headTimer = NO_TIMER;
-      if (!t.closed && t.inFlight == 0) {
-        t.connection.close();
+      if (t.closed || t.inFlight != 0) {
+        return;
       }
+      long lateMillis = (System.nanoTime() - armedAt) / 1_000_000 - millis;
+      if (lateMillis > STALL_MILLIS) {
+        // The event loop was stalled (a long collection, a big checkpoint cut): a request head that
+        // arrived meanwhile is still unread in the socket. Give it a moment to be read first.
+        t.headTimer = vertx.setTimer(STALL_MILLIS, again -> {
+          t.headTimer = NO_TIMER;
+          if (!t.closed && t.inFlight == 0) {
+            t.connection.close();
+          }
+        });
+        return;
+      }
+      t.connection.close();
     });
   }
 

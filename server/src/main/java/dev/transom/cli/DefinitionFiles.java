@@ -12,14 +12,14 @@ import java.util.List;
 final class DefinitionFiles {
   private DefinitionFiles() {}
 
-  static DefinitionLoader.Result load(String file) {
+  static DefinitionLoader.Result load(String file, dev.transom.definition.PathPolicy paths) {
     Path path = Path.of(file);
     try {
       long size = Files.size(path);
-      if (size > 4L * dev.transom.definition.yaml.SafeYaml.MAX_CODE_POINTS) {
+      if (size > DefinitionLoader.MAX_FILE_BYTES) {
         return failed(file, "file too large for a definition (" + size + " bytes)");
       }
-      return DefinitionLoader.load(file, Files.readAllBytes(path));
+      return DefinitionLoader.load(file, Files.readAllBytes(path), paths);
     } catch (NoSuchFileException e) {
       return failed(file, "no such file");
     } catch (IOException e) {

@@ -31,7 +31,7 @@ final class NetworkFlags {
         duration(a, "idle-timeout", d.idleTimeout()), max);
   }
 
-  private static Duration duration(Args a, String name, Duration otherwise) throws UsageException {
+  static Duration duration(Args a, String name, Duration otherwise) throws UsageException {
     String text = a.flag(name);
     if (text == null) {
       return otherwise;

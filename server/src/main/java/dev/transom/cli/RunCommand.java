@@ -33,8 +33,15 @@ import java.util.Set;
  */
 public final class RunCommand {
   static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--workers N] "
-      + "[--arrival FIELD]";
+      + "[--arrival FIELD] [--input-dir DIR] [--output-dir DIR]";
   private static final int SHOWN_ERRORS = 10;
+
+  /** A definition's (resolved) file path as item errors name it: relative to the working directory when inside it. */
+  private static String shown(String path) {
+    Path p = Path.of(path);
+    Path cwd = Path.of("").toAbsolutePath();
+    return p.startsWith(cwd) ? cwd.relativize(p).toString() : path;
+  }
 
   private final PrintStream err;
 
@@ -43,7 +50,11 @@ public final class RunCommand {
   }
 
   public int run(String[] args) throws UsageException {
-    Args a = Args.parse(args, 1, Set.of("input", "output", "workers", "arrival"));
+    Set<String> flags = new java.util.HashSet<>(Set.of("input", "output", "workers", "arrival"));
+    flags.addAll(PathFlags.DIRS);
+    Args a = Args.parse(args, 1, flags);
+    // run reads and writes the user's own files: relative paths resolve as in serve, nothing is refused
+    dev.transom.definition.PathPolicy paths = PathFlags.resolvingOnly(a);
     int workers;
     try {
       workers = Integer.parseInt(a.flags.getOrDefault("workers", "1"));
@@ -57,7 +68,7 @@ public final class RunCommand {
       throw new UsageException(a.positional.isEmpty() ? "run needs a definition file" : "run takes one definition file");
     }
     String file = a.positional.get(0);
-    DefinitionLoader.Result loaded = DefinitionFiles.load(file);
+    DefinitionLoader.Result loaded = DefinitionFiles.load(file, paths);
     if (!loaded.ok()) {
       for (Problem p : loaded.problems()) {
         err.println(p.format());
@@ -125,7 +136,7 @@ public final class RunCommand {
         feed(exec, outputs, open(input), progress);
       } else if (def.source().kind().equals("file")) {
         String path = def.source().text("path", null);
-        outputs.inputName = path;
+        outputs.inputName = shown(path);
         feed(exec, outputs, open(path), progress);
       } else {
         outputs.inputName = "generator";
@@ -145,7 +156,7 @@ public final class RunCommand {
 
   /** {@code --workers N} over a file: keys spread over N threads (see {@link PartitionedFeed}). */
   private int runPartitioned(Plan plan, int workers, String path, RunOutputs outputs, SinkSet sinks) {
-    outputs.inputName = path;
+    outputs.inputName = shown(path);
     PartitionedFeed feed = new PartitionedFeed(plan, workers, outputs);
     long[] prepareErrors = {0};
     long events;

@@ -19,10 +19,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code transom serve}: runs every valid pipeline of the definitions directory, watches it, and
- * serves the API and dashboard. SIGTERM or Ctrl-C flushes and exits 0.
+ * serves the API and dashboard. SIGTERM or Ctrl-C takes a final checkpoint of every pipeline and
+ * exits 0; a pipeline that does not finish within {@code --shutdown-timeout} is abandoned (named
+ * on stderr; it resumes from its last checkpoint and the ingest log) and the exit code is 1.
  */
 public final class ServeCommand {
   private final PrintStream err;
+  static final java.time.Duration DEFAULT_STUCK_AFTER = java.time.Duration.ofSeconds(30);
+  static final java.time.Duration DEFAULT_SHUTDOWN_TIMEOUT = java.time.Duration.ofSeconds(20);
+
+  /** Past this share of the heap in use after a collection, no pipeline takes input. */
+  private static final double HEAP_LIMIT = 0.9;
 
   public ServeCommand(PrintStream err) {
     this.err = err;
@@ -35,8 +42,9 @@ public final class ServeCommand {
 
   public int run(String[] args) throws UsageException {
     Set<String> flags = new java.util.HashSet<>(Set.of("definitions", "data", "host", "port", "workers", "token", "token-file",
-        "queue", "allow-host"));
+        "queue", "allow-host", "stuck-after", "shutdown-timeout", "memory"));
     flags.addAll(NetworkFlags.NAMES);
+    flags.addAll(PathFlags.SERVER);
     Args a = Args.parse(args, 1, flags, Set.of("public-metrics"));
     if (!a.positional.isEmpty()) {
       throw new UsageException("serve takes no file arguments (use --definitions DIR)");
@@ -61,6 +69,16 @@ public final class ServeCommand {
       throw new UsageException("--public-metrics only means something with a token (--token-file, TRANSOM_TOKEN)");
     }
     NetworkLimits limits = NetworkFlags.limits(a);
+    dev.transom.definition.PathPolicy paths = PathFlags.confined(a);
+    Path webRoot = a.flag("web-root") == null ? null : Path.of(a.flag("web-root")).toAbsolutePath().normalize();
+    if (webRoot != null && !Files.isDirectory(webRoot)) {
+      throw new UsageException("--web-root " + webRoot + " is not a directory");
+    }
+    java.time.Duration stuckAfter = NetworkFlags.duration(a, "stuck-after", DEFAULT_STUCK_AFTER);
+    java.time.Duration shutdownTimeout = NetworkFlags.duration(a, "shutdown-timeout", DEFAULT_SHUTDOWN_TIMEOUT);
+    if (stuckAfter.isZero() || shutdownTimeout.isZero()) {
+      throw new UsageException("--stuck-after and --shutdown-timeout must be more than 0s");
+    }
     HttpServer[] listening = new HttpServer[1];
     ServerNames names;
     try {
@@ -79,6 +97,8 @@ public final class ServeCommand {
     if (queue < 1) {
       throw new UsageException("--queue must be at least 1");
     }
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    long memory = MemoryFlag.parse(a.flags.getOrDefault("memory", MemoryFlag.DEFAULT), maxHeap);
     if (!Files.isDirectory(dir)) {
       err.println("transom serve: definitions directory " + dir + " does not exist");
       return 2;
@@ -108,11 +128,16 @@ public final class ServeCommand {
     if (workers < 1) {
       throw new UsageException("--workers must be at least 1");
     }
-    Pipelines pipelines = new Pipelines(vertx, dir, workers, queue, metrics, state);
+    Pipelines pipelines = new Pipelines(vertx, dir, workers, queue, metrics, state, paths);
+    if (memory > 0) {
+      pipelines.memoryBudget(new dev.transom.runtime.MemoryBudget(memory, pipelines::hosts,
+          new dev.transom.runtime.HeapWatch(HEAP_LIMIT)));
+    }
     DefinitionsWatcher watcher;
     try {
       watcher = new DefinitionsWatcher(pipelines);
       pipelines.loadAll();
+      pipelines.startWatchdog(stuckAfter);
     } catch (IOException e) {
       err.println("transom serve: cannot read " + dir + ": " + e.getMessage());
       vertx.close();
@@ -127,7 +152,7 @@ public final class ServeCommand {
           .setMaxInitialLineLength(NetworkLimits.MAX_REQUEST_LINE_BYTES).setMaxHeaderSize(NetworkLimits.MAX_HEADER_BYTES)
           .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
       ApiRoutes.Security security = new ApiRoutes.Security(names, token, a.has("public-metrics"));
-      ApiRoutes routes = new ApiRoutes(vertx, pipelines, security, guard, metrics);
+      ApiRoutes routes = new ApiRoutes(vertx, pipelines, security, guard, metrics, webRoot);
       listening[0] = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
           .invalidRequestHandler(routes.invalidRequests()).requestHandler(routes.requestHandler());
       server = listening[0].listen().await();
@@ -143,15 +168,21 @@ public final class ServeCommand {
     err.println("transom: serving " + pipelines.hosts().size() + " pipeline(s) from " + dir + " on http://" + host + ":"
         + server.actualPort() + "/");
     Object done = new Object();
+    boolean[] clean = {true};
     Runnable shutdown = () -> {
       try {
         watcher.close();
       } catch (IOException ignored) {
         // closing anyway
       }
-      pipelines.suspendAll();
+      clean[0] = pipelines.suspendAll(shutdownTimeout).isEmpty();
       state.close();
-      vertx.close().await();
+      try {
+        // an event loop held by a stuck (abandoned) pipeline would hold this forever
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        err.println("transom: the event loops did not close within 5 s (" + e + "); exiting anyway");
+      }
       synchronized (done) {
         done.notifyAll();
       }
@@ -159,7 +190,7 @@ public final class ServeCommand {
     SignalExit.onTermOrInt(() -> {
       err.println("transom: shutting down");
       shutdown.run();
-      System.exit(0);
+      System.exit(clean[0] ? 0 : 1);
     });
     synchronized (done) {
       try {
@@ -168,6 +199,6 @@ public final class ServeCommand {
         Thread.currentThread().interrupt();
       }
     }
-    return 0;
+    return clean[0] ? 0 : 1;
   }
 }

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * {@code transom validate FILE...}: every problem of every file as {@code FILE:LINE:COL: message};
  * exit 2 if any, else an {@code ok} line per file. A directory stands for its {@code *.yaml} and
- * {@code *.yml} files. Pipeline ids must be unique across the files given.
+ * {@code *.yml} files. Pipeline ids must be unique across the files given. File paths are judged
+ * as {@code serve} judges them, with the same directory flags ({@link PathFlags}).
  */
 public final class ValidateCommand {
   private final PrintStream out;
@@ -25,7 +26,8 @@ public final class ValidateCommand {
   }
 
   public int run(String[] args) throws UsageException {
-    Args a = Args.parse(args, 1, java.util.Set.of());
+    Args a = Args.parse(args, 1, PathFlags.SERVER);
+    dev.transom.definition.PathPolicy paths = PathFlags.confined(a);
     if (a.positional.isEmpty()) {
       throw new UsageException("validate needs at least one definition file");
     }
@@ -46,7 +48,7 @@ public final class ValidateCommand {
     boolean bad = false;
     Map<String, String> ids = new HashMap<>();
     for (String file : files) {
-      DefinitionLoader.Result r = DefinitionFiles.load(file);
+      DefinitionLoader.Result r = DefinitionFiles.load(file, paths);
       List<Problem> problems = new ArrayList<>(r.problems());
       if (r.ok()) {
         String id = r.definition().id();

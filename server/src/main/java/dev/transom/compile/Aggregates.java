@@ -6,6 +6,8 @@ import dev.transom.expr.ExprFailure;
 import dev.transom.windowing.Aggregate;
 import dev.transom.windowing.AggregateFailure;
 import dev.transom.windowing.Combiner;
+import dev.transom.windowing.EntryUpdate;
+import java.util.List;
 import dev.transom.windowing.aggregate.CollectAggregate;
 import dev.transom.windowing.aggregate.CountAggregate;
 import dev.transom.windowing.aggregate.EdgeAggregate;
@@ -20,7 +22,8 @@ final class Aggregates {
 
   static Aggregate build(AggregateDef def) {
     if (def instanceof AggregateDef.Reduce r) {
-      return new ReduceAggregate(combiner(r.reducer(), "aggregate.reduce"));
+      return new ReduceAggregate(combiner(r.reducer(), "aggregate.reduce"), entries(r.reducer(), "aggregate.reduce"),
+          r.maxSize());
     }
     if (def instanceof AggregateDef.Fold f) {
       Expr init = f.init();
@@ -30,7 +33,8 @@ final class Aggregates {
         } catch (ExprFailure e) {
           throw new AggregateFailure("aggregate.fold.init: " + e.getMessage());
         }
-      }, combiner(f.step(), "aggregate.fold.step"), f.merge() == null ? null : combiner(f.merge(), "aggregate.fold.merge"));
+      }, combiner(f.step(), "aggregate.fold.step"), entries(f.step(), "aggregate.fold.step"),
+          f.merge() == null ? null : combiner(f.merge(), "aggregate.fold.merge"), f.maxSize());
     }
     if (def instanceof AggregateDef.Extreme x) {
       return new ExtremeAggregate(x.max(), x.by() != null);
@@ -40,10 +44,33 @@ final class Aggregates {
       case "count" -> new CountAggregate();
       case "sum" -> new SumAggregate(false);
       case "mean" -> new SumAggregate(true);
-      case "collect" -> new CollectAggregate();
+      case "collect" -> new CollectAggregate(((AggregateDef.Builtin) def).maxSize());
       case "first" -> new EdgeAggregate(false);
       case "last" -> new EdgeAggregate(true);
       default -> throw new IllegalArgumentException("unknown aggregate " + name);
+    };
+  }
+
+  /**
+   * A step {@code acc.with(k1, v1)...} as the entries it sets (STEP's variable 0 is {@code acc}),
+   * so the window can set them in place; {@code null} for any other step.
+   */
+  private static EntryUpdate entries(Expr expr, String field) {
+    List<Expr> chain = expr.withChainOn(0);
+    if (chain == null) {
+      return null;
+    }
+    Expr[] args = chain.toArray(new Expr[0]);
+    return (acc, value, key) -> {
+      Object[] out = new Object[args.length];
+      try {
+        for (int i = 0; i < args.length; i++) {
+          out[i] = args[i].eval3(acc, value, key);
+        }
+      } catch (ExprFailure e) {
+        throw new AggregateFailure(field + ": " + e.getMessage());
+      }
+      return out;
     };
   }
 

@@ -24,7 +24,10 @@ public final class PipelineExecution implements WindowSink {
   private final ItemPreparer.Prepared holder = new ItemPreparer.Prepared();
   private final StepChain.Failures failures = this::fail;
   private final StepChain then;
+  /** The event being processed, for item errors; {@code null} for one read straight from its line. */
   private Object current;
+  private String currentKey;
+  private Object currentValue;
   private long in;
   private long out;
   private long late;
@@ -70,6 +73,11 @@ public final class PipelineExecution implements WindowSink {
   /** Processes an event prepared elsewhere (by {@link #preparer()}, on any thread). */
   public void process(ItemPreparer.Prepared p, long nowMicros) {
     current = p.item();
+    if (current == null) {
+      // Read straight from its line: no event to show, but its key and value if it fails.
+      currentKey = p.key();
+      currentValue = p.value();
+    }
     operator.process(p.key(), p.timeMicros(), p.value(), p.rank(), nowMicros, this);
   }
 
@@ -177,9 +185,20 @@ public final class PipelineExecution implements WindowSink {
     outputs.late(record);
   }
 
+  /** An item read straight from its line, as it was read: {@code {"key": ..., "value": ...}}. */
+  private Object directItem() {
+    if (currentKey == null) {
+      return CelValues.NULL;
+    }
+    Map<String, Object> item = new LinkedHashMap<>(4);
+    item.put("key", currentKey);
+    item.put("value", currentValue);
+    return item;
+  }
+
   @Override
   public void itemError(String k, String message) {
     errors++;
-    outputs.error(new ItemError("aggregate", message, current == null ? CelValues.NULL : current));
+    outputs.error(new ItemError("aggregate", message, current != null ? current : directItem()));
   }
 }

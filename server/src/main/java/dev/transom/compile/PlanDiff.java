@@ -34,6 +34,12 @@ public final class PlanDiff {
     } else {
       sb.append(((AggregateDef.Builtin) a).name());
     }
+    long maxSize = a instanceof AggregateDef.Reduce r ? r.maxSize() : a instanceof AggregateDef.Fold f ? f.maxSize()
+        : a instanceof AggregateDef.Builtin b && b.name().equals("collect") ? b.maxSize() : AggregateDef.DEFAULT_MAX_SIZE;
+    if (maxSize != AggregateDef.DEFAULT_MAX_SIZE) {
+      // Only when given: fingerprints (and so checkpoints) from before the limit existed still match.
+      sb.append(" max_size=").append(maxSize);
+    }
     return sb.toString();
   }
 

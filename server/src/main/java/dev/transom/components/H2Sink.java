@@ -16,7 +16,25 @@ public final class H2Sink {
               + "epoch are committed with its checkpoint. Columns: pipeline, record_key, open_time, close_time, "
               + "record (the JSON), epoch.")
       .required("table", new FieldType.Text("[A-Za-z_][A-Za-z0-9_]{0,62}", "a table name (letters, digits, _)"),
-          "the table to write (created when missing)", "clicks_per_user")
+          "the table to write (created when missing); not one of the server's own tables", "clicks_per_user")
       .example("kind: h2\ntable: clicks_per_user")
       .build();
+
+  /**
+   * The server's own tables in the same database (its schema scripts, {@code db/V*.sql}): a sink
+   * may not take one of these names, in any case (H2 folds unquoted names to upper case, so
+   * {@code checkpoint} in a query means {@code CHECKPOINT}). A test keeps the list equal to the
+   * tables a fresh database has.
+   */
+  public static final java.util.Set<String> SERVER_TABLES = java.util.Set.of("SCHEMA_VERSION", "CHECKPOINT",
+      "CHECKPOINT_STATE", "CHECKPOINT_DELIVERIES", "INGEST_LOG", "INGEST_BATCHES", "SINK_START");
+
+  /** Why {@code table} cannot be a sink's table, or {@code null} when it can. */
+  public static String tableProblem(String table) {
+    if (table != null && SERVER_TABLES.contains(table.toUpperCase(java.util.Locale.ROOT))) {
+      return "'" + table + "' is a table of the server's own state (" + String.join(", ",
+          new java.util.TreeSet<>(SERVER_TABLES)).toLowerCase(java.util.Locale.ROOT) + " are taken); choose another name";
+    }
+    return null;
+  }
 }

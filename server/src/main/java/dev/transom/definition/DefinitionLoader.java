@@ -7,7 +7,10 @@ import dev.transom.io.Utf8;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * YAML text to a {@link PipelineDef}: compose safely, lint against {@link PipelineSpec}, check the
@@ -16,6 +19,11 @@ import java.util.List;
 public final class DefinitionLoader {
   /** A sliding window may put one item in at most this many windows (length / offset). */
   public static final long MAX_WINDOWS_PER_ITEM = 10_000;
+  /**
+   * The largest definition file read at all (4 bytes per code point of the YAML limit): a larger
+   * file is a problem at its line 1, column 1, judged by its size before it is read.
+   */
+  public static final long MAX_FILE_BYTES = 4L * dev.transom.definition.yaml.SafeYaml.MAX_CODE_POINTS;
 
   private DefinitionLoader() {}
 
@@ -33,6 +41,15 @@ public final class DefinitionLoader {
    * text with U+FFFD in their place.
    */
   public static Result load(String file, byte[] bytes) {
+    return load(file, bytes, PathPolicy.AS_WRITTEN);
+  }
+
+  /**
+   * Like {@link #load(String, byte[])}, with the paths of file sources and sinks judged and
+   * resolved by {@code paths}: a refused path is a located problem at its value, and the definition
+   * holds each path as resolved.
+   */
+  public static Result load(String file, byte[] bytes, PathPolicy paths) {
     String text;
     try {
       text = Utf8.decode(bytes);
@@ -40,19 +57,26 @@ public final class DefinitionLoader {
       return new Result(null, List.of(new Problem(file, e.line(), e.column(),
           e.getMessage() + ": a definition must be UTF-8 text")));
     }
-    return load(file, text);
+    return load(file, text, paths);
   }
 
   /** @param file the name to print in problems (as the user gave it) */
   public static Result load(String file, String text) {
+    return load(file, text, PathPolicy.AS_WRITTEN);
+  }
+
+  /** Like {@link #load(String, String)}, with file paths judged and resolved by {@code paths}. */
+  public static Result load(String file, String text, PathPolicy paths) {
     SafeYaml.Composed composed = SafeYaml.compose(text);
     if (composed.failed()) {
       return new Result(null, List.of(new Problem(file, composed.line(), composed.col(), composed.error())));
     }
     Linter linter = new Linter(file, text);
     Checked root = linter.checkRoot(composed.root(), PipelineSpec.SPEC);
+    Map<Checked, String> resolved = new IdentityHashMap<>();
     if (root != null) {
       crossChecks(root, linter);
+      checkComponents(root, linter, paths, resolved);
     }
     String id = null;
     if (root != null) {
@@ -70,7 +94,64 @@ public final class DefinitionLoader {
     if (!problems.isEmpty() || root == null) {
       return new Result(null, problems);
     }
-    return new Result(bind(id, file, text, root), List.of());
+    return new Result(bind(id, file, text, root, resolved), List.of());
+  }
+
+  /**
+   * The paths of file sources and sinks against {@code paths} (each resolved one noted in
+   * {@code resolved}, by its component), and h2 sinks' tables against the server's own tables.
+   */
+  private static void checkComponents(Checked root, Linter linter, PathPolicy paths, Map<Checked, String> resolved) {
+    List<Map.Entry<String, Checked>> sinks = new ArrayList<>();
+    if (root.has("sinks")) {
+      List<Checked> list = root.get("sinks").list();
+      for (int i = 0; i < list.size(); i++) {
+        sinks.add(Map.entry("sinks[" + i + "]", list.get(i)));
+      }
+    }
+    if (root.has("late")) {
+      sinks.add(Map.entry("late", root.get("late")));
+    }
+    Checked source = root.get("source");
+    if (source != null && "file".equals(source.kind())) {
+      checkPath("source", source, PathPolicy.Use.INPUT, linter, paths, resolved);
+    }
+    for (Map.Entry<String, Checked> s : sinks) {
+      Checked sink = s.getValue();
+      if ("file".equals(sink.kind())) {
+        checkPath(s.getKey(), sink, PathPolicy.Use.OUTPUT, linter, paths, resolved);
+      } else if ("h2".equals(sink.kind()) && sink.has("table")) {
+        String problem = dev.transom.components.H2Sink.tableProblem(sink.text("table"));
+        if (problem != null) {
+          linter.report(sink.get("table").mark(), s.getKey() + ".table: " + problem);
+        }
+      }
+    }
+  }
+
+  private static void checkPath(String where, Checked component, PathPolicy.Use use, Linter linter, PathPolicy paths,
+      Map<Checked, String> resolved) {
+    Checked path = component.get("path");
+    if (path == null) {
+      return; // reported missing already
+    }
+    PathPolicy.Resolved r = paths.resolve(use, (String) path.value());
+    if (r.problem() != null) {
+      linter.report(path.mark(), where + ".path: " + r.problem());
+    } else {
+      resolved.put(component, r.path());
+    }
+  }
+
+  /** The component with its {@code path} as resolved, at the same place in the text. */
+  private static ComponentDef component(Checked c, Map<Checked, String> resolved) {
+    String path = resolved.get(c);
+    if (path == null) {
+      return new ComponentDef(c.kind(), c);
+    }
+    Map<String, Checked> options = new LinkedHashMap<>(c.map());
+    options.put("path", new Checked(path, c.get("path").mark()));
+    return new ComponentDef(c.kind(), new Checked(Collections.unmodifiableMap(options), c.mark()));
   }
 
   /** The id a file gets when it has no {@code name}: its name without extension, if that is a valid id. */
@@ -104,6 +185,12 @@ public final class DefinitionLoader {
       linter.report(aggregate.get("fold").mark(),
           "aggregate.fold.merge: missing (required with session windows: how to combine two sessions' accumulators)");
     }
+    if (aggregate != null && aggregate.has("max_size")
+        && WindowingSpecs.GROWING.stream().noneMatch(aggregate::has)) {
+      String chosen = aggregate.map().keySet().stream().filter(k -> !k.equals("max_size")).findFirst().orElse(null);
+      linter.report(aggregate.get("max_size").mark(), "aggregate.max_size: only reduce, fold and collect keep an "
+          + "accumulator that grows" + (chosen == null ? "" : " (" + chosen + " does not)"));
+    }
     if (window != null && "sliding".equals(window.kind()) && window.has("length") && window.has("offset")) {
       long length = window.number("length", 1);
       long offset = window.number("offset", 1);
@@ -115,22 +202,23 @@ public final class DefinitionLoader {
     }
   }
 
-  private static PipelineDef bind(String id, String file, String text, Checked root) {
+  private static PipelineDef bind(String id, String file, String text, Checked root, Map<Checked, String> resolved) {
     Checked src = root.get("source");
     List<StepDef> steps = steps(root.get("steps"));
     List<StepDef> then = steps(root.get("then"));
     List<ComponentDef> sinks = new ArrayList<>();
     if (root.has("sinks")) {
       for (Checked s : root.get("sinks").list()) {
-        sinks.add(new ComponentDef(s.kind(), s));
+        sinks.add(component(s, resolved));
       }
     }
     Checked late = root.get("late");
     long interval = root.has("checkpoint") ? root.get("checkpoint").number("interval", 10_000_000L) : 10_000_000L;
-    return new PipelineDef(id, file, text, new ComponentDef(src.kind(), src), steps, root.expr("key"),
+    return new PipelineDef(id, file, text, component(src, resolved), steps, root.expr("key"),
         root.expr("value"), WindowingSpecs.bindClock(root.get("clock")), WindowingSpecs.bindWindow(root.get("window")),
         WindowingSpecs.bindAggregate(root.get("aggregate")), then, List.copyOf(sinks),
-        late == null ? null : new ComponentDef(late.kind(), late), interval);
+        late == null ? null : component(late, resolved), interval,
+        root.has("limits") ? root.get("limits").number("memory", 0L) : 0L);
   }
 
   private static List<StepDef> steps(Checked list) {

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param valueExpr {@code null} when the whole event goes into the window
  * @param late {@code null} when late items are dropped and counted
+ * @param memoryLimitBytes {@code limits.memory}, 0 when the pipeline has none of its own
  */
 public record PipelineDef(
     String id,
@@ -24,4 +25,5 @@ public record PipelineDef(
     List<StepDef> then,
     List<ComponentDef> sinks,
     ComponentDef late,
-    long checkpointIntervalMicros) {}
+    long checkpointIntervalMicros,
+    long memoryLimitBytes) {}

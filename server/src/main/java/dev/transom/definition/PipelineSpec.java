@@ -39,6 +39,15 @@ public final class PipelineSpec {
               + "each checkpoint syncs to disk and takes a few ms of CPU even when idle, hence the floor", "30s")
       .build();
 
+  /** The smallest {@code limits.memory}: below it a pipeline could hardly hold a window. */
+  public static final long MIN_MEMORY_BYTES = 1L << 20;
+
+  public static final ObjectSpec LIMITS = ObjectSpec.of("limits", "What this pipeline may hold (serve only).")
+      .optional("memory", new FieldType.Size(MIN_MEMORY_BYTES, 1L << 40), "none: the server's --memory budget alone",
+          "the heap its window state and queued input may hold, as the server estimates it; at it, its ingest answers "
+              + "503 until windows close (the server's --memory budget applies as well)", "64MiB")
+      .build();
+
   public static final ObjectSpec SPEC = ObjectSpec.of("pipeline", "One pipeline per file.")
       .optional("name", new FieldType.Text(ID_PATTERN, "an id of lowercase letters, digits, '-' and '_' (at most 63)"),
           "the file name without extension", "the pipeline's id", "clicks-per-user")
@@ -56,9 +65,10 @@ public final class PipelineSpec {
       .optional("then", new FieldType.ListOf(new FieldType.Obj(step(ExprScope.RESULT, "result")), 100), "none",
           "stateless filter/map steps on each window output (variable: result)", "[{filter: result.value > 100}]")
       .optional("sinks", new FieldType.ListOf(ComponentSpecs.SINKS, 20), "stdout (run) / dashboard only (serve)",
-          "where window outputs go", "[{kind: file, path: out/clicks.jsonl}]")
+          "where window outputs go", "[{kind: file, path: clicks.jsonl}]")
       .optional("late", ComponentSpecs.LATE_SINKS, "dropped and counted", "where late items go",
-          "{kind: file, path: out/late.jsonl}")
+          "{kind: file, path: late.jsonl}")
       .optional("checkpoint", new FieldType.Obj(CHECKPOINT), "interval: 10s", "checkpoint settings (serve only)", "{interval: 10s}")
+      .optional("limits", new FieldType.Obj(LIMITS), "none", "resource limits (serve only)", "{memory: 64MiB}")
       .build();
 }

@@ -66,7 +66,8 @@ public final class WindowingSpecs {
   public static final ObjectSpec FOLD = ObjectSpec.of("fold", "Start from `init`, apply `step` per value in arrival order.")
       .required("init", new FieldType.Expression(ExprScope.INIT, Set.of(), "the first accumulator"),
           "the first accumulator of a window (variable: key)", "'0'")
-      .required("step", ANY_STEP, "the next accumulator (variables: acc, value, key)", "acc + value")
+      .required("step", ANY_STEP, "the next accumulator (variables: acc, value, key); a step "
+          + "`acc.with(k, v)` (or a chain of them) sets the entries in place, a constant cost per item", "acc + value")
       .optional("merge", new FieldType.Expression(ExprScope.MERGE, Set.of(), "the merged accumulator"), "none",
           "combines two sessions' accumulators (variables: acc, other, key); required for session windows", "acc + other")
       .example("init: '0'\nstep: acc + value\nmerge: acc + other")
@@ -82,6 +83,13 @@ public final class WindowingSpecs {
         .example("by: value.price")
         .build();
   }
+
+  /** The range of {@code aggregate.max_size}. */
+  static final long MIN_MAX_SIZE = 1L << 10;
+  static final long MAX_MAX_SIZE = 1L << 30;
+
+  /** The aggregates {@code max_size} applies to: those whose accumulator can grow with every item. */
+  static final List<String> GROWING = List.of("reduce", "fold", "collect");
 
   public static final ObjectSpec AGGREGATE = ObjectSpec.of("aggregate", "How the values of a window are combined; exactly one of:")
       .optional("reduce", ANY_STEP, null,
@@ -99,6 +107,11 @@ public final class WindowingSpecs {
       .optional("mean", new FieldType.Flag(), null, "the arithmetic mean, as a double", "true")
       .optional("first", new FieldType.Flag(), null, "the value with the earliest time", "true")
       .optional("last", new FieldType.Flag(), null, "the value with the latest time", "true")
+      .optional("max_size", new FieldType.Size(MIN_MAX_SIZE, MAX_MAX_SIZE),
+          dev.transom.io.ByteSizeText.format(AggregateDef.DEFAULT_MAX_SIZE),
+          "reduce, fold and collect only: the most a window's accumulator may hold, estimated as JSON; an item "
+              + "that would take it past this is an item error for that window and is left out of it",
+          "64MiB")
       .exactlyOne("reduce", "fold", "collect", "count", "sum", "min", "max", "mean", "first", "last")
       .example("count: true")
       .build();
@@ -125,12 +138,13 @@ public final class WindowingSpecs {
   }
 
   static AggregateDef bindAggregate(dev.transom.definition.spec.Checked c) {
+    long maxSize = c.number("max_size", AggregateDef.DEFAULT_MAX_SIZE);
     if (c.has("reduce")) {
-      return new AggregateDef.Reduce(c.expr("reduce"));
+      return new AggregateDef.Reduce(c.expr("reduce"), maxSize);
     }
     if (c.has("fold")) {
       var f = c.get("fold");
-      return new AggregateDef.Fold(f.expr("init"), f.expr("step"), f.expr("merge"));
+      return new AggregateDef.Fold(f.expr("init"), f.expr("step"), f.expr("merge"), maxSize);
     }
     for (String m : List.of("min", "max")) {
       if (c.has(m)) {
@@ -140,7 +154,7 @@ public final class WindowingSpecs {
     }
     for (String b : List.of("collect", "count", "sum", "mean", "first", "last")) {
       if (c.has(b)) {
-        return new AggregateDef.Builtin(b);
+        return new AggregateDef.Builtin(b, maxSize);
       }
     }
     throw new IllegalStateException("aggregate passed validation without a choice");

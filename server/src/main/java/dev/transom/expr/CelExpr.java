@@ -13,12 +13,27 @@ final class CelExpr implements Expr {
   private final ResultKind kind;
   private final CelRuntime.Program program;
   private final List<String> names;
+  /** See {@link #withChainOn}: the variable's number and the chain's arguments, or -1 and {@code null}. */
+  private final int chainVariable;
+  private final List<Expr> chain;
 
   CelExpr(String text, ResultKind kind, CelRuntime.Program program, List<String> names) {
+    this(text, kind, program, names, -1, null);
+  }
+
+  CelExpr(String text, ResultKind kind, CelRuntime.Program program, List<String> names, int chainVariable,
+      List<Expr> chain) {
     this.text = text;
     this.kind = kind;
     this.program = program;
     this.names = names;
+    this.chainVariable = chainVariable;
+    this.chain = chain;
+  }
+
+  @Override
+  public List<Expr> withChainOn(int variable) {
+    return variable == chainVariable ? chain : null;
   }
 
   @Override

@@ -23,4 +23,16 @@ public interface Expr {
   default String singleFieldOf(int variable) {
     return null;
   }
+
+  /**
+   * When this is {@code VARIABLE.with(k1, v1).with(k2, v2)...} on the scope's variable number
+   * {@code variable} (e.g. {@code acc.with(value, acc.get(value, 0) + 1)}): {@code k1, v1, k2, v2,
+   * ...} as expressions of the same scope, each giving what it gives inside the chain (all read the
+   * variable as it is before any entry is set); else {@code null}. Lets a fold set the entries in
+   * a map it owns instead of copying the map per item. Given for {@link ExprScope#STEP} only, and
+   * never when an argument is the bare variable itself (setting a map into itself).
+   */
+  default java.util.List<Expr> withChainOn(int variable) {
+    return null;
+  }
 }

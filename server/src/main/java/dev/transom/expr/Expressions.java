@@ -70,10 +70,70 @@ public final class Expressions {
       }
     }
     try {
-      return new CelExpr(text, kind, cel.createProgram(ast), scope.variables());
+      int[] chainVariable = {-1};
+      // Only reduce and fold steps use it (Aggregates): other places do not compile the parts.
+      List<Expr> chain = fastPaths && scope == ExprScope.STEP ? withChain(cel, ast, text, scope, chainVariable) : null;
+      return new CelExpr(text, kind, cel.createProgram(ast), scope.variables(), chainVariable[0], chain);
     } catch (CelEvaluationException e) {
       throw new ExprCompileException(List.of(new ExprProblem(1, 0, firstLine(e.getMessage()))));
     }
+  }
+
+  /**
+   * {@code V.with(k1, v1).with(k2, v2)...} on a variable {@code V} of the scope: the arguments
+   * {@code k1, v1, k2, v2, ...}, each compiled on its own from the checked tree (so it evaluates
+   * exactly as inside the chain), with {@code V}'s number in {@code variable[0]}; else {@code null}.
+   * See {@link Expr#withChainOn}.
+   */
+  private static List<Expr> withChain(Cel cel, CelAbstractSyntaxTree ast, String text, ExprScope scope,
+      int[] variable) throws CelEvaluationException {
+    List<dev.cel.common.ast.CelExpr> args = new ArrayList<>();
+    dev.cel.common.ast.CelExpr e = ast.getExpr();
+    while (e.getKind() == dev.cel.common.ast.CelExpr.ExprKind.Kind.CALL && e.call().function().equals("with")
+        && e.call().target().isPresent() && e.call().args().size() == 2) {
+      args.add(0, e.call().args().get(1));
+      args.add(0, e.call().args().get(0));
+      e = e.call().target().get();
+    }
+    if (args.isEmpty() || e.getKind() != dev.cel.common.ast.CelExpr.ExprKind.Kind.IDENT) {
+      return null;
+    }
+    String receiver = e.ident().name();
+    int index = scope.variables().indexOf(receiver);
+    if (index < 0) {
+      return null;
+    }
+    List<Expr> out = new ArrayList<>(args.size());
+    for (dev.cel.common.ast.CelExpr arg : args) {
+      String[] path = fieldPath(arg);
+      if (path != null && path.length == 1 && path[0].equals(receiver)) {
+        return null; // the map itself as a key or value: leave it to CEL, which copies
+      }
+      int pathVariable = path == null ? -1 : scope.variables().indexOf(path[0]);
+      if (pathVariable >= 0) {
+        out.add(new FieldPathExpr(text, pathVariable, path[0], java.util.Arrays.copyOfRange(path, 1, path.length)));
+      } else {
+        CelAbstractSyntaxTree sub = CelAbstractSyntaxTree.newCheckedAst(arg, ast.getSource(), ast.getReferenceMap(),
+            ast.getTypeMap());
+        out.add(new CelExpr(text, kindOf(sub.getResultType()), cel.createProgram(sub), scope.variables()));
+      }
+    }
+    variable[0] = index;
+    return List.copyOf(out);
+  }
+
+  /** {@code a.b.c} as {@code [a, b, c]} when the expression is a plain chain of field reads, else {@code null}. */
+  private static String[] fieldPath(dev.cel.common.ast.CelExpr e) {
+    List<String> parts = new ArrayList<>();
+    while (e.getKind() == dev.cel.common.ast.CelExpr.ExprKind.Kind.SELECT && !e.select().testOnly()) {
+      parts.add(0, e.select().field());
+      e = e.select().operand();
+    }
+    if (e.getKind() != dev.cel.common.ast.CelExpr.ExprKind.Kind.IDENT) {
+      return null;
+    }
+    parts.add(0, e.ident().name());
+    return parts.toArray(new String[0]);
   }
 
   /** CEL's messages, trimmed to one readable line (no token lists, no empty container note). */

@@ -32,10 +32,19 @@ public final class DefinitionsWatcher implements AutoCloseable {
     thread.start();
   }
 
+  /** Files being reloaded now, and those changed again meanwhile (reloaded once more after). */
+  private final java.util.Set<Path> reloading = new java.util.HashSet<>();
+  private final java.util.Set<Path> again = new java.util.HashSet<>();
+
+  /**
+   * Never dies of what it meets: an exception (or error) of one round is logged and the loop goes
+   * on, so a bad file never stops later edits from being seen. Each reload runs on its own thread
+   * (one at a time per file): a pipeline that hangs holds up only its own file.
+   */
   private void loop(Pipelines pipelines, Path dir) {
     Map<Path, Long> pending = new HashMap<>();
-    try {
-      while (true) {
+    while (true) {
+      try {
         WatchKey key = watch.poll(pending.isEmpty() ? 1_000 : 20, TimeUnit.MILLISECONDS);
         long now = System.currentTimeMillis();
         if (key != null) {
@@ -43,7 +52,7 @@ public final class DefinitionsWatcher implements AutoCloseable {
             if (event.context() instanceof Path name && Pipelines.isDefinition(name)) {
               pending.put(dir.resolve(name), now);
             } else if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-              pipelines.loadAll();
+              overflowed(pipelines, dir, pending, now);
             }
           }
           key.reset();
@@ -52,19 +61,47 @@ public final class DefinitionsWatcher implements AutoCloseable {
           Map.Entry<Path, Long> e = it.next();
           if (now - e.getValue() >= DEBOUNCE_MILLIS) {
             it.remove();
-            try {
-              pipelines.reload(e.getKey());
-            } catch (RuntimeException ex) {
-              System.err.println("transom: reloading " + e.getKey() + " failed: " + ex.getMessage());
-            }
+            reloadInBackground(pipelines, e.getKey());
           }
         }
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        return; // shutting down
+      } catch (Throwable e) { // NOPMD: the watcher outlives whatever one round met
+        System.err.println("transom: watching " + dir + ": " + e + " (still watching)");
       }
-    } catch (InterruptedException | ClosedWatchServiceException e) {
-      // shutting down
-    } catch (IOException e) {
-      System.err.println("transom: watching " + dir + " stopped: " + e.getMessage());
     }
+  }
+
+  /** Events were lost: every definition file is looked at again (removed ones by their pipelines). */
+  private static void overflowed(Pipelines pipelines, Path dir, Map<Path, Long> pending, long now) throws IOException {
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+      s.filter(Pipelines::isDefinition).forEach(p -> pending.put(p, now));
+    }
+    for (PipelineHost h : pipelines.hosts()) {
+      pending.put(h.file(), now);
+    }
+  }
+
+  private void reloadInBackground(Pipelines pipelines, Path file) {
+    synchronized (reloading) {
+      if (!reloading.add(file)) {
+        again.add(file); // after the reload in progress
+        return;
+      }
+    }
+    pipelines.offLoop(() -> pipelines.reload(file)).onComplete(r -> {
+      if (r.failed()) {
+        System.err.println("transom: reloading " + file + " failed: " + r.cause().getMessage());
+      }
+      boolean more;
+      synchronized (reloading) {
+        reloading.remove(file);
+        more = again.remove(file);
+      }
+      if (more) {
+        reloadInBackground(pipelines, file);
+      }
+    });
   }
 
   @Override

@@ -33,11 +33,25 @@ final class Partition {
   private List<String> outputTables = List.of();
   private String lateTable;
   private PipelineExecution exec;
-  private long timerId = -1;
+  private volatile long timerId = -1;
   private long timerDueMicros = Micros.POS_INFINITY;
   private volatile int openWindows;
+  /** Estimated heap held: window state plus records staged for the next cut ({@link StateEstimate}). */
+  private volatile long stateBytes;
+  /** Bytes of the records staged since the last cut (on the context). */
+  private long stagedBytes;
   private volatile long watermarkMicros = Micros.NEG_INFINITY;
-  private volatile RuntimeException failure;
+  /** What broke this partition (any {@link Throwable}, an {@link Error} too); null while it works. */
+  private volatile Throwable failure;
+  /**
+   * When the task running on the context now began ({@link System#nanoTime()}), or {@link #IDLE}:
+   * the watchdog's only input, so watching costs two volatile writes per task.
+   */
+  private volatile long busySinceNanos = IDLE;
+  private volatile String busyWith;
+  static final long IDLE = Long.MIN_VALUE;
+  /** Whether the armed test fault (see {@link Faults}) is for this pipeline: fixed at install. */
+  private boolean faultArmed;
   /** How soon a wake-up held back by input on its way tries again (input closes windows meanwhile). */
   private static final long RETRY_WAKEUP_MILLIS = 5;
 
@@ -54,10 +68,13 @@ final class Partition {
     @Override
     public void output(java.util.Map<String, Object> record) {
       if (stageOutputs) {
-        stagedOutputs.add(line(record));
+        byte[] l = line(record);
+        stagedOutputs.add(l);
+        stagedBytes += l.length;
       }
       for (String table : outputTables) {
         stagedRows.add(row(table, record));
+        stagedBytes += StateEstimate.TABLE_ROW_BYTES;
       }
       host.emitted(record);
     }
@@ -65,10 +82,13 @@ final class Partition {
     @Override
     public void late(java.util.Map<String, Object> record) {
       if (stageLate) {
-        stagedLate.add(line(record));
+        byte[] l = line(record);
+        stagedLate.add(l);
+        stagedBytes += l.length;
       }
       if (lateTable != null) {
         stagedRows.add(row(lateTable, record));
+        stagedBytes += StateEstimate.TABLE_ROW_BYTES;
       }
       host.emittedLate(record);
     }
@@ -125,19 +145,55 @@ final class Partition {
     stagedOutputs = new java.util.ArrayList<>();
     stagedLate = new java.util.ArrayList<>();
     stagedRows = new java.util.ArrayList<>();
+    stagedBytes = 0;
+    estimate();
     return c;
   }
 
+  /**
+   * Runs {@code action} on the context. An exception fails the future only (its caller decides);
+   * an {@link Error} also fails the pipeline: nothing after it can trust this partition's state.
+   */
   <T> Future<T> call(Supplier<T> action) {
     Promise<T> promise = Promise.promise();
     context.runOnContext(v -> {
+      busy("a task");
       try {
         promise.complete(action.get());
       } catch (RuntimeException e) {
         promise.fail(e);
+      } catch (Throwable e) { // NOPMD: an Error of one pipeline is that pipeline's failure, not the server's
+        fail(e, "a task");
+        promise.fail(e);
+      } finally {
+        idle();
       }
     });
     return promise.future();
+  }
+
+  /** Marks the context busy with {@code what}, unless a longer task (that called this one) already is. */
+  private void busy(String what) {
+    if (busySinceNanos == IDLE) {
+      busyWith = what;
+      busySinceNanos = System.nanoTime();
+    } else if ("a task".equals(busyWith)) {
+      busyWith = what; // the wrapper's task is this one: say what it does
+    }
+  }
+
+  private void idle() {
+    busySinceNanos = IDLE;
+  }
+
+  /** Since when the current task runs ({@link System#nanoTime()}), or {@link #IDLE}. */
+  long busySinceNanos() {
+    return busySinceNanos;
+  }
+
+  /** What the current task does, for the watchdog's message. */
+  String busyWith() {
+    return busyWith;
   }
 
   /**
@@ -191,6 +247,7 @@ final class Partition {
     this.outputTables = outputTables;
     this.lateTable = lateTable;
     exec = plan.start(outputs);
+    faultArmed = Faults.armedFor(plan.definition().id());
     exec.operator().trackChanges();
     if (kept != null) {
       exec.restore(kept);
@@ -199,7 +256,7 @@ final class Partition {
     reschedule();
   }
 
-  RuntimeException failure() {
+  Throwable failure() {
     return failure;
   }
 
@@ -212,14 +269,18 @@ final class Partition {
     if (exec == null || failure != null) {
       return;
     }
+    busy("processing a batch");
     try {
       for (ItemPreparer.Prepared p : items) {
+        if (faultArmed) {
+          Faults.onItem(p.item());
+        }
         exec.process(p, now);
       }
       afterWork.run();
       reschedule();
-    } catch (RuntimeException e) {
-      fail(e);
+    } catch (Throwable e) { // NOPMD: see call()
+      fail(e, "processing a batch");
     }
   }
 
@@ -228,25 +289,30 @@ final class Partition {
     if (exec == null || failure != null) {
       return;
     }
+    busy("processing a batch");
     try {
       for (Object e : events) {
+        if (faultArmed) {
+          Faults.onItem(e);
+        }
         exec.accept(e, now);
       }
       afterWork.run();
       reschedule();
-    } catch (RuntimeException e) {
-      fail(e);
+    } catch (Throwable e) { // NOPMD: see call()
+      fail(e, "processing a batch");
     }
   }
 
   /** End of a finite source, or a flush before a windowing change or stop: every window closes. */
   void finish() {
     if (exec != null && failure == null) {
+      busy("closing every window");
       try {
         exec.finish();
         afterWork.run();
-      } catch (RuntimeException e) {
-        fail(e);
+      } catch (Throwable e) { // NOPMD: see call()
+        fail(e, "closing every window");
       }
     }
     reschedule();
@@ -259,15 +325,44 @@ final class Partition {
   void close() {
     cancelTimer();
     exec = null;
+    stateBytes = 0;
   }
 
-  private void fail(RuntimeException e) {
-    failure = e;
+  /** This partition is broken: it takes no more work, and its pipeline fails (see PipelineHost#fail). */
+  private void fail(Throwable e, String during) {
+    if (failure == null) {
+      failure = e;
+    }
     cancelTimer();
+    host.partitionFailed(e, during);
+  }
+
+  /** Stops the wake-ups of a pipeline that failed elsewhere (any thread: timers are the Vert.x instance's). */
+  void release() {
+    if (failure == null) {
+      failure = new IllegalStateException("the pipeline failed");
+    }
+    long t = timerId;
+    if (t >= 0) {
+      vertx.cancelTimer(t);
+    }
   }
 
   int openWindows() {
     return openWindows;
+  }
+
+  long stateBytes() {
+    return stateBytes;
+  }
+
+  private void estimate() {
+    if (exec == null) {
+      stateBytes = stagedBytes;
+      return;
+    }
+    var op = exec.operator();
+    stateBytes = StateEstimate.windowState(op.keyCount(), op.keyChars(), op.openWindowCount()) + stagedBytes;
   }
 
   long watermarkMicros() {
@@ -279,6 +374,7 @@ final class Partition {
       return;
     }
     openWindows = exec.operator().openWindowCount();
+    estimate();
     watermarkMicros = exec.operator().pipelineWatermark(PipelineHost.nowMicros());
     long due = exec.nextWakeMicros();
     if (due == timerDueMicros && timerId >= 0) {
@@ -294,6 +390,7 @@ final class Partition {
       timerId = -1;
       timerDueMicros = Micros.POS_INFINITY;
       if (exec != null && failure == null) {
+        busy("a wake-up closing windows");
         try {
           // Never past a batch still to be processed: that would change what it does (ArrivalClock).
           long now = host.wakeupMicros();
@@ -304,8 +401,10 @@ final class Partition {
           } else {
             retryWakeup();
           }
-        } catch (RuntimeException e) {
-          fail(e);
+        } catch (Throwable e) { // NOPMD: see call()
+          fail(e, "a wake-up closing windows");
+        } finally {
+          idle();
         }
       }
     });

@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  * epoch ({@code checkpoint.interval}) stores the partitions' state, the ingest log position and the
  * lengths of the exactly-once file sinks, whose records are written only then (SPEC §7).
  */
-public final class PipelineHost {
+public final class PipelineHost implements MemoryBudget.Holder {
   static final int RECENT_OUTPUTS = 1_000;
   static final int RECENT_ERRORS = 20;
 
@@ -64,6 +64,11 @@ public final class PipelineHost {
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentLate = new ArrayDeque<>();
   private final AtomicLong pending = new AtomicLong();
+  /** The JSON text of the {@link #pending} events, for the memory estimate. */
+  private final AtomicLong pendingBytes = new AtomicLong();
+  private volatile MemoryBudget budget = MemoryBudget.NONE;
+  /** Why input is refused for memory, while it is; logged when it starts and when it ends. */
+  private final java.util.concurrent.atomic.AtomicReference<String> memoryRefusal = new java.util.concurrent.atomic.AtomicReference<>();
   /** Batches admitted and not yet on the chain (being made durable): a stop waits for them. */
   private final AtomicLong appending = new AtomicLong();
   /** The time each batch is processed at, the same live and in a replay. */
@@ -82,10 +87,19 @@ public final class PipelineHost {
   /** The queued at-least-once sinks (webhook): what checkpoints store of them, and their backlog. */
   private final Deliveries deliveries = new Deliveries();
   private CommittedFiles files;
-  private SourceRunner source;
+  private volatile SourceRunner source;
   private PipelineMetrics metrics;
   private volatile boolean stopped;
   private volatile String failure;
+  /**
+   * Why the pipeline failed (an exception or error in its processing, a stuck task, a checkpoint
+   * that failed for a reason other than storage), or null. Once set it stays: the pipeline takes no
+   * input and stores no checkpoint, so its last good checkpoint and the ingest log after it are what
+   * a replacement resumes from (see {@link #fail}).
+   */
+  private volatile String fatal;
+  /** Completes with {@link #fatal}: wakes whatever waits for this pipeline (see {@link #await}). */
+  private final java.util.concurrent.CompletableFuture<String> failedSignal = new java.util.concurrent.CompletableFuture<>();
   private volatile String recovery;
   private volatile int version;
   private volatile List<Problem> problems = List.of();
@@ -102,7 +116,7 @@ public final class PipelineHost {
   private volatile long lastCheckpointMillis = -1;
   private volatile long lastCheckpointBytes = -1;
   private volatile long lastCheckpointSeq = -1;
-  private long epochTimer = -1;
+  private volatile long epochTimer = -1;
   /** Records of replaced partitions (a reload) still to be written at the next checkpoint. */
   private final List<byte[]> carryOutputs = new ArrayList<>();
   private final List<byte[]> carryLate = new ArrayList<>();
@@ -115,9 +129,11 @@ public final class PipelineHost {
   private boolean keptIsStored;
   /** Pauses the pipeline while its checkpoints or ingest log writes fail, and resumes it. */
   private final StorageHealth storage;
+  /** How a definition stored with a checkpoint is loaded again (as its file was). */
+  private final dev.transom.definition.PathPolicy paths;
 
   PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, CheckpointStore state,
-      IngestLog log) {
+      IngestLog log, dev.transom.definition.PathPolicy paths) {
     this.vertx = vertx;
     this.sequencer = vertx.getOrCreateContext();
     this.file = file;
@@ -127,6 +143,7 @@ public final class PipelineHost {
     this.state = state;
     this.log = log;
     this.storage = new StorageHealth(vertx, this, log);
+    this.paths = paths;
   }
 
   /**
@@ -145,14 +162,41 @@ public final class PipelineHost {
   }
 
   /** A checkpoint that was committed although storage then failed (see H2State.CommittedNotSynced). */
+  /** The text a generated event stands for in the memory estimate (it has none). */
+  private static final long GENERATED_EVENT_BYTES = 64;
+
   private static final class CheckpointStood extends RuntimeException {
     CheckpointStood(Throwable cause) {
       super(cause.getMessage(), cause);
     }
   }
 
+  /**
+   * The pipeline has failed (see {@link #fail}): it takes no input until a fixed definition replaces
+   * it. A kind of {@link Overloaded}, so sources wait as they do for a full queue.
+   */
+  public static final class Failed extends Overloaded {
+    private final String pipeline;
+    private final String reason;
+
+    Failed(String pipeline, String reason) {
+      super("pipeline '" + pipeline + "' failed (" + reason + "); it takes no input until its definition is fixed "
+          + "(PUT it or edit its file); the events it acknowledged are kept");
+      this.pipeline = pipeline;
+      this.reason = reason;
+    }
+
+    public String pipeline() {
+      return pipeline;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
   /** The pipeline cannot take a batch now; the client should retry (HTTP 503 with Retry-After). */
-  public static final class Overloaded extends RuntimeException {
+  public static class Overloaded extends RuntimeException {
     Overloaded(String message) {
       super(message, null, false, false);
     }
@@ -168,6 +212,155 @@ public final class PipelineHost {
 
   PipelineDef definition() {
     return def;
+  }
+
+  /** Whether the pipeline has failed (see {@link #fail}). */
+  public boolean failed() {
+    return fatal != null;
+  }
+
+  /** Why it failed, or null. */
+  String failureReason() {
+    return fatal;
+  }
+
+  /** A partition broke (any Throwable, an Error too): the whole pipeline fails. On the partition's context. */
+  void partitionFailed(Throwable e, String during) {
+    fail("internal error while " + during + ": " + oneLine(e), e);
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.toString();
+    int nl = m.indexOf('\n');
+    return nl >= 0 ? m.substring(0, nl) : m;
+  }
+
+  /**
+   * Marks the pipeline failed with {@code reason} (the first reason stays): it admits no input (503
+   * naming it), stores no more checkpoints (its last good one and the ingest log after it stay as
+   * they are, so nothing it acknowledged is lost), and lets go of its wake-ups, epoch timer and
+   * source. Never blocks, so any thread may call it, a partition's event loop too. Whatever waits
+   * for the pipeline ({@link #await}) gives up, so no reload, removal or shutdown waits behind it.
+   */
+  void fail(String reason, Throwable cause) {
+    synchronized (failedSignal) {
+      if (fatal != null) {
+        return;
+      }
+      fatal = reason;
+    }
+    String id = def == null ? String.valueOf(file.getFileName()) : def.id();
+    StringBuilder line = new StringBuilder("transom: pipeline '" + id + "' failed: " + reason
+        + "; it takes no input until its definition is fixed (PUT or edit " + Pipelines.display(file)
+        + "); its last checkpoint (epoch " + epoch + ") and its ingest log are kept");
+    if (cause != null) {
+      StackTraceElement[] frames = cause.getStackTrace();
+      for (int i = 0; i < Math.min(8, frames.length); i++) {
+        line.append(System.lineSeparator()).append("\tat ").append(frames[i]);
+      }
+    }
+    System.err.println(line);
+    long t = epochTimer;
+    if (t >= 0) {
+      vertx.cancelTimer(t);
+    }
+    for (Partition p : partitions) {
+      p.release();
+    }
+    SourceRunner s = source;
+    if (s != null) {
+      Thread stopper = new Thread(s::stop, "transom-release-" + id); // a file source's stop waits for its thread
+      stopper.setDaemon(true);
+      stopper.start();
+    }
+    failedSignal.complete(reason);
+  }
+
+  /** The watchdog's check (its own thread): a partition task running longer than {@code limitNanos} fails the pipeline. */
+  void checkStuck(long nowNanos, long limitNanos) {
+    if (fatal != null || stopped) {
+      return;
+    }
+    Partition[] ps = partitions;
+    for (int i = 0; i < ps.length; i++) {
+      long since = ps[i].busySinceNanos();
+      if (since != Partition.IDLE && nowNanos - since > limitNanos) {
+        String with = ps[i].busyWith();
+        fail("stuck in " + (with == null ? "a task" : with) + " for " + TimeUnit.NANOSECONDS.toSeconds(nowNanos - since)
+            + " s (partition " + i + " of " + ps.length + ")", null);
+        return;
+      }
+    }
+  }
+
+  /** For tests: runs {@code task} as a task of partition {@code i}, where the watchdog watches it. */
+  Future<Object> onPartition(int i, java.util.function.Supplier<Object> task) {
+    return partitions[i].call(task);
+  }
+
+  private Failed failedError() {
+    return new Failed(def == null ? String.valueOf(file.getFileName()) : def.id(), fatal);
+  }
+
+  /**
+   * Waits for {@code f} as {@link Future#await()} does, unless the pipeline fails first or has
+   * failed: then throws {@link Failed} at once, so a reload, removal or shutdown never waits for a
+   * task the pipeline will not finish (a stuck partition, a chain behind one).
+   */
+  private <T> T await(Future<T> f) {
+    if (fatal == null) {
+      try {
+        java.util.concurrent.CompletableFuture.anyOf(f.toCompletionStage().toCompletableFuture(), failedSignal).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException ignored) {
+        // f failed: await() below rethrows it as it would have
+      }
+    }
+    if (fatal != null || !f.isComplete()) {
+      throw fatal != null ? failedError() : new Overloaded("interrupted while waiting for pipeline '" + def.id() + "'");
+    }
+    return f.await();
+  }
+
+  /**
+   * Lets go of a failed pipeline without waiting for its partitions (one may be stuck): what was
+   * admitted reaches the log first (so a replacement replays it), then its sinks close and its
+   * metrics go, on a helper thread given a moment, since a stuck sink may hold them.
+   */
+  void abandon() {
+    closing = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (appending.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Partition p : partitions) {
+      p.release();
+    }
+    removeMetrics();
+    Thread closer = new Thread(() -> {
+      SourceRunner s = source;
+      if (s != null) {
+        s.stop();
+      }
+      shutdownIo();
+    }, "transom-release-" + id());
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      System.err.println("transom: pipeline '" + id() + "' was abandoned while one of its tasks still runs (its sinks "
+          + "close when that task ends)");
+    }
   }
 
   /** How many events may wait to be processed; a larger batch can never be taken. */
@@ -272,7 +465,7 @@ public final class PipelineHost {
       return null;
     }
     dev.transom.definition.DefinitionLoader.Result old =
-        dev.transom.definition.DefinitionLoader.load(file.getFileName().toString(), c.flushDefinition());
+        dev.transom.definition.DefinitionLoader.load(file.getFileName().toString(), c.flushDefinition(), paths);
     if (!old.ok() || !PlanDiff.windowingFingerprint(old.definition()).equals(c.fingerprint())
         || c.partitions().size() != partitionsFor(old.definition())) {
       return null;
@@ -326,12 +519,16 @@ public final class PipelineHost {
   /** Feeds the logged batches again, each at the time it first arrived. */
   private void replay(List<IngestLog.Entry> logged) {
     for (IngestLog.Entry entry : logged) {
-      List<Object> events = parseLines(entry.events(), entry.mark(), null);
-      pending.addAndGet(events.size());
-      in.addAndGet(events.size());
+      // Parsed as its turn comes, not all at once: parsed events weigh several times their text.
       arrivals.replaying(entry.arrivalMillis());
-      trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis() + " events=" + events.size());
-      enqueue(events, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
+      trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis());
+      pendingBytes.addAndGet(entry.events().length);
+      enqueue(() -> {
+        List<Object> events = parseLines(entry.events(), entry.mark(), null);
+        in.addAndGet(events.size());
+        pending.addAndGet(events.size());
+        return events;
+      }, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
     }
   }
 
@@ -397,7 +594,7 @@ public final class PipelineHost {
     // Batches that arrive meanwhile wait behind the gate and go to the new version's partitions.
     Promise<Void> gate = Promise.promise();
     try {
-      holdChain(gate).await();
+      await(holdChain(gate));
       return swap(newDef);
     } finally {
       gate.complete();
@@ -455,7 +652,7 @@ public final class PipelineHost {
   void stop() {
     Promise<Void> gate = Promise.promise();
     try {
-      closeAdmission(gate).await();
+      await(closeAdmission(gate));
       Partition[] old = partitions;
       // As in redeploy: if the server stops before the checkpoint below, a restart redoes the flush.
       checkpointUntilStored(def.text());
@@ -474,13 +671,23 @@ public final class PipelineHost {
     removeMetrics();
   }
 
-  /** Server shutdown: a final checkpoint, windows stay open for the next start. */
+  /**
+   * Server shutdown: a final checkpoint, windows stay open for the next start. A failed pipeline
+   * (or one that fails meanwhile) takes none: it keeps its last good one, and is let go.
+   */
   void suspend() {
+    if (fatal != null) {
+      abandon();
+      return;
+    }
     Promise<Void> gate = Promise.promise();
     try {
-      closeAdmission(gate).await();
-      checkpointNow(null).transform(r -> Future.succeededFuture()).await(); // if it fails, the log has the rest
+      await(closeAdmission(gate));
+      await(checkpointNow(null).transform(r -> Future.succeededFuture())); // if it fails, the log has the rest
       stopped = true; // before the gate opens: nothing queued behind it runs on the closed state
+    } catch (Failed f) {
+      abandon();
+      return;
     } finally {
       gate.complete();
     }
@@ -513,7 +720,7 @@ public final class PipelineHost {
     }
   }
 
-  private static void finishAll(Partition[] ps) {
+  private void finishAll(Partition[] ps) {
     List<Future<Object>> done = new ArrayList<>();
     for (Partition p : ps) {
       done.add(p.call(() -> {
@@ -521,15 +728,18 @@ public final class PipelineHost {
         return null;
       }));
     }
-    Future.all(done).await();
+    await(Future.all(done));
+    if (fatal != null) {
+      throw failedError(); // a window's flush broke it: what comes next would store a broken state
+    }
   }
 
-  private static List<Partition.HandOver> handOverAll(Partition[] ps, boolean snapshot) {
+  private List<Partition.HandOver> handOverAll(Partition[] ps, boolean snapshot) {
     List<Future<Partition.HandOver>> all = new ArrayList<>();
     for (Partition p : ps) {
       all.add(p.call(() -> p.handOver(snapshot)));
     }
-    Future.all(all).await();
+    await(Future.all(all));
     List<Partition.HandOver> out = new ArrayList<>();
     for (Future<Partition.HandOver> f : all) {
       out.add(f.result());
@@ -537,12 +747,12 @@ public final class PipelineHost {
     return out;
   }
 
-  private static List<Partition.Cut> cutAll(Partition[] ps) {
+  private List<Partition.Cut> cutAll(Partition[] ps) {
     List<Future<Partition.Cut>> cuts = new ArrayList<>();
     for (Partition p : ps) {
       cuts.add(p.call(p::cut));
     }
-    Future.all(cuts).await();
+    await(Future.all(cuts));
     List<Partition.Cut> out = new ArrayList<>();
     for (Future<Partition.Cut> f : cuts) {
       out.add(f.result());
@@ -550,12 +760,12 @@ public final class PipelineHost {
     return out;
   }
 
-  private static void closeAll(Partition[] ps) {
+  private void closeAll(Partition[] ps) {
     for (Partition p : ps) {
-      p.call(() -> {
+      await(p.call(() -> {
         p.close();
         return null;
-      }).await();
+      }));
     }
   }
 
@@ -598,13 +808,13 @@ public final class PipelineHost {
     for (int i = 0; i < ps.length; i++) {
       Partition p = new Partition(vertx, this, this::flushImmediate);
       OperatorSnapshot snap = kept == null ? null : kept[i];
-      p.call(() -> {
+      await(p.call(() -> {
         p.install(plan, snap, stored, stageOutputs, stageLate, outputTables, lateTable);
         return null;
-      }).await();
+      }));
       ps[i] = p;
     }
-    preparer = ps[0].call(() -> ps[0].execution().preparer()).await();
+    preparer = await(ps[0].call(() -> ps[0].execution().preparer()));
     partitions = ps;
     stopped = false;
     problems = List.of();
@@ -619,6 +829,12 @@ public final class PipelineHost {
       startSource();
     }
     startEpochTimer(newDef.checkpointIntervalMicros());
+    if (fatal != null) { // failed while these were being made (a replay's first batch): let go of them too
+      for (Partition p : ps) {
+        p.release();
+      }
+      vertx.cancelTimer(epochTimer);
+    }
   }
 
   /**
@@ -626,7 +842,7 @@ public final class PipelineHost {
    * replayed: a file source's new batches must come after them, as they did before the crash.
    */
   private void startSource() {
-    if (source == null && !stopped) {
+    if (source == null && !stopped && fatal == null) {
       source = SourceRunner.start(vertx, this, def.source(), readPosition);
     }
   }
@@ -643,7 +859,7 @@ public final class PipelineHost {
     // validation already keeps every interval at or above the floor; this only guards the timer
     long millis = Math.max(dev.transom.definition.PipelineSpec.MIN_CHECKPOINT_INTERVAL_MICROS, intervalMicros) / 1_000;
     epochTimer = vertx.setPeriodic(millis, id -> {
-      if (!stopped && !storage.checkpointsFailing()) {
+      if (!stopped && fatal == null && !storage.checkpointsFailing()) {
         checkpoint();
       }
     });
@@ -692,6 +908,9 @@ public final class PipelineHost {
   /** A checkpoint of the partitions as they are now, outside the chain (its caller holds the chain). */
   private Future<Void> checkpointNow(String flushDefinition) {
     Partition[] ps = partitions;
+    if (fatal != null) {
+      return Future.failedFuture(failedError()); // its last good checkpoint stays the last
+    }
     {
       long started = System.nanoTime();
       List<Future<Partition.Cut>> cuts = new ArrayList<>();
@@ -726,6 +945,9 @@ public final class PipelineHost {
         long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
         return vertx.executeBlocking(() -> {
           try {
+            if (fatal != null) {
+              throw failedError(); // failed while the cuts were taken: store nothing of it
+            }
             if (state != null && (!outs.isEmpty() || !lates.isEmpty())) {
               Map<String, Long> starts = files.uncommitted(committedMarks);
               if (!starts.isEmpty()) {
@@ -786,6 +1008,14 @@ public final class PipelineHost {
           }
           Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
               ? c.getCause() : r.cause();
+          if (fatal != null || cause instanceof Failed) {
+            return Future.<Void>failedFuture(failedError());
+          }
+          if (!StorageHealth.isStorageFailure(cause)) {
+            // Not the disk: pausing to retry would retry forever. The pipeline fails, reporting it.
+            fail("checkpoint of epoch " + (epoch + 1) + " failed: " + oneLine(cause), cause);
+            return Future.<Void>failedFuture(failedError());
+          }
           lastCheckpointError = "checkpoint of epoch " + (epoch + 1) + " failed, retrying: " + StorageHealth.reason(cause);
           storage.checkpointFailed(epoch + 1, cause);
         } else {
@@ -811,9 +1041,12 @@ public final class PipelineHost {
     while (true) {
       Future<Void> f = checkpointNow(flushDefinition);
       try {
-        f.await();
+        await(f);
         return;
       } catch (Exception failed) { // await() rethrows a checked IOException as it is
+        if (fatal != null) {
+          throw failedError();
+        }
         if (shuttingDown) {
           throw new Overloaded("the server is stopping; pipeline '" + def.id() + "' keeps its last stored state");
         }
@@ -836,10 +1069,11 @@ public final class PipelineHost {
    */
   public Future<Void> ingest(List<Object> events) {
     int n = events.size();
-    admit(n);
+    long bytes = n * GENERATED_EVENT_BYTES;
+    admit(n, bytes);
     try {
       in.addAndGet(n);
-      return enqueue(events, -1, -1, arrivals.stampUnannounced());
+      return enqueue(events, bytes, -1, -1, arrivals.stampUnannounced());
     } finally {
       appending.decrementAndGet();
     }
@@ -874,7 +1108,8 @@ public final class PipelineHost {
   private Future<IngestLog.Appended> logThenFeed(byte[] text, List<Object> events, String batchId,
       IngestLog.SourceMark mark) {
     int n = events.size();
-    admit(n);
+    long bytes = text.length;
+    admit(n, bytes);
     long position = mark == null ? -1 : mark.endOffset();
     if (log == null) {
       try {
@@ -883,7 +1118,7 @@ public final class PipelineHost {
         if (mark != null) {
           readPosition = mark.endOffset();
         }
-        return enqueue(events, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
+        return enqueue(events, bytes, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
       } finally {
         appending.decrementAndGet();
       }
@@ -903,7 +1138,7 @@ public final class PipelineHost {
       }
       trace("logged seq=" + appended.seq() + " at=" + appended.arrivalMillis() + " events=" + n);
       sequencer.runOnContext(v -> {
-        enqueue(events, appended.seq(), position, appended.arrivalMillis());
+        enqueue(events, bytes, appended.seq(), position, appended.arrivalMillis());
         appending.decrementAndGet();
       });
     };
@@ -917,6 +1152,7 @@ public final class PipelineHost {
           arrivals.withdrawn();
         }
         pending.addAndGet(-n);
+        pendingBytes.addAndGet(-bytes);
         appending.decrementAndGet();
         if (!(cause instanceof IllegalStateException)) { // not the store closing at shutdown
           storage.logFailed(cause);
@@ -925,6 +1161,7 @@ public final class PipelineHost {
       } else if (appended.duplicate()) {
         arrivals.withdrawn();
         pending.addAndGet(-n);
+        pendingBytes.addAndGet(-bytes);
         appending.decrementAndGet();
         acked.complete(appended);
       } else {
@@ -935,17 +1172,20 @@ public final class PipelineHost {
   }
 
   /** Counts a batch as admitted (and {@link #appending}) or refuses it. */
-  private void admit(int n) {
+  private void admit(int n, long bytes) {
     appending.incrementAndGet(); // before the checks: a stop that begins now waits for this batch
     try {
-      refuseIfNotTaking(n);
+      refuseIfNotTaking(n, bytes);
     } catch (RuntimeException refused) {
       appending.decrementAndGet();
       throw refused;
     }
   }
 
-  private void refuseIfNotTaking(int n) {
+  private void refuseIfNotTaking(int n, long bytes) {
+    if (fatal != null) {
+      throw failedError();
+    }
     if (closing || stopped) {
       throw new Overloaded("pipeline '" + id() + "' is stopping; retry shortly");
     }
@@ -959,6 +1199,18 @@ public final class PipelineHost {
       throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
           + "); retry shortly");
     }
+    String over = budget.refusal(this);
+    if (over != null) {
+      pending.addAndGet(-n);
+      if (memoryRefusal.getAndSet(over) == null) {
+        System.err.println("transom: pipeline '" + id() + "' refuses input: " + over);
+      }
+      throw new Overloaded(over);
+    }
+    if (memoryRefusal.get() != null && memoryRefusal.getAndSet(null) != null) {
+      System.err.println("transom: pipeline '" + id() + "' takes input again: its memory is below budget");
+    }
+    pendingBytes.addAndGet(bytes);
   }
 
   /**
@@ -966,13 +1218,30 @@ public final class PipelineHost {
    * {@code sourcePosition} its source's position after it, each -1 when it has none. It is processed
    * with its arrival time as the core's "now".
    */
-  private synchronized Future<Void> enqueue(List<Object> events, long seq, long sourcePosition, long arrivalMillis) {
-    int n = events.size();
+  private Future<Void> enqueue(List<Object> events, long bytes, long seq, long sourcePosition, long arrivalMillis) {
+    return enqueue(() -> events, bytes, seq, sourcePosition, arrivalMillis);
+  }
+
+  /** The same, with the events made only when the batch's turn comes ({@code events} counts {@link #pending}). */
+  private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, long bytes, long seq,
+      long sourcePosition, long arrivalMillis) {
     long nowMicros = arrivalMillis * 1_000;
-    Future<Void> batch = chain.transform(ignored -> dispatch(events, nowMicros)).andThen(r -> {
-      pending.addAndGet(-n);
+    int[] n = new int[1];
+    Future<Void> batch = chain.transform(ignored -> {
+      List<Object> events = batchEvents.get();
+      n[0] = events.size();
+      return dispatch(events, nowMicros);
+    }).andThen(r -> {
+      pending.addAndGet(-n[0]);
+      pendingBytes.addAndGet(-bytes);
       arrivals.processed(arrivalMillis);
       trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
+      if (r.failed() && fatal == null) {
+        fail("internal error while processing a batch: " + oneLine(r.cause()), r.cause());
+      }
+      if (fatal != null) {
+        return; // not applied everywhere: never covered by a checkpoint, replayed by a replacement
+      }
       if (seq > 0) {
         appliedSeq = seq;
       }
@@ -985,6 +1254,9 @@ public final class PipelineHost {
   }
 
   private Future<Void> dispatch(List<Object> events, long nowMicros) {
+    if (fatal != null) {
+      return Future.succeededFuture(); // queued work of a failed pipeline is dropped (it stays in the log)
+    }
     Partition[] ps = partitions;
     if (ps.length == 1) {
       Partition p = ps[0];
@@ -1127,6 +1399,27 @@ public final class PipelineHost {
     return pending.get();
   }
 
+  /** What the memory budget counts for this pipeline: its partitions' estimate and its queued input. */
+  @Override
+  public long heldBytes() {
+    long n = StateEstimate.queued(pendingBytes.get());
+    for (Partition p : partitions) {
+      n += p.stateBytes();
+    }
+    return n;
+  }
+
+  /** This pipeline's own budget in bytes ({@code limits.memory}), 0 for none. */
+  @Override
+  public long memoryLimit() {
+    PipelineDef d = def;
+    return d == null ? 0 : d.memoryLimitBytes();
+  }
+
+  void memoryBudget(MemoryBudget b) {
+    budget = b;
+  }
+
   int openWindows() {
     int n = 0;
     for (Partition p : partitions) {
@@ -1148,7 +1441,7 @@ public final class PipelineHost {
     return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : (nowMicros() - wm) / 1e6;
   }
 
-  private RuntimeException failedPartition() {
+  private Throwable failedPartition() {
     for (Partition p : partitions) {
       if (p.failure() != null) {
         return p.failure();
@@ -1158,6 +1451,9 @@ public final class PipelineHost {
   }
 
   String status() {
+    if (fatal != null) {
+      return "failed";
+    }
     if (stopped) {
       return "stopped";
     }
@@ -1201,6 +1497,13 @@ public final class PipelineHost {
       m.put("last_checkpoint", cp);
     }
     m.put("pending", pending.get());
+    Map<String, Object> memory = new LinkedHashMap<>();
+    memory.put("held_bytes", heldBytes());
+    String refusing = budget.refusal(this);
+    if (refusing != null) {
+      memory.put("refusing_input", refusing);
+    }
+    m.put("memory", memory);
     m.put("partitions", partitions.length);
     m.put("deliveries", deliveries.describe());
     String why = describeFailure();
@@ -1233,7 +1536,10 @@ public final class PipelineHost {
   }
 
   private synchronized String describeFailure() {
-    RuntimeException broken = failedPartition();
+    if (fatal != null) {
+      return fatal;
+    }
+    Throwable broken = failedPartition();
     if (broken != null) {
       return "internal error: " + broken;
     }

@@ -42,6 +42,8 @@ final class PipelineMetrics {
         .description("system time minus the pipeline's watermark").tag("pipeline", id).register(registry));
     meters.add(Gauge.builder("transom.pending.events", host, PipelineHost::pendingEvents)
         .description("events accepted and not yet processed").tag("pipeline", id).register(registry));
+    meters.add(Gauge.builder("transom.memory.held.bytes", host, PipelineHost::heldBytes)
+        .description("estimated heap held by window state and queued input (the memory budget's measure)").tag("pipeline", id).register(registry));
     ingestLatency = Timer.builder("transom.ingest.latency").description("from an events request to its acknowledgement")
         .tag("pipeline", id).publishPercentiles(0.5, 0.99).register(registry);
     meters.add(ingestLatency);

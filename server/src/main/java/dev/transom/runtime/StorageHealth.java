@@ -154,6 +154,15 @@ final class StorageHealth {
     }
   }
 
+  /**
+   * Whether {@code e} says storage failed (the disk, the file system, H2): worth pausing for and
+   * retrying. Anything else in a checkpoint (a state that cannot be encoded, a bug) would fail
+   * again on every retry, so its pipeline fails instead of pausing forever.
+   */
+  static boolean isStorageFailure(Throwable e) {
+    return dev.transom.state.H2State.isStorageFailure(e);
+  }
+
   /** The innermost cause's message, on one line: "No space left on device", not H2's wrapping. */
   static String reason(Throwable e) {
     Throwable root = e;

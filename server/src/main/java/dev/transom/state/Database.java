@@ -65,7 +65,7 @@ public final class Database implements AutoCloseable {
         DiskFullFilePath.register(fault);
       }
       String url = "jdbc:h2:" + (fault.armed() ? DiskFullFilePath.SCHEME : "file") + ":" + base
-          + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+          + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;COMPRESS=TRUE";
       Connection c = DriverManager.getConnection(url, "sa", "");
       c.setAutoCommit(false);
       Connection ingest;

@@ -251,6 +251,21 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
    * A checkpoint whose transaction committed but whose sync failed: it stands (a crash keeps it
    * unless the machine loses power first), so its records must not be cut back or written again.
    */
+  /**
+   * Whether {@code e} (or a cause of it) is storage failing: I/O, JDBC, H2 itself, or this store
+   * closed. Anything else thrown around a checkpoint is not cured by retrying it.
+   */
+  public static boolean isStorageFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException || t instanceof SQLException
+          || t instanceof CommittedNotSynced || t.getClass().getName().startsWith("org.h2.")
+          || (t instanceof IllegalStateException && "state store closed".equals(t.getMessage()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static final class CommittedNotSynced extends RuntimeException {
     CommittedNotSynced(SQLException cause) {
       super("checkpoint committed, sync failed: " + cause.getMessage(), cause);

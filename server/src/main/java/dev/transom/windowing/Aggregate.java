@@ -13,8 +13,10 @@ public interface Aggregate {
 
   /**
    * Whether {@code value}, once past {@link #reject}, goes into every window without fail,
-   * whatever the window already holds. Items read straight from their line (without their event)
-   * are taken only then, so that any item error can still be shown with its event.
+   * whatever the window already holds — except a window already at its size limit
+   * ({@code collect}'s {@code maxSize}). Items read straight from their line (without their event)
+   * are taken only then, so that an item error can still be shown with its event (a size-limit
+   * error with the item's key and value).
    */
   default boolean alwaysTakes(Object value) {
     return false;

@@ -32,6 +32,8 @@ public final class WindowOperator {
   private long nextSeq;
   private long unwindowed;
   private int openWindows;
+  /** The characters of every key held, for {@link #keyChars()}: keys are most of a flood's memory. */
+  private long keyChars;
   /** The largest {@code watermark - now} any key's clock has had: the display watermark, O(1). */
   private long maxWatermarkLeadMicros = Micros.NEG_INFINITY;
   /** After a restore the lead is unknown until computed once from the restored clocks. */
@@ -63,6 +65,7 @@ public final class WindowOperator {
     if (ks == null) {
       ks = new KeyState(key);
       keys.put(key, ks);
+      keyChars += key.length();
     }
     if (trackChanges) {
       changedKeys.add(key);
@@ -186,6 +189,16 @@ public final class WindowOperator {
     return unwindowed;
   }
 
+  /** Keys with state: open windows, or a clock of their own (per-key clocks keep theirs). */
+  public int keyCount() {
+    return keys.size();
+  }
+
+  /** The total length of {@link #keys()}, in chars. */
+  public long keyChars() {
+    return keyChars;
+  }
+
   public int openKeyCount() {
     return heap.size();
   }
@@ -215,8 +228,8 @@ public final class WindowOperator {
     }
     if (ks.isEmpty()) {
       heap.remove(ks);
-      if (sharedClock != null) {
-        keys.remove(ks.key);
+      if (sharedClock != null && keys.remove(ks.key) != null) {
+        keyChars -= ks.key.length();
       }
       return;
     }
@@ -269,6 +282,7 @@ public final class WindowOperator {
   /** Replaces all state with {@code snapshot}'s. */
   public void restore(OperatorSnapshot snapshot) {
     keys.clear();
+    keyChars = 0;
     while (heap.peek() != null) {
       heap.remove(heap.peek());
     }
@@ -286,12 +300,14 @@ public final class WindowOperator {
         clock.restore(ks, k.clock());
       }
       keys.put(k.key(), ks);
+      keyChars += k.key().length();
       if (!k.windows().isEmpty()) {
         WindowerLogic.restore(ks, k.windows(), aggregate);
         openWindows += ks.size();
         settle(ks);
       } else if (sharedClock != null) {
         keys.remove(k.key());
+        keyChars -= k.key().length();
       }
     }
   }

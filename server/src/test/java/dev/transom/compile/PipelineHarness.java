@@ -76,6 +76,10 @@ final class PipelineHarness implements Outputs {
     return exec;
   }
 
+  Plan plan() {
+    return plan;
+  }
+
   @Override
   public void output(Map<String, Object> record) {
     outputs.add(JsonValues.toJson(record));

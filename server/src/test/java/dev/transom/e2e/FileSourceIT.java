@@ -25,7 +25,7 @@ class FileSourceIT {
 
   @Test
   void aBadLineIsAnItemErrorNamingItsLineAndAKillReadsNothingTwice() throws Exception {
-    Path input = tmp.resolve("in.jsonl");
+    Path input = Files.createDirectories(tmp.resolve("input")).resolve("in.jsonl"); // inside --input-dir (default input/)
     Files.writeString(input, event("a", "2024-05-01T10:00:01Z") + "\n{\"user\": oops}\n"
         + event("a", "2024-05-01T10:00:02Z") + "\n");
     defineTail(input);
@@ -61,7 +61,7 @@ class FileSourceIT {
    */
   @Test
   void badBytesAndHugeNumbersAreItemErrorsNamingTheirLineLiveAndOnReplay() throws Exception {
-    Path input = tmp.resolve("in.jsonl");
+    Path input = Files.createDirectories(tmp.resolve("input")).resolve("in.jsonl"); // inside --input-dir (default input/)
     java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
     in.writeBytes((event("a", "2024-05-01T10:00:01Z") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     in.writeBytes("{\"user\":\"b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -98,7 +98,7 @@ class FileSourceIT {
    */
   @Test
   void aRestartReplaysTheLoggedLinesBeforeReadingNewOnes() throws Exception {
-    Path input = tmp.resolve("in.jsonl");
+    Path input = Files.createDirectories(tmp.resolve("input")).resolve("in.jsonl"); // inside --input-dir (default input/)
     StringBuilder old = new StringBuilder();
     for (int i = 0; i < 30_000; i++) {
       old.append(event("u" + (i % 5), "2024-05-01T10:00:00Z")).append('\n');

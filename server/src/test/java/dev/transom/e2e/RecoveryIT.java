@@ -24,7 +24,7 @@ class RecoveryIT {
       aggregate: {count: true}
       checkpoint: {interval: 200ms}
       sinks:
-        - {kind: file, path: out/counts.jsonl}
+        - {kind: file, path: counts.jsonl}
       """;
 
   private void define(String name, String text) throws Exception {
@@ -146,7 +146,7 @@ class RecoveryIT {
         aggregate: {count: true}
         checkpoint: {interval: 100ms}
         sinks:
-          - {kind: file, path: out/views.jsonl}
+          - {kind: file, path: views.jsonl}
         """);
     ServerProcess s = new ServerProcess(tmp).start();
     s.post("/api/pipelines/views/events", "{\"page\":\"/\"}", null);
@@ -162,7 +162,7 @@ class RecoveryIT {
 
   @Test
   void fileSourceResumesAtItsCheckpointedPositionNotFromTheStart() throws Exception {
-    Path input = tmp.resolve("in.jsonl");
+    Path input = Files.createDirectories(tmp.resolve("input")).resolve("in.jsonl"); // inside --input-dir (default input/)
     Files.writeString(input, event("a", "2024-05-01T10:00:01Z") + "\n" + event("a", "2024-05-01T10:00:02Z") + "\n");
     define("tail.yaml", COUNTS.replace("name: counts", "name: tail")
         .replace("source: {kind: http}", "source: {kind: file, path: '" + input + "', follow: true}"));

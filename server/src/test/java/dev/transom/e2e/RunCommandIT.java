@@ -46,7 +46,7 @@ class RunCommandIT {
     assertEquals("a", first.get("key").asText());
     assertEquals("2024-05-01T10:00:00Z", first.get("window").get("open_time").asText());
     assertEquals(1, first.get("value").asLong());
-    List<String> late = Files.readAllLines(tmp.resolve("late.jsonl"));
+    List<String> late = Files.readAllLines(tmp.resolve("out/late.jsonl"));
     assertEquals(1, late.size());
     assertEquals(4, JSON.readTree(late.get(0)).get("value").asLong());
   }
@@ -194,7 +194,7 @@ class RunCommandIT {
         Jar.Result res = Jar.run(tmp, null, "run", "p.yaml", "--input", "in.jsonl", "--output", "out.jsonl", "--workers", workers);
         assertEquals(0, res.exit(), res.err());
         List<String> out = new java.util.ArrayList<>(Files.readAllLines(tmp.resolve("out.jsonl")));
-        List<String> late = new java.util.ArrayList<>(Files.readAllLines(tmp.resolve("late.jsonl")));
+        List<String> late = new java.util.ArrayList<>(Files.readAllLines(tmp.resolve("out/late.jsonl")));
         out.sort(null);
         late.replaceAll(l -> l.replaceAll("\"watermark\":\"[^\"]*\",", ""));
         late.sort(null);
@@ -212,6 +212,42 @@ class RunCommandIT {
   }
 
   /** An item the aggregate cannot take is reported with its own line, however many workers. */
+  /**
+   * {@code reduce: 'acc + acc'} doubles its accumulator on every item; before {@code max_size} it
+   * grew until the process died ("internal error: OutOfMemoryError"). Now each step past the limit
+   * is an item error shown with its line, the window emits what it held, and the run ends normally.
+   */
+  @Test
+  void aDoublingReduceIsStoppedByItsSizeLimitAndTheRunEndsNormally() throws Exception {
+    StringBuilder in = new StringBuilder();
+    for (int line = 1; line <= 60; line++) {
+      in.append("{\"user\":\"a\",\"s\":\"ab\",\"ts\":\"2024-05-01T10:00:01Z\"}\n");
+    }
+    in.append("{\"user\":\"b\",\"s\":\"cd\",\"ts\":\"2024-05-01T10:00:02Z\"}\n");
+    in.append("{\"user\":\"b\",\"s\":\"cd\",\"ts\":\"2024-05-01T10:00:03Z\"}\n");
+    Files.writeString(tmp.resolve("in.jsonl"), in.toString());
+    Files.writeString(tmp.resolve("p.yaml"), "source: {kind: http}\nkey: event.user\nvalue: event.s\n"
+        + "clock: {kind: event, timestamp: event.ts, wait: 0s}\nwindow: {kind: tumbling, length: 10s}\n"
+        + "aggregate: {reduce: 'acc + acc'}\n");
+    Jar.Result r = Jar.run(tmp, null, "run", "p.yaml", "--input", "in.jsonl", "--output", "out.jsonl");
+    assertEquals(0, r.exit(), r.err());
+    Jar.assertNoStackTrace(r);
+    assertFalse(r.err().contains("OutOfMemoryError"), r.err());
+    // "ab" doubled 20 times is 2 MiB; the 21st doubling (line 22) would pass the default 4 MiB.
+    assertTrue(r.err().contains("in.jsonl:22: aggregate: reduce: the accumulator would take about 4.0 MiB as JSON, "
+        + "more than aggregate.max_size (4.0 MiB); the item is left out of this window"), r.err());
+    assertTrue(r.err().contains("39 item errors"), r.err());
+    List<String> out = Files.readAllLines(tmp.resolve("out.jsonl"));
+    assertEquals(2, out.size());
+    java.util.Map<String, String> byKey = new java.util.HashMap<>();
+    for (String o : out) {
+      JsonNode n = JSON.readTree(o);
+      byKey.put(n.get("key").asText(), n.get("value").asText());
+    }
+    assertEquals(2 << 20, byKey.get("a").length());
+    assertEquals("cdcd", byKey.get("b"));
+  }
+
   @Test
   void aggregateErrorsNameTheItemsLineWithWorkers() throws Exception {
     java.util.Random r = new java.util.Random(11);

@@ -354,11 +354,11 @@ class ServeIT {
 
   @Test
   void followedFileFeedsThePipelineAsItGrowsAndRemovingTheDefinitionFlushes() throws Exception {
-    Path input = tmp.resolve("events.jsonl");
+    Path input = Files.createDirectories(tmp.resolve("input")).resolve("events.jsonl"); // inside --input-dir (default input/)
     Files.writeString(input, "{\"user\":\"a\",\"clicks\":1,\"ts\":\"2024-05-01T10:00:01Z\"}\n");
     writeDefinition("tail.yaml", CLICKS.replace("name: clicks", "name: tail").replace("wait: 1s", "wait: 1h")
         .replace("source: {kind: http}", "source: {kind: file, path: '" + input + "', follow: true}")
-        + "sinks:\n  - {kind: file, path: '" + tmp.resolve("tail-out.jsonl") + "'}\n");
+        + "sinks:\n  - {kind: file, path: '" + tmp.resolve("out/tail-out.jsonl") + "'}\n");
     start();
     await("the first line", () -> json("/api/pipelines/tail").get("counters").get("in").asInt() == 1);
     Files.writeString(input, "{\"user\":\"a\",\"clicks\":2,\"ts\":\"2024-05-01T10:00:02Z\"}\n",
@@ -367,7 +367,7 @@ class ServeIT {
     assertEquals(3, json("/api/pipelines/tail/windows").get("windows").get(0).get("value").asInt());
     Files.delete(tmp.resolve("defs/tail.yaml"));
     await("the pipeline to stop", () -> get("/api/pipelines/tail").statusCode() == 404);
-    java.util.List<String> flushed = Files.readAllLines(tmp.resolve("tail-out.jsonl"));
+    java.util.List<String> flushed = Files.readAllLines(tmp.resolve("out/tail-out.jsonl"));
     assertEquals(1, flushed.size(), "removal flushes the open window to the sinks");
     assertEquals(3, JSON.readTree(flushed.get(0)).get("value").asInt());
   }

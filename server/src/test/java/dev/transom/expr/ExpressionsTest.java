@@ -22,6 +22,39 @@ class ExpressionsTest {
     assertEquals(true, eval("event.x == 1.5 && event.n == 3", "{\"x\":1.5,\"n\":3}"));
   }
 
+  /**
+   * A step {@code acc.with(k, v)...} also comes as its entries (for folds that set them in place):
+   * each argument evaluates as inside the chain, against the map as it was.
+   */
+  @Test
+  void aWithChainOnAccGivesItsEntriesAsExpressions() throws Exception {
+    Expr step = Expressions.compile("acc.with(value, acc.get(value, 0) + 1).with('total', acc.get('total', 0) + 1)",
+        ExprScope.STEP);
+    List<Expr> chain = step.withChainOn(0);
+    assertEquals(4, chain.size());
+    Map<String, Object> acc = Map.of("a", 1L, "total", 1L);
+    List<Object> entries = new java.util.ArrayList<>();
+    for (Expr e : chain) {
+      entries.add(e.eval3(acc, "a", "k"));
+    }
+    assertEquals(List.of("a", 2L, "total", 2L), entries);
+    assertEquals(Map.of("a", 2L, "total", 2L), step.eval3(acc, "a", "k"));
+  }
+
+  @Test
+  void onlyAChainRootedAtTheVariableWithoutTheBareVariableAsAnArgumentIsGiven() throws Exception {
+    for (String notAChain : List.of("acc.with('self', acc)", "acc.with(acc, 1)", "{'a': 1}.with(value, 1)",
+        "acc.get(value, {}).with(value, 1)", "has(acc.x) ? acc.with('x', 1) : acc", "acc + value",
+        "acc.with(value, 1).size()")) {
+      assertEquals(null, Expressions.compile(notAChain, ExprScope.STEP).withChainOn(0), notAChain);
+    }
+    assertEquals(null, Expressions.compile("acc.with(value, 1)", ExprScope.STEP).withChainOn(1), "value is not the receiver");
+    assertEquals(2, Expressions.compile("acc.with('n', [acc])", ExprScope.STEP).withChainOn(0).size(),
+        "CEL copies what it returns: acc inside a list is not the map itself");
+    assertEquals(null, Expressions.compile("acc.with(value, 1)", ExprScope.STEP, false).withChainOn(0),
+        "no fast paths: plain CEL");
+  }
+
   @Test
   void jsonNullIsCelNull() throws Exception {
     assertEquals(true, eval("event.v == null", "{\"v\":null}"));

@@ -28,12 +28,20 @@ public final class Words {
 
   /** Why {@code text} (a message, a response body, a log) shows the inside of the server, or null. */
   public static String leak(String text) {
-    if (STACK.matcher(text).find()) {
-      return "an exception's name or a stack trace";
+    java.util.regex.Matcher m = STACK.matcher(text);
+    if (m.find()) {
+      return "an exception's name or a stack trace" + around(text, m.start());
     }
-    if (CLASS_NAME.matcher(text).find() || METHOD.matcher(text).find()) {
-      return "a Java class name";
+    m = CLASS_NAME.matcher(text);
+    java.util.regex.Matcher method = METHOD.matcher(text);
+    if (m.find() || method.find()) {
+      return "a Java class name" + around(text, m.hitEnd() ? method.start() : m.start());
     }
     return null;
+  }
+
+  private static String around(String text, int at) {
+    int from = Math.max(0, at - 80);
+    return " (at: '" + text.substring(from, Math.min(text.length(), at + 120)).replace("\n", "\\n") + "')";
   }
 }

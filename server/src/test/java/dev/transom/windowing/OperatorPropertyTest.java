@@ -79,7 +79,7 @@ public class OperatorPropertyTest {
       }
       default -> windower = new Oracle.WindowerSpec(true, 0, 0, 0, (1 + r.nextInt(6)) * 500 * MS);
     }
-    String[] aggregates = {"count", "sum", "mean", "collect", "min", "max", "first", "last", "reduce", "fold"};
+    String[] aggregates = {"count", "sum", "mean", "collect", "min", "max", "first", "last", "reduce", "fold", "countmap"};
     String aggregate = aggregates[r.nextInt(aggregates.length)];
     int keys = 1 + r.nextInt(4);
     int n = r.nextInt(70);
@@ -121,18 +121,18 @@ public class OperatorPropertyTest {
     }
     oracle.finish();
 
-    Run straight = run(sc, -1, key -> 0);
+    int cut = sc.steps().isEmpty() ? 0 : new Random(sc.seed() * 31).nextInt(sc.steps().size() + 1);
+    Run straight = run(sc, -1, cut, key -> 0);
     assertSameOutputs(oracle.outputs, straight.rec.outputs, "operator vs oracle");
     assertEquals(sorted(oracle.late), sorted(straight.rec.late), "late items vs oracle");
     assertEquals(oracle.errors, straight.rec.errors.size(), "item errors vs oracle");
 
-    int cut = sc.steps().isEmpty() ? 0 : new Random(sc.seed() * 31).nextInt(sc.steps().size() + 1);
-    Run restored = run(sc, cut, key -> 0);
+    Run restored = run(sc, cut, -1, key -> 0);
     assertSameOutputs(straight.rec.outputs, restored.rec.outputs, "restore at step " + cut + " vs uninterrupted");
     assertEquals(sorted(straight.rec.late), sorted(restored.rec.late), "late after restore at step " + cut);
 
     if (!sc.clock().shared() && !sc.clock().system()) {
-      Run split = run(sc, -1, key -> Math.floorMod(key.hashCode(), 2));
+      Run split = run(sc, -1, -1, key -> Math.floorMod(key.hashCode(), 2));
       assertSameOutputs(straight.rec.outputs, split.rec.outputs, "two partitions vs one");
       assertEquals(sorted(straight.rec.late), sorted(split.rec.late), "late in two partitions vs one");
     }
@@ -140,16 +140,26 @@ public class OperatorPropertyTest {
 
   record Run(Recorder rec) {}
 
-  /** Runs the operator(s); {@code restoreAt >= 0} rebuilds from a snapshot before that step. */
-  static Run run(Scenario sc, int restoreAt, Function<String, Integer> partitionOf) {
+  /**
+   * Runs the operator(s); {@code restoreAt >= 0} rebuilds from a snapshot before that step;
+   * {@code peekAt >= 0} takes a snapshot there and goes on: either way the snapshot must not change.
+   */
+  static Run run(Scenario sc, int restoreAt, int peekAt, Function<String, Integer> partitionOf) {
     Recorder rec = new Recorder();
     WindowOperator[] ops = {newOperator(sc), newOperator(sc)};
     Map<String, Long> lastWatermark = new HashMap<>();
+    OperatorSnapshot snap = null;
+    String snapText = null;
     for (int i = 0; i < sc.steps().size(); i++) {
       if (i == restoreAt) {
-        OperatorSnapshot snap = ops[0].snapshot();
+        snap = ops[0].snapshot();
+        snapText = snap.toString();
         ops[0] = newOperator(sc);
         ops[0].restore(snap);
+      }
+      if (i == peekAt) {
+        snap = ops[0].snapshot();
+        snapText = snap.toString();
       }
       Step s = sc.steps().get(i);
       if (s.wake()) {
@@ -160,18 +170,28 @@ public class OperatorPropertyTest {
         op.process(s.key(), s.time(), s.value(), null, s.now(), rec);
         long wm = op.watermark(s.key(), s.now());
         Long before = lastWatermark.put(s.key(), wm);
-        int counted = op.snapshot().keys().stream().mapToInt(k -> k.windows().size()).sum();
-        assertEquals(counted, op.openWindowCount(), "open window count");
+        int[] counted = {0};
+        // Counted without a snapshot: a snapshot hands the accumulators out, and then the next
+        // in-place step of "countmap" copies its map; here most steps should not.
+        op.forEachOpenWindow((k, w) -> counted[0]++);
+        assertEquals(counted[0], op.openWindowCount(), "open window count");
         assertTrue(before == null || before <= wm, "watermark of " + s.key() + " went back from " + before + " to " + wm);
       }
     }
     if (restoreAt == sc.steps().size()) {
-      OperatorSnapshot snap = ops[0].snapshot();
+      snap = ops[0].snapshot();
+      snapText = snap.toString();
       ops[0] = newOperator(sc);
       ops[0].restore(snap);
     }
     ops[0].finish(rec);
     ops[1].finish(rec);
+    if (snap != null) {
+      // The operator that went on, or the one restored from it, shares the snapshot's values: it
+      // must never have changed them.
+      assertEquals(snapText, snap.toString(), "the snapshot taken at step " + Math.max(restoreAt, peekAt)
+          + " changed afterwards");
+    }
     return new Run(rec);
   }
 
@@ -194,17 +214,31 @@ public class OperatorPropertyTest {
       case "count" -> new CountAggregate();
       case "sum" -> new SumAggregate(false);
       case "mean" -> new SumAggregate(true);
-      case "collect" -> new CollectAggregate();
+      case "collect" -> new CollectAggregate(1L << 20);
       case "min" -> new ExtremeAggregate(false, false);
       case "max" -> new ExtremeAggregate(true, false);
       case "first" -> new EdgeAggregate(false);
       case "last" -> new EdgeAggregate(true);
       case "reduce" -> session
-          ? new ReduceAggregate((acc, v, k) -> (Long) acc + (Long) v)
-          : new ReduceAggregate((acc, v, k) -> ((Long) acc * 31 + (Long) v) % 1_000_003L);
+          ? new ReduceAggregate((acc, v, k) -> (Long) acc + (Long) v, 1L << 20)
+          : new ReduceAggregate((acc, v, k) -> ((Long) acc * 31 + (Long) v) % 1_000_003L, 1L << 20);
+      // A count per value mod 5, written as the counting fold is: a copying step, and the same
+      // step as the entry it sets (what acc.with(k, acc.get(k, 0) + 1) compiles to).
+      case "countmap" -> new FoldAggregate(k -> new java.util.LinkedHashMap<Object, Object>(),
+          (acc, v, k) -> {
+            Map<Object, Object> copy = new java.util.LinkedHashMap<>((Map<?, ?>) acc);
+            copy.merge((Long) v % 5, 1L, (a, b) -> (Long) a + (Long) b);
+            return copy;
+          },
+          (acc, v, k) -> new Object[] {(Long) v % 5, (Long) ((Map<Object, Object>) acc).getOrDefault((Long) v % 5, 0L) + 1},
+          session ? (a, b, k) -> {
+            Map<Object, Object> sum = new java.util.LinkedHashMap<>((Map<?, ?>) a);
+            ((Map<?, ?>) b).forEach((x, n) -> sum.merge(x, n, (p, q) -> (Long) p + (Long) q));
+            return sum;
+          } : null, 1L << 20);
       default -> session
-          ? new FoldAggregate(k -> 0L, (acc, v, k) -> (Long) acc + (Long) v, (a, b, k) -> (Long) a + (Long) b)
-          : new FoldAggregate(k -> 7L, (acc, v, k) -> ((Long) acc * 17 + (Long) v) % 1_000_003L, null);
+          ? new FoldAggregate(k -> 0L, (acc, v, k) -> (Long) acc + (Long) v, (a, b, k) -> (Long) a + (Long) b, 1L << 20)
+          : new FoldAggregate(k -> 7L, (acc, v, k) -> ((Long) acc * 17 + (Long) v) % 1_000_003L, null, 1L << 20);
     };
   }
 
@@ -228,6 +262,13 @@ public class OperatorPropertyTest {
           acc = session ? acc + (Long) items.get(i).value() : (acc * 31 + (Long) items.get(i).value()) % 1_000_003L;
         }
         yield acc;
+      }
+      case "countmap" -> {
+        Map<Object, Object> counts = new java.util.LinkedHashMap<>();
+        for (Oracle.Item i : items) {
+          counts.merge((Long) i.value() % 5, 1L, (a, b) -> (Long) a + (Long) b);
+        }
+        yield counts;
       }
       default -> {
         long acc = session ? 0 : 7;

@@ -10,7 +10,7 @@ class SessionWindowerTest {
   private static final long S = 1_000_000L;
 
   private static WindowOperator op(long waitSeconds) {
-    return new WindowOperator(new EventClock(waitSeconds * S, false), new SessionWindower(5 * S), new CollectAggregate());
+    return new WindowOperator(new EventClock(waitSeconds * S, false), new SessionWindower(5 * S), new CollectAggregate(1L << 20));
   }
 
   @Test

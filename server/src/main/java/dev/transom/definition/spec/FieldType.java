@@ -63,6 +63,13 @@ public sealed interface FieldType {
     }
   }
 
+  /** A size in bytes written with a unit ({@code 512KiB}, {@code 4MiB}, {@code 10MB}), from {@code min} to {@code max}. */
+  record Size(long min, long max) implements FieldType {
+    public String describe() {
+      return "a size like 512KiB, 4MiB or 10MB";
+    }
+  }
+
   record Timestamp() implements FieldType {
     public String describe() {
       return "an RFC 3339 timestamp with an offset, like 2024-01-01T00:00:00Z";

@@ -84,6 +84,9 @@ public final class JsonSchemaWriter {
     } else if (t instanceof FieldType.Dur) {
       n.put("type", "string");
       n.put("pattern", DURATION_PATTERN);
+    } else if (t instanceof FieldType.Size) {
+      n.put("type", "string");
+      n.put("pattern", "^" + dev.transom.io.ByteSizeText.PATTERN + "$");
     } else if (t instanceof FieldType.Timestamp) {
       n.put("type", "string");
       n.put("format", "date-time");

@@ -7,6 +7,7 @@ import dev.transom.expr.ExprCompileException;
 import dev.transom.expr.ExprProblem;
 import dev.transom.expr.Expressions;
 import dev.transom.expr.ResultKind;
+import dev.transom.io.ByteSizeText;
 import dev.transom.io.DurationText;
 import dev.transom.io.Rfc3339;
 import java.util.ArrayList;
@@ -314,6 +315,24 @@ public final class Linter {
         }
         return new Checked(micros, at);
       } catch (DurationText.Invalid e) {
+        report(at, path + ": " + e.getMessage());
+        return null;
+      }
+    }
+    if (type instanceof FieldType.Size z) {
+      if (!tag.equals(Tag.STR)) {
+        report(at, path + ": expected a size with a unit, like 512KiB or 4MiB, got " + describe(node));
+        return null;
+      }
+      try {
+        long bytes = ByteSizeText.parse(text);
+        if (bytes < z.min() || bytes > z.max()) {
+          report(at, path + ": must be from " + ByteSizeText.format(z.min()) + " to " + ByteSizeText.format(z.max())
+              + " (got " + text + ")");
+          return null;
+        }
+        return new Checked(bytes, at);
+      } catch (ByteSizeText.Invalid e) {
         report(at, path + ": " + e.getMessage());
         return null;
       }

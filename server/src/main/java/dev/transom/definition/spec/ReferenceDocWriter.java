@@ -98,6 +98,9 @@ public final class ReferenceDocWriter {
     if (t instanceof FieldType.Dur d) {
       return d.minMicros() > 0 ? "duration ≥ " + d.minimumText() : d.positive() ? "duration > 0" : "duration";
     }
+    if (t instanceof FieldType.Size z) {
+      return "size " + dev.transom.io.ByteSizeText.format(z.min()) + "–" + dev.transom.io.ByteSizeText.format(z.max());
+    }
     if (t instanceof FieldType.Int i) {
       return "integer";
     }
