@@ -1,6 +1,7 @@
 package dev.transom.api;
 
 import dev.transom.definition.DefinitionLoader;
+import dev.transom.io.IngestBody;
 import dev.transom.io.JsonValues;
 import dev.transom.io.ObjectLines;
 import dev.transom.runtime.PipelineHost;
@@ -13,7 +14,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +64,11 @@ public final class ApiRoutes {
     r.route("/api/*").handler(this::authorize);
     r.route("/api/pipelines/:id").handler(this::checkId);
     r.route("/api/pipelines/:id/*").handler(this::checkId);
-    r.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    // Bodies are read only where a route takes one: given a form's Content-Type, the body handler
+    // decodes any other method's request as a form and throws (a 500 for an OPTIONS or a GET).
+    BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
+    r.post("/api/*").handler(bodies);
+    r.put("/api/*").handler(bodies);
     r.get("/api/pipelines").handler(ctx -> pipelines.describeAll()
         .onSuccess(list -> json(ctx, 200, Map.of("pipelines", list)))
         .onFailure(ctx::fail));
@@ -78,6 +82,8 @@ public final class ApiRoutes {
     r.post("/api/validate").handler(this::validate);
     r.route("/api/*").handler(ctx -> error(ctx, 404, "no such API path: " + ctx.request().path(), List.of()));
     r.route("/*").handler(WebRoot.handler(webRoot));
+    // what neither the API nor the dashboard's files answer (any method): Vert.x's own 404 is HTML
+    r.route().handler(ctx -> error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.request().path(), List.of()));
     r.route().failureHandler(this::failure);
     return r;
   }
@@ -199,10 +205,7 @@ public final class ApiRoutes {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * Handlers run on event-loop threads: one reused parser each. Most lines are plain objects and
-   * go the fast way; a line it declines is parsed the general way, which also words the error.
-   */
+  /** Handlers run on event-loop threads: one reused parser each (see {@link IngestBody}). */
   private static final ThreadLocal<ObjectLines> OBJECT_LINES = ThreadLocal.withInitial(ObjectLines::new);
 
   private void postEvents(RoutingContext ctx) {
@@ -213,39 +216,17 @@ public final class ApiRoutes {
     }
     // The body's bytes are parsed and logged as they came: no text copy of the whole batch.
     byte[] bytes = bodyBytes(ctx);
-    List<Object> events = new ArrayList<>();
-    ObjectLines fast = OBJECT_LINES.get();
-    int lineNo = 0;
-    for (int start = 0; start <= bytes.length; ) {
-      int end = start;
-      while (end < bytes.length && bytes[end] != '\n') {
-        end++;
-      }
-      lineNo++;
-      int from = start;
-      start = end + 1;
-      Object event = fast.read(bytes, from, end - from);
-      if (event != null) {
-        events.add(event);
-        continue;
-      }
-      if (isBlank(bytes, from, end)) {
-        continue;
-      }
-      try {
-        // The bytes themselves, never a decoded copy: decoding would turn bad UTF-8 into U+FFFD
-        // and accept it, where the parser refuses it and says where.
-        events.add(JsonValues.parse(bytes, from, end - from));
-      } catch (JsonValues.Invalid e) {
-        int i = lineNo - 1;
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("line", i + 1);
-        p.put("col", e.column());
-        p.put("message", e.getMessage());
-        error(ctx, 400, "line " + (i + 1) + ": " + e.getMessage() + "; nothing of this batch was accepted", List.of(p));
-        return;
-      }
+    IngestBody.Parsed parsed = IngestBody.parse(bytes, OBJECT_LINES.get());
+    if (!parsed.ok()) {
+      IngestBody.Refusal bad = parsed.refusal();
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("line", bad.line());
+      p.put("col", bad.column());
+      p.put("message", bad.message());
+      error(ctx, 400, "line " + bad.line() + ": " + bad.message() + "; nothing of this batch was accepted", List.of(p));
+      return;
     }
+    List<Object> events = parsed.events();
     if (events.isEmpty()) {
       error(ctx, 400, "empty body: send one JSON object, or JSON lines", List.of());
       return;
@@ -297,14 +278,6 @@ public final class ApiRoutes {
     });
   }
 
-  private static boolean isBlank(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-        return false;
-      }
-    }
-    return true;
-  }
 
   private void getWindows(RoutingContext ctx) {
     PipelineHost h = host(ctx);
@@ -351,6 +324,12 @@ public final class ApiRoutes {
   }
 
   private void failure(RoutingContext ctx) {
+    if (ctx.failure() instanceof java.nio.channels.ClosedChannelException
+        || ctx.failure() instanceof java.io.IOException && !ctx.request().path().startsWith("/api")) {
+      // The client went away while a file of the dashboard was being sent (a reset, a closed
+      // channel): no one to answer, and nothing wrong here worth a stack trace in the log.
+      return;
+    }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String type = ctx.request().getHeader("Content-Type");
     if (ctx.failure() instanceof IllegalArgumentException && type != null

@@ -199,11 +199,26 @@ public final class WebhookSink implements DeliveryQueue {
       }
       lastError = url + " answered " + r.statusCode();
     } catch (IOException e) {
-      lastError = url + ": " + e;
+      lastError = url + ": " + reason(e);
     } catch (InterruptedException e) {
       lastError = "interrupted";
     }
     return false;
+  }
+
+  /**
+   * Why a delivery failed, in words for the API and the dashboard: java.net.http's exceptions often
+   * have no message, and the exception's own name ("java.net.ConnectException") is not for users.
+   */
+  static String reason(IOException e) {
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no answer in time";
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "cannot connect (refused or unreachable)";
+    }
+    String m = e.getMessage();
+    return m == null || m.isBlank() || m.matches(".*\\b[a-z]+\\.[a-z]+\\.[A-Za-z.]*Exception\\b.*") ? "the connection failed" : m;
   }
 
   @Override

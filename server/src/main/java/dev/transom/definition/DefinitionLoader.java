@@ -84,7 +84,7 @@ public final class DefinitionLoader {
       if (id == null && !root.has("name")) {
         id = idFromFileName(file);
         if (id == null) {
-          linter.report(1, 1, "name: missing, and the file name '" + Path.of(file).getFileName()
+          linter.report(1, 1, "name: missing, and the file name '" + baseName(file)
               + "' is not a valid id (lowercase letters, digits, '-' and '_'); add a name: field");
         }
       }
@@ -156,12 +156,25 @@ public final class DefinitionLoader {
 
   /** The id a file gets when it has no {@code name}: its name without extension, if that is a valid id. */
   public static String idFromFileName(String file) {
-    String base = Path.of(file).getFileName().toString();
+    String base = baseName(file);
     int dot = base.lastIndexOf('.');
     if (dot > 0) {
       base = base.substring(0, dot);
     }
     return base.matches(PipelineSpec.ID_PATTERN) ? base : null;
+  }
+
+  /**
+   * The last part of a file name as given. Not every name is a path: {@code POST /api/validate?file=}
+   * names the text as the client likes, and a NUL in it made {@link Path#of} throw (a 500).
+   */
+  private static String baseName(String file) {
+    try {
+      Path name = Path.of(file).getFileName();
+      return name == null ? "" : name.toString();
+    } catch (java.nio.file.InvalidPathException e) {
+      return file.substring(file.lastIndexOf('/') + 1);
+    }
   }
 
   private static void crossChecks(Checked root, Linter linter) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.transom.expr.CelValues;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,15 +54,19 @@ public final class JsonValues {
   /** Parses exactly one JSON value from {@code buf[off, off+len)}. */
   public static Object parse(byte[] buf, int off, int len) throws Invalid {
     try (JsonParser p = FACTORY.createParser(buf, off, len)) {
-      JsonToken t = p.nextToken();
-      if (t == null) {
-        throw new Invalid("empty line", 1);
+      try {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+          throw new Invalid("empty line", 1);
+        }
+        Object v = read(p, t, 0);
+        if (p.nextToken() != null) {
+          throw new Invalid("more than one JSON value on the line", (int) p.currentLocation().getColumnNr());
+        }
+        return v;
+      } catch (StreamConstraintsException e) {
+        throw tooLong(e, p);
       }
-      Object v = read(p, t, 0);
-      if (p.nextToken() != null) {
-        throw new Invalid("more than one JSON value on the line", (int) p.currentLocation().getColumnNr());
-      }
-      return v;
     } catch (JsonParseException e) {
       throw invalid(e, buf, off, len);
     } catch (IOException e) {
@@ -78,10 +83,42 @@ public final class JsonValues {
     if (bad != null && bad.byteOffset() < col) {
       return new Invalid(bad.getMessage() + ": events must be UTF-8 text", bad.byteOffset() + 1);
     }
-    String m = e.getOriginalMessage();
+    return new Invalid("not JSON: " + lowerFirst(words(e.getOriginalMessage())), Math.max(1, col));
+  }
+
+  /**
+   * A number, string or name longer than Jackson reads (1,000 digits, 20 MB, 50,000 characters):
+   * its words without the Jackson method they name, at the token before it (the field, for a value).
+   */
+  private static Invalid tooLong(StreamConstraintsException e, JsonParser p) {
+    String m = words(e.getOriginalMessage());
+    int from = m.indexOf(", from `");
+    if (from >= 0) {
+      int close = m.indexOf("`)", from);
+      m = m.substring(0, from) + (close >= 0 ? m.substring(close + 1) : ")");
+    }
+    return new Invalid("too long: " + lowerFirst(m), Math.max(1, (int) p.currentTokenLocation().getColumnNr()));
+  }
+
+  /**
+   * Jackson's message on one line, without the copy of the input some of its messages end with
+   * ({@code (for Object starting at [Source: (byte[])"..."; line: 1, column: 1])}): up to 500 bytes
+   * of what the client sent, control characters and line breaks included.
+   */
+  static String words(String m) {
     int nl = m.indexOf('\n');
     m = nl >= 0 ? m.substring(0, nl) : m;
-    return new Invalid("not JSON: " + lowerFirst(m), Math.max(1, col));
+    int source = m.indexOf("[Source:");
+    if (source >= 0) {
+      int open = m.lastIndexOf(" (", source);
+      m = m.substring(0, open >= 0 ? open : source).strip();
+    }
+    StringBuilder sb = new StringBuilder(m.length());
+    for (int i = 0; i < m.length(); i++) {
+      char c = m.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? ' ' : c);
+    }
+    return sb.toString();
   }
 
   private static final int MAX_DEPTH = 200;

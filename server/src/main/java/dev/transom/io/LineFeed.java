@@ -51,7 +51,9 @@ final class LineFeed {
       return abandon();
     }
     int end = off + len;
-    for (int i = (int) (p.currentTokenLocation().getByteOffset() - fedBefore) + 1 + off; i < end; i++) {
+    // Where the parser stopped, just past the '}': not the token's own location, which for an
+    // empty object {} points one byte past its '}' and so skipped the byte after it ("{}1" was taken).
+    for (int i = (int) (p.currentLocation().getByteOffset() - fedBefore) + off; i < end; i++) {
       byte c = buf[i];
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
         return abandon();

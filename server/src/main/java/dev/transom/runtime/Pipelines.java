@@ -391,7 +391,7 @@ public final class Pipelines {
     if (PipelineHost.shuttingDown) {
       return PutResult.refused(503, "the server is stopping; nothing was changed", List.of());
     }
-    DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body);
+    DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body, paths);
     if (!r.ok()) {
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
     }

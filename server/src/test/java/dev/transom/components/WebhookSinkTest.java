@@ -182,4 +182,17 @@ class WebhookSinkTest {
     assertEquals(List.of("webhook " + u, "webhook " + u + " #2", "late webhook " + u),
         List.copyOf(new SinkSet(List.of(a, b), late).queues().keySet()));
   }
+
+  /**
+   * Found by HttpFuzzIT: a pipeline's deliveries in the API (and the dashboard) showed
+   * "http://127.0.0.1:1/hook: java.net.ConnectException", the exception's name for want of a message.
+   */
+  @Test
+  void aFailedDeliveryIsSaidInWordsNotByTheExceptionsName() {
+    assertEquals("cannot connect (refused or unreachable)", WebhookSink.reason(new java.net.ConnectException()));
+    assertEquals("no answer in time", WebhookSink.reason(new java.net.http.HttpTimeoutException("request timed out")));
+    assertEquals("the connection failed", WebhookSink.reason(new java.io.IOException("java.nio.channels.ClosedChannelException")));
+    assertEquals("the connection failed", WebhookSink.reason(new java.io.IOException()));
+    assertEquals("GOAWAY received", WebhookSink.reason(new java.io.IOException("GOAWAY received")));
+  }
 }

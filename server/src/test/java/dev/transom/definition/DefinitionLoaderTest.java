@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +101,53 @@ class DefinitionLoaderTest {
         throw new AssertionError("seed " + seed + " input:\n" + text, ex);
       }
     }
+  }
+
+  /**
+   * Found by DefinitionFuzzTest: a problem that quotes what the user wrote was several lines when
+   * the value held line breaks (a block scalar, a quoted "a\nb"), breaking {@code FILE:LINE:COL:
+   * message}, and as long as the value (a 20,000-character name gave a 20,000-character problem).
+   */
+  @Test
+  void problemsQuotingAValueStayOneLineOfReadableLength() {
+    String block = VALID.replace("aggregate: {sum: true}", "aggregate:\n  count: |-\n    |\n      block");
+    DefinitionLoader.Result r = DefinitionLoader.load("fuzz.yaml", block);
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    assertEquals("fuzz.yaml:15:10: aggregate.count: expected true, got '|\\n  block'", r.problems().get(0).format());
+
+    r = DefinitionLoader.load("fuzz.yaml", "null\n\n\"");
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    assertTrue(r.problems().get(0).message().indexOf('\n') < 0, r.problems().toString());
+
+    r = DefinitionLoader.load("fuzz.yaml", VALID.replace("name: clicks", "name: " + "x".repeat(20_000)));
+    String message = r.problems().get(0).message();
+    assertTrue(message.startsWith("name: expected "), message);
+    assertTrue(message.length() <= 400, message.length() + " characters");
+    assertTrue(message.contains(" ... "), message);
+  }
+
+  /** Found by HttpFuzzIT: {@code POST /api/validate?file=%00} was a 500, the file name's NUL thrown by Path.of. */
+  @Test
+  void aFileNameThatIsNoPathIsStillJustAName() {
+    DefinitionLoader.Result r = DefinitionLoader.load("\u0000", VALID.replace("name: clicks\n", ""));
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    assertEquals("\u0000:1:1: name: missing, and the file name '\\u0000' is not a valid id (lowercase letters, digits, '-' and"
+        + " '_'); add a name: field", r.problems().get(0).format());
+    assertTrue(DefinitionLoader.load("dir/a\u0000b.yaml", VALID).ok(), "with a name, the file name does not matter");
+  }
+
+  /**
+   * Found by DefinitionFuzzTest: an expression in a literal block that ends too early ("acc +" and
+   * its line break) was reported at a column of the blank line after the block, past that line's end.
+   */
+  @Test
+  void anExpressionEndingTooEarlyInABlockIsReportedAtTheEndOfItsLastLine() {
+    String text = "source: {kind: http}\nkey: event.user\nclock: {kind: event, timestamp: event.ts, wait: 5s}\n"
+        + "window: {kind: tumbling, length: 1m}\naggregate:\n  fold:\n    init: \"0\"\n    step: |\n      acc +\n  ";
+    DefinitionLoader.Result r = DefinitionLoader.load("fuzz.yaml", text);
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    Problem p = r.problems().get(0);
+    assertEquals(List.of(9, 12), List.of(p.line(), p.col()), p.format());
+    assertTrue(p.message().startsWith("aggregate.fold.step: syntax error"), p.format());
   }
 }

@@ -100,4 +100,41 @@ class JsonValuesTest {
     String line = "{\"k\":\"\u00e9\u20ac\ud83d\ude00\"}";
     assertEquals(Map.of("k", "\u00e9\u20ac\ud83d\ude00"), JsonValues.parse(line));
   }
+
+  /**
+   * Found by IngestBodyFuzzTest: Jackson ends some messages with a copy of up to 500 bytes of the
+   * line ("(for Object starting at [Source: (byte[])"..."; line: 1, column: 1])"), with a CRLF
+   * line's carriage return in it, and words its length limits with the Jackson method that sets them.
+   */
+  @Test
+  void messagesLeaveOutTheLineJacksonQuotesAndTheMethodsItNames() {
+    JsonValues.Invalid e = refused("{\t\r"); // a CRLF line of a fuzzed body
+    assertEquals("not JSON: unexpected end-of-input: expected close marker for Object", e.getMessage());
+    e = refused("{\"a\":[[[1]]}");
+    assertEquals("not JSON: unexpected close marker '}': expected ']'", e.getMessage());
+    assertEquals(12, e.column());
+
+    e = assertThrows(JsonValues.Invalid.class, () -> JsonValues.parse("{\"b\":2, \"a\":" + "9".repeat(1200) + "}"));
+    assertEquals("too long: number value length (1200) exceeds the maximum allowed (1000)", e.getMessage());
+    assertEquals(9, e.column(), "at the field whose value it is");
+    e = assertThrows(JsonValues.Invalid.class, () -> JsonValues.parse("{\"b\":2,\"" + "k".repeat(60_000) + "\":1}"));
+    assertEquals("too long: name length (60000) exceeds the maximum allowed (50000)", e.getMessage());
+  }
+
+  /**
+   * Found by IngestBodyFuzzTest: both fast readers took an empty object with a number or a quote
+   * right after it as the object alone (the HTTP ingest accepted "{}1" as {}), where the general
+   * parse refuses the line: Jackson places an empty object's end one byte past its '}'.
+   */
+  @Test
+  void anEmptyObjectWithTextRightAfterItIsRefusedByEveryReader() {
+    for (String line : List.of("{}1", "{}\"", " {}1", "{ }1", "{}-", "{}\"x\"")) {
+      refused(line);
+    }
+    assertEquals(Map.of(), new ObjectLines().read(bytes("{} \t\r"), 0, 5), "blanks after {} are still fine");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 }

@@ -50,14 +50,46 @@ public final class Linter {
 
   public void report(Mark mark, String message) {
     if (mark == null) {
-      problems.add(new Problem(file, 1, 1, message));
+      report(1, 1, message);
     } else {
-      problems.add(new Problem(file, mark.getLine() + 1, mark.getColumn() + 1, message));
+      report(mark.getLine() + 1, mark.getColumn() + 1, message);
     }
   }
 
   public void report(int line, int col, String message) {
-    problems.add(new Problem(file, line, col, message));
+    problems.add(new Problem(file, line, col, oneLine(message)));
+  }
+
+  /** Longest message kept whole; a longer one keeps its start and its end (where a suggestion goes). */
+  static final int MAX_MESSAGE = 400;
+
+  /**
+   * A problem is one line ({@code FILE:LINE:COL: message}) of readable length, also when it quotes
+   * what the user wrote: a block scalar or a quoted "a\nb" has line breaks, a pasted value can be
+   * thousands of characters. Breaks and other control characters are shown escaped.
+   */
+  static String oneLine(String message) {
+    StringBuilder sb = new StringBuilder(Math.min(message.length(), MAX_MESSAGE + 16));
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      switch (c) {
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    if (sb.length() <= MAX_MESSAGE) {
+      return sb.toString();
+    }
+    int keep = MAX_MESSAGE / 2 - 4;
+    return sb.substring(0, keep) + " ... " + sb.substring(sb.length() - keep);
   }
 
   /** Checks the document root against {@code spec}; returns {@code null} when it is not usable at all. */

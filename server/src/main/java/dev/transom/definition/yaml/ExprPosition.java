@@ -26,7 +26,15 @@ public final class ExprPosition {
         int target = line + exprLine; // content starts on the line after the indicator
         if (target < sourceLines.length) {
           int indent = indentOfBlock(sourceLines, line + 1);
-          return new int[] {target + 1, indent + exprCol + 1};
+          if (sourceLines[target].isBlank() && target > line + 1) {
+            // the end of a block that ends in a line break ("acc +\n" is missing its operand): at
+            // the end of its last line, not at a column of the blank line after it, which has none
+            while (target > line + 1 && sourceLines[target].isBlank()) {
+              target--;
+            }
+            return new int[] {target + 1, sourceLines[target].length() + 1};
+          }
+          return new int[] {target + 1, Math.min(indent + exprCol, sourceLines[target].length()) + 1};
         }
         return new int[] {line + 1, col + 1};
       }
