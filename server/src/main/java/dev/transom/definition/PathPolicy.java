@@ -81,9 +81,11 @@ public final class PathPolicy {
    * relative to {@code workingDir} too.
    */
   public static PathPolicy confined(Path workingDir, List<Path> inputs, List<Path> outputs, List<Guarded> guarded) {
-    return new PathPolicy(workingDir, nonEmpty(inputs), nonEmpty(outputs), guarded);
+    return new PathPolicy(java.util.Objects.requireNonNull(workingDir, "workingDir"), nonEmpty(inputs), nonEmpty(outputs),
+        guarded);
   }
 
+  /** Whether this policy refuses anything ({@code serve}, {@code validate}), not {@link #AS_WRITTEN}. */
   public boolean confines() {
     return workingDir != null;
   }
