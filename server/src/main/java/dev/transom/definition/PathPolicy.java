@@ -170,8 +170,8 @@ public final class PathPolicy {
 
   /**
    * For a relative path outside every directory of its use: where relative paths start, and the
-   * same name inside the first directory when that one would be allowed (what the path meant
-   * when it was written for a server that resolved it against that directory).
+   * same name inside the first directory of the use when that one would be allowed (a sink's
+   * {@code clicks.jsonl} most likely meant {@code out/clicks.jsonl}).
    */
   private String relativeHint(Use use, Path relative) {
     String hint = "; relative paths are relative to the working directory " + workingDir;
