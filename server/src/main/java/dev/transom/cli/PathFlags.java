@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The flags that say where file sources and sinks may lead: {@code --input-dir DIR} (default
- * {@code input/}) and {@code --output-dir DIR} (default {@code out/}), each repeatable (relative
- * paths resolve against the first), and the server's own directories they must stay out of:
- * {@code --data}, {@code --definitions} and, when given, {@code --web-root}.
+ * The flags that say where file sources and sinks may lead in {@code serve} and {@code validate}:
+ * {@code --input-dir DIR} (default {@code input/}) and {@code --output-dir DIR} (default
+ * {@code out/}), each repeatable, and the server's own directories they must stay out of:
+ * {@code --data}, {@code --definitions} and, when given, {@code --web-root}. They only allow or
+ * refuse: a definition's relative paths, like these directories, are relative to the working
+ * directory.
  */
 final class PathFlags {
   static final String DEFAULT_INPUT = "input";
   static final String DEFAULT_OUTPUT = "out";
-  /** The flags of the directories themselves, for every command that resolves paths. */
-  static final Set<String> DIRS = Set.of("input-dir", "output-dir");
   /** What {@code validate} also takes, to judge paths as the server started with them would. */
   static final Set<String> SERVER = Set.of("input-dir", "output-dir", "data", "definitions", "web-root");
 
@@ -32,18 +32,13 @@ final class PathFlags {
     if (webRoot != null) {
       guarded.add(new PathPolicy.Guarded(Path.of(webRoot), "the web root", "--web-root"));
     }
-    PathPolicy policy = PathPolicy.confined(dirs(a, "input-dir", DEFAULT_INPUT), dirs(a, "output-dir", DEFAULT_OUTPUT),
-        guarded);
+    PathPolicy policy = PathPolicy.confined(Path.of("").toAbsolutePath(), dirs(a, "input-dir", DEFAULT_INPUT),
+        dirs(a, "output-dir", DEFAULT_OUTPUT), guarded);
     String misplaced = policy.misplacedDirectory();
     if (misplaced != null) {
       throw new UsageException(misplaced);
     }
     return policy;
-  }
-
-  /** {@code run}: relative paths resolve against the directories; nothing is refused. */
-  static PathPolicy resolvingOnly(Args a) throws UsageException {
-    return PathPolicy.resolvingOnly(dirs(a, "input-dir", DEFAULT_INPUT), dirs(a, "output-dir", DEFAULT_OUTPUT));
   }
 
   private static List<Path> dirs(Args a, String flag, String otherwise) throws UsageException {

@@ -33,15 +33,8 @@ import java.util.Set;
  */
 public final class RunCommand {
   static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--workers N] "
-      + "[--arrival FIELD] [--input-dir DIR] [--output-dir DIR]";
+      + "[--arrival FIELD]";
   private static final int SHOWN_ERRORS = 10;
-
-  /** A definition's (resolved) file path as item errors name it: relative to the working directory when inside it. */
-  private static String shown(String path) {
-    Path p = Path.of(path);
-    Path cwd = Path.of("").toAbsolutePath();
-    return p.startsWith(cwd) ? cwd.relativize(p).toString() : path;
-  }
 
   private final PrintStream err;
 
@@ -50,11 +43,7 @@ public final class RunCommand {
   }
 
   public int run(String[] args) throws UsageException {
-    Set<String> flags = new java.util.HashSet<>(Set.of("input", "output", "workers", "arrival"));
-    flags.addAll(PathFlags.DIRS);
-    Args a = Args.parse(args, 1, flags);
-    // run reads and writes the user's own files: relative paths resolve as in serve, nothing is refused
-    dev.transom.definition.PathPolicy paths = PathFlags.resolvingOnly(a);
+    Args a = Args.parse(args, 1, Set.of("input", "output", "workers", "arrival"));
     int workers;
     try {
       workers = Integer.parseInt(a.flags.getOrDefault("workers", "1"));
@@ -68,7 +57,8 @@ public final class RunCommand {
       throw new UsageException(a.positional.isEmpty() ? "run needs a definition file" : "run takes one definition file");
     }
     String file = a.positional.get(0);
-    DefinitionLoader.Result loaded = DefinitionFiles.load(file, paths);
+    // run reads and writes the user's own files: paths as written, relative to the working directory, none refused
+    DefinitionLoader.Result loaded = DefinitionFiles.load(file, dev.transom.definition.PathPolicy.AS_WRITTEN);
     if (!loaded.ok()) {
       for (Problem p : loaded.problems()) {
         err.println(p.format());
@@ -136,7 +126,7 @@ public final class RunCommand {
         feed(exec, outputs, open(input), progress);
       } else if (def.source().kind().equals("file")) {
         String path = def.source().text("path", null);
-        outputs.inputName = shown(path);
+        outputs.inputName = path;
         feed(exec, outputs, open(path), progress);
       } else {
         outputs.inputName = "generator";
@@ -156,7 +146,7 @@ public final class RunCommand {
 
   /** {@code --workers N} over a file: keys spread over N threads (see {@link PartitionedFeed}). */
   private int runPartitioned(Plan plan, int workers, String path, RunOutputs outputs, SinkSet sinks) {
-    outputs.inputName = shown(path);
+    outputs.inputName = path;
     PartitionedFeed feed = new PartitionedFeed(plan, workers, outputs);
     long[] prepareErrors = {0};
     long events;

@@ -14,10 +14,11 @@ public final class FileSink {
 
   public static final ObjectSpec SPEC = ComponentSpecs.kind("file",
           "Writes each record as one JSON line to a file (created with its directories; `run` starts it afresh).")
-      .required("path", new FieldType.Text(null, "a file path"), "the file to write, relative to the output directory (`--output-dir`, default "
-              + "out/); `serve` and `validate` refuse a path outside it or inside the server's own directories",
-          "clicks.jsonl")
-      .example("kind: file\npath: clicks.jsonl")
+      .required("path", new FieldType.Text(null, "a file path"), "the file to write, relative to the working directory; "
+              + "`serve` and `validate` accept it only inside the output directory (`--output-dir`, default out/) and "
+              + "outside the server's own directories",
+          "out/clicks.jsonl")
+      .example("kind: file\npath: out/clicks.jsonl")
       .build();
 
   /** Opens the file for {@code run}: truncated, so a re-run does not mix two runs' outputs. */

@@ -9,11 +9,12 @@ public final class FileSource {
 
   public static final ObjectSpec SPEC = ComponentSpecs.kind("file",
           "Reads JSON lines (one event per line) from a file.")
-      .required("path", new FieldType.Text(null, "a file path"), "the file to read, relative to the input directory (`--input-dir`, default "
-              + "input/); `serve` and `validate` refuse a path outside it or inside the server's own directories",
-          "clicks.jsonl")
+      .required("path", new FieldType.Text(null, "a file path"), "the file to read, relative to the working directory; "
+              + "`serve` and `validate` accept it only inside the input directory (`--input-dir`, default input/) and "
+              + "outside the server's own directories",
+          "input/clicks.jsonl")
       .optional("follow", new FieldType.Bool(), "false",
           "keep reading as the file grows, like tail -F (serve only; `run` reads to the end)", "true")
-      .example("kind: file\npath: clicks.jsonl")
+      .example("kind: file\npath: input/clicks.jsonl")
       .build();
 }

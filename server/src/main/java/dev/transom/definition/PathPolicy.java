@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Where the {@code path} of a file source or a file sink may lead. A relative path resolves against
- * the first input directory ({@code --input-dir}, sources) or output directory
- * ({@code --output-dir}, sinks). A confined policy ({@code serve}, {@code validate}) also refuses a
- * path with a {@code ..} part, an absolute path outside every directory of its use, a path that a
- * symbolic link of an existing parent leads outside them, and any path inside a guarded directory
- * (the data directory, the definitions directory, the web root), judged both as written and as its
- * real path. {@code run} resolves the same way but refuses nothing: it runs the user's own file over
- * the user's own files.
+ * Where the {@code path} of a file source or a file sink may lead. A relative path is relative to
+ * the working directory, in every command, as it always was: confinement never changes which file a
+ * path names, it only decides whether that file is allowed. A confined policy ({@code serve},
+ * {@code validate}) refuses a path with a {@code ..} part, a path outside every directory of its
+ * use ({@code --input-dir} for sources, {@code --output-dir} for sinks), a path that a symbolic link
+ * of an existing parent leads outside them, and any path inside a guarded directory (the data
+ * directory, the definitions directory, the web root), judged both as written and as its real path.
+ * {@code run} uses {@link #AS_WRITTEN}: it runs the user's own file over the user's own files and
+ * refuses nothing.
  */
 public final class PathPolicy {
   /** What a path is for: which directories it may lead into, and the flag that names them. */
@@ -34,10 +35,13 @@ public final class PathPolicy {
     }
   }
 
-  /** A directory of the server's own that no path may lead into, and the flag that names it. */
+  /**
+   * A directory of the server's own that no path may lead into, and the flag that names it; a
+   * relative {@code dir} is relative to the policy's working directory.
+   */
   public record Guarded(Path dir, String what, String flag) {
-    public Guarded {
-      dir = dir.toAbsolutePath().normalize();
+    Guarded under(Path workingDir) {
+      return new Guarded(workingDir.resolve(dir).normalize(), what, flag);
     }
   }
 
@@ -52,33 +56,38 @@ public final class PathPolicy {
     }
   }
 
-  /** Paths exactly as written, relative to the working directory; for tests and tools, never a command. */
-  public static final PathPolicy AS_WRITTEN = new PathPolicy(null, null, List.of(), false);
+  /**
+   * Paths exactly as written (relative ones relative to the working directory), none refused:
+   * {@code run}, and tests and tools that load a definition without a server's directories.
+   */
+  public static final PathPolicy AS_WRITTEN = new PathPolicy(null, null, null, List.of());
 
+  /** The directory relative paths start at; {@code null} for {@link #AS_WRITTEN}. */
+  private final Path workingDir;
   private final List<Path> inputs;
   private final List<Path> outputs;
   private final List<Guarded> guarded;
-  private final boolean confined;
 
-  private PathPolicy(List<Path> inputs, List<Path> outputs, List<Guarded> guarded, boolean confined) {
-    this.inputs = inputs == null ? null : absolute(inputs);
-    this.outputs = outputs == null ? null : absolute(outputs);
-    this.guarded = List.copyOf(guarded);
-    this.confined = confined;
+  private PathPolicy(Path workingDir, List<Path> inputs, List<Path> outputs, List<Guarded> guarded) {
+    this.workingDir = workingDir == null ? null : workingDir.toAbsolutePath().normalize();
+    this.inputs = inputs == null ? null : under(this.workingDir, inputs);
+    this.outputs = outputs == null ? null : under(this.workingDir, outputs);
+    this.guarded = guarded.stream().map(g -> g.under(this.workingDir)).toList();
   }
 
-  /** {@code serve} and {@code validate}: paths stay inside their directories and out of the guarded ones. */
-  public static PathPolicy confined(List<Path> inputs, List<Path> outputs, List<Guarded> guarded) {
-    return new PathPolicy(nonEmpty(inputs), nonEmpty(outputs), guarded, true);
+  /**
+   * {@code serve} and {@code validate}: a path, relative to {@code workingDir} when relative, must
+   * lead inside a directory of its use and stay out of the guarded ones. Relative directories are
+   * relative to {@code workingDir} too.
+   */
+  public static PathPolicy confined(Path workingDir, List<Path> inputs, List<Path> outputs, List<Guarded> guarded) {
+    return new PathPolicy(java.util.Objects.requireNonNull(workingDir, "workingDir"), nonEmpty(inputs), nonEmpty(outputs),
+        guarded);
   }
 
-  /** {@code run}: relative paths resolve against the directories; nothing is refused. */
-  public static PathPolicy resolvingOnly(List<Path> inputs, List<Path> outputs) {
-    return new PathPolicy(nonEmpty(inputs), nonEmpty(outputs), List.of(), false);
-  }
-
+  /** Whether this policy refuses anything ({@code serve}, {@code validate}), not {@link #AS_WRITTEN}. */
   public boolean confines() {
-    return confined;
+    return workingDir != null;
   }
 
   /**
@@ -86,6 +95,9 @@ public final class PathPolicy {
    * be refused), as a one-line complaint; {@code null} when there is none.
    */
   public String misplacedDirectory() {
+    if (!confines()) {
+      return null;
+    }
     for (Use use : Use.values()) {
       for (Path root : roots(use)) {
         for (Guarded g : guarded) {
@@ -99,9 +111,12 @@ public final class PathPolicy {
     return null;
   }
 
-  /** Resolves {@code written} for {@code use}; a confined policy may refuse it, with the reason. */
+  /**
+   * Resolves {@code written} for {@code use} against the working directory; a confined policy may
+   * refuse it, with the reason.
+   */
   public Resolved resolve(Use use, String written) {
-    if (inputs == null) {
+    if (!confines()) {
       return new Resolved(written, null);
     }
     List<Path> roots = roots(use);
@@ -110,9 +125,6 @@ public final class PathPolicy {
       p = Path.of(written);
     } catch (InvalidPathException e) {
       return Resolved.refused("'" + printable(written) + "' is not a usable file path (" + e.getReason() + ")");
-    }
-    if (!confined) {
-      return Resolved.ok(roots.get(0).resolve(p).normalize());
     }
     String where = where(use, roots);
     String shown = printable(written);
@@ -124,7 +136,7 @@ public final class PathPolicy {
         return Resolved.refused("'" + shown + "': '..' is not allowed; a path stays inside " + where);
       }
     }
-    Path target = roots.get(0).resolve(p).normalize(); // an absolute p stays itself
+    Path target = workingDir.resolve(p).normalize(); // an absolute p stays itself
     Path real;
     try {
       real = realPath(target);
@@ -145,7 +157,7 @@ public final class PathPolicy {
       }
     }
     if (root == null) {
-      return Resolved.refused("'" + shown + "' is outside " + where);
+      return Resolved.refused("'" + shown + "' is outside " + where + (p.isAbsolute() ? "" : relativeHint(use, p)));
     }
     if (target.equals(root)) {
       return Resolved.refused("'" + shown + "' names " + use.what + " " + root + " itself, not a file in it");
@@ -154,6 +166,22 @@ public final class PathPolicy {
       return Resolved.refused("'" + shown + "' leads through a symbolic link to " + real + ", outside " + where);
     }
     return Resolved.ok(target);
+  }
+
+  /**
+   * For a relative path outside every directory of its use: where relative paths start, and the
+   * same name inside the first directory of the use when that one would be allowed (a sink's
+   * {@code clicks.jsonl} most likely meant {@code out/clicks.jsonl}).
+   */
+  private String relativeHint(Use use, Path relative) {
+    String hint = "; relative paths are relative to the working directory " + workingDir;
+    Path root = roots(use).get(0);
+    Path inRoot = root.resolve(relative).normalize();
+    String suggestion = (inRoot.startsWith(workingDir) ? workingDir.relativize(inRoot) : inRoot).toString();
+    if (resolve(use, suggestion).problem() == null) {
+      hint += " (did you mean '" + printable(suggestion) + "'?)";
+    }
+    return hint;
   }
 
   private List<Path> roots(Use use) {
@@ -204,8 +232,8 @@ public final class PathPolicy {
     }
   }
 
-  private static List<Path> absolute(List<Path> dirs) {
-    return dirs.stream().map(d -> d.toAbsolutePath().normalize()).toList();
+  private static List<Path> under(Path workingDir, List<Path> dirs) {
+    return dirs.stream().map(d -> workingDir.resolve(d).normalize()).toList();
   }
 
   private static List<Path> nonEmpty(List<Path> dirs) {

@@ -65,9 +65,9 @@ public final class PipelineSpec {
       .optional("then", new FieldType.ListOf(new FieldType.Obj(step(ExprScope.RESULT, "result")), 100), "none",
           "stateless filter/map steps on each window output (variable: result)", "[{filter: result.value > 100}]")
       .optional("sinks", new FieldType.ListOf(ComponentSpecs.SINKS, 20), "stdout (run) / dashboard only (serve)",
-          "where window outputs go", "[{kind: file, path: clicks.jsonl}]")
+          "where window outputs go", "[{kind: file, path: out/clicks.jsonl}]")
       .optional("late", ComponentSpecs.LATE_SINKS, "dropped and counted", "where late items go",
-          "{kind: file, path: late.jsonl}")
+          "{kind: file, path: out/late.jsonl}")
       .optional("checkpoint", new FieldType.Obj(CHECKPOINT), "interval: 10s", "checkpoint settings (serve only)", "{interval: 10s}")
       .optional("limits", new FieldType.Obj(LIMITS), "none", "resource limits (serve only)", "{memory: 64MiB}")
       .build();

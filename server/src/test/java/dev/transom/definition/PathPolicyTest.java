@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where file sources and sinks may lead: every case through {@link PathPolicy#resolve}, and the
- * located problems a definition gets through {@link DefinitionLoader}.
+ * located problems a definition gets through {@link DefinitionLoader}. The working directory is
+ * {@code tmp}, holding {@code input/}, {@code out/}, {@code data/}, {@code definitions/} and
+ * {@code web/}, as a server started there with the default flags (and {@code --web-root web}) sees it.
  */
 class PathPolicyTest {
   @TempDir
@@ -34,7 +36,7 @@ class PathPolicyTest {
     defs = Files.createDirectories(tmp.resolve("definitions"));
     web = Files.createDirectories(tmp.resolve("web"));
     Files.writeString(data.resolve("transom.mv.db"), "the server's database");
-    policy = PathPolicy.confined(List.of(in), List.of(out), List.of(
+    policy = PathPolicy.confined(tmp, List.of(Path.of("input")), List.of(Path.of("out")), List.of(
         new PathPolicy.Guarded(data, "the data directory", "--data"),
         new PathPolicy.Guarded(defs, "the definitions directory", "--definitions"),
         new PathPolicy.Guarded(web, "the web root", "--web-root")));
@@ -54,10 +56,39 @@ class PathPolicyTest {
   }
 
   @Test
-  void relativePathsResolveAgainstTheirDirectory() {
-    assertEquals(out.resolve("clicks.jsonl").toString(), sink("clicks.jsonl"));
-    assertEquals(out.resolve("a/b/c.jsonl").toString(), sink("a/./b/c.jsonl"));
-    assertEquals(in.resolve("clicks.jsonl").toString(), policy.resolve(PathPolicy.Use.INPUT, "clicks.jsonl").path());
+  void relativePathsAreRelativeToTheWorkingDirectory() {
+    assertEquals(out.resolve("clicks.jsonl").toString(), sink("out/clicks.jsonl"));
+    assertEquals(out.resolve("a/b/c.jsonl").toString(), sink("out/a/./b/c.jsonl"));
+    assertEquals(out.resolve("x.jsonl").toString(), sink("./out/x.jsonl"));
+    assertEquals(in.resolve("clicks.jsonl").toString(), policy.resolve(PathPolicy.Use.INPUT, "input/clicks.jsonl").path());
+  }
+
+  @Test
+  void aBareNameIsInTheWorkingDirectorySoOutsideTheOutputDirectory() {
+    String bare = refusedSink("clicks.jsonl");
+    assertEquals("'clicks.jsonl' is outside the output directory " + out + " (--output-dir DIR allows another); "
+        + "relative paths are relative to the working directory " + tmp + " (did you mean 'out/clicks.jsonl'?)", bare);
+    String source = policy.resolve(PathPolicy.Use.INPUT, "clicks.jsonl").problem();
+    assertTrue(source != null && source.contains("outside the input directory " + in) && source.contains("--input-dir")
+        && source.contains("(did you mean 'input/clicks.jsonl'?)"), source);
+    // an absolute path gets no hint about relative ones
+    assertEquals("'/etc/x' is outside the output directory " + out + " (--output-dir DIR allows another)",
+        refusedSink("/etc/x"));
+  }
+
+  @Test
+  void theHintSuggestsOnlyAPathThatWouldBeAllowed() throws Exception {
+    // an output directory outside the working directory: the suggestion is absolute
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere/out"));
+    Path cwd = Files.createDirectories(tmp.resolve("cwd"));
+    PathPolicy far = PathPolicy.confined(cwd, List.of(in), List.of(elsewhere), List.of());
+    String m = far.resolve(PathPolicy.Use.OUTPUT, "x.jsonl").problem();
+    assertTrue(m.endsWith("relative paths are relative to the working directory " + cwd + " (did you mean '"
+        + elsewhere.resolve("x.jsonl") + "'?)"), m);
+    // the same name inside out/ leads through a link to the data directory: no suggestion
+    Files.createSymbolicLink(out.resolve("state"), data);
+    String linked = refusedSink("state/x.jsonl");
+    assertTrue(linked.endsWith("relative paths are relative to the working directory " + tmp), linked);
   }
 
   @Test
@@ -83,7 +114,7 @@ class PathPolicyTest {
 
   @Test
   void theServersOwnDirectoriesAreRefusedEvenInsideAnAllowedDirectory() {
-    PathPolicy wide = PathPolicy.confined(List.of(tmp), List.of(tmp), List.of(
+    PathPolicy wide = PathPolicy.confined(tmp, List.of(tmp), List.of(Path.of(".")), List.of(
         new PathPolicy.Guarded(data, "the data directory", "--data"),
         new PathPolicy.Guarded(defs, "the definitions directory", "--definitions"),
         new PathPolicy.Guarded(web, "the web root", "--web-root")));
@@ -101,34 +132,35 @@ class PathPolicyTest {
   @Test
   void symbolicLinksAreJudgedByWhereTheyLead() throws Exception {
     Files.createSymbolicLink(out.resolve("etc"), Path.of("/etc"));
-    String viaDir = refusedSink("etc/x");
+    String viaDir = refusedSink("out/etc/x");
     assertTrue(viaDir.contains("symbolic link") && viaDir.contains("/etc"), viaDir);
     Files.createSymbolicLink(out.resolve("db"), data.resolve("transom.mv.db"));
-    String viaFile = refusedSink("db");
+    String viaFile = refusedSink("out/db");
     assertTrue(viaFile.contains("the data directory"), viaFile);
     Files.createSymbolicLink(out.resolve("state"), data);
-    assertTrue(refusedSink("state/new.jsonl").contains("the data directory"));
+    assertTrue(refusedSink("out/state/new.jsonl").contains("the data directory"));
     Files.createSymbolicLink(out.resolve("dangling"), tmp.resolve("nowhere/x"));
-    assertTrue(refusedSink("dangling").contains("does not exist"));
+    assertTrue(refusedSink("out/dangling").contains("does not exist"));
     Files.createDirectories(out.resolve("real"));
     Files.createSymbolicLink(out.resolve("inside"), out.resolve("real"));
-    assertEquals(out.resolve("inside/x.jsonl").toString(), sink("inside/x.jsonl"), "a link that stays inside is fine");
+    assertEquals(out.resolve("inside/x.jsonl").toString(), sink("out/inside/x.jsonl"), "a link that stays inside is fine");
   }
 
   @Test
   void anAllowedDirectoryReachedThroughALinkStillWorks() throws Exception {
     Path real = Files.createDirectories(tmp.resolve("real-out"));
     Path link = Files.createSymbolicLink(tmp.resolve("linked-out"), real);
-    PathPolicy p = PathPolicy.confined(List.of(in), List.of(link), List.of());
-    assertNull(p.resolve(PathPolicy.Use.OUTPUT, "x.jsonl").problem());
+    PathPolicy p = PathPolicy.confined(tmp, List.of(in), List.of(Path.of("linked-out")), List.of());
+    assertNull(p.resolve(PathPolicy.Use.OUTPUT, "linked-out/x.jsonl").problem());
     assertNull(p.resolve(PathPolicy.Use.OUTPUT, link.resolve("x.jsonl").toString()).problem());
   }
 
   @Test
   void severalDirectoriesOfOneUse() {
     Path other = tmp.resolve("archive");
-    PathPolicy p = PathPolicy.confined(List.of(in), List.of(out, other), List.of());
-    assertEquals(out.resolve("x").toString(), p.resolve(PathPolicy.Use.OUTPUT, "x").path(), "relative: the first");
+    PathPolicy p = PathPolicy.confined(tmp, List.of(in), List.of(out, other), List.of());
+    assertEquals(out.resolve("x").toString(), p.resolve(PathPolicy.Use.OUTPUT, "out/x").path());
+    assertEquals(other.resolve("x").toString(), p.resolve(PathPolicy.Use.OUTPUT, "archive/x").path(), "any of them, not the first");
     assertNull(p.resolve(PathPolicy.Use.OUTPUT, other.resolve("x").toString()).problem());
     String outside = p.resolve(PathPolicy.Use.OUTPUT, "/etc/x").problem();
     assertTrue(outside.contains("output directories " + out + ", " + other), outside);
@@ -136,13 +168,14 @@ class PathPolicyTest {
 
   @Test
   void theDirectoryItselfAndEmptyPathsAreNotFiles() {
-    assertTrue(refusedSink(".").contains("itself"));
+    assertTrue(refusedSink("out").contains("itself"));
+    assertTrue(refusedSink(".").contains("outside"), "the working directory is not the output directory");
     assertTrue(refusedSink("").contains("must name a file"));
   }
 
   @Test
   void aDirectoryInsideAGuardedOneIsReportedUpFront() {
-    PathPolicy p = PathPolicy.confined(List.of(in), List.of(data.resolve("out")),
+    PathPolicy p = PathPolicy.confined(tmp, List.of(in), List.of(Path.of("data/out")),
         List.of(new PathPolicy.Guarded(data, "the data directory", "--data")));
     String m = p.misplacedDirectory();
     assertTrue(m != null && m.startsWith("--output-dir") && m.contains("--data"), m);
@@ -150,11 +183,13 @@ class PathPolicyTest {
   }
 
   @Test
-  void runResolvesTheSameWayButRefusesNothing() {
-    PathPolicy run = PathPolicy.resolvingOnly(List.of(in), List.of(out));
-    assertEquals(out.resolve("x.jsonl").toString(), run.resolve(PathPolicy.Use.OUTPUT, "x.jsonl").path());
+  void runTakesPathsAsWrittenAndRefusesNothing() {
+    PathPolicy run = PathPolicy.AS_WRITTEN;
+    assertEquals("x.jsonl", run.resolve(PathPolicy.Use.OUTPUT, "x.jsonl").path());
     assertEquals("/tmp/case/late.jsonl", run.resolve(PathPolicy.Use.OUTPUT, "/tmp/case/late.jsonl").path());
-    assertEquals(tmp.resolve("x.jsonl").toString(), run.resolve(PathPolicy.Use.OUTPUT, "../x.jsonl").path());
+    assertEquals("../x.jsonl", run.resolve(PathPolicy.Use.OUTPUT, "../x.jsonl").path());
+    assertEquals("data/transom.mv.db", run.resolve(PathPolicy.Use.OUTPUT, "data/transom.mv.db").path());
+    assertNull(run.misplacedDirectory());
   }
 
   private static final String PIPELINE = """
@@ -186,8 +221,8 @@ class PathPolicyTest {
 
   @Test
   void aDefinitionThatPassesHoldsItsPathsResolved() {
-    DefinitionLoader.Result r = DefinitionLoader.load("p.yaml", PIPELINE.formatted("in.jsonl", "o.jsonl", "mine", "late.jsonl"),
-        policy);
+    DefinitionLoader.Result r = DefinitionLoader.load("p.yaml",
+        PIPELINE.formatted("input/in.jsonl", "out/o.jsonl", "mine", "./out/late.jsonl"), policy);
     assertTrue(r.ok(), r.problems().toString());
     assertEquals(in.resolve("in.jsonl").toString(), r.definition().source().text("path", null));
     assertEquals(out.resolve("o.jsonl").toString(), r.definition().sinks().get(0).text("path", null));

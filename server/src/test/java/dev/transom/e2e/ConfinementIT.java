@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * File sinks and sources stay inside {@code --output-dir} / {@code --input-dir} and out of the
  * server's own directories, judged the same by {@code validate}, {@code PUT}, {@code POST
- * /api/validate} and a reload; h2 sinks keep off the server's tables; the dashboard is the jar's.
+ * /api/validate} and a reload; a relative path is relative to the working directory, so
+ * {@code out/x.jsonl} is a sink's file under the default {@code --output-dir out/} and a bare
+ * {@code x.jsonl} is not; h2 sinks keep off the server's tables; the dashboard is the jar's.
  */
 class ConfinementIT {
   @TempDir
@@ -57,7 +59,7 @@ class ConfinementIT {
     Path db = tmp.resolve("data/transom.mv.db");
     Path own = tmp.resolve("definitions/p.yaml");
     String text = pipeline("p", fileSink("/etc/transom-x") + fileSink("../x.jsonl") + fileSink(db.toString())
-        + fileSink(own.toString()) + fileSink("fine.jsonl"));
+        + fileSink(own.toString()) + fileSink("out/fine.jsonl") + fileSink("bare.jsonl"));
     Files.writeString(own, text);
     Jar.Result r = Jar.run(tmp, null, "validate", "definitions/p.yaml");
     assertEquals(2, r.exit(), r.all());
@@ -75,7 +77,11 @@ class ConfinementIT {
     String defs = lineAt(r, "definitions/p.yaml:12:24");
     assertTrue(defs.contains("sinks[3].path: '" + own + "' is inside the definitions directory "
         + tmp.resolve("definitions") + " (--definitions)"), defs);
-    assertEquals(4, r.out().lines().count(), "the fine sink is not a problem:\n" + r.out());
+    String bare = lineAt(r, "definitions/p.yaml:14:24");
+    assertTrue(bare.endsWith("sinks[5].path: 'bare.jsonl' is outside the output directory " + out
+        + " (--output-dir DIR allows another); relative paths are relative to the working directory "
+        + tmp.toAbsolutePath() + " (did you mean 'out/bare.jsonl'?)"), bare);
+    assertEquals(5, r.out().lines().count(), "the fine sink is not a problem:\n" + r.out());
 
     // Allowing the whole directory still keeps the server's own out, also when named relatively.
     Files.writeString(own, pipeline("p", fileSink("data/transom.mv.db") + fileSink("definitions/p.yaml")
@@ -104,7 +110,7 @@ class ConfinementIT {
     Files.createDirectories(tmp.resolve("out"));
     Files.createDirectories(tmp.resolve("data"));
     Files.createSymbolicLink(tmp.resolve("out/state"), tmp.resolve("data"));
-    Files.writeString(tmp.resolve("p.yaml"), pipeline("p", fileSink("state/transom.mv.db")));
+    Files.writeString(tmp.resolve("p.yaml"), pipeline("p", fileSink("out/state/transom.mv.db")));
     Jar.Result r = Jar.run(tmp, null, "validate", "p.yaml");
     assertEquals(2, r.exit(), r.all());
     assertTrue(lineAt(r, "p.yaml:9:24").contains("inside the data directory"), r.out());
@@ -163,11 +169,24 @@ class ConfinementIT {
       try (var files = Files.list(tmp.resolve("defs"))) {
         assertEquals(List.of(), files.toList(), "nothing written into the definitions directory");
       }
-      // A good sink under out/ deploys and writes where it says.
-      HttpResponse<String> good = send(s, "PUT", "/api/pipelines/good", pipeline("good", fileSink("good.jsonl")));
+      // A bare name is in the working directory, outside out/: refused, with the path it means.
+      HttpResponse<String> bare = send(s, "PUT", "/api/pipelines/good", pipeline("good", fileSink("good.jsonl")));
+      assertEquals(400, bare.statusCode(), bare.body());
+      String bareProblem = problems(ServerProcess.JSON.readTree(bare.body())).get(0);
+      assertTrue(bareProblem.startsWith("good.yaml:9:24: sinks[0].path: 'good.jsonl' is outside the output directory "
+          + tmp.resolve("out").toAbsolutePath() + " (--output-dir DIR allows another)")
+          && bareProblem.contains("relative to the working directory " + tmp.toAbsolutePath())
+          && bareProblem.endsWith("(did you mean 'out/good.jsonl'?)"), bareProblem);
+      // A sink under out/ (relative to the working directory) deploys and writes there.
+      HttpResponse<String> good = send(s, "PUT", "/api/pipelines/good", pipeline("good", fileSink("out/good.jsonl")));
       assertEquals(200, good.statusCode(), good.body());
       JsonNode view = s.json("/api/pipelines/good");
       assertEquals("running", view.get("status").asText(), view.toString());
+      assertEquals(202, s.post("/api/pipelines/good/events", "{\"user\":\"a\"}", null).statusCode());
+      assertEquals(200, send(s, "DELETE", "/api/pipelines/good", null).statusCode()); // removal flushes the window
+      ServerProcess.await("the flushed window in out/good.jsonl", () -> Files.exists(tmp.resolve("out/good.jsonl"))
+          && Files.readString(tmp.resolve("out/good.jsonl")).contains("\"key\":\"a\""));
+      assertFalse(Files.exists(tmp.resolve("out/out/good.jsonl")));
     } finally {
       s.stop();
     }

@@ -52,8 +52,8 @@ class CrashIT {
         + "aggregate: " + aggregate + "\n"
         + then
         + "checkpoint: {interval: 100ms}\n"
-        + "sinks:\n  - {kind: file, path: " + name + ".jsonl}\n  - {kind: h2, table: " + name + "_out}\n"
-        + "late: {kind: file, path: " + name + "-late.jsonl}\n";
+        + "sinks:\n  - {kind: file, path: out/" + name + ".jsonl}\n  - {kind: h2, table: " + name + "_out}\n"
+        + "late: {kind: file, path: out/" + name + "-late.jsonl}\n";
   }
 
   static String definition(String name, String then) {

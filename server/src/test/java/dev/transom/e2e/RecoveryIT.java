@@ -24,7 +24,7 @@ class RecoveryIT {
       aggregate: {count: true}
       checkpoint: {interval: 200ms}
       sinks:
-        - {kind: file, path: counts.jsonl}
+        - {kind: file, path: out/counts.jsonl}
       """;
 
   private void define(String name, String text) throws Exception {
@@ -146,7 +146,7 @@ class RecoveryIT {
         aggregate: {count: true}
         checkpoint: {interval: 100ms}
         sinks:
-          - {kind: file, path: views.jsonl}
+          - {kind: file, path: out/views.jsonl}
         """);
     ServerProcess s = new ServerProcess(tmp).start();
     s.post("/api/pipelines/views/events", "{\"page\":\"/\"}", null);

@@ -39,8 +39,8 @@ class ReplayIT {
       aggregate: {count: true}
       checkpoint: {interval: 300ms}
       sinks:
-        - {kind: file, path: live.jsonl}
-      late: {kind: file, path: live-late.jsonl}
+        - {kind: file, path: out/live.jsonl}
+      late: {kind: file, path: out/live-late.jsonl}
       """;
 
   /** The same events on a system clock: an item's window is the one of its arrival. */
@@ -53,7 +53,7 @@ class ReplayIT {
       aggregate: {count: true}
       checkpoint: {interval: 300ms}
       sinks:
-        - {kind: file, path: views.jsonl}
+        - {kind: file, path: out/views.jsonl}
       """;
 
   /**
@@ -164,7 +164,7 @@ class ReplayIT {
       checkpoint: {interval: 200ms}
       """;
 
-  private static final String FILE_SINK = "sinks:\n  - {kind: file, path: counts.jsonl}\n";
+  private static final String FILE_SINK = "sinks:\n  - {kind: file, path: out/counts.jsonl}\n";
 
   /**
    * A crash after a pipeline's first checkpoint wrote its records to the file but before the
@@ -231,7 +231,7 @@ class ReplayIT {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, put.statusCode(), put.body());
     ServerProcess.await("the sink deployed", () -> s.json("/api/pipelines/counts").get("definition").asText()
-        .contains("path: counts.jsonl"));
+        .contains("out/counts.jsonl"));
     closeTheWindow(s, t);
     s.awaitHalt("the first checkpoint with records");
     Path out = tmp.resolve("out/counts.jsonl");

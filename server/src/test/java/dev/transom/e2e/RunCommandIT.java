@@ -46,7 +46,7 @@ class RunCommandIT {
     assertEquals("a", first.get("key").asText());
     assertEquals("2024-05-01T10:00:00Z", first.get("window").get("open_time").asText());
     assertEquals(1, first.get("value").asLong());
-    List<String> late = Files.readAllLines(tmp.resolve("out/late.jsonl"));
+    List<String> late = Files.readAllLines(tmp.resolve("late.jsonl"));
     assertEquals(1, late.size());
     assertEquals(4, JSON.readTree(late.get(0)).get("value").asLong());
   }
@@ -194,7 +194,7 @@ class RunCommandIT {
         Jar.Result res = Jar.run(tmp, null, "run", "p.yaml", "--input", "in.jsonl", "--output", "out.jsonl", "--workers", workers);
         assertEquals(0, res.exit(), res.err());
         List<String> out = new java.util.ArrayList<>(Files.readAllLines(tmp.resolve("out.jsonl")));
-        List<String> late = new java.util.ArrayList<>(Files.readAllLines(tmp.resolve("out/late.jsonl")));
+        List<String> late = new java.util.ArrayList<>(Files.readAllLines(tmp.resolve("late.jsonl")));
         out.sort(null);
         late.replaceAll(l -> l.replaceAll("\"watermark\":\"[^\"]*\",", ""));
         late.sort(null);

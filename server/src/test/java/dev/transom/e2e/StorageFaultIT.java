@@ -34,7 +34,7 @@ class StorageFaultIT {
         aggregate: {count: true}
         checkpoint: {interval: 200ms}
         sinks:
-          - {kind: file, path: %s.jsonl}
+          - {kind: file, path: out/%s.jsonl}
         """.formatted(name, name);
   }
 

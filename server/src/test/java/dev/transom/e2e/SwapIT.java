@@ -34,7 +34,7 @@ class SwapIT {
         + "window: {kind: tumbling, length: " + length + "}\n"
         + "aggregate: {count: true}\n"
         + "checkpoint: {interval: 200ms}\n"
-        + "sinks:\n  - {kind: file, path: swap.jsonl}\n";
+        + "sinks:\n  - {kind: file, path: out/swap.jsonl}\n";
   }
 
   private static HttpResponse<String> put(ServerProcess s, String text) throws Exception {

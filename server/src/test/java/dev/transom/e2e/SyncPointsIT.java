@@ -32,9 +32,9 @@ class SyncPointsIT {
       aggregate: {count: true}
       checkpoint: {interval: 300ms}
       sinks:
-        - {kind: file, path: counts.jsonl}
+        - {kind: file, path: out/counts.jsonl}
         - {kind: h2, table: counts_out}
-      late: {kind: file, path: counts-late.jsonl}
+      late: {kind: file, path: out/counts-late.jsonl}
       """;
 
   /** Posts until acknowledged; a server that halted at its crash point is started again, unarmed. */
