@@ -133,6 +133,11 @@ const mistakes = [
   ["a session fold without merge",
     { window: "window: {kind: session, gap: 30s}", aggregate: "aggregate: {fold: {init: '0', step: acc + value}}" },
     [["/aggregate/fold", "required"]]],
+  ["a misspelt aggregate", { aggregate: "aggregate: {cuont: true}" }, [["/aggregate", "additionalProperties"]]],
+  ["two aggregates", { aggregate: "aggregate: {count: true, sum: true}" },
+    [["/aggregate/sum", "false schema"], ["/aggregate/count", "false schema"]]],
+  ["a step with filter and map", { steps: "steps: [{filter: event.ok, map: event}]" },
+    [["/steps/0/map", "false schema"], ["/steps/0/filter", "false schema"]]],
   ["a name with a space", { name: "name: My Pipeline" }, [["/name", "pattern"]]],
   ["a size without a unit", { limits: "limits: {memory: '64'}" }, [["/limits/memory", "pattern"]]],
 ];

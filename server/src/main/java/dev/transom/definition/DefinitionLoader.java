@@ -202,7 +202,9 @@ public final class DefinitionLoader {
       for (String part : rule.at()) {
         at = at == null ? null : at.get(part);
       }
-      if (kindOwner != null && rule.kind().equals(kindOwner.kind()) && at != null && !at.has(rule.field())) {
+      // A field given but wrong (merge: 'acc +') has its own problem; it is not also missing.
+      boolean reported = linter.problems().stream().anyMatch(p -> p.message().startsWith(rule.path() + ":"));
+      if (kindOwner != null && rule.kind().equals(kindOwner.kind()) && at != null && !at.has(rule.field()) && !reported) {
         linter.report(at.mark(), rule.path() + ": missing (" + rule.why() + ")");
       }
     }

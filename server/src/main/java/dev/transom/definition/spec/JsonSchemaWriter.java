@@ -64,13 +64,31 @@ public final class JsonSchemaWriter {
     }
     o.put("additionalProperties", false);
     if (!spec.exactlyOne().isEmpty()) {
-      ArrayNode one = o.putArray("oneOf");
+      // At least one: checked only once every key is one of the mapping's fields, so a misspelt
+      // key is reported once (additionalProperties), not also as a miss of every choice.
+      ObjectNode guard = o.putObject("if");
+      guard.put("type", "object");
+      ArrayNode names = guard.putObject("propertyNames").putArray("enum");
+      spec.fieldNames().forEach(names::add);
+      ArrayNode any = o.putObject("then").putArray("anyOf");
       for (String name : spec.exactlyOne()) {
         // The branch names the property as well: ajv --strict wants every required name defined
-        // beside it (strictRequired), and oneOf is checked before the parent's properties are.
-        ObjectNode branch = one.addObject();
+        // beside it (strictRequired), and anyOf is checked before the parent's properties are.
+        ObjectNode branch = any.addObject();
         branch.putObject("properties").putObject(name);
         branch.putArray("required").add(name);
+      }
+      // At most one: each choice rules the others out, so two choices are reported at the two keys.
+      ObjectNode dependent = o.putObject("dependentSchemas");
+      for (String name : spec.exactlyOne()) {
+        ObjectNode others = dependent.putObject(name);
+        others.put("type", "object");
+        ObjectNode ruledOut = others.putObject("properties");
+        for (String other : spec.exactlyOne()) {
+          if (!other.equals(name)) {
+            ruledOut.put(other, false);
+          }
+        }
       }
     }
     if (!spec.requiredWhen().isEmpty()) {
