@@ -65,7 +65,7 @@ check("schema compiles under ajv strict mode (draft 2020-12)", () => {
   return schema.$schema === "https://json-schema.org/draft/2020-12/schema" ? null : `declares ${schema.$schema}`;
 });
 if (!validate) {
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`schema test: ${passed} checks ok, ${failed} failed`);
   process.exit(1);
 }
 
@@ -165,5 +165,5 @@ for (const [name, over] of fine) {
   });
 }
 
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`schema test: ${passed} checks ok, ${failed} failed`);
 process.exit(failed ? 1 : 0);

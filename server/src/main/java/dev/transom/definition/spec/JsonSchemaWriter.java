@@ -48,9 +48,10 @@ public final class JsonSchemaWriter {
     }
     for (FieldSpec f : spec.fields()) {
       ObjectNode p = type(f.type());
-      String floor = f.type() instanceof FieldType.Dur d ? d.minimumText() : null;
+      String floor = f.type() instanceof FieldType.Dur d ? d.minimumText()
+          : f.type() instanceof FieldType.Size z && z.min() > 0 ? dev.transom.io.ByteSizeText.format(z.min()) : null;
       if (f.doc() != null) {
-        // A pattern cannot say "at least 100ms" for every way a duration can be written; editors
+        // A pattern cannot say "at least 100ms" (or 1MiB) for every way a value can be written; editors
         // show the description, so the floor is stated there.
         p.put("description", floor == null ? f.doc() : f.doc() + " (at least " + floor + ")");
       }
