@@ -17,6 +17,21 @@ import java.util.Map;
  * rules that span fields, and bind only when nothing is wrong.
  */
 public final class DefinitionLoader {
+  /** Whether {@code node} is a mapping with key {@code key} and a non-null value. */
+  private static boolean hasValuedKey(org.yaml.snakeyaml.nodes.Node node, String key) {
+    if (!(node instanceof org.yaml.snakeyaml.nodes.MappingNode m)) {
+      return false;
+    }
+    for (var t : m.getValue()) {
+      if (t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k && key.equals(k.getValue())
+          && !(t.getValueNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode v
+              && v.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A sliding window may put one item in at most this many windows (length / offset). */
   public static final long MAX_WINDOWS_PER_ITEM = 10_000;
   /**
@@ -81,7 +96,8 @@ public final class DefinitionLoader {
     String id = null;
     if (root != null) {
       id = root.text("name");
-      if (id == null && !root.has("name")) {
+      // A name that is there but invalid has its own problem already; the file name is no fallback for it.
+      if (id == null && !root.has("name") && !hasValuedKey(composed.root(), "name")) {
         id = idFromFileName(file);
         if (id == null) {
           linter.report(1, 1, "name: missing, and the file name '" + baseName(file)
@@ -180,10 +196,17 @@ public final class DefinitionLoader {
   private static void crossChecks(Checked root, Linter linter) {
     Checked window = root.get("window");
     Checked aggregate = root.get("aggregate");
-    if (window != null && "session".equals(window.kind()) && aggregate != null && aggregate.has("fold")
-        && !aggregate.get("fold").has("merge")) {
-      linter.report(aggregate.get("fold").mark(),
-          "aggregate.fold.merge: missing (required with session windows: how to combine two sessions' accumulators)");
+    for (var rule : PipelineSpec.SPEC.requiredWhen()) {
+      Checked kindOwner = root.get(rule.kindField());
+      Checked at = root;
+      for (String part : rule.at()) {
+        at = at == null ? null : at.get(part);
+      }
+      // A field given but wrong (merge: 'acc +') has its own problem; it is not also missing.
+      boolean reported = linter.problems().stream().anyMatch(p -> p.message().startsWith(rule.path() + ":"));
+      if (kindOwner != null && rule.kind().equals(kindOwner.kind()) && at != null && !at.has(rule.field()) && !reported) {
+        linter.report(at.mark(), rule.path() + ": missing (" + rule.why() + ")");
+      }
     }
     if (aggregate != null && aggregate.has("max_size")
         && WindowingSpecs.GROWING.stream().noneMatch(aggregate::has)) {

@@ -70,5 +70,7 @@ public final class PipelineSpec {
           "{kind: file, path: out/late.jsonl}")
       .optional("checkpoint", new FieldType.Obj(CHECKPOINT), "interval: 10s", "checkpoint settings (serve only)", "{interval: 10s}")
       .optional("limits", new FieldType.Obj(LIMITS), "none", "resource limits (serve only)", "{memory: 64MiB}")
+      .requiredWhen("window", "session", "aggregate.fold", "merge",
+          "required with session windows: how to combine two sessions' accumulators")
       .build();
 }

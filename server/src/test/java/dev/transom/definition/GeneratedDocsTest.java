@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.transom.definition.spec.FieldSpec;
 import dev.transom.definition.spec.FieldType;
+import dev.transom.definition.spec.JsonSchemaWriter;
 import dev.transom.definition.spec.ObjectSpec;
 import dev.transom.definition.spec.ReferenceDocWriter;
 import java.nio.file.Files;
@@ -20,6 +21,16 @@ class GeneratedDocsTest {
     String fresh = ReferenceDocWriter.write(PipelineSpec.SPEC);
     assertTrue(Files.exists(doc), "docs/reference.md is missing; generate it with ./transom reference > docs/reference.md");
     assertEquals(fresh, Files.readString(doc), "docs/reference.md is stale; regenerate: ./transom reference > docs/reference.md");
+  }
+
+  /** The schema that definitions/ name in their modelines ({@code $schema=../docs/transom.schema.json}). */
+  @Test
+  void committedSchemaMatchesAFreshGeneration() throws Exception {
+    Path schema = Path.of("../docs/transom.schema.json");
+    String fresh = JsonSchemaWriter.write(PipelineSpec.SPEC) + "\n";
+    assertTrue(Files.exists(schema), "docs/transom.schema.json is missing; generate it with ./transom schema > docs/transom.schema.json");
+    assertEquals(fresh, Files.readString(schema),
+        "docs/transom.schema.json is stale; regenerate: ./transom schema > docs/transom.schema.json");
   }
 
   /** Every kind's example, put in a pipeline where that kind belongs, lints clean. */

@@ -9,8 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The JSON Schema (draft 2020-12) of a spec, for editors' YAML completion and checking. */
 public final class JsonSchemaWriter {
-  static final String DURATION_PATTERN =
-      "^(([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?([0-9]+us)?|P(?!$)([0-9]+D)?(T(?=[0-9.])([0-9]+H)?([0-9]+M)?([0-9.]+S)?)?)$";
+  /** The compact ({@code 1h30m}) and ISO-8601 ({@code PT10S}) forms {@link dev.transom.io.DurationText} reads. */
+  static final String DURATION_FORMS =
+      "(([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?([0-9]+us)?|P(?!$)([0-9]+D)?(T(?=[0-9.])([0-9]+H)?([0-9]+M)?([0-9.]+S)?)?)";
+  /** Any duration, zero included; never the empty text. */
+  static final String DURATION_PATTERN = "^(?!$)" + DURATION_FORMS + "$";
+  /** A duration above zero: neither empty nor one whose every part is zero ({@code 0s}, {@code 0m0ms}, {@code PT0S}). */
+  static final String POSITIVE_DURATION_PATTERN =
+      "^(?!$)(?!(0+(d|h|m|s|ms|us))+$)(?!P(0+D)?(T(0+H)?(0+M)?(0+([.,]0*)?S)?)?$)" + DURATION_FORMS + "$";
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private JsonSchemaWriter() {}
@@ -42,9 +48,10 @@ public final class JsonSchemaWriter {
     }
     for (FieldSpec f : spec.fields()) {
       ObjectNode p = type(f.type());
-      String floor = f.type() instanceof FieldType.Dur d ? d.minimumText() : null;
+      String floor = f.type() instanceof FieldType.Dur d ? d.minimumText()
+          : f.type() instanceof FieldType.Size z && z.min() > 0 ? dev.transom.io.ByteSizeText.format(z.min()) : null;
       if (f.doc() != null) {
-        // A pattern cannot say "at least 100ms" for every way a duration can be written; editors
+        // A pattern cannot say "at least 100ms" (or 1MiB) for every way a value can be written; editors
         // show the description, so the floor is stated there.
         p.put("description", floor == null ? f.doc() : f.doc() + " (at least " + floor + ")");
       }
@@ -58,12 +65,61 @@ public final class JsonSchemaWriter {
     }
     o.put("additionalProperties", false);
     if (!spec.exactlyOne().isEmpty()) {
-      ArrayNode one = o.putArray("oneOf");
+      // At least one: checked only once every key is one of the mapping's fields, so a misspelt
+      // key is reported once (additionalProperties), not also as a miss of every choice.
+      ObjectNode guard = o.putObject("if");
+      guard.put("type", "object");
+      ArrayNode names = guard.putObject("propertyNames").putArray("enum");
+      spec.fieldNames().forEach(names::add);
+      ArrayNode any = o.putObject("then").putArray("anyOf");
       for (String name : spec.exactlyOne()) {
-        one.addObject().putArray("required").add(name);
+        // The branch names the property as well: ajv --strict wants every required name defined
+        // beside it (strictRequired), and anyOf is checked before the parent's properties are.
+        ObjectNode branch = any.addObject();
+        branch.putObject("properties").putObject(name);
+        branch.putArray("required").add(name);
+      }
+      // At most one: each choice rules the others out, so two choices are reported at the two keys.
+      ObjectNode dependent = o.putObject("dependentSchemas");
+      for (String name : spec.exactlyOne()) {
+        ObjectNode others = dependent.putObject(name);
+        others.put("type", "object");
+        ObjectNode ruledOut = others.putObject("properties");
+        for (String other : spec.exactlyOne()) {
+          if (!other.equals(name)) {
+            ruledOut.put(other, false);
+          }
+        }
+      }
+    }
+    if (!spec.requiredWhen().isEmpty()) {
+      ArrayNode all = o.withArray("allOf");
+      for (ObjectSpec.RequiredWhen r : spec.requiredWhen()) {
+        ObjectNode rule = all.addObject();
+        ObjectNode ifs = rule.putObject("if");
+        ifs.put("type", "object");
+        ifs.putObject("properties").set(r.kindField(), kindIs(r.kind()));
+        ifs.putArray("required").add(r.kindField());
+        ObjectNode at = rule.putObject("then");
+        for (String part : r.at()) {
+          at.put("type", "object");
+          at = at.putObject("properties").putObject(part);
+        }
+        at.put("type", "object");
+        at.putObject("properties").putObject(r.field()).put("description", r.why());
+        at.putArray("required").add(r.field());
       }
     }
     return o;
+  }
+
+  /** A mapping whose {@code kind} is {@code kind}. */
+  private static ObjectNode kindIs(String kind) {
+    ObjectNode n = F.objectNode();
+    n.put("type", "object"); // ajv --strict (strictTypes) wants the type beside properties and required
+    n.putObject("properties").putObject("kind").put("const", kind);
+    n.putArray("required").add("kind");
+    return n;
   }
 
   static ObjectNode type(FieldType t) {
@@ -81,9 +137,9 @@ public final class JsonSchemaWriter {
       n.put("type", "boolean");
     } else if (t instanceof FieldType.Flag) {
       n.put("const", true);
-    } else if (t instanceof FieldType.Dur) {
+    } else if (t instanceof FieldType.Dur d) {
       n.put("type", "string");
-      n.put("pattern", DURATION_PATTERN);
+      n.put("pattern", d.positive() ? POSITIVE_DURATION_PATTERN : DURATION_PATTERN);
     } else if (t instanceof FieldType.Size) {
       n.put("type", "string");
       n.put("pattern", "^" + dev.transom.io.ByteSizeText.PATTERN + "$");
@@ -92,8 +148,11 @@ public final class JsonSchemaWriter {
       n.put("format", "date-time");
     } else if (t instanceof FieldType.Expression) {
       // YAML may give a simple expression as a number or bool (init: 0, filter: true).
-      ArrayNode types = n.putArray("type");
-      types.add("string").add("number").add("boolean");
+      // anyOf, not a list of types: ajv --strict refuses union types (strictTypes).
+      ArrayNode any = n.putArray("anyOf");
+      for (String type : new String[] {"string", "number", "boolean"}) {
+        any.addObject().put("type", type);
+      }
     } else if (t instanceof FieldType.OneWord x) {
       ArrayNode e = n.putArray("enum");
       x.values().forEach(e::add);
@@ -108,9 +167,16 @@ public final class JsonSchemaWriter {
       n.putArray("required").add("kind");
       ArrayNode kinds = n.putObject("properties").putObject("kind").putArray("enum");
       x.names().forEach(kinds::add);
-      ArrayNode one = n.putArray("oneOf");
+      // One if/then per kind rather than a oneOf: a mistake inside one kind's mapping is reported
+      // against that kind alone, not once per kind it fails to be.
+      ArrayNode all = n.putArray("allOf");
       for (ObjectSpec k : x.kinds()) {
-        one.add(object(k, k.name()));
+        ObjectNode branch = all.addObject();
+        ObjectNode ifs = branch.putObject("if");
+        ifs.put("type", "object");
+        ifs.putObject("properties").set("kind", F.objectNode().put("const", k.name()));
+        ifs.putArray("required").add("kind");
+        branch.set("then", object(k, k.name()));
       }
     } else if (t instanceof FieldType.FlagOrObj x) {
       ArrayNode one = n.putArray("oneOf");

@@ -221,7 +221,7 @@ public final class Linter {
     List<FieldSpec> fields = new ArrayList<>();
     fields.add(new FieldSpec("kind", new FieldType.OneWord(kinds.names()), true, null, "the " + kinds.what() + " kind", null));
     fields.addAll(spec.fields());
-    return new ObjectSpec(spec.name(), spec.doc(), fields, spec.exactlyOne(), spec.example());
+    return new ObjectSpec(spec.name(), spec.doc(), fields, spec.exactlyOne(), spec.example(), spec.requiredWhen());
   }
 
   private Checked checkList(Node node, FieldType.ListOf type, String path) {

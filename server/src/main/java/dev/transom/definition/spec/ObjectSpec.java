@@ -8,7 +8,20 @@ import java.util.List;
  * and a full example. Built once per component next to the code that uses it; the linter, the JSON
  * Schema writer and the reference doc all read it.
  */
-public record ObjectSpec(String name, String doc, List<FieldSpec> fields, List<String> exactlyOne, String example) {
+public record ObjectSpec(String name, String doc, List<FieldSpec> fields, List<String> exactlyOne, String example,
+    List<RequiredWhen> requiredWhen) {
+  /**
+   * A field that becomes required when a sibling field has a kind: {@code window} being a
+   * {@code session} makes {@code merge} required in {@code aggregate.fold}, when that is given.
+   * Validation reports it at the mapping ({@code at}); the JSON Schema says it with {@code if}/{@code then}.
+   */
+  public record RequiredWhen(String kindField, String kind, List<String> at, String field, String why) {
+    public String path() {
+      return String.join(".", at) + "." + field;
+    }
+  }
+
+
   public FieldSpec field(String fieldName) {
     for (FieldSpec f : fields) {
       if (f.name().equals(fieldName)) {
@@ -33,6 +46,7 @@ public record ObjectSpec(String name, String doc, List<FieldSpec> fields, List<S
     private final List<FieldSpec> fields = new ArrayList<>();
     private List<String> exactlyOne = List.of();
     private String example;
+    private final List<RequiredWhen> requiredWhen = new ArrayList<>();
 
     private Builder(String name, String doc) {
       this.name = name;
@@ -54,13 +68,19 @@ public record ObjectSpec(String name, String doc, List<FieldSpec> fields, List<S
       return this;
     }
 
+    /** {@code field} is required in the mapping at {@code at} (a dotted path) when {@code kindField}'s kind is {@code kind}. */
+    public Builder requiredWhen(String kindField, String kind, String at, String field, String why) {
+      requiredWhen.add(new RequiredWhen(kindField, kind, List.of(at.split("\\.")), field, why));
+      return this;
+    }
+
     public Builder example(String yaml) {
       this.example = yaml;
       return this;
     }
 
     public ObjectSpec build() {
-      return new ObjectSpec(name, doc, List.copyOf(fields), exactlyOne, example);
+      return new ObjectSpec(name, doc, List.copyOf(fields), exactlyOne, example, List.copyOf(requiredWhen));
     }
   }
 }
