@@ -73,7 +73,11 @@ public final class Main {
       };
     } catch (UsageException e) {
       err.println("transom: " + e.getMessage());
-      err.print(command == null ? USAGE : command.text());
+      if (command == null) {
+        err.print(USAGE);
+      } else {
+        err.println("(transom " + command.name() + " --help lists its options and their defaults)");
+      }
       return 2;
     } catch (RuntimeException | Error e) {
       // A bug of ours, not the user's input: one line, and the trace only when asked for.

@@ -58,7 +58,7 @@ public final class Usage {
           b.append(line).append('\n');
         }
       }
-      b.append("  --help, -h").append(" ".repeat(24)).append("print this usage and exit\n");
+      b.append("  --help, -h").append(" ".repeat(22)).append("print this usage and exit\n");
       return b.toString();
     }
   }
