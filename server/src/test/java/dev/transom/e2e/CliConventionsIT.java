@@ -75,6 +75,7 @@ class CliConventionsIT {
       assertTrue(r.err().contains("stop it or use --data DIR"), r.err());
       assertFalse(r.err().contains("move it aside"), r.err());
       Jar.assertNoStackTrace(r);
+      assertEquals(200, first.get("/health").statusCode(), "the first server is untouched");
       // and a second server on the first one's port, with data of its own
       Jar.Result busy = run(Map.of(), "serve", "--definitions", tmp.resolve("defs").toString(), "--data",
           tmp.resolve("data2").toString(), "--port", String.valueOf(first.port));
