@@ -2,33 +2,33 @@ package dev.transom;
 
 import dev.transom.cli.RunCommand;
 import dev.transom.cli.SchemaCommand;
+import dev.transom.cli.Usage;
 import dev.transom.cli.UsageException;
 import dev.transom.cli.ValidateCommand;
 import java.io.PrintStream;
 
 /** Argument dispatch only: {@code serve | run | validate | schema}. */
 public final class Main {
-  static final String USAGE = String.join("\n",
-      "usage: transom <command> [options]",
-      "",
-      "  serve [--definitions DIR] [--data DIR] [--host H] [--port P] [--workers N] [--queue N]",
-      "        [--token-file PATH | --token T] [--public-metrics] [--allow-host NAME]...",
-      "        [--header-timeout 10s] [--body-timeout 60s] [--idle-timeout 60s] [--max-connections 1000]",
-      "        [--input-dir DIR]... [--output-dir DIR]... [--web-root DIR]",
-      "                                                     run every pipeline of DIR, watch it, serve API + dashboard",
-      "                                                     (the token may also come from TRANSOM_TOKEN); file paths",
-      "                                                     are relative to the working directory, and file sources may",
-      "                                                     read only inside --input-dir (input/), file sinks write",
-      "                                                     only inside --output-dir (out/)",
-      "  run FILE.yaml [--input PATH|-] [--output PATH|-] [--workers N]",
-      "                                                     run one pipeline to the end of its input",
-      "  validate FILE.yaml|DIR... [--input-dir DIR]... [--output-dir DIR]... [--data DIR] [--definitions DIR]",
-      "        [--web-root DIR]                             check definitions (paths as serve with these flags would);",
-      "                                                     FILE:LINE:COL: message per problem",
-      "  schema                                             print the JSON Schema of the definition format",
-      "");
+  static final String USAGE = dev.transom.cli.Usage.overview();
 
   private Main() {}
+
+  /** {@code --help} or {@code -h} anywhere after the command, but not as a flag's value. */
+  private static boolean asksForHelp(String[] args) {
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--help") || args[i].equals("-h")) {
+        return i == 1 || !args[i - 1].startsWith("--") || args[i - 1].contains("=")
+            || Usage.of(args[0]).switches().contains(args[i - 1].substring(2));
+      }
+    }
+    return false;
+  }
+
+  /** The Maven project version from the jar's manifest; {@code dev} when run from classes. */
+  public static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null || v.isBlank() ? "dev" : v;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -36,11 +36,31 @@ public final class Main {
 
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      if (args.length > 1 && args[0].equals("help") && Usage.of(args[1]) != null) {
+        out.print(Usage.of(args[1]).text());
+        return 0;
+      }
       (args.length == 0 ? err : out).print(USAGE);
       return args.length == 0 ? 2 : 0;
     }
+    if (args[0].equals("--version") || args[0].equals("-V")) {
+      out.println("transom " + version());
+      return 0;
+    }
+    Usage.Command command = Usage.of(args[0]);
+    if (command != null && asksForHelp(args)) {
+      out.print(command.text());
+      return 0;
+    }
     try {
       return switch (args[0]) {
+        case "version" -> {
+          if (args.length > 1) {
+            throw new UsageException("version takes no arguments");
+          }
+          out.println("transom " + version());
+          yield 0;
+        }
         case "serve" -> new dev.transom.cli.ServeCommand(err).run(args);
         case "run" -> new RunCommand(err).run(args);
         case "validate" -> new ValidateCommand(out).run(args);
@@ -53,7 +73,11 @@ public final class Main {
       };
     } catch (UsageException e) {
       err.println("transom: " + e.getMessage());
-      err.print(USAGE);
+      if (command == null) {
+        err.print(USAGE);
+      } else {
+        err.println("(transom " + command.name() + " --help lists its options and their defaults)");
+      }
       return 2;
     } catch (RuntimeException | Error e) {
       // A bug of ours, not the user's input: one line, and the trace only when asked for.

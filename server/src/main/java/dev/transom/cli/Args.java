@@ -58,6 +58,58 @@ final class Args {
     return a;
   }
 
+  /** Options that came from the environment, by name: their variable, for the messages about them. */
+  private final Map<String, String> fromEnv = new HashMap<>();
+
+  /**
+   * Each option of {@code command} not given as a flag, from its environment variable ({@link
+   * Usage.Option#env}) when that is set: a repeatable option's values separated by commas, a
+   * switch as 1/true/yes/on or 0/false/no/off. {@code --token} is left to {@link TokenSource}
+   * ({@code TRANSOM_TOKEN}), and {@code TRANSOM_TOKEN_FILE} counts only when neither token flag is given.
+   */
+  void fromEnvironment(Usage.Command command, Map<String, String> env) throws UsageException {
+    for (Usage.Option o : command.options()) {
+      String name = o.name();
+      String text = env.get(o.env());
+      if (text == null || name.equals("token") || flags.containsKey(name) || switches.contains(name)) {
+        continue;
+      }
+      if (name.equals("token-file") && flags.containsKey("token")) {
+        continue;
+      }
+      fromEnv.put(name, o.env());
+      if (o.isSwitch()) {
+        switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+          case "1", "true", "yes", "on" -> switches.add(name);
+          case "", "0", "false", "no", "off" -> { }
+          default -> throw new UsageException(o.env() + " must be 1/true or 0/false (got '" + text + "')");
+        }
+        continue;
+      }
+      List<String> values = o.repeatable()
+          ? java.util.Arrays.stream(text.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList()
+          : List.of(text);
+      if (values.isEmpty()) {
+        continue;
+      }
+      all.put(name, new ArrayList<>(values));
+      flags.put(name, values.get(values.size() - 1));
+    }
+  }
+
+  /**
+   * {@code e} with each {@code --name} that came from the environment named as its variable
+   * instead: a bad {@code TRANSOM_PORT} is reported as TRANSOM_PORT, not as a flag never given.
+   */
+  UsageException named(UsageException e) {
+    String m = e.getMessage();
+    for (Map.Entry<String, String> v : fromEnv.entrySet()) {
+      m = m.replaceAll("--" + java.util.regex.Pattern.quote(v.getKey()) + "(?![\\w-])",
+          java.util.regex.Matcher.quoteReplacement(v.getValue() + " (from the environment)"));
+    }
+    return m.equals(e.getMessage()) ? e : new UsageException(m);
+  }
+
   String flag(String name) {
     return flags.get(name);
   }

@@ -40,24 +40,60 @@ public final class ServeCommand {
     return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
   }
 
+  /** {@code --port}: a number from 0 (any free port) to 65535, in words when it is not. */
+  static int port(String text) throws UsageException {
+    int port;
+    try {
+      port = Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--port must be a number from 0 to 65535 (got '" + text + "')");
+    }
+    if (port < 0 || port > 65535) {
+      throw new UsageException("--port must be from 0 to 65535 (got " + port + ")");
+    }
+    return port;
+  }
+
+  /** Why the listen failed, in words: the common causes named, the exception's own text only otherwise. */
+  static String cannotListen(String host, int port, Throwable e) {
+    String where = host + ":" + port;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+      if (t instanceof java.net.BindException || m.contains("address already in use")) {
+        if (m.contains("cannot assign") || m.contains("assign requested address")) {
+          return "cannot listen on " + where + ": " + host + " is not an address of this machine (see --host)";
+        }
+        if (m.contains("permission denied") || m.contains("access denied")) {
+          return "cannot listen on " + where + ": permission denied (ports below 1024 need privileges; use --port)";
+        }
+        return where + " is already in use; stop whatever listens there or use --port P (--port 0 picks a free one)";
+      }
+      if (t instanceof java.net.UnknownHostException || m.contains("unresolved") || m.contains("failed to resolve")) {
+        return "cannot listen on " + where + ": " + host + " is not a known host name (see --host)";
+      }
+    }
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return "cannot listen on " + where + ": " + m.lines().findFirst().orElse(m);
+  }
+
   public int run(String[] args) throws UsageException {
-    Set<String> flags = new java.util.HashSet<>(Set.of("definitions", "data", "host", "port", "workers", "token", "token-file",
-        "queue", "allow-host", "stuck-after", "shutdown-timeout", "memory"));
-    flags.addAll(NetworkFlags.NAMES);
-    flags.addAll(PathFlags.SERVER);
-    Args a = Args.parse(args, 1, flags, Set.of("public-metrics"));
+    Args a = Args.parse(args, 1, Usage.SERVE.flags(), Usage.SERVE.switches());
     if (!a.positional.isEmpty()) {
       throw new UsageException("serve takes no file arguments (use --definitions DIR)");
     }
+    a.fromEnvironment(Usage.SERVE, System.getenv());
+    try {
+      return serve(a);
+    } catch (UsageException e) {
+      throw a.named(e);
+    }
+  }
+
+  private int serve(Args a) throws UsageException {
     Path dir = Path.of(a.flags.getOrDefault("definitions", "definitions")).toAbsolutePath().normalize();
     Path data = Path.of(a.flags.getOrDefault("data", "data"));
     String host = a.flags.getOrDefault("host", "127.0.0.1");
-    int port;
-    try {
-      port = Integer.parseInt(a.flags.getOrDefault("port", "8080"));
-    } catch (NumberFormatException e) {
-      throw new UsageException("--port must be a number");
-    }
+    int port = port(a.flags.getOrDefault("port", "8080"));
     String tokenText = TokenSource.resolve(a, System.getenv(), err);
     BearerToken token;
     try {
@@ -157,7 +193,7 @@ public final class ServeCommand {
           .invalidRequestHandler(routes.invalidRequests()).requestHandler(routes.requestHandler());
       server = listening[0].listen().await();
     } catch (Exception e) {
-      err.println("transom serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+      err.println("transom serve: " + cannotListen(host, port, e));
       vertx.close();
       return 1;
     }

@@ -26,7 +26,7 @@ public final class ValidateCommand {
   }
 
   public int run(String[] args) throws UsageException {
-    Args a = Args.parse(args, 1, PathFlags.SERVER);
+    Args a = Args.parse(args, 1, Usage.VALIDATE.flags());
     dev.transom.definition.PathPolicy paths = PathFlags.confined(a);
     if (a.positional.isEmpty()) {
       throw new UsageException("validate needs at least one definition file");

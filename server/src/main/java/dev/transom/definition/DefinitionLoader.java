@@ -82,12 +82,26 @@ public final class DefinitionLoader {
 
   /** Like {@link #load(String, String)}, with file paths judged and resolved by {@code paths}. */
   public static Result load(String file, String text, PathPolicy paths) {
+    return load(file, text, paths, System.getenv());
+  }
+
+  /**
+   * Like {@link #load(String, String, PathPolicy)}, with {@code ${NAME}} and {@code ${NAME:-default}}
+   * in scalar values taken from {@code env} ({@link dev.transom.definition.yaml.EnvSubstitution}).
+   */
+  public static Result load(String file, String text, PathPolicy paths, Map<String, String> env) {
     SafeYaml.Composed composed = SafeYaml.compose(text);
     if (composed.failed()) {
       return new Result(null, List.of(new Problem(file, composed.line(), composed.col(), composed.error())));
     }
     Linter linter = new Linter(file, text);
-    Checked root = linter.checkRoot(composed.root(), PipelineSpec.SPEC);
+    List<dev.transom.definition.yaml.EnvSubstitution.Missing> unset = new ArrayList<>();
+    org.yaml.snakeyaml.nodes.Node substituted =
+        dev.transom.definition.yaml.EnvSubstitution.apply(composed.root(), text, env, unset);
+    for (dev.transom.definition.yaml.EnvSubstitution.Missing u : unset) {
+      linter.report(u.line(), u.col(), u.message());
+    }
+    Checked root = linter.checkRoot(substituted, PipelineSpec.SPEC);
     Map<Checked, String> resolved = new IdentityHashMap<>();
     if (root != null) {
       crossChecks(root, linter);
@@ -106,6 +120,9 @@ public final class DefinitionLoader {
       }
     }
     List<Problem> problems = new ArrayList<>(linter.problems());
+    // a scalar with an unset variable has that one problem, not also the ones its half-made text causes
+    problems.removeIf(p -> unset.stream().anyMatch(u -> p.line() == u.scalarLine() && p.col() == u.scalarCol()
+        && !p.message().equals(u.message())));
     Collections.sort(problems);
     if (!problems.isEmpty() || root == null) {
       return new Result(null, problems);

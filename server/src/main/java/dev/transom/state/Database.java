@@ -79,9 +79,30 @@ public final class Database implements AutoCloseable {
       db.migrate();
       return db;
     } catch (SQLException e) {
+      if (isLocked(e)) {
+        throw new Unusable("another transom server (or process) is using " + dataDir + " (" + file.getFileName()
+            + " is locked); stop it or use --data DIR");
+      }
       throw new Unusable("the state database " + file + " cannot be opened (" + oneLine(e.getMessage())
           + "); if it is damaged, move it aside and start again: the pipelines then start empty");
     }
+  }
+
+  /**
+   * Whether H2 refused the file because another process holds it open (its lock), which is no
+   * damage: moving the file aside would lose state that the other process is still using.
+   */
+  static boolean isLocked(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
+        return true;
+      }
+      String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("file is locked") || m.contains("already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** See {@link NewestVersion}: without this, a crash can cost commits that are complete in the file. */
@@ -94,6 +115,10 @@ public final class Database implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // the open below reports a file it cannot use (locked by another server, damaged) in its own words
+      String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("locked") || m.contains("already in use")) {
+        return;
+      }
       System.err.println("transom: could not look for versions of the state database newer than its header names ("
           + oneLine(e.getMessage()) + ")");
     }

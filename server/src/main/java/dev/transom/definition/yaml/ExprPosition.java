@@ -14,6 +14,9 @@ public final class ExprPosition {
   public static int[] locate(ScalarNode node, String[] sourceLines, int exprLine, int exprCol) {
     int line = node.getStartMark().getLine();
     int col = node.getStartMark().getColumn();
+    if (node instanceof EnvSubstitution.Substituted) {
+      return new int[] {line + 1, col + 1}; // its text is no longer the source's: the scalar itself
+    }
     DumperOptions.ScalarStyle style = node.getScalarStyle();
     boolean oneLine = node.getEndMark() == null || node.getEndMark().getLine() == line;
     switch (style) {
