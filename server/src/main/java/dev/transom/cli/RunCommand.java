@@ -28,22 +28,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code transom run FILE [--input PATH|-] [--output PATH|-]}: one pipeline over a finite input, in
- * this thread, with no server and no checkpoint. At end of input every open window closes.
+ * {@code transom run FILE [--input PATH|-] [--output PATH|-] [--late PATH|-]}: one pipeline over a
+ * finite input, in this thread, with no server and no checkpoint. At end of input every open window
+ * closes. It ends with one summary line on stderr; exit 3 when every event read failed.
  */
 public final class RunCommand {
-  static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--workers N] "
+  static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--late PATH|-] [--workers N] "
       + "[--arrival FIELD]";
   private static final int SHOWN_ERRORS = 10;
+  /** Exit code when events were read and every one of them failed (item or line errors). */
+  static final int ALL_FAILED = 3;
 
   private final PrintStream err;
+  private final long startNanos = System.nanoTime();
 
   public RunCommand(PrintStream err) {
     this.err = err;
   }
 
   public int run(String[] args) throws UsageException {
-    Args a = Args.parse(args, 1, Set.of("input", "output", "workers", "arrival"));
+    Args a = Args.parse(args, 1, Set.of("input", "output", "late", "workers", "arrival"));
     int workers;
     try {
       workers = Integer.parseInt(a.flags.getOrDefault("workers", "1"));
@@ -80,7 +84,12 @@ public final class RunCommand {
         }
       }
     }
-    if (def.late() != null && def.late().kind().equals("h2")) {
+    String lateFlag = a.flag("late");
+    boolean outputToStdout = a.flag("output") != null ? a.flag("output").equals("-") : def.sinks().isEmpty();
+    if ("-".equals(lateFlag) && outputToStdout) {
+      throw new UsageException("--late - and the outputs would share stdout; give one of them a file");
+    }
+    if (lateFlag == null && def.late() != null && def.late().kind().equals("h2")) {
       err.println(file + ":1:1: late: kind h2 writes into the server's database, which `run` does not open");
       return 2;
     }
@@ -94,10 +103,11 @@ public final class RunCommand {
       String output = a.flag("output");
       if (output != null) {
         RecordSink replaced = output.equals("-") ? StdoutSink.open() : FileSink.open(Path.of(output));
-        SinkSet lateOnly = SinkSet.open(List.of(), def.late(), false);
-        sinks = withLate(replaced, lateOnly);
+        sinks = withLate(replaced, lateSink(lateFlag, def));
       } else if (def.sinks().isEmpty()) {
-        sinks = withLate(StdoutSink.open(), SinkSet.open(List.of(), def.late(), false));
+        sinks = withLate(StdoutSink.open(), lateSink(lateFlag, def));
+      } else if (lateFlag != null) {
+        sinks = SinkSet.open(def.sinks(), null, false).withLate(lateSink(lateFlag, def));
       } else {
         sinks = SinkSet.open(def.sinks(), def.late(), false);
       }
@@ -139,9 +149,8 @@ public final class RunCommand {
       return failed(e, sinks);
     }
     drainAndClose(sinks);
-    summarize(exec.inCount(), exec.outCount(), exec.lateCount(), exec.errorCount(), exec.operator().unwindowedCount(),
-        outputs);
-    return 0;
+    return summarize(exec.inCount(), exec.outCount(), exec.lateCount(), exec.errorCount(),
+        exec.operator().unwindowedCount(), outputs);
   }
 
   /** {@code --workers N} over a file: keys spread over N threads (see {@link PartitionedFeed}). */
@@ -185,14 +194,24 @@ public final class RunCommand {
       return 1;
     }
     drainAndClose(sinks);
-    summarize(events, feed.sum(PipelineExecution::outCount), feed.sum(PipelineExecution::lateCount),
+    return summarize(events, feed.sum(PipelineExecution::outCount), feed.sum(PipelineExecution::lateCount),
         feed.sum(PipelineExecution::errorCount) + prepareErrors[0], feed.sum(e -> e.operator().unwindowedCount()), outputs);
-    return 0;
   }
 
-  /** {@code --output} (or stdout) in place of the definition's sinks; the late sink stays as defined. */
-  private static SinkSet withLate(RecordSink output, SinkSet lateOnly) {
-    return new SinkSet(List.of(output), lateOnly.lateSinkOrNull());
+  /** {@code --output} (or stdout) in place of the definition's sinks, with {@code late} as the late sink. */
+  private static SinkSet withLate(RecordSink output, RecordSink late) {
+    return new SinkSet(List.of(output), late);
+  }
+
+  /**
+   * The late sink: {@code --late PATH} (a JSON-lines file, truncated) or {@code --late -} (stdout)
+   * when given, else the definition's {@code late} sink (none: late items are dropped and counted).
+   */
+  private static RecordSink lateSink(String lateFlag, PipelineDef def) throws IOException {
+    if (lateFlag != null) {
+      return lateFlag.equals("-") ? StdoutSink.open() : FileSink.open(Path.of(lateFlag));
+    }
+    return SinkSet.open(List.of(), def.late(), false).lateSinkOrNull();
   }
 
   private static InputStream open(String input) throws FileNotFoundException {
@@ -351,25 +370,35 @@ public final class RunCommand {
     return dev.transom.io.SystemTime.nowMicros();
   }
 
-  private void summarize(long in, long out, long late, long itemErrors, long unwindowed, RunOutputs outputs) {
-    if (itemErrors > 0 || outputs.lineErrors > 0 || (!outputs.sinks.hasLateSink() && late > 0)) {
-      StringBuilder sb = new StringBuilder("transom run: ").append(in).append(" events, ")
-          .append(out).append(" outputs");
-      if (late > 0) {
-        sb.append(", ").append(late).append(" late").append(outputs.sinks.hasLateSink() ? "" : " (dropped)");
-      }
-      if (unwindowed > 0) {
-        sb.append(", ").append(unwindowed).append(" in no window");
-      }
-      long errors = itemErrors + outputs.lineErrors;
-      if (errors > 0) {
-        sb.append(", ").append(errors).append(" item errors");
-        if (errors > SHOWN_ERRORS) {
-          sb.append(" (first ").append(SHOWN_ERRORS).append(" shown above)");
-        }
-      }
-      err.println(sb);
+  /**
+   * The run's last line on stderr, always: {@code transom run: 120,000 events, 3,400 windows, 12 late,
+   * 0 item errors in 1.8 s (66,700 events/s)}. Returns the exit code: {@link #ALL_FAILED} when events
+   * were read and every one failed, else 0. {@code in} counts parsed events; lines that are not JSON
+   * are read events too.
+   */
+  private int summarize(long in, long out, long late, long itemErrors, long unwindowed, RunOutputs outputs) {
+    long read = in + outputs.lineErrors;
+    long errors = itemErrors + outputs.lineErrors;
+    double secs = (System.nanoTime() - startNanos) / 1e9;
+    StringBuilder sb = new StringBuilder("transom run: ")
+        .append(String.format("%,d events, %,d windows, %,d late", read, out, late));
+    if (late > 0 && !outputs.sinks.hasLateSink()) {
+      sb.append(" (dropped)");
     }
+    if (unwindowed > 0) {
+      sb.append(String.format(", %,d in no window", unwindowed));
+    }
+    sb.append(String.format(", %,d item errors", errors));
+    if (errors > SHOWN_ERRORS) {
+      sb.append(" (first ").append(SHOWN_ERRORS).append(" shown above)");
+    }
+    sb.append(String.format(" in %.1f s (%,d events/s)", secs, secs > 0 ? Math.round(read / secs) : read));
+    boolean allFailed = read > 0 && errors >= read;
+    if (allFailed) {
+      sb.append("; every event failed");
+    }
+    err.println(sb);
+    return allFailed ? ALL_FAILED : 0;
   }
 
   /** Reports a failed run (unreadable input, unwritable output), closes the sinks, and gives the exit code. */
