@@ -41,6 +41,10 @@ public final class RunCommand {
 
   private final PrintStream err;
   private final long startNanos = System.nanoTime();
+  /** Set by Ctrl-C (SIGINT): the feed stops reading, and no open window is emitted. */
+  private volatile boolean interrupted;
+  /** Exit code after Ctrl-C, as a shell gives for SIGINT (128 + 2). */
+  static final int INTERRUPTED = 130;
 
   public RunCommand(PrintStream err) {
     this.err = err;
@@ -124,6 +128,7 @@ public final class RunCommand {
     }
     PipelineExecution exec = Plan.of(def).start(outputs);
     Progress progress = new Progress(err);
+    onInterrupt(Thread.currentThread());
     try {
       if (input != null && input.equals("-")) {
         outputs.inputName = "stdin";
@@ -142,6 +147,10 @@ public final class RunCommand {
         outputs.inputName = "generator";
         generate(exec, outputs, new GeneratorSource(def.source()), progress);
       }
+      if (interrupted) {
+        progress.done();
+        return discarded(exec, outputs, sinks);
+      }
       exec.finish();
       progress.done();
       sinks.flush();
@@ -153,8 +162,53 @@ public final class RunCommand {
         exec.operator().unwindowedCount(), outputs);
   }
 
+  /**
+   * Ctrl-C (SIGINT): the first asks the feed to stop where it is (it then says what it discarded and
+   * exits {@link #INTERRUPTED}); if that takes more than 5 s, or on a second Ctrl-C, the process ends
+   * at once with the same code.
+   */
+  @SuppressWarnings("removal")
+  private void onInterrupt(Thread feeder) {
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+      if (interrupted) {
+        Runtime.getRuntime().halt(INTERRUPTED);
+      }
+      interrupted = true;
+      feeder.interrupt();
+      Thread stopper = new Thread(() -> {
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        err.println("transom run: interrupted; open windows and unread input discarded");
+        err.flush();
+        Runtime.getRuntime().halt(INTERRUPTED);
+      }, "transom-interrupt");
+      stopper.setDaemon(true);
+      stopper.start();
+    });
+  }
+
+  /** After Ctrl-C: keeps what was already emitted, says what was discarded, and gives the exit code. */
+  private int discarded(PipelineExecution exec, RunOutputs outputs, SinkSet sinks) {
+    Thread.interrupted(); // the feeder's wake-up; closing the sinks must not see it
+    try {
+      sinks.flush();
+    } catch (IOException e) {
+      err.println("transom run: cannot write output: " + e.getMessage());
+    }
+    closeQuietly(sinks);
+    long read = exec.inCount() + outputs.lineErrors;
+    err.println(String.format("transom run: interrupted after %,d events (line %,d of %s), %,d windows emitted; "
+        + "discarded: %,d open windows not emitted, the rest of %s not read",
+        read, outputs.line, outputs.inputName, exec.outCount(), exec.operator().openWindowCount(), outputs.inputName));
+    return INTERRUPTED;
+  }
+
   /** {@code --workers N} over a file: keys spread over N threads (see {@link PartitionedFeed}). */
   private int runPartitioned(Plan plan, int workers, String path, RunOutputs outputs, SinkSet sinks) {
+    onInterrupt(Thread.currentThread());
     outputs.inputName = path;
     PartitionedFeed feed = new PartitionedFeed(plan, workers, outputs);
     long[] prepareErrors = {0};
@@ -189,9 +243,17 @@ public final class RunCommand {
     } catch (IOException | UncheckedIOException e) {
       return failed(e, sinks);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Thread.interrupted();
       closeQuietly(sinks);
+      if (interrupted) {
+        err.println("transom run: interrupted; open windows not emitted, the rest of " + path + " not read");
+        return INTERRUPTED;
+      }
       return 1;
+    }
+    if (interrupted) {
+      // the workers had already finished: every window was emitted, nothing was discarded
+      Thread.interrupted();
     }
     drainAndClose(sinks);
     return summarize(events, feed.sum(PipelineExecution::outCount), feed.sum(PipelineExecution::lateCount),
@@ -226,7 +288,7 @@ public final class RunCommand {
     try (LineReader lines = new LineReader(in)) {
       long now = nowMicros();
       int sinceClock = 0;
-      while (lines.next()) {
+      while (!interrupted && lines.next()) {
         if (lines.isBlank()) {
           continue;
         }
@@ -261,7 +323,7 @@ public final class RunCommand {
   private void feedWithArrivals(PipelineExecution exec, RunOutputs outputs, InputStream in, String field)
       throws IOException {
     try (LineReader lines = new LineReader(in)) {
-      while (lines.next()) {
+      while (!interrupted && lines.next()) {
         if (lines.isBlank()) {
           continue;
         }
@@ -302,7 +364,7 @@ public final class RunCommand {
   private void feedLive(PipelineExecution exec, RunOutputs outputs, StdinPump pump, Progress progress)
       throws IOException {
     try {
-      while (true) {
+      while (!interrupted) {
         long now = nowMicros();
         long wake = exec.nextWakeMicros();
         if (wake <= now) {
@@ -341,7 +403,7 @@ public final class RunCommand {
   private void generate(PipelineExecution exec, RunOutputs outputs, GeneratorSource gen, Progress progress) {
     long start = System.nanoTime();
     long n = 0;
-    while (gen.hasNext()) {
+    while (!interrupted && gen.hasNext()) {
       long due = start + n * 1_000_000_000L / gen.rate();
       long wait = due - System.nanoTime();
       if (wait > 0) {
