@@ -138,11 +138,11 @@ public final class RunCommand {
         feedWithArrivals(exec, outputs, open(input), arrival);
       } else if (input != null) {
         outputs.inputName = input;
-        feed(exec, outputs, open(input), progress);
+        feed(exec, outputs, progress.counting(input, open(input)), progress);
       } else if (def.source().kind().equals("file")) {
         String path = def.source().text("path", null);
         outputs.inputName = path;
-        feed(exec, outputs, open(path), progress);
+        feed(exec, outputs, progress.counting(path, open(path)), progress);
       } else {
         outputs.inputName = "generator";
         generate(exec, outputs, new GeneratorSource(def.source()), progress);
@@ -573,16 +573,66 @@ public final class RunCommand {
     }
   }
 
-  /** A progress line on stderr, once a second, only when a person is watching a terminal. */
-  private static final class Progress {
+  /**
+   * A progress line on stderr, once a second, only when a person is watching a terminal. For a file
+   * input it also shows how far through the file the run is (by bytes read) and an estimate of the
+   * time left at the rate so far.
+   */
+  static final class Progress {
     private final PrintStream err;
-    private final boolean enabled = Terminal.stderrIsTerminal();
+    private final boolean enabled;
     private final long startNanos = System.nanoTime();
     private long lastNanos = startNanos;
     private boolean printed;
+    private long totalBytes = -1;
+    private final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
 
     Progress(PrintStream err) {
+      this(err, Terminal.stderrIsTerminal());
+    }
+
+    Progress(PrintStream err, boolean enabled) {
       this.err = err;
+      this.enabled = enabled;
+    }
+
+    /** {@code in} (the file at {@code path}), counting the bytes read from it for the percentage. */
+    InputStream counting(String path, InputStream in) {
+      if (!enabled) {
+        return in;
+      }
+      try {
+        totalBytes = java.nio.file.Files.size(Path.of(path));
+      } catch (IOException | RuntimeException e) {
+        totalBytes = -1; // not a regular file (a pipe): no percentage
+      }
+      return new java.io.FilterInputStream(in) {
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            bytesRead.incrementAndGet();
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+          int n = super.read(buf, off, len);
+          if (n > 0) {
+            bytesRead.addAndGet(n);
+          }
+          return n;
+        }
+      };
+    }
+
+    long bytesRead() {
+      return bytesRead.get();
+    }
+
+    long totalBytes() {
+      return totalBytes;
     }
 
     void tick(PipelineExecution exec, long nowMicros) {
@@ -596,9 +646,30 @@ public final class RunCommand {
       lastNanos = t;
       double secs = (t - startNanos) / 1e9;
       long wm = exec.operator().pipelineWatermark(nowMicros);
-      err.printf("\r%,d events  %,.0f events/s  %,d outputs  watermark %s   ", exec.inCount(), exec.inCount() / secs,
-          exec.outCount(), dev.transom.windowing.Micros.format(wm));
+      err.print("\r" + line(exec.inCount(), secs, exec.outCount(), dev.transom.windowing.Micros.format(wm),
+          bytesRead.get(), totalBytes) + "   ");
       printed = true;
+    }
+
+    /** The progress line's text; {@code totalBytes} below 0 when the input's size is unknown. */
+    static String line(long events, double secs, long outputs, String watermark, long bytesRead, long totalBytes) {
+      StringBuilder sb = new StringBuilder();
+      if (totalBytes > 0) {
+        double done = Math.min(1.0, (double) bytesRead / totalBytes);
+        sb.append(String.format("%3.0f%%  ", done * 100));
+        if (done > 0 && secs > 0) {
+          sb.append("ETA ").append(duration(secs * (1 - done) / done)).append("  ");
+        }
+      }
+      sb.append(String.format("%,d events  %,.0f events/s  %,d outputs  watermark %s", events,
+          secs > 0 ? events / secs : 0.0, outputs, watermark));
+      return sb.toString();
+    }
+
+    private static String duration(double secs) {
+      long s = Math.round(secs);
+      return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+          : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     void done() {
