@@ -28,22 +28,30 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code transom run FILE [--input PATH|-] [--output PATH|-]}: one pipeline over a finite input, in
- * this thread, with no server and no checkpoint. At end of input every open window closes.
+ * {@code transom run FILE [--input PATH|-] [--output PATH|-] [--late PATH|-]}: one pipeline over a
+ * finite input, in this thread, with no server and no checkpoint. At end of input every open window
+ * closes. It ends with one summary line on stderr; exit 3 when every event read failed.
  */
 public final class RunCommand {
-  static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--workers N] "
+  static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--late PATH|-] [--workers N] "
       + "[--arrival FIELD]";
   private static final int SHOWN_ERRORS = 10;
+  /** Exit code when events were read and every one of them failed (item or line errors). */
+  static final int ALL_FAILED = 3;
 
   private final PrintStream err;
+  private final long startNanos = System.nanoTime();
+  /** Set by Ctrl-C (SIGINT): the feed stops reading, and no open window is emitted. */
+  private volatile boolean interrupted;
+  /** Exit code after Ctrl-C, as a shell gives for SIGINT (128 + 2). */
+  static final int INTERRUPTED = 130;
 
   public RunCommand(PrintStream err) {
     this.err = err;
   }
 
   public int run(String[] args) throws UsageException {
-    Args a = Args.parse(args, 1, Set.of("input", "output", "workers", "arrival"));
+    Args a = Args.parse(args, 1, Set.of("input", "output", "late", "workers", "arrival"));
     int workers;
     try {
       workers = Integer.parseInt(a.flags.getOrDefault("workers", "1"));
@@ -80,7 +88,12 @@ public final class RunCommand {
         }
       }
     }
-    if (def.late() != null && def.late().kind().equals("h2")) {
+    String lateFlag = a.flag("late");
+    boolean outputToStdout = a.flag("output") != null ? a.flag("output").equals("-") : def.sinks().isEmpty();
+    if ("-".equals(lateFlag) && outputToStdout) {
+      throw new UsageException("--late - and the outputs would share stdout; give one of them a file");
+    }
+    if (lateFlag == null && def.late() != null && def.late().kind().equals("h2")) {
       err.println(file + ":1:1: late: kind h2 writes into the server's database, which `run` does not open");
       return 2;
     }
@@ -94,10 +107,11 @@ public final class RunCommand {
       String output = a.flag("output");
       if (output != null) {
         RecordSink replaced = output.equals("-") ? StdoutSink.open() : FileSink.open(Path.of(output));
-        SinkSet lateOnly = SinkSet.open(List.of(), def.late(), false);
-        sinks = withLate(replaced, lateOnly);
+        sinks = withLate(replaced, lateSink(lateFlag, def));
       } else if (def.sinks().isEmpty()) {
-        sinks = withLate(StdoutSink.open(), SinkSet.open(List.of(), def.late(), false));
+        sinks = withLate(StdoutSink.open(), lateSink(lateFlag, def));
+      } else if (lateFlag != null) {
+        sinks = SinkSet.open(def.sinks(), null, false).withLate(lateSink(lateFlag, def));
       } else {
         sinks = SinkSet.open(def.sinks(), def.late(), false);
       }
@@ -114,6 +128,7 @@ public final class RunCommand {
     }
     PipelineExecution exec = Plan.of(def).start(outputs);
     Progress progress = new Progress(err);
+    onInterrupt(Thread.currentThread());
     try {
       if (input != null && input.equals("-")) {
         outputs.inputName = "stdin";
@@ -123,14 +138,18 @@ public final class RunCommand {
         feedWithArrivals(exec, outputs, open(input), arrival);
       } else if (input != null) {
         outputs.inputName = input;
-        feed(exec, outputs, open(input), progress);
+        feed(exec, outputs, progress.counting(input, open(input)), progress);
       } else if (def.source().kind().equals("file")) {
         String path = def.source().text("path", null);
         outputs.inputName = path;
-        feed(exec, outputs, open(path), progress);
+        feed(exec, outputs, progress.counting(path, open(path)), progress);
       } else {
         outputs.inputName = "generator";
         generate(exec, outputs, new GeneratorSource(def.source()), progress);
+      }
+      if (interrupted) {
+        progress.done();
+        return discarded(exec, outputs, sinks);
       }
       exec.finish();
       progress.done();
@@ -139,13 +158,57 @@ public final class RunCommand {
       return failed(e, sinks);
     }
     drainAndClose(sinks);
-    summarize(exec.inCount(), exec.outCount(), exec.lateCount(), exec.errorCount(), exec.operator().unwindowedCount(),
-        outputs);
-    return 0;
+    return summarize(exec.inCount(), exec.outCount(), exec.lateCount(), exec.errorCount(),
+        exec.operator().unwindowedCount(), outputs);
+  }
+
+  /**
+   * Ctrl-C (SIGINT): the first asks the feed to stop where it is (it then says what it discarded and
+   * exits {@link #INTERRUPTED}); if that takes more than 5 s, or on a second Ctrl-C, the process ends
+   * at once with the same code.
+   */
+  @SuppressWarnings("removal")
+  private void onInterrupt(Thread feeder) {
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+      if (interrupted) {
+        Runtime.getRuntime().halt(INTERRUPTED);
+      }
+      interrupted = true;
+      feeder.interrupt();
+      Thread stopper = new Thread(() -> {
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        err.println("transom run: interrupted; open windows and unread input discarded");
+        err.flush();
+        Runtime.getRuntime().halt(INTERRUPTED);
+      }, "transom-interrupt");
+      stopper.setDaemon(true);
+      stopper.start();
+    });
+  }
+
+  /** After Ctrl-C: keeps what was already emitted, says what was discarded, and gives the exit code. */
+  private int discarded(PipelineExecution exec, RunOutputs outputs, SinkSet sinks) {
+    Thread.interrupted(); // the feeder's wake-up; closing the sinks must not see it
+    try {
+      sinks.flush();
+    } catch (IOException e) {
+      err.println("transom run: cannot write output: " + e.getMessage());
+    }
+    closeQuietly(sinks);
+    long read = exec.inCount() + outputs.lineErrors;
+    err.println(String.format("transom run: interrupted after %,d events (line %,d of %s), %,d windows emitted; "
+        + "discarded: %,d open windows not emitted, the rest of %s not read",
+        read, outputs.line, outputs.inputName, exec.outCount(), exec.operator().openWindowCount(), outputs.inputName));
+    return INTERRUPTED;
   }
 
   /** {@code --workers N} over a file: keys spread over N threads (see {@link PartitionedFeed}). */
   private int runPartitioned(Plan plan, int workers, String path, RunOutputs outputs, SinkSet sinks) {
+    onInterrupt(Thread.currentThread());
     outputs.inputName = path;
     PartitionedFeed feed = new PartitionedFeed(plan, workers, outputs);
     long[] prepareErrors = {0};
@@ -180,19 +243,37 @@ public final class RunCommand {
     } catch (IOException | UncheckedIOException e) {
       return failed(e, sinks);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Thread.interrupted();
       closeQuietly(sinks);
+      if (interrupted) {
+        err.println("transom run: interrupted; open windows not emitted, the rest of " + path + " not read");
+        return INTERRUPTED;
+      }
       return 1;
     }
+    if (interrupted) {
+      // the workers had already finished: every window was emitted, nothing was discarded
+      Thread.interrupted();
+    }
     drainAndClose(sinks);
-    summarize(events, feed.sum(PipelineExecution::outCount), feed.sum(PipelineExecution::lateCount),
+    return summarize(events, feed.sum(PipelineExecution::outCount), feed.sum(PipelineExecution::lateCount),
         feed.sum(PipelineExecution::errorCount) + prepareErrors[0], feed.sum(e -> e.operator().unwindowedCount()), outputs);
-    return 0;
   }
 
-  /** {@code --output} (or stdout) in place of the definition's sinks; the late sink stays as defined. */
-  private static SinkSet withLate(RecordSink output, SinkSet lateOnly) {
-    return new SinkSet(List.of(output), lateOnly.lateSinkOrNull());
+  /** {@code --output} (or stdout) in place of the definition's sinks, with {@code late} as the late sink. */
+  private static SinkSet withLate(RecordSink output, RecordSink late) {
+    return new SinkSet(List.of(output), late);
+  }
+
+  /**
+   * The late sink: {@code --late PATH} (a JSON-lines file, truncated) or {@code --late -} (stdout)
+   * when given, else the definition's {@code late} sink (none: late items are dropped and counted).
+   */
+  private static RecordSink lateSink(String lateFlag, PipelineDef def) throws IOException {
+    if (lateFlag != null) {
+      return lateFlag.equals("-") ? StdoutSink.open() : FileSink.open(Path.of(lateFlag));
+    }
+    return SinkSet.open(List.of(), def.late(), false).lateSinkOrNull();
   }
 
   private static InputStream open(String input) throws FileNotFoundException {
@@ -207,7 +288,7 @@ public final class RunCommand {
     try (LineReader lines = new LineReader(in)) {
       long now = nowMicros();
       int sinceClock = 0;
-      while (lines.next()) {
+      while (!interrupted && lines.next()) {
         if (lines.isBlank()) {
           continue;
         }
@@ -242,7 +323,7 @@ public final class RunCommand {
   private void feedWithArrivals(PipelineExecution exec, RunOutputs outputs, InputStream in, String field)
       throws IOException {
     try (LineReader lines = new LineReader(in)) {
-      while (lines.next()) {
+      while (!interrupted && lines.next()) {
         if (lines.isBlank()) {
           continue;
         }
@@ -283,7 +364,7 @@ public final class RunCommand {
   private void feedLive(PipelineExecution exec, RunOutputs outputs, StdinPump pump, Progress progress)
       throws IOException {
     try {
-      while (true) {
+      while (!interrupted) {
         long now = nowMicros();
         long wake = exec.nextWakeMicros();
         if (wake <= now) {
@@ -322,7 +403,7 @@ public final class RunCommand {
   private void generate(PipelineExecution exec, RunOutputs outputs, GeneratorSource gen, Progress progress) {
     long start = System.nanoTime();
     long n = 0;
-    while (gen.hasNext()) {
+    while (!interrupted && gen.hasNext()) {
       long due = start + n * 1_000_000_000L / gen.rate();
       long wait = due - System.nanoTime();
       if (wait > 0) {
@@ -351,25 +432,35 @@ public final class RunCommand {
     return dev.transom.io.SystemTime.nowMicros();
   }
 
-  private void summarize(long in, long out, long late, long itemErrors, long unwindowed, RunOutputs outputs) {
-    if (itemErrors > 0 || outputs.lineErrors > 0 || (!outputs.sinks.hasLateSink() && late > 0)) {
-      StringBuilder sb = new StringBuilder("transom run: ").append(in).append(" events, ")
-          .append(out).append(" outputs");
-      if (late > 0) {
-        sb.append(", ").append(late).append(" late").append(outputs.sinks.hasLateSink() ? "" : " (dropped)");
-      }
-      if (unwindowed > 0) {
-        sb.append(", ").append(unwindowed).append(" in no window");
-      }
-      long errors = itemErrors + outputs.lineErrors;
-      if (errors > 0) {
-        sb.append(", ").append(errors).append(" item errors");
-        if (errors > SHOWN_ERRORS) {
-          sb.append(" (first ").append(SHOWN_ERRORS).append(" shown above)");
-        }
-      }
-      err.println(sb);
+  /**
+   * The run's last line on stderr, always: {@code transom run: 120,000 events, 3,400 windows, 12 late,
+   * 0 item errors in 1.8 s (66,700 events/s)}. Returns the exit code: {@link #ALL_FAILED} when events
+   * were read and every one failed, else 0. {@code in} counts parsed events; lines that are not JSON
+   * are read events too.
+   */
+  private int summarize(long in, long out, long late, long itemErrors, long unwindowed, RunOutputs outputs) {
+    long read = in + outputs.lineErrors;
+    long errors = itemErrors + outputs.lineErrors;
+    double secs = (System.nanoTime() - startNanos) / 1e9;
+    StringBuilder sb = new StringBuilder("transom run: ")
+        .append(String.format("%,d events, %,d windows, %,d late", read, out, late));
+    if (late > 0 && !outputs.sinks.hasLateSink()) {
+      sb.append(" (dropped)");
     }
+    if (unwindowed > 0) {
+      sb.append(String.format(", %,d in no window", unwindowed));
+    }
+    sb.append(String.format(", %,d item errors", errors));
+    if (errors > SHOWN_ERRORS) {
+      sb.append(" (first ").append(SHOWN_ERRORS).append(" shown above)");
+    }
+    sb.append(String.format(" in %.1f s (%,d events/s)", secs, secs > 0 ? Math.round(read / secs) : read));
+    boolean allFailed = read > 0 && errors >= read;
+    if (allFailed) {
+      sb.append("; every event failed");
+    }
+    err.println(sb);
+    return allFailed ? ALL_FAILED : 0;
   }
 
   /** Reports a failed run (unreadable input, unwritable output), closes the sinks, and gives the exit code. */
@@ -482,16 +573,66 @@ public final class RunCommand {
     }
   }
 
-  /** A progress line on stderr, once a second, only when a person is watching a terminal. */
-  private static final class Progress {
+  /**
+   * A progress line on stderr, once a second, only when a person is watching a terminal. For a file
+   * input it also shows how far through the file the run is (by bytes read) and an estimate of the
+   * time left at the rate so far.
+   */
+  static final class Progress {
     private final PrintStream err;
-    private final boolean enabled = Terminal.stderrIsTerminal();
+    private final boolean enabled;
     private final long startNanos = System.nanoTime();
     private long lastNanos = startNanos;
     private boolean printed;
+    private long totalBytes = -1;
+    private final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
 
     Progress(PrintStream err) {
+      this(err, Terminal.stderrIsTerminal());
+    }
+
+    Progress(PrintStream err, boolean enabled) {
       this.err = err;
+      this.enabled = enabled;
+    }
+
+    /** {@code in} (the file at {@code path}), counting the bytes read from it for the percentage. */
+    InputStream counting(String path, InputStream in) {
+      if (!enabled) {
+        return in;
+      }
+      try {
+        totalBytes = java.nio.file.Files.size(Path.of(path));
+      } catch (IOException | RuntimeException e) {
+        totalBytes = -1; // not a regular file (a pipe): no percentage
+      }
+      return new java.io.FilterInputStream(in) {
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            bytesRead.incrementAndGet();
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+          int n = super.read(buf, off, len);
+          if (n > 0) {
+            bytesRead.addAndGet(n);
+          }
+          return n;
+        }
+      };
+    }
+
+    long bytesRead() {
+      return bytesRead.get();
+    }
+
+    long totalBytes() {
+      return totalBytes;
     }
 
     void tick(PipelineExecution exec, long nowMicros) {
@@ -505,9 +646,30 @@ public final class RunCommand {
       lastNanos = t;
       double secs = (t - startNanos) / 1e9;
       long wm = exec.operator().pipelineWatermark(nowMicros);
-      err.printf("\r%,d events  %,.0f events/s  %,d outputs  watermark %s   ", exec.inCount(), exec.inCount() / secs,
-          exec.outCount(), dev.transom.windowing.Micros.format(wm));
+      err.print("\r" + line(exec.inCount(), secs, exec.outCount(), dev.transom.windowing.Micros.format(wm),
+          bytesRead.get(), totalBytes) + "   ");
       printed = true;
+    }
+
+    /** The progress line's text; {@code totalBytes} below 0 when the input's size is unknown. */
+    static String line(long events, double secs, long outputs, String watermark, long bytesRead, long totalBytes) {
+      StringBuilder sb = new StringBuilder();
+      if (totalBytes > 0) {
+        double done = Math.min(1.0, (double) bytesRead / totalBytes);
+        sb.append(String.format("%3.0f%%  ", done * 100));
+        if (done > 0 && secs > 0) {
+          sb.append("ETA ").append(duration(secs * (1 - done) / done)).append("  ");
+        }
+      }
+      sb.append(String.format("%,d events  %,.0f events/s  %,d outputs  watermark %s", events,
+          secs > 0 ? events / secs : 0.0, outputs, watermark));
+      return sb.toString();
+    }
+
+    private static String duration(double secs) {
+      long s = Math.round(secs);
+      return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+          : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     void done() {

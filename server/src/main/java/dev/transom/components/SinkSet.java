@@ -53,6 +53,11 @@ public final class SinkSet implements AutoCloseable {
     }
   }
 
+  /** These outputs with {@code late} (or none) in place of this set's late sink, which is not opened here. */
+  public SinkSet withLate(RecordSink late) {
+    return new SinkSet(outputs, late);
+  }
+
   /** The late sink alone (to pair with other output sinks), or {@code null}. */
   public RecordSink lateSinkOrNull() {
     return late;

@@ -329,4 +329,100 @@ class RunCommandIT {
       receiver.stop(0);
     }
   }
+
+  private static final String FOUR_EVENTS = String.join("\n",
+      "{\"user\":\"a\",\"n\":1,\"ts\":\"2024-05-01T10:00:01Z\"}",
+      "{\"user\":\"a\",\"n\":2,\"ts\":\"2024-05-01T10:00:12Z\"}",
+      "{\"user\":\"a\",\"n\":4,\"ts\":\"2024-05-01T10:00:03Z\"}",
+      "{\"user\":\"b\",\"n\":8,\"ts\":\"2024-05-01T10:00:03Z\"}") + "\n";
+
+  /** {@code --late PATH} sends late items there, and the definition's late file is not opened at all. */
+  @Test
+  void lateFlagSendsLateItemsToItsFileAndLeavesTheDefinitionsLateFileAlone() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    Files.writeString(tmp.resolve("late.jsonl"), "{\"server\":\"owns this\"}\n");
+    Jar.Result r = Jar.run(tmp, FOUR_EVENTS, "run", "p.yaml", "--input", "-", "--output", "out.jsonl",
+        "--late", "mine.jsonl");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(List.of("{\"server\":\"owns this\"}"), Files.readAllLines(tmp.resolve("late.jsonl")));
+    List<String> mine = Files.readAllLines(tmp.resolve("mine.jsonl"));
+    assertEquals(1, mine.size(), mine.toString());
+    assertEquals(4, JSON.readTree(mine.get(0)).get("value").asLong());
+    assertEquals(3, Files.readAllLines(tmp.resolve("out.jsonl")).size());
+
+    Jar.Result toStdout = Jar.run(tmp, FOUR_EVENTS, "run", "p.yaml", "--input", "-", "--output", "o2.jsonl",
+        "--late", "-");
+    assertEquals(0, toStdout.exit(), toStdout.err());
+    assertEquals(4, JSON.readTree(toStdout.out().strip()).get("value").asLong(), toStdout.out());
+
+    Jar.Result both = Jar.run(tmp, FOUR_EVENTS, "run", "p.yaml", "--input", "-", "--output", "-", "--late", "-");
+    assertEquals(2, both.exit(), both.err());
+    assertTrue(both.err().contains("--late - and the outputs would share stdout"), both.err());
+  }
+
+  /** Every run ends with one summary line on stderr; stdout holds the outputs only. */
+  @Test
+  void aRunEndsWithASummaryLineOnStderr() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    Jar.Result r = Jar.run(tmp, FOUR_EVENTS + "{oops\n", "run", "p.yaml", "--input", "-", "--output", "-");
+    assertEquals(0, r.exit(), r.err());
+    List<String> err = r.err().lines().toList();
+    String last = err.get(err.size() - 1);
+    assertTrue(last.matches("transom run: 5 events, 3 windows, 1 late, 1 item errors in \\d+\\.\\d s "
+        + "\\([\\d,]+ events/s\\)"), last);
+    assertEquals(3, r.out().lines().count(), r.out());
+    assertTrue(r.out().lines().allMatch(l -> l.startsWith("{\"pipeline\"")), r.out());
+  }
+
+  /** Exit 3 when every event read failed; one good event keeps 0. */
+  @Test
+  void runExitsThreeWhenEveryEventFailed() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    String bad = "{\"user\":\"a\",\"n\":1}\n{oops\n{\"user\":\"b\",\"n\":2}\n";
+    Jar.Result r = Jar.run(tmp, bad, "run", "p.yaml", "--input", "-", "--output", "-");
+    assertEquals(3, r.exit(), r.err());
+    assertTrue(r.err().contains("3 events, 0 windows, 0 late, 3 item errors"), r.err());
+    assertTrue(r.err().strip().endsWith("every event failed"), r.err());
+    Jar.Result one = Jar.run(tmp, bad + "{\"user\":\"a\",\"n\":1,\"ts\":\"2024-05-01T10:00:01Z\"}\n",
+        "run", "p.yaml", "--input", "-", "--output", "-");
+    assertEquals(0, one.exit(), one.err());
+    Jar.Result empty = Jar.run(tmp, "", "run", "p.yaml", "--input", "-", "--output", "-");
+    assertEquals(0, empty.exit(), empty.err());
+  }
+
+  /**
+   * SIGINT while {@code run} reads a slow stdin: what was emitted stays, the open window is not
+   * emitted, stderr says so, and the exit code is 130.
+   */
+  @Test
+  void ctrlCSaysWhatItDiscardedAndExits130() throws Exception {
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        Jar.JAR.toString(), "run", "p.yaml", "--input", "-", "--output", "out.jsonl");
+    Path err = tmp.resolve("err.txt");
+    Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectError(err.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      // two events: the first window closes (the second's time passed it), the second stays open
+      p.getOutputStream().write(("{\"user\":\"a\",\"n\":1,\"ts\":\"2024-05-01T10:00:01Z\"}\n"
+          + "{\"user\":\"a\",\"n\":2,\"ts\":\"2024-05-01T10:00:12Z\"}\n").getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().flush();
+      long until = System.nanoTime() + 60_000_000_000L;
+      Path out = tmp.resolve("out.jsonl");
+      while (System.nanoTime() < until && (!Files.exists(out) || Files.readAllLines(out).isEmpty())) {
+        Thread.sleep(50);
+      }
+      assertEquals(1, Files.readAllLines(out).size(), "the first window, flushed while stdin is quiet");
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+      assertEquals(0, kill.waitFor());
+      assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "run ended after SIGINT");
+      String said = Files.readString(err);
+      assertEquals(130, p.exitValue(), said);
+      assertTrue(said.contains("transom run: interrupted after 2 events (line 2 of stdin), 1 windows emitted; "
+          + "discarded: 1 open windows not emitted, the rest of stdin not read"), said);
+      assertEquals(1, Files.readAllLines(out).size(), "the open window was not emitted");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
 }
