@@ -109,6 +109,7 @@ public final class Usage {
       "Runs one pipeline to the end of its input and exits.",
       List.of(flag("input", "PATH|-", "the definition's sources", "read events from PATH, or stdin for -"),
           flag("output", "PATH|-", "the definition's sinks", "write results to PATH, or stdout for -"),
+          flag("late", "PATH|-", "the definition's late sink", "write late items to PATH, or stdout for -"),
           flag("workers", "N", "the number of processors", "threads that run the pipeline"),
           flag("arrival", "FIELD", null, "replay --input at the arrival times in this field of each line")),
       false);

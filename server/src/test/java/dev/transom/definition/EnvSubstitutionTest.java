@@ -47,6 +47,16 @@ class EnvSubstitutionTest {
   }
 
   @Test
+  void theServersOwnVariablesAreNotAvailable() {
+    String leak = DEF.replace("path: 'out/$${LITERAL}.jsonl'", "path: 'out/${TRANSOM_TOKEN:-none}.jsonl'");
+    DefinitionLoader.Result r = load(leak, Map.of("IN", "x", "LEN", "1s", "TRANSOM_TOKEN", "s3cret"));
+    assertFalse(r.ok());
+    assertEquals(List.of("p.yaml:10:29: ${TRANSOM_TOKEN}: the server's own TRANSOM_ variables are not available to "
+        + "definitions"), r.problems().stream().map(Problem::format).toList());
+    assertFalse(r.problems().toString().contains("s3cret"));
+  }
+
+  @Test
   void aValueCannotInjectYaml() {
     // a value that looks like more YAML stays the text of the one scalar it replaced
     DefinitionLoader.Result r = load(DEF, Map.of("IN", "a.jsonl\"}\nsinks: []\nx: {y: \"", "LEN", "10s"));

@@ -21,11 +21,14 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * variable's value is only ever the text of one scalar: it cannot add keys, items or YAML syntax.
  * A plain scalar's type is then resolved from its new text ({@code ${PORT}} set to 8080 is an
  * integer), a quoted one stays a string. {@code $${} is a literal {@code ${}. Mapping keys are not
- * substituted. A variable that is not set and has no default is a problem at its {@code ${}.
+ * substituted. A variable that is not set and has no default is a problem at its {@code ${}, and so
+ * is one of the server's own {@code TRANSOM_} variables.
  */
 public final class EnvSubstitution {
   private static final Pattern REF = Pattern.compile("\\$(\\$?)\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Resolver RESOLVER = new Resolver();
+  /** Variables of the server's configuration ({@code TRANSOM_TOKEN} ...), never substituted. */
+  static final String RESERVED_PREFIX = "TRANSOM_";
 
   /** A located problem, 1-based. */
   public record Missing(int line, int col, String message, int scalarLine, int scalarCol) {}
@@ -102,6 +105,16 @@ public final class EnvSubstitution {
         replacement = m.group().substring(1); // $${X} is the text ${X}
       } else {
         String name = m.group(2);
+        if (name.startsWith(RESERVED_PREFIX)) {
+          // the server's own settings, its token among them: whoever may deploy must not read them out
+          int[] at = locate(s, "${" + name, earlier.getOrDefault(name, 0));
+          missing.add(new Missing(at[0], at[1], "${" + name + "}: the server's own " + RESERVED_PREFIX + " "
+              + "variables are not available to definitions", s.getStartMark().getLine() + 1,
+              s.getStartMark().getColumn() + 1));
+          earlier.merge(name, 1, Integer::sum);
+          m.appendReplacement(out, "");
+          continue;
+        }
         String value = env.get(name);
         if (value == null) {
           value = m.group(3);
