@@ -68,13 +68,10 @@ final class Partition {
     @Override
     public void output(java.util.Map<String, Object> record) {
       if (stageOutputs) {
-        byte[] l = line(record);
-        stagedOutputs.add(l);
-        stagedBytes += l.length;
+        stageLine(stagedOutputs, record);
       }
       for (String table : outputTables) {
-        stagedRows.add(row(table, record));
-        stagedBytes += StateEstimate.TABLE_ROW_BYTES;
+        stageRow(table, record);
       }
       host.emitted(record);
     }
@@ -82,13 +79,10 @@ final class Partition {
     @Override
     public void late(java.util.Map<String, Object> record) {
       if (stageLate) {
-        byte[] l = line(record);
-        stagedLate.add(l);
-        stagedBytes += l.length;
+        stageLine(stagedLate, record);
       }
       if (lateTable != null) {
-        stagedRows.add(row(lateTable, record));
-        stagedBytes += StateEstimate.TABLE_ROW_BYTES;
+        stageRow(lateTable, record);
       }
       host.emittedLate(record);
     }
@@ -98,6 +92,19 @@ final class Partition {
       host.error(error);
     }
   };
+
+  /** Stages a record for an exactly-once file sink, counted in the memory estimate. */
+  private void stageLine(List<byte[]> staged, java.util.Map<String, Object> record) {
+    byte[] l = line(record);
+    staged.add(l);
+    stagedBytes += l.length;
+  }
+
+  /** Stages a record for an h2 sink's table, counted in the memory estimate. */
+  private void stageRow(String table, java.util.Map<String, Object> record) {
+    stagedRows.add(row(table, record));
+    stagedBytes += StateEstimate.TABLE_ROW_BYTES;
+  }
 
   private static byte[] line(java.util.Map<String, Object> record) {
     byte[] json = dev.transom.io.JsonValues.toJsonBytes(record);

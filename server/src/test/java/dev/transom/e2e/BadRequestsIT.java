@@ -29,7 +29,7 @@ class BadRequestsIT {
   Path tmp;
   ServerProcess server;
 
-  private static final String SUMS = """
+  static final String SUMS = """
       name: sums
       source: {kind: http}
       key: event.user

@@ -68,15 +68,6 @@ class HttpFuzzIT {
     }
   }
 
-  private static final String SUMS = """
-      name: sums
-      source: {kind: http}
-      key: event.user
-      value: event.n
-      clock: {kind: event, timestamp: event.ts, wait: 1h}
-      window: {kind: tumbling, length: 1m}
-      aggregate: {sum: true}
-      """;
   private static final String COUNTS = """
       name: counts
       source: {kind: http}
@@ -88,7 +79,7 @@ class HttpFuzzIT {
 
   @BeforeAll
   static void start() throws Exception {
-    ServerProcess.define(dir, "sums.yaml", SUMS);
+    ServerProcess.define(dir, "sums.yaml", BadRequestsIT.SUMS);
     ServerProcess.define(dir, "counts.yaml", COUNTS);
     // short body and header timeouts: a request whose body never comes is answered soon
     server = new ServerProcess(dir, "--body-timeout", "2s", "--header-timeout", "2s").start();
@@ -179,7 +170,7 @@ class HttpFuzzIT {
     }
     assertEquals(200, server.get("/").statusCode(), "the dashboard is still served");
     // a file name with a NUL for validate's problems: Path.of threw, a 500
-    r = RawHttp.exchange(server.port, "POST", "/api/validate?file=%00", Map.of(), SUMS.replace("name: sums\n", ""));
+    r = RawHttp.exchange(server.port, "POST", "/api/validate?file=%00", Map.of(), BadRequestsIT.SUMS.replace("name: sums\n", ""));
     assertEquals(200, r.status(), r.body());
     org.junit.jupiter.api.Assertions.assertTrue(r.body().contains("name: missing"), r.body());
     // a client that leaves while a dashboard file is being sent: the log got a ClosedChannelException's stack
