@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 
 /** The HTTP API of SPEC §5 and the dashboard's static files. */
 public final class ApiRoutes {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.http");
   /** Largest request body: a batch of events or a definition. */
   public static final long MAX_BODY_BYTES = 16L << 20;
   private final Vertx vertx;
@@ -197,6 +198,22 @@ public final class ApiRoutes {
   }
 
   private void deletePipeline(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (pipelines.get(id) == null && pipelines.brokenById(id) != null) {
+      // a file that never loaded is listed under its name, so it can be deleted under it too
+      pipelines.offLoop(() -> pipelines.removeBroken(id)).onSuccess(result -> {
+        if (result == null) {
+          deleteHost(ctx); // it became a pipeline meanwhile
+        } else {
+          json(ctx, 200, Map.of("id", id, "status", "removed"));
+        }
+      }).onFailure(ctx::fail);
+      return;
+    }
+    deleteHost(ctx);
+  }
+
+  private void deleteHost(RoutingContext ctx) {
     PipelineHost h = host(ctx);
     if (h == null) {
       return;
@@ -347,8 +364,8 @@ public final class ApiRoutes {
       return;
     }
     if (status >= 500 && ctx.failure() != null) {
-      System.err.println("transom: " + ctx.request().method() + " " + ctx.request().path() + " failed:");
-      ctx.failure().printStackTrace();
+      LOG.atError().addKeyValue("event", "http_error").setCause(ctx.failure())
+          .log("{} {} failed", ctx.request().method(), ctx.request().path());
     }
     // What went wrong inside stays in the server's log: an exception's message names files,
     // classes and states that are nobody else's business (and can carry what a client sent).

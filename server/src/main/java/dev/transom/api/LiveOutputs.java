@@ -78,8 +78,9 @@ final class LiveOutputs {
     }
     cut = true;
     host.unsubscribe(sub);
-    System.err.println("transom: closed a live-outputs stream of pipeline '" + host.id() + "': the client read too slowly"
-        + " and " + (BUFFER_BYTES >> 10) + " KiB of outputs waited for it");
+    dev.transom.runtime.LifecycleLog.warn(dev.transom.runtime.LifecycleLog.SLOW_CLIENT, host.id()).log("closed a"
+        + " live-outputs stream of pipeline '{}': the client read too slowly and {} KiB of outputs waited for it",
+        host.id(), BUFFER_BYTES >> 10);
     res.reset(); // a stream has no end a client could take for a complete answer: close the connection
   }
 }

@@ -89,7 +89,16 @@ public final class ServeCommand {
     }
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.server");
+
   private int serve(Args a) throws UsageException {
+    String logFormat = a.flags.getOrDefault("log-format", "text");
+    String logLevel = a.flags.getOrDefault("log-level", "info");
+    String logProblem = dev.transom.logging.LogSetup.problem(logFormat, logLevel);
+    if (logProblem != null) {
+      throw new UsageException(logProblem);
+    }
+    dev.transom.logging.LogSetup.configure(logFormat, logLevel);
     Path dir = Path.of(a.flags.getOrDefault("definitions", "definitions")).toAbsolutePath().normalize();
     Path data = Path.of(a.flags.getOrDefault("data", "data"));
     String host = a.flags.getOrDefault("host", "127.0.0.1");
@@ -136,20 +145,20 @@ public final class ServeCommand {
     long maxHeap = Runtime.getRuntime().maxMemory();
     long memory = MemoryFlag.parse(a.flags.getOrDefault("memory", MemoryFlag.DEFAULT), maxHeap);
     if (!Files.isDirectory(dir)) {
-      err.println("transom serve: definitions directory " + dir + " does not exist");
+      LOG.error("definitions directory {} does not exist", dir);
       return 2;
     }
     try {
       Files.createDirectories(data);
     } catch (IOException e) {
-      err.println("transom serve: cannot create data directory " + data + ": " + e.getMessage());
+      LOG.error("cannot create data directory {}: {}", data, e.getMessage());
       return 1;
     }
     dev.transom.state.H2State state;
     try {
       state = new dev.transom.state.H2State(dev.transom.state.Database.open(data));
     } catch (dev.transom.state.Database.Unusable e) {
-      err.println("transom serve: " + e.getMessage());
+      LOG.error(e.getMessage());
       return 1;
     }
     Vertx vertx = Vertx.vertx();
@@ -173,9 +182,10 @@ public final class ServeCommand {
     try {
       watcher = new DefinitionsWatcher(pipelines);
       pipelines.loadAll();
+      pipelines.logRecoverySummary();
       pipelines.startWatchdog(stuckAfter);
     } catch (IOException e) {
-      err.println("transom serve: cannot read " + dir + ": " + e.getMessage());
+      LOG.error("cannot read {}: {}", dir, e.getMessage());
       vertx.close();
       return 1;
     }
@@ -193,16 +203,17 @@ public final class ServeCommand {
           .invalidRequestHandler(routes.invalidRequests()).requestHandler(routes.requestHandler());
       server = listening[0].listen().await();
     } catch (Exception e) {
-      err.println("transom serve: " + cannotListen(host, port, e));
+      LOG.error(cannotListen(host, port, e));
       vertx.close();
       return 1;
     }
     if (token == null && !isLoopback(host)) {
-      err.println("transom: warning: listening on " + host + " without a token: anyone who can reach this port can "
-          + "deploy and delete pipelines (set TRANSOM_TOKEN or --token-file)");
+      LOG.warn("listening on {} without a token: anyone who can reach this port can deploy and delete pipelines"
+          + " (set TRANSOM_TOKEN or --token-file)", host);
     }
-    err.println("transom: serving " + pipelines.hosts().size() + " pipeline(s) from " + dir + " on http://" + host + ":"
-        + server.actualPort() + "/");
+    LOG.atInfo().addKeyValue("event", dev.transom.runtime.LifecycleLog.SERVER).addKeyValue("port", server.actualPort())
+        .log("serving {} pipeline(s) from {} on http://{}:{}/ (transom {})", pipelines.hosts().size(), dir, host,
+            server.actualPort(), dev.transom.Main.version());
     Object done = new Object();
     boolean[] clean = {true};
     Runnable shutdown = () -> {
@@ -217,14 +228,14 @@ public final class ServeCommand {
         // an event loop held by a stuck (abandoned) pipeline would hold this forever
         vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       } catch (Exception e) {
-        err.println("transom: the event loops did not close within 5 s (" + e + "); exiting anyway");
+        LOG.warn("the event loops did not close within 5 s ({}); exiting anyway", e.toString());
       }
       synchronized (done) {
         done.notifyAll();
       }
     };
     SignalExit.onTermOrInt(() -> {
-      err.println("transom: shutting down");
+      LOG.atInfo().addKeyValue("event", dev.transom.runtime.LifecycleLog.SERVER).log("shutting down");
       shutdown.run();
       System.exit(clean[0] ? 0 : 1);
     });

@@ -96,7 +96,9 @@ public final class Usage {
           flag("header-timeout", "DURATION", "10s", "a request's headers must arrive within this (0s: off)"),
           flag("body-timeout", "DURATION", "60s", "a request's body must arrive within this (0s: off)"),
           flag("idle-timeout", "DURATION", "60s", "an idle connection is closed after this (0s: off)"),
-          flag("max-connections", "N", "1000", "open connections at most"))),
+          flag("max-connections", "N", "1000", "open connections at most"),
+          flag("log-format", "text|json", "text", "the log on stderr: text lines, or one JSON object per line"),
+          flag("log-level", "LEVEL", "info", "the least severe log lines written: error, warn, info or debug"))),
       true);
 
   public static final Command VALIDATE = new Command("validate", "FILE.yaml|DIR... [options]",

@@ -31,6 +31,9 @@ public interface DeliveryQueue extends RecordSink {
   /** Requests that failed (no answer in time, or not 2xx) so far. */
   long failedAttempts();
 
+  /** The pipeline it belongs to, for its log lines (a failing receiver, and when it takes records again). */
+  default void logAs(String pipeline) {}
+
   /** Why the last request failed, or {@code null} once one succeeded. */
   String lastError();
 }

@@ -75,6 +75,11 @@ public final class WebhookSink implements DeliveryQueue {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
   private volatile String lastError;
+  private volatile String pipeline = "?";
+  /** Failed attempts in a row, and since when (for the line that says it delivers again). */
+  private long failingAttempts;
+  private long failingSinceMillis;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.sinks");
 
   public WebhookSink(ComponentDef def) {
     this.url = URI.create(def.text("url", null));
@@ -158,6 +163,7 @@ public final class WebhookSink implements DeliveryQueue {
           failedAttempts.incrementAndGet();
         }
       }
+      logOutcome(ok, backoff);
       if (ok) {
         backoff = FIRST_BACKOFF_MILLIS;
       } else {
@@ -219,6 +225,26 @@ public final class WebhookSink implements DeliveryQueue {
     }
     String m = e.getMessage();
     return m == null || m.isBlank() || m.matches(".*\\b[a-z]+\\.[a-z]+\\.[A-Za-z.]*Exception\\b.*") ? "the connection failed" : m;
+  }
+
+  @Override
+  public void logAs(String pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  /** One line when deliveries start failing, one when they work again: never one per retry. */
+  private void logOutcome(boolean ok, long backoffMillis) {
+    if (!ok && failingAttempts++ == 0) {
+      failingSinceMillis = System.currentTimeMillis();
+      LOG.atWarn().addKeyValue("event", "sink_failed").addKeyValue("pipeline", pipeline).addKeyValue("sink", name())
+          .log("sink '{}' of pipeline '{}' cannot deliver: {}; retrying (after {} ms, then longer), {} record(s) waiting",
+              name(), pipeline, lastError, backoffMillis, backlog);
+    } else if (ok && failingAttempts > 0) {
+      LOG.atInfo().addKeyValue("event", "sink_recovered").addKeyValue("pipeline", pipeline).addKeyValue("sink", name())
+          .log("sink '{}' of pipeline '{}' delivers again, after {} failed attempt(s) over {} s", name(), pipeline,
+              failingAttempts, (System.currentTimeMillis() - failingSinceMillis) / 1000.0);
+      failingAttempts = 0;
+    }
   }
 
   @Override

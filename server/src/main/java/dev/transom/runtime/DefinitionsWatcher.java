@@ -67,7 +67,7 @@ public final class DefinitionsWatcher implements AutoCloseable {
       } catch (InterruptedException | ClosedWatchServiceException e) {
         return; // shutting down
       } catch (Throwable e) { // NOPMD: the watcher outlives whatever one round met
-        System.err.println("transom: watching " + dir + ": " + e + " (still watching)");
+        LifecycleLog.error(LifecycleLog.RELOAD, null).setCause(e).log("watching {}: {} (still watching)", dir, e.toString());
       }
     }
   }
@@ -91,7 +91,7 @@ public final class DefinitionsWatcher implements AutoCloseable {
     }
     pipelines.offLoop(() -> pipelines.reload(file)).onComplete(r -> {
       if (r.failed()) {
-        System.err.println("transom: reloading " + file + " failed: " + r.cause().getMessage());
+        LifecycleLog.error(LifecycleLog.RELOAD, null).log("reloading {} failed: {}", file, r.cause().getMessage());
       }
       boolean more;
       synchronized (reloading) {

@@ -71,6 +71,7 @@ final class Deliveries {
   synchronized void attach(String pipeline, SinkSet opened) {
     Map<String, Track> next = new LinkedHashMap<>();
     opened.queues().forEach((name, queue) -> {
+      queue.logAs(pipeline);
       List<byte[]> first = new ArrayList<>();
       List<byte[]> stored = restored.remove(name);
       if (stored != null) {
@@ -89,8 +90,9 @@ final class Deliveries {
       queue.requeue(first);
       next.put(name, t);
     });
-    restored.forEach((name, records) -> System.err.println("transom: pipeline '" + pipeline + "': " + records.size()
-        + " undelivered records of sink '" + name + "' dropped: the definition no longer has that sink"));
+    restored.forEach((name, records) -> LifecycleLog.warn(LifecycleLog.SINK_FAILED, pipeline).addKeyValue("sink", name)
+        .log("pipeline '{}': {} undelivered records of sink '{}' dropped: the definition no longer has that sink",
+            pipeline, records.size(), name));
     restored = new LinkedHashMap<>();
     tracks.clear();
     tracks.putAll(next);

@@ -51,7 +51,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private final Vertx vertx;
   /** Where acknowledged HTTP batches join the chain, one after another in log order. */
   private final io.vertx.core.Context sequencer;
-  private final Path file;
+  /** Its definition file; another one after a rename ({@link #moveTo}). */
+  private volatile Path file;
+  /** Set once it is being stopped for good: it can no longer move to a renamed file. */
+  volatile boolean retiring;
   private final int workers;
   private final long queueLimit;
   private final MeterRegistry registry;
@@ -101,6 +104,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Completes with {@link #fatal}: wakes whatever waits for this pipeline (see {@link #await}). */
   private final java.util.concurrent.CompletableFuture<String> failedSignal = new java.util.concurrent.CompletableFuture<>();
   private volatile String recovery;
+  /** Batches of the ingest log after the checkpoint that the last deploy replays. */
+  private volatile int replayedBatches;
   private volatile int version;
   private volatile List<Problem> problems = List.of();
   /** Batches and checkpoints, one after the other. */
@@ -202,6 +207,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
+  /** Its definition was renamed to {@code to}: the pipeline, its state and its windows go with it. */
+  void moveTo(Path to) {
+    file = to;
+  }
+
   public Path file() {
     return file;
   }
@@ -250,16 +260,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
       fatal = reason;
     }
     String id = def == null ? String.valueOf(file.getFileName()) : def.id();
-    StringBuilder line = new StringBuilder("transom: pipeline '" + id + "' failed: " + reason
-        + "; it takes no input until its definition is fixed (PUT or edit " + Pipelines.display(file)
-        + "); its last checkpoint (epoch " + epoch + ") and its ingest log are kept");
-    if (cause != null) {
-      StackTraceElement[] frames = cause.getStackTrace();
-      for (int i = 0; i < Math.min(8, frames.length); i++) {
-        line.append(System.lineSeparator()).append("\tat ").append(frames[i]);
-      }
-    }
-    System.err.println(line);
+    LifecycleLog.error(LifecycleLog.FAILED, id).setCause(cause).log("pipeline '{}' failed: {}; it takes no input until"
+        + " its definition is fixed (PUT or edit {}); its last checkpoint (epoch {}) and its ingest log are kept", id,
+        reason, Pipelines.display(file), epoch);
     long t = epochTimer;
     if (t >= 0) {
       vertx.cancelTimer(t);
@@ -358,8 +361,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
       Thread.currentThread().interrupt();
     }
     if (closer.isAlive()) {
-      System.err.println("transom: pipeline '" + id() + "' was abandoned while one of its tasks still runs (its sinks "
-          + "close when that task ends)");
+      LifecycleLog.warn(LifecycleLog.FAILED, id()).log("pipeline '{}' was abandoned while one of its tasks still runs"
+          + " (its sinks close when that task ends)", id());
     }
   }
 
@@ -417,6 +420,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       deliveries.restore(c.deliveries()); // outputs still owed, whatever happens to the windows below
     }
     List<IngestLog.Entry> logged = readLog(newDef.id());
+    replayedBatches = logged.size();
     if (cp.isPresent()) {
       Checkpoint c = cp.get();
       String fp = PlanDiff.windowingFingerprint(newDef);
@@ -1050,8 +1054,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
         if (shuttingDown) {
           throw new Overloaded("the server is stopping; pipeline '" + def.id() + "' keeps its last stored state");
         }
-        System.err.println("transom: pipeline '" + def.id() + "' waits for its storage to finish a "
-            + (flushDefinition != null ? "reload or removal" : "swap") + ": " + lastCheckpointError);
+        LifecycleLog.warn(LifecycleLog.STORAGE_FAILED, def.id()).log("pipeline '{}' waits for its storage to finish a {}:"
+            + " {}", def.id(), flushDefinition != null ? "reload or removal" : "swap", lastCheckpointError);
       }
       try {
         Thread.sleep(backoffMillis);
@@ -1203,12 +1207,13 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (over != null) {
       pending.addAndGet(-n);
       if (memoryRefusal.getAndSet(over) == null) {
-        System.err.println("transom: pipeline '" + id() + "' refuses input: " + over);
+        LifecycleLog.warn(LifecycleLog.MEMORY_REFUSING, id()).log("pipeline '{}' refuses input: {}", id(), over);
       }
       throw new Overloaded(over);
     }
     if (memoryRefusal.get() != null && memoryRefusal.getAndSet(null) != null) {
-      System.err.println("transom: pipeline '" + id() + "' takes input again: its memory is below budget");
+      LifecycleLog.info(LifecycleLog.MEMORY_OK, id()).log("pipeline '{}' takes input again: its memory is below budget",
+          id());
     }
     pendingBytes.addAndGet(bytes);
   }
@@ -1418,6 +1423,19 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   void memoryBudget(MemoryBudget b) {
     budget = b;
+  }
+
+  /** What the last deploy recovered, in words; null when there was no checkpoint. */
+  String recovery() {
+    return recovery;
+  }
+
+  int replayedBatches() {
+    return replayedBatches;
+  }
+
+  int version() {
+    return version;
   }
 
   int openWindows() {

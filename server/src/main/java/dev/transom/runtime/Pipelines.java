@@ -128,20 +128,20 @@ public final class Pipelines {
         continue; // its definition is there: deploying it took care of the checkpoint
       }
       if (!broken.isEmpty()) {
-        System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped; its open windows "
-            + "are flushed once every definition loads (some do not), so none of its state is dropped by mistake");
+        LifecycleLog.warn(LifecycleLog.DELETE, id).log("pipeline '{}' was being removed when the server stopped; its open"
+            + " windows are flushed once every definition loads (some do not), so none of its state is dropped by mistake", id);
         continue;
       }
       DefinitionLoader.Result old = DefinitionLoader.load(id + " (removed)", e.getValue(), paths);
       if (!old.ok()) {
-        System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped, and its stored "
-            + "definition no longer loads (" + old.problems().get(0) + "); its checkpoint is kept");
+        LifecycleLog.warn(LifecycleLog.DELETE, id).log("pipeline '{}' was being removed when the server stopped, and its"
+            + " stored definition no longer loads ({}); its checkpoint is kept", id, old.problems().get(0).format());
         continue;
       }
       newHost(dir.resolve(id + ".yaml"))
           .finishInterruptedStop(old.definition());
-      System.err.println("transom: pipeline '" + id + "' was being removed when the server stopped; its open windows "
-          + "were flushed now and its state forgotten");
+      LifecycleLog.info(LifecycleLog.DELETE, id).log("pipeline '{}' was being removed when the server stopped; its open"
+          + " windows were flushed now and its state forgotten", id);
     }
   }
 
@@ -165,7 +165,7 @@ public final class Pipelines {
     try {
       return reloadNow(key);
     } catch (RuntimeException e) {
-      System.err.println("transom: reloading " + display(file) + " failed: " + e);
+      LifecycleLog.error(LifecycleLog.RELOAD, null).setCause(e).log("reloading {} failed: {}", display(file), e.toString());
       throw e;
     } finally {
       lock.unlock();
@@ -185,6 +185,31 @@ public final class Pipelines {
     }
   }
 
+  /**
+   * {@code DELETE} of an id that only a definition file that does not load has (its file name):
+   * removes that file. Null when no such file is listed.
+   */
+  public ReloadResult removeBroken(String id) throws IOException {
+    for (Path key : List.copyOf(broken.keySet())) {
+      if (!id.equals(DefinitionLoader.idFromFileName(key.toString()))) {
+        continue;
+      }
+      java.util.concurrent.locks.ReentrantLock lock = lockFor(key);
+      lock.lock();
+      try {
+        if (!broken.containsKey(key) || byFile.containsKey(key)) {
+          return null; // it loaded meanwhile: a pipeline now, deleted as one
+        }
+        Files.deleteIfExists(key);
+        LifecycleLog.info(LifecycleLog.DELETE, null).log("{} removed (it did not load, so nothing ran from it)", display(key));
+        return reloadNow(key);
+      } finally {
+        lock.unlock();
+      }
+    }
+    return null;
+  }
+
   /** Under the file's lock. */
   private ReloadResult reloadNow(Path key) {
     if (PipelineHost.shuttingDown) {
@@ -194,10 +219,24 @@ public final class Pipelines {
     if (!Files.exists(key)) {
       broken.remove(key);
       if (current != null) {
+        Path target = renamedTo(current.id(), key);
+        if (target != null && move(current, key, target)) {
+          offLoop(() -> reload(target)); // its text may differ too: judged as an edit of that file
+          return new ReloadResult(true, List.of(), "moved to " + display(target));
+        }
+        synchronized (owners) {
+          if (byFile.get(key) != current) {
+            return new ReloadResult(true, List.of(), "moved"); // to a renamed file, meanwhile
+          }
+          current.retiring = true;
+        }
+        int windows = current.openWindows();
         retire(current); // flushed before it disappears from the API
         byFile.remove(key);
         byId.remove(current.id(), current);
         release(current.id(), key);
+        LifecycleLog.info(LifecycleLog.DELETE, current.id()).addKeyValue("windows", windows)
+            .log("pipeline '{}' removed ({} gone): {} open window(s) flushed", current.id(), display(key), windows);
       }
       return new ReloadResult(true, List.of(), "removed");
     }
@@ -226,15 +265,29 @@ public final class Pipelines {
       }
     }
     if (owner != null && !owner.equals(key)) {
-      return fail(key, current, List.of(new Problem(display(key), 1, 1,
-          "name: pipeline id '" + def.id() + "' is already used by " + display(owner))));
+      PipelineHost moving = byFile.get(owner);
+      if (current == null && moving != null && !Files.exists(owner) && move(moving, owner, key)) {
+        current = moving; // the file was renamed: the running pipeline follows it, and this is its edit
+      } else {
+        return fail(key, current, List.of(new Problem(display(key), 1, 1,
+            "name: pipeline id '" + def.id() + "' is already used by " + display(owner))));
+      }
     }
     broken.remove(key);
     if (current == null) {
       PipelineHost host = deployNew(key, def);
       return new ReloadResult(true, List.of(), outcome("deployed", host));
     }
+    if (!current.failed() && current.id().equals(def.id()) && def.text().equals(current.definition().text())
+        && def.file().equals(current.definition().file())) {
+      // The text that runs: a PUT's own write seen again by the watcher, a touch, an edit undone.
+      // Not a new version; problems of an edit since then are gone with it.
+      current.reportProblems(List.of());
+      return new ReloadResult(true, List.of(), "unchanged");
+    }
     if (!current.id().equals(def.id())) {
+      LifecycleLog.info(LifecycleLog.DELETE, current.id()).log("pipeline '{}' removed: {} now defines '{}'",
+          current.id(), display(key), def.id());
       retire(current);
       byId.remove(current.id(), current);
       release(current.id(), key);
@@ -243,17 +296,73 @@ public final class Pipelines {
     }
     if (!current.failed()) {
       try {
+        int windows = current.openWindows();
         boolean kept = current.redeploy(def);
+        LifecycleLog.info(LifecycleLog.RELOAD, def.id()).addKeyValue("version", current.version())
+            .addKeyValue("windows_kept", kept).addKeyValue("windows", windows)
+            .log("pipeline '{}' reloaded to version {} from {}: {} open window(s) {}", def.id(), current.version(),
+                display(key), windows, kept ? "kept" : "flushed (the windowing changed)");
         return new ReloadResult(true, List.of(), kept ? "swapped, open windows kept" : "restarted after flushing open windows");
       } catch (PipelineHost.Failed f) {
         // it failed during the swap: replaced below, like any failed pipeline
       }
     }
     String why = current.failureReason();
+    LifecycleLog.info(LifecycleLog.RELOAD, def.id()).log("pipeline '{}' (failed: {}) is replaced by the new version in {}",
+        def.id(), why, display(key));
     current.abandon();
     PipelineHost host = deployNew(key, def);
     return new ReloadResult(true, List.of(), outcome("replaced the failed version (" + why + "); resumed from its "
         + "last checkpoint and replayed its ingest log", host));
+  }
+
+  /**
+   * A definition file other than {@code from}, held by no pipeline, that defines {@code id}: where a
+   * rename took the file (a watcher may see the old name gone before the new one appears).
+   */
+  private Path renamedTo(String id, Path from) {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(Pipelines::isDefinition).map(p -> p.toAbsolutePath().normalize()).sorted().toList()) {
+        if (p.equals(from) || byFile.containsKey(p)) {
+          continue;
+        }
+        byte[] bytes = readDefinition(p);
+        DefinitionLoader.Result r = bytes == null ? null : DefinitionLoader.load(display(p), bytes, paths);
+        if (r != null && r.ok() && r.definition().id().equals(id)) {
+          return p;
+        }
+      }
+    } catch (IOException e) {
+      return null; // not found: the pipeline is removed as its file is
+    }
+    return null;
+  }
+
+  /**
+   * Moves {@code host} from the file {@code from}, which is gone, to {@code to}: the same pipeline,
+   * open windows, checkpoints and counters, now defined by the renamed file. False when it cannot
+   * (it is being removed, or another file took its id meanwhile).
+   */
+  private boolean move(PipelineHost host, Path from, Path to) {
+    synchronized (owners) {
+      Path owner = owners.get(host.id());
+      if (host.retiring || byFile.get(from) != host || byFile.containsKey(to) || Files.exists(from)
+          || (owner != null && !owner.equals(from))) {
+        return false;
+      }
+      byFile.remove(from);
+      byFile.put(to, host);
+      owners.put(host.id(), to);
+      java.util.Set<Path> waiting = waitingForId.get(host.id());
+      if (waiting != null) {
+        waiting.remove(to);
+      }
+      broken.remove(to);
+      host.moveTo(to);
+    }
+    LifecycleLog.info(LifecycleLog.MOVE, host.id()).log("pipeline '{}' moved from {} to {} (renamed); it keeps running"
+        + " with its open windows", host.id(), display(from), display(to));
+    return true;
   }
 
   private static String outcome(String done, PipelineHost host) {
@@ -280,7 +389,48 @@ public final class Pipelines {
     }
     byFile.put(key, host);
     byId.put(def.id(), host);
+    logDeploy(host, key);
     return host;
+  }
+
+  private static void logDeploy(PipelineHost host, Path key) {
+    String id = host.id();
+    if (host.failed()) {
+      LifecycleLog.error(LifecycleLog.DEPLOY, id).log("pipeline '{}' from {} failed as it started: {}", id, display(key),
+          host.failureReason());
+      return;
+    }
+    String recovery = host.recovery() == null ? "no checkpoint, started empty" : host.recovery();
+    LifecycleLog.info(LifecycleLog.DEPLOY, id).addKeyValue("version", host.version())
+        .addKeyValue("windows", host.openWindows()).addKeyValue("replayed_batches", host.replayedBatches())
+        .log("pipeline '{}' deployed from {} (version {}): {}; {} open window(s), {} logged batch(es) to replay", id,
+            display(key), host.version(), recovery, host.openWindows(), host.replayedBatches());
+  }
+
+  /**
+   * One line after the start: how many pipelines run, resumed from their checkpoints, started
+   * empty although they had one (with why in their own lines), or did not load.
+   */
+  public void logRecoverySummary() {
+    int resumed = 0;
+    int empty = 0;
+    int failed = 0;
+    long windows = 0;
+    for (PipelineHost h : byId.values()) {
+      if (h.failed()) {
+        failed++;
+      } else if (h.recovery() != null && h.recovery().startsWith("resumed")) {
+        resumed++;
+      } else if (h.recovery() != null) {
+        empty++;
+      }
+      windows += h.openWindows();
+    }
+    LifecycleLog.info(LifecycleLog.RECOVERY, null).addKeyValue("pipelines", byId.size()).addKeyValue("resumed", resumed)
+        .addKeyValue("windows", windows).addKeyValue("not_loaded", broken.size())
+        .log("started {} pipeline(s): {} resumed from a checkpoint ({} open window(s) restored), {} could not use theirs"
+            + " and started empty, {} failed, {} definition file(s) did not load", byId.size(), resumed, windows, empty,
+            failed, broken.size());
   }
 
   /**
@@ -297,14 +447,15 @@ public final class Pipelines {
         // failed during the flush: let go below
       }
     }
-    System.err.println("transom: pipeline '" + host.id() + "' is removed while failed (" + host.failureReason()
-        + "): its open windows cannot be flushed and are dropped with its checkpoint and ingest log");
+    LifecycleLog.warn(LifecycleLog.DELETE, host.id()).log("pipeline '{}' is removed while failed ({}): its open windows"
+        + " cannot be flushed and are dropped with its checkpoint and ingest log", host.id(), host.failureReason());
     host.abandon();
     if (state != null) {
       try {
         state.forget(host.id()).join();
       } catch (RuntimeException e) {
-        System.err.println("transom: could not forget the state of pipeline '" + host.id() + "': " + e.getMessage());
+        LifecycleLog.warn(LifecycleLog.DELETE, host.id()).log("could not forget the state of pipeline '{}': {}", host.id(),
+            e.getMessage());
       }
     }
   }
@@ -340,6 +491,15 @@ public final class Pipelines {
   }
 
   private ReloadResult fail(Path key, PipelineHost current, List<Problem> problems) {
+    String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "";
+    if (current != null) {
+      LifecycleLog.warn(LifecycleLog.REJECTED, current.id()).addKeyValue("problems", problems.size())
+          .log("edit of {} rejected, version {} of '{}' keeps running: {}{}", display(key), current.version(), current.id(),
+              problems.isEmpty() ? "" : problems.get(0).format(), more);
+    } else {
+      LifecycleLog.warn(LifecycleLog.REJECTED, null).addKeyValue("problems", problems.size())
+          .log("{} not deployed: {}{}", display(key), problems.isEmpty() ? "" : problems.get(0).format(), more);
+    }
     if (current != null) {
       current.reportProblems(problems); // the running version keeps running
     } else {
@@ -393,6 +553,9 @@ public final class Pipelines {
     }
     DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body, paths);
     if (!r.ok()) {
+      LifecycleLog.warn(LifecycleLog.REJECTED, id).addKeyValue("problems", r.problems().size())
+          .log("PUT of pipeline '{}' rejected, nothing changed: {}{}", id, r.problems().get(0).format(),
+              r.problems().size() > 1 ? " (and " + (r.problems().size() - 1) + " more)" : "");
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
     }
     if (!r.definition().id().equals(id)) {
@@ -510,7 +673,7 @@ public final class Pipelines {
             h.suspend();
           }
         } catch (RuntimeException ex) {
-          System.err.println("transom: pipeline '" + id + "' did not stop cleanly: " + ex.getMessage());
+          LifecycleLog.warn(LifecycleLog.SERVER, id).log("pipeline '{}' did not stop cleanly: {}", id, ex.getMessage());
         } finally {
           lock.unlock();
         }
@@ -529,9 +692,9 @@ public final class Pipelines {
       }
       if (e.getValue().isAlive()) {
         abandoned.add(e.getKey());
-        System.err.println("transom: pipeline '" + e.getKey() + "' did not finish its final checkpoint within "
-            + deadline.toMillis() / 1000.0 + " s: abandoned (it resumes from its last checkpoint and its ingest log "
-            + "at the next start)");
+        LifecycleLog.error(LifecycleLog.SERVER, e.getKey()).log("pipeline '{}' did not finish its final checkpoint within"
+            + " {} s: abandoned (it resumes from its last checkpoint and its ingest log at the next start)", e.getKey(),
+            deadline.toMillis() / 1000.0);
       }
     }
     return abandoned;
@@ -557,7 +720,7 @@ public final class Pipelines {
         try {
           h.checkStuck(now, limit);
         } catch (RuntimeException e) {
-          System.err.println("transom: watchdog: " + e);
+          LifecycleLog.error(LifecycleLog.FAILED, h.id()).setCause(e).log("watchdog: {}", e.toString());
         }
       }
     }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);

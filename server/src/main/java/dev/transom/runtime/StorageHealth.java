@@ -108,8 +108,8 @@ final class StorageHealth {
       retries = 0;
       long interval = host.definition().checkpointIntervalMicros() / 1_000;
       delayMillis = Math.max(MIN_DELAY_MILLIS, Math.min(MAX_DELAY_MILLIS, interval));
-      System.err.println("transom: pipeline '" + host.id() + "' paused: storage is failing (" + problem()
-          + "); ingest answers 503 and sources wait while it is retried");
+      LifecycleLog.error(LifecycleLog.STORAGE_FAILED, host.id()).log("pipeline '{}' paused: storage is failing ({});"
+          + " ingest answers 503 and sources wait while it is retried", host.id(), problem());
     }
     if (timer < 0) {
       long delay = delayMillis;
@@ -127,8 +127,8 @@ final class StorageHealth {
       vertx.cancelTimer(timer);
       timer = -1;
     }
-    System.err.println("transom: pipeline '" + host.id() + "' resumed: storage works again (paused "
-        + Duration.between(since, Instant.now()).toMillis() / 1000.0 + " s, " + retries + " retries)");
+    LifecycleLog.info(LifecycleLog.STORAGE_RECOVERED, host.id()).log("pipeline '{}' resumed: storage works again (paused"
+        + " {} s, {} retries)", host.id(), Duration.between(since, Instant.now()).toMillis() / 1000.0, retries);
   }
 
   /** Tries what failed again; each outcome reports back, and a failure schedules the next try. */

@@ -18,6 +18,7 @@ import java.util.List;
  * keeps commits in memory for up to 500 ms, which a {@code kill -9} would lose (STACK.md).
  */
 public final class Database implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.state");
   /** The schema scripts, in order; a new version is a new file added at the end. */
   static final List<String> MIGRATIONS = List.of("V1__checkpoints_and_ingest_log.sql", "V2__ingest_batches_by_time.sql",
       "V3__checkpoint_flush_definition.sql", "V4__sink_starts.sql", "V5__checkpoint_deliveries.sql");
@@ -110,8 +111,8 @@ public final class Database implements AutoCloseable {
     try {
       NewestVersion.Outcome o = NewestVersion.restore(file);
       if (o != null && o.lost() > 0) {
-        System.err.println("transom: the state database was not closed cleanly and H2 would have opened version "
-            + o.opened() + "; the file holds every version up to " + o.newest() + ", which is the one opened");
+        LOG.warn("the state database was not closed cleanly and H2 would have opened version {}; the file holds every"
+            + " version up to {}, which is the one opened", o.opened(), o.newest());
       }
     } catch (RuntimeException e) {
       // the open below reports a file it cannot use (locked by another server, damaged) in its own words
@@ -119,8 +120,8 @@ public final class Database implements AutoCloseable {
       if (m.contains("locked") || m.contains("already in use")) {
         return;
       }
-      System.err.println("transom: could not look for versions of the state database newer than its header names ("
-          + oneLine(e.getMessage()) + ")");
+      LOG.warn("could not look for versions of the state database newer than its header names ({})",
+          oneLine(e.getMessage()));
     }
   }
 

@@ -30,6 +30,7 @@ import java.util.function.Consumer;
  * table: they are replayed first and deleted by the next checkpoint, as before.
  */
 public final class H2State implements IngestLog, CheckpointStore, AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.state");
   private static final int MAX_GROUP = 1_000;
   /** A new segment file is started once the current one is this long. */
   static final long SEGMENT_BYTES = 16L << 20;
@@ -49,7 +50,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
   public H2State(Database db) {
     this.db = db;
     this.segments = new SegmentLog(db.file().resolveSibling("ingest-log"), SEGMENT_BYTES,
-        warning -> System.err.println("transom: " + warning), db.fault());
+        warning -> LOG.warn(warning), db.fault());
     this.ingestThread = new Thread(this::ingestLoop, "transom-ingest");
     this.stateThread = new Thread(this::stateLoop, "transom-state");
     for (Thread t : List.of(ingestThread, stateThread)) {
@@ -434,8 +435,8 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
               segments.dropThrough(cp.pipeline(), dropThrough);
             }
           } catch (java.io.IOException e) {
-            System.err.println("transom: could not delete ingest log segments of " + cp.pipeline() + " (retried at "
-                + "the next checkpoint): " + e.getMessage());
+            LOG.warn("could not delete ingest log segments of {} (retried at the next checkpoint): {}", cp.pipeline(),
+                e.getMessage());
           }
         });
         return null;
