@@ -66,7 +66,11 @@ public final class Main {
         case "validate" -> new ValidateCommand(out).run(args);
         case "schema" -> new SchemaCommand(out).run(args);
         case "reference" -> {
-          out.print(dev.transom.definition.spec.ReferenceDocWriter.write(dev.transom.definition.PipelineSpec.SPEC));
+          if (args.length > 2 || (args.length == 2 && !args[1].equals("cli"))) {
+            throw new UsageException("reference takes nothing, or 'cli' for the commands' reference");
+          }
+          out.print(args.length == 2 ? Usage.markdown()
+              : dev.transom.definition.spec.ReferenceDocWriter.write(dev.transom.definition.PipelineSpec.SPEC));
           yield 0;
         }
         default -> throw new UsageException("unknown command '" + args[0] + "'");

@@ -4,7 +4,7 @@ import dev.transom.io.ByteSizeText;
 
 /**
  * {@code --memory}: how much heap the pipelines' window state and queued input may take together,
- * as a size ({@code 200MiB}) or a share of the maximum heap ({@code 50%}, the default), or
+ * as a size ({@code 200MiB}) or a share of the maximum heap ({@code 50%}; the default is 30%), or
  * {@code off}.
  */
 final class MemoryFlag {

@@ -89,8 +89,8 @@ public final class Usage {
           new Option("public-metrics", null, "off", false, "serve /metrics without the token (values: 1/true, 0/false)"),
           many("allow-host", "NAME", "the host and localhost", "also accept requests whose Host is NAME"),
           flag("workers", "N", "the number of processors", "threads that run pipelines"),
-          flag("queue", "N", "100000", "events a pipeline may hold before ingest gets 429"),
-          flag("memory", "SIZE|N%", MemoryFlag.DEFAULT, "the memory budget of all pipelines (0: none)"),
+          flag("queue", "N", "100000", "events a pipeline may hold unprocessed before ingest answers 503"),
+          flag("memory", "SIZE|N%|off", MemoryFlag.DEFAULT, "the memory budget of all pipelines (off: none)"),
           flag("stuck-after", "DURATION", "30s", "a pipeline busy this long on one batch is reported stuck"),
           flag("shutdown-timeout", "DURATION", "20s", "how long shutdown waits for each pipeline's checkpoint"),
           flag("header-timeout", "DURATION", "10s", "a request's headers must arrive within this (0s: off)"),
@@ -119,8 +119,9 @@ public final class Usage {
   public static final Command SCHEMA = new Command("schema", "", "Prints the JSON Schema of the definition format.",
       List.of(), false);
 
-  public static final Command REFERENCE = new Command("reference", "",
-      "Prints the reference of the definition format (docs/reference.md) as Markdown.", List.of(), false);
+  public static final Command REFERENCE = new Command("reference", "[cli]",
+      "Prints the reference of the definition format (docs/reference.md) as Markdown;\n"
+          + "with cli, the reference of the commands and their options (docs/cli.md).", List.of(), false);
 
   public static final Command VERSION = new Command("version", "", "Prints transom's version.", List.of(), false);
 
@@ -136,6 +137,41 @@ public final class Usage {
     List<T> l = new java.util.ArrayList<>(a);
     l.addAll(b);
     return List.copyOf(l);
+  }
+
+  /**
+   * {@code transom reference cli}: docs/cli.md, every command with every option, its default and its
+   * environment variable, from the same tables as the parser and {@code --help}.
+   */
+  public static String markdown() {
+    StringBuilder b = new StringBuilder("<!-- Generated from the option tables in server/src/main/java/dev/transom/cli/Usage.java;"
+        + " regenerate with: ./transom reference cli > docs/cli.md -->\n\n# Commands\n\n");
+    b.append("`transom --help` lists the commands, `transom COMMAND --help` one command's options, `transom --version`"
+        + " the version. Exit codes: 0 done, 1 a runtime failure (a file or port that cannot be used), 2 a usage or"
+        + " definition error; `run` also exits 3 when every event failed and 130 on Ctrl-C.\n");
+    for (Command c : ALL) {
+      b.append("\n## `transom ").append(c.name()).append(c.synopsis().isEmpty() ? "" : " " + c.synopsis()).append("`\n\n");
+      b.append(c.summary().replace("\n", " ")).append('\n');
+      if (c.options().isEmpty()) {
+        continue;
+      }
+      if (c.environment()) {
+        b.append("\nEvery option can also come from the environment variable named after it; a flag wins over its"
+            + " variable, and a repeatable option's variable holds its values separated by commas.\n");
+      }
+      b.append("\n| option | default |").append(c.environment() ? " environment |" : "").append(" what |\n");
+      b.append("|---|---|").append(c.environment() ? "---|" : "").append("---|\n");
+      for (Option o : c.options()) {
+        b.append("| `--").append(o.name()).append(o.isSwitch() ? "" : " " + o.value().replace("|", "\\|")).append('`')
+            .append(o.repeatable() ? " (repeatable)" : "").append(" | ")
+            .append(o.dflt() == null ? "" : o.dflt().replace("|", "\\|")).append(" |");
+        if (c.environment()) {
+          b.append(" `").append(o.env()).append("` |");
+        }
+        b.append(' ').append(o.help().replace("|", "\\|")).append(" |\n");
+      }
+    }
+    return b.toString();
   }
 
   /** {@code transom --help}: every command in a line, and how to see its options. */
