@@ -115,6 +115,10 @@ public final class RunCommand {
       } else {
         sinks = SinkSet.open(def.sinks(), def.late(), false);
       }
+    } catch (dev.transom.io.FileLocks.Held e) {
+      err.println("transom run: cannot open output: " + e.getMessage() + " (--output PATH and --late PATH choose"
+          + " other files)");
+      return 1;
     } catch (IOException e) {
       err.println("transom run: cannot open output: " + e.getMessage());
       return 1;

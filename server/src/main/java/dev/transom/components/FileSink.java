@@ -36,9 +36,15 @@ public final class FileSink {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    OutputStream out = append
-        ? Files.newOutputStream(path, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)
-        : Files.newOutputStream(path);
+    // Locked before it is cut: a file another process writes is refused, not emptied.
+    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.WRITE, append ? java.nio.file.StandardOpenOption.APPEND
+            : java.nio.file.StandardOpenOption.WRITE);
+    dev.transom.io.FileLocks.lockOrClose(ch, path);
+    if (!append) {
+      ch.truncate(0);
+    }
+    OutputStream out = java.nio.channels.Channels.newOutputStream(ch);
     return new JsonLinesSink(out, path.toString(), true);
   }
 }

@@ -26,7 +26,7 @@ final class CommittedFiles implements AutoCloseable {
   CommittedFiles(List<ComponentDef> outputSinks, ComponentDef lateSink, Map<String, Long> marks) throws IOException {
     try {
       for (ComponentDef s : outputSinks) {
-        if (s.kind().equals("file")) {
+        if (s.kind().equals("file") && !outputs.containsKey(s.text("path", null))) {
           outputs.put(s.text("path", null), open(s.text("path", null), marks));
         }
       }
@@ -47,6 +47,7 @@ final class CommittedFiles implements AutoCloseable {
     }
     boolean created = !Files.exists(p);
     FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    dev.transom.io.FileLocks.lockOrClose(ch, p);
     if (created && parent != null) {
       // A checkpoint will name this file's length; a power loss must not lose the file itself.
       syncDirectory(parent);
