@@ -151,7 +151,7 @@ final class PartitionedFeed {
             continue;
           }
         }
-        int owner = Math.floorMod(p.key().hashCode(), n);
+        int owner = dev.transom.windowing.KeyGroups.partitionOfKey(p.key(), n);
         List<ItemPreparer.Prepared> batch = pending.get(owner);
         pendingLines[owner][batch.size()] = lines.lineNumber();
         batch.add(p);

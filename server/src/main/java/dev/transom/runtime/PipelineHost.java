@@ -432,14 +432,19 @@ public final class PipelineHost implements MemoryBudget.Holder {
       if (!c.fingerprint().equals(fp)) {
         recovery = "checkpoint " + c.epoch() + " belongs to another windowing (key, value, clock, window or aggregate "
             + "changed): not applied; the pipeline started empty";
-      } else if (c.partitions().size() != partitionsFor(newDef)) {
-        recovery = "checkpoint " + c.epoch() + " has " + c.partitions().size() + " partitions, now "
-            + partitionsFor(newDef) + " (--workers changed): not applied; the pipeline started empty";
       } else {
         try {
           kept = restore(c);
-          keptIsStored = true;
-          recovery = "resumed from checkpoint " + c.epoch();
+          int n = partitionsFor(newDef);
+          if (kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept))) {
+            keptIsStored = true;
+            recovery = "resumed from checkpoint " + c.epoch();
+          } else {
+            // Another --workers (or keys routed before key groups): each partition takes its groups' keys.
+            kept = dev.transom.windowing.KeyGroups.spread(List.of(kept), n);
+            recovery = "resumed from checkpoint " + c.epoch() + (c.partitions().size() == n ? ""
+                : ", its " + c.partitions().size() + " partition(s) spread over " + n + " (--workers changed)");
+          }
         } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
           kept = null;
           recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
@@ -470,8 +475,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
     dev.transom.definition.DefinitionLoader.Result old =
         dev.transom.definition.DefinitionLoader.load(file.getFileName().toString(), c.flushDefinition(), paths);
-    if (!old.ok() || !PlanDiff.windowingFingerprint(old.definition()).equals(c.fingerprint())
-        || c.partitions().size() != partitionsFor(old.definition())) {
+    if (!old.ok() || !PlanDiff.windowingFingerprint(old.definition()).equals(c.fingerprint())) {
       return null;
     }
     return old.definition();
@@ -485,15 +489,21 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private void finishInterruptedReload(PipelineDef replaced, Checkpoint c, PipelineDef newDef,
       List<IngestLog.Entry> logged, Map<String, Long> marks) {
     OperatorSnapshot[] kept;
+    boolean inPlace;
     try {
       kept = restore(c);
+      int n = partitionsFor(replaced);
+      inPlace = kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept));
+      if (!inPlace) {
+        kept = dev.transom.windowing.KeyGroups.spread(List.of(kept), n);
+      }
     } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
       install(newDef, null, marks);
       recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
       replay(logged);
       return;
     }
-    keptIsStored = true;
+    keptIsStored = inPlace;
     install(replaced, kept, marks);
     keptIsStored = false;
     redeploy(newDef);
@@ -1279,7 +1289,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     for (Object e : events) {
       ItemPreparer.Prepared p = prep.prepare(e, this::prepareFailed);
       if (p != null) {
-        buckets.get(Math.floorMod(p.key().hashCode(), ps.length)).add(p);
+        buckets.get(dev.transom.windowing.KeyGroups.partitionOfKey(p.key(), ps.length)).add(p);
       }
     }
     List<Future<Object>> parts = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.transom.state;
 
+import dev.transom.windowing.KeyGroups;
 import dev.transom.windowing.OperatorSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +12,11 @@ import java.util.Map;
  * bucket stored before; otherwise buckets not named are unchanged and stay as stored.
  */
 public record PartitionState(byte[] header, Map<Integer, byte[]> buckets, boolean full) {
-  /** Keys are spread over this many buckets per partition; a changed key rewrites its bucket only. */
-  public static final int BUCKETS = 4096;
+  /** Keys are stored by key group ({@link KeyGroups}); a changed key rewrites its group only. */
+  public static final int BUCKETS = KeyGroups.COUNT;
 
   public static int bucketOf(String key) {
-    return Math.floorMod(key.hashCode(), BUCKETS);
+    return KeyGroups.of(key);
   }
 
   /** Rebuilds the partition's operator state from a header and all its stored buckets. */
