@@ -79,6 +79,15 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private final AtomicLong out = new AtomicLong();
   private final AtomicLong late = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  /** Versions swapped in by a reload, and edits refused while this version kept running (metrics). */
+  private final AtomicLong reloads = new AtomicLong();
+  private final AtomicLong rejectedEdits = new AtomicLong();
+  private final AtomicLong checkpointFailures = new AtomicLong();
+  /** System time of the last stored checkpoint, -1 before one: a stale one is what an alert looks for. */
+  private volatile long lastCheckpointSuccessEpochMillis = -1;
+  /** A file source (without {@code follow}) has read all its input: its watermark lags behind nothing. */
+  private volatile boolean inputFinished;
+  private final SinkCounts sinkCounts = new SinkCounts();
   private volatile PipelineDef def;
   private volatile Partition[] partitions = new Partition[0];
   private volatile ItemPreparer preparer;
@@ -370,6 +379,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   void reportProblems(List<Problem> p) {
     problems = List.copyOf(p);
+    rejectedEdits.incrementAndGet();
+  }
+
+  /** A PUT of a new version was refused; this version keeps running. */
+  void editRejected() {
+    rejectedEdits.incrementAndGet();
   }
 
   /** A pipeline whose watermark is shared by all keys keeps them in one partition. */
@@ -595,7 +610,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     Promise<Void> gate = Promise.promise();
     try {
       await(holdChain(gate));
-      return swap(newDef);
+      boolean kept = swap(newDef);
+      reloads.incrementAndGet();
+      return kept;
     } finally {
       gate.complete();
     }
@@ -822,8 +839,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (metrics == null && registry != null) {
       metrics = new PipelineMetrics(registry, this, newDef.id());
     }
+    sinkCounts.configure(newDef);
     if (metrics != null) {
       metrics.deliveries(deliveries);
+      metrics.sinks(sinkCounts, deliveries);
     }
     if (!deferSource) {
       startSource();
@@ -843,6 +862,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   private void startSource() {
     if (source == null && !stopped && fatal == null) {
+      inputFinished = false;
       source = SourceRunner.start(vertx, this, def.source(), readPosition);
     }
   }
@@ -972,6 +992,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
                   // so storage is retried; the next checkpoint's sync covers this one too.
                   epoch++;
                   committedMarks = Set.copyOf(marks.keySet());
+                  sinkCounts.committed(outs.size(), lates.size(), rows);
                   throw new CheckpointStood(cause);
                 }
                 files.undoLastWrite();
@@ -985,6 +1006,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
             }
             lastCheckpointBytes = stateBytes;
             lastCheckpointSeq = seq;
+            sinkCounts.committed(outs.size(), lates.size(), rows);
             return null;
           } catch (CheckpointStood e) {
             throw e; // committed: its records are stored, nothing to carry
@@ -1000,6 +1022,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         }, true);
       }).<Void>mapEmpty().transform(r -> {
         if (r.failed()) {
+          checkpointFailures.incrementAndGet();
           for (Partition p : ps) {
             p.call(() -> {
               p.requireFullCut(); // the store missed these changes: write everything next time
@@ -1022,6 +1045,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
           lastCheckpointError = null;
           storage.checkpointSucceeded();
           lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
+          lastCheckpointSuccessEpochMillis = System.currentTimeMillis();
           PipelineMetrics m = metrics;
           if (m != null) {
             m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -1297,6 +1321,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** End of a finite source: every open window closes (SEMANTICS §2.3). */
   synchronized Future<Void> finishInput() {
+    inputFinished = true;
     Partition[] ps = partitions;
     Future<Void> f = chain.transform(ignored -> {
       List<Future<Object>> done = new ArrayList<>();
@@ -1336,6 +1361,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** A window output from a partition: counted, shown, streamed, and sent to the at-least-once sinks. */
   synchronized void emitted(Map<String, Object> record) {
     out.incrementAndGet();
+    sinkCounts.streamedOutput();
     try {
       immediateSinks.output(record);
     } catch (IOException e) {
@@ -1359,6 +1385,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (recentLate.size() > RECENT_ERRORS) {
       recentLate.removeFirst();
     }
+    sinkCounts.streamedLate();
     try {
       immediateSinks.late(record);
     } catch (IOException e) {
@@ -1436,9 +1463,55 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return wm;
   }
 
-  double watermarkLagSeconds() {
+  /** The watermark as seconds since the epoch; NaN while there is none. */
+  double watermarkSeconds() {
     long wm = watermarkMicros();
-    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : (nowMicros() - wm) / 1e6;
+    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : wm / 1e6;
+  }
+
+  /**
+   * How far the watermark was behind the system clock when it last advanced (docs/metrics.md): it
+   * stays put while no input comes, since an idle pipeline is behind nothing, and is NaN before the
+   * first watermark and once a file source has read all its input. {@code time() -
+   * transom_watermark_timestamp_seconds} is the wall-clock age for whoever wants that instead.
+   */
+  double watermarkLagSeconds() {
+    if (inputFinished) {
+      return Double.NaN;
+    }
+    long wm = Micros.NEG_INFINITY;
+    long lag = 0;
+    for (Partition p : partitions) {
+      long w = p.watermarkMicros();
+      if (w > wm) {
+        wm = w;
+        lag = p.lagAtAdvanceMicros();
+      }
+    }
+    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : lag / 1e6;
+  }
+
+  long reloads() {
+    return reloads.get();
+  }
+
+  long rejectedEdits() {
+    return rejectedEdits.get();
+  }
+
+  long checkpointFailures() {
+    return checkpointFailures.get();
+  }
+
+  /** Seconds since the epoch of the last stored checkpoint; NaN before the first. */
+  double lastCheckpointSuccessSeconds() {
+    long t = lastCheckpointSuccessEpochMillis;
+    return t < 0 ? Double.NaN : t / 1e3;
+  }
+
+  /** 1 when {@link #status()} is {@code s}, else 0: one series per status, as Prometheus state sets go. */
+  double statusIs(String s) {
+    return s.equals(status()) ? 1 : 0;
   }
 
   private Throwable failedPartition() {

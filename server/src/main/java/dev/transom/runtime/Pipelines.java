@@ -393,6 +393,9 @@ public final class Pipelines {
     }
     DefinitionLoader.Result r = DefinitionLoader.load(file.getFileName().toString(), body, paths);
     if (!r.ok()) {
+      if (existing != null) {
+        existing.editRejected();
+      }
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
     }
     if (!r.definition().id().equals(id)) {
