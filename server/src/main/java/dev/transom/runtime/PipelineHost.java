@@ -79,7 +79,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private final AtomicLong out = new AtomicLong();
   private final AtomicLong late = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
-  /** Versions swapped in by a reload, and edits refused while this version kept running (metrics). */
+  /** Reloads that changed the definition's text, and edits refused while this version kept running (metrics). */
   private final AtomicLong reloads = new AtomicLong();
   private final AtomicLong rejectedEdits = new AtomicLong();
   private final AtomicLong checkpointFailures = new AtomicLong();
@@ -610,8 +610,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
     Promise<Void> gate = Promise.promise();
     try {
       await(holdChain(gate));
+      // A PUT writes the file, and the watcher then reloads the same text once more: one reload.
+      boolean changed = !newDef.text().equals(def.text());
       boolean kept = swap(newDef);
-      reloads.incrementAndGet();
+      if (changed) {
+        reloads.incrementAndGet();
+      }
       return kept;
     } finally {
       gate.complete();

@@ -73,7 +73,7 @@ final class PipelineMetrics {
           .register(registry));
     }
     meters.add(FunctionCounter.builder("transom.pipeline.reloads", host, PipelineHost::reloads)
-        .description("new versions swapped in (an edit of the file or a PUT)").tag("pipeline", id).register(registry));
+        .description("reloads that changed the definition (an edit of the file or a PUT)").tag("pipeline", id).register(registry));
     meters.add(FunctionCounter.builder("transom.pipeline.rejected.edits", host, PipelineHost::rejectedEdits)
         .description("edits refused as invalid (file or PUT); the running version kept").tag("pipeline", id)
         .register(registry));

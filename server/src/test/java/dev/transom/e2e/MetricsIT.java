@@ -74,7 +74,9 @@ class MetricsIT {
         + "{\"user\":\"a\",\"ts\":\"2024-05-01T10:00:01Z\"}\n"
         + "{\"user\":\"b\",\"ts\":\"2024-05-01T10:00:30Z\"}\n"
         + "{\"user\":\"a\",\"ts\":\"2024-05-01T10:01:10Z\"}\n"
-        + "{\"user\":\"a\",\"ts\":\"2024-05-01T10:02:30Z\"}\n");
+        // just before its window's end: the event clock's idle advance closes it within seconds,
+        // should the end of input not have closed it already
+        + "{\"user\":\"a\",\"ts\":\"2024-05-01T10:02:59.5Z\"}\n");
     ServerProcess.define(tmp, "files.yaml", "name: files\n"
         + "source: {kind: file, path: input/clicks.jsonl}\n"
         + "key: event.user\n"
@@ -172,8 +174,21 @@ class MetricsIT {
     assertTrue(before.value("transom_pipeline_rejected_edits_total", "pipeline", "hooked") >= 1);
     assertEquals(0.0, before.value("transom_pipeline_reloads_total", "pipeline", "files"));
     assertEquals(0.0, before.value("transom_pipeline_rejected_edits_total", "pipeline", "files"));
-    assertEquals(200, put("hooked", hooked("event.k != \"never\"")).statusCode());
+    double rejected = before.value("transom_pipeline_rejected_edits_total", "pipeline", "hooked");
+    HttpResponse<String> r = put("hooked", hooked("event.k != \"never\""));
+    assertEquals(200, r.statusCode(), r.body());
+    int version = ServerProcess.JSON.readTree(r.body()).get("version").asInt();
     assertEquals(reloads + 1, scrape().value("transom_pipeline_reloads_total", "pipeline", "hooked"));
+    // The watcher sees the file the PUT wrote and swaps the same text in once more (a new version number).
+    await("the watcher's reload of the PUT's file", () ->
+        server.json("/api/pipelines/hooked").get("version").asInt() > version);
+    assertEquals(reloads + 1, scrape().value("transom_pipeline_reloads_total", "pipeline", "hooked"),
+        "the same text again is not a second reload");
+    // An invalid edit of the file, seen by the watcher: refused, the running version kept.
+    Files.writeString(tmp.resolve("defs/hooked.yaml"), "name: hooked\nsource: {kind: nope}\n");
+    await("the watcher to refuse the edit", () ->
+        scrape().value("transom_pipeline_rejected_edits_total", "pipeline", "hooked") == rejected + 1);
+    assertEquals(1.0, scrape().value("transom_pipeline_status", "pipeline", "hooked", "status", "running"));
   }
 
   @Test
@@ -213,8 +228,8 @@ class MetricsIT {
     PromScrape s = scrape();
     double wm = s.value("transom_watermark_timestamp_seconds", "pipeline", "files");
     assertTrue(wm >= Instant.parse("2024-05-01T10:00:00Z").getEpochSecond()
-        && wm <= Instant.parse("2024-05-01T10:05:00Z").getEpochSecond(), "the file's event time (its end closed "
-        + "the last window): " + wm);
+        && wm <= Instant.parse("2024-05-01T10:05:00Z").getEpochSecond(), "the file's event time (the last window "
+        + "closed after it): " + wm);
     double lag = s.value("transom_watermark_lag_seconds", "pipeline", "files");
     assertTrue(Double.isNaN(lag), "it lags behind nothing once its input is all read, not years: " + lag);
     double hookedLag = s.value("transom_watermark_lag_seconds", "pipeline", "hooked");
