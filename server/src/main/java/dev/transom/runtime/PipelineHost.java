@@ -1365,9 +1365,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** A window output from a partition: counted, shown, streamed, and sent to the at-least-once sinks. */
   synchronized void emitted(Map<String, Object> record) {
     out.incrementAndGet();
-    sinkCounts.streamedOutput();
     try {
       immediateSinks.output(record);
+      sinkCounts.streamedOutput();
     } catch (IOException e) {
       failure = "sink: " + e.getMessage();
     }
@@ -1389,9 +1389,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (recentLate.size() > RECENT_ERRORS) {
       recentLate.removeFirst();
     }
-    sinkCounts.streamedLate();
     try {
       immediateSinks.late(record);
+      sinkCounts.streamedLate();
     } catch (IOException e) {
       failure = "late sink: " + e.getMessage();
     }
