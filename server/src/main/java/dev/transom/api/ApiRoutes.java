@@ -29,6 +29,7 @@ public final class ApiRoutes {
   private final Security security;
   private final ConnectionGuard guard;
   private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics;
+  private final HttpRequestMeters requestMeters;
 
   /**
    * Who may reach the API: the names the server answers to, the token (null: none) and whether
@@ -46,11 +47,16 @@ public final class ApiRoutes {
     this.security = security;
     this.guard = guard;
     this.metrics = metrics;
+    this.requestMeters = new HttpRequestMeters(metrics);
     this.webRoot = webRoot;
   }
 
   public Router router() {
     Router r = Router.router(vertx);
+    r.route().handler(ctx -> {
+      requestMeters.track(ctx);
+      ctx.next();
+    });
     r.route().handler(guard.requests());
     // Liveness stays answerable under any Host: probes and load balancers send addresses or names
     // of their own, and its constant answer gives a rebinding page nothing to read.
@@ -101,6 +107,7 @@ public final class ApiRoutes {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("error", problem);
       body.put("problems", List.of());
+      requestMeters.answered(req, 400);
       // closed after the answer: the body (if any) is left unread
       req.response().setStatusCode(400).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
           .end(io.vertx.core.buffer.Buffer.buffer(JsonValues.toJsonBytes(body)))

@@ -164,6 +164,7 @@ public final class ServeCommand {
     Vertx vertx = Vertx.vertx();
     io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
         new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    ServerMeters serverMeters = new ServerMeters(metrics, dev.transom.Main.version());
     int workers;
     try {
       workers = Integer.parseInt(a.flags.getOrDefault("workers", String.valueOf(Runtime.getRuntime().availableProcessors())));
@@ -224,6 +225,7 @@ public final class ServeCommand {
       }
       clean[0] = pipelines.suspendAll(shutdownTimeout).isEmpty();
       state.close();
+      serverMeters.close();
       try {
         // an event loop held by a stuck (abandoned) pipeline would hold this forever
         vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

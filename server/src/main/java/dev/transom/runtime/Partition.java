@@ -41,6 +41,7 @@ final class Partition {
   /** Bytes of the records staged since the last cut (on the context). */
   private long stagedBytes;
   private volatile long watermarkMicros = Micros.NEG_INFINITY;
+  private volatile long lagAtAdvanceMicros;
   /** What broke this partition (any {@link Throwable}, an {@link Error} too); null while it works. */
   private volatile Throwable failure;
   /**
@@ -376,13 +377,23 @@ final class Partition {
     return watermarkMicros;
   }
 
+  /** System time minus the watermark, taken when the watermark last moved. */
+  long lagAtAdvanceMicros() {
+    return lagAtAdvanceMicros;
+  }
+
   private void reschedule() {
     if (exec == null) {
       return;
     }
     openWindows = exec.operator().openWindowCount();
     estimate();
-    watermarkMicros = exec.operator().pipelineWatermark(PipelineHost.nowMicros());
+    long seen = PipelineHost.nowMicros();
+    long wm = exec.operator().pipelineWatermark(seen);
+    if (wm != watermarkMicros) {
+      lagAtAdvanceMicros = seen - wm; // first: a reader that sees the new watermark sees its lag
+      watermarkMicros = wm;
+    }
     long due = exec.nextWakeMicros();
     if (due == timerDueMicros && timerId >= 0) {
       return;

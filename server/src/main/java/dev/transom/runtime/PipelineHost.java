@@ -82,6 +82,15 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private final AtomicLong out = new AtomicLong();
   private final AtomicLong late = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  /** Reloads that changed the definition's text, and edits refused while this version kept running (metrics). */
+  private final AtomicLong reloads = new AtomicLong();
+  private final AtomicLong rejectedEdits = new AtomicLong();
+  private final AtomicLong checkpointFailures = new AtomicLong();
+  /** System time of the last stored checkpoint, -1 before one: a stale one is what an alert looks for. */
+  private volatile long lastCheckpointSuccessEpochMillis = -1;
+  /** A file source (without {@code follow}) has read all its input: its watermark lags behind nothing. */
+  private volatile boolean inputFinished;
+  private final SinkCounts sinkCounts = new SinkCounts();
   private volatile PipelineDef def;
   private volatile Partition[] partitions = new Partition[0];
   private volatile ItemPreparer preparer;
@@ -371,8 +380,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return queueLimit;
   }
 
+  /** The problems of the file's latest edit, which this version outlives; none once the file is fine again. */
   void reportProblems(List<Problem> p) {
     problems = List.copyOf(p);
+    if (!p.isEmpty()) {
+      rejectedEdits.incrementAndGet();
+    }
+  }
+
+  /** A PUT of a new version was refused; this version keeps running. */
+  void editRejected() {
+    rejectedEdits.incrementAndGet();
   }
 
   /** A pipeline whose watermark is shared by all keys keeps them in one partition. */
@@ -609,7 +627,13 @@ public final class PipelineHost implements MemoryBudget.Holder {
     Promise<Void> gate = Promise.promise();
     try {
       await(holdChain(gate));
-      return swap(newDef);
+      // The same text under another file name (a rename) is no reload of the definition.
+      boolean changed = !newDef.text().equals(def.text());
+      boolean kept = swap(newDef);
+      if (changed) {
+        reloads.incrementAndGet();
+      }
+      return kept;
     } finally {
       gate.complete();
     }
@@ -836,8 +860,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (metrics == null && registry != null) {
       metrics = new PipelineMetrics(registry, this, newDef.id());
     }
+    sinkCounts.configure(newDef);
     if (metrics != null) {
       metrics.deliveries(deliveries);
+      metrics.sinks(sinkCounts, deliveries);
     }
     if (!deferSource) {
       startSource();
@@ -857,6 +883,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   private void startSource() {
     if (source == null && !stopped && fatal == null) {
+      inputFinished = false;
       source = SourceRunner.start(vertx, this, def.source(), readPosition);
     }
   }
@@ -986,6 +1013,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
                   // so storage is retried; the next checkpoint's sync covers this one too.
                   epoch++;
                   committedMarks = Set.copyOf(marks.keySet());
+                  sinkCounts.committed(outs.size(), lates.size(), rows);
                   throw new CheckpointStood(cause);
                 }
                 files.undoLastWrite();
@@ -999,6 +1027,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
             }
             lastCheckpointBytes = stateBytes;
             lastCheckpointSeq = seq;
+            sinkCounts.committed(outs.size(), lates.size(), rows);
             return null;
           } catch (CheckpointStood e) {
             throw e; // committed: its records are stored, nothing to carry
@@ -1014,6 +1043,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         }, true);
       }).<Void>mapEmpty().transform(r -> {
         if (r.failed()) {
+          checkpointFailures.incrementAndGet();
           for (Partition p : ps) {
             p.call(() -> {
               p.requireFullCut(); // the store missed these changes: write everything next time
@@ -1036,6 +1066,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
           lastCheckpointError = null;
           storage.checkpointSucceeded();
           lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
+          lastCheckpointSuccessEpochMillis = System.currentTimeMillis();
           PipelineMetrics m = metrics;
           if (m != null) {
             m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -1312,6 +1343,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** End of a finite source: every open window closes (SEMANTICS §2.3). */
   synchronized Future<Void> finishInput() {
+    inputFinished = true;
     Partition[] ps = partitions;
     Future<Void> f = chain.transform(ignored -> {
       List<Future<Object>> done = new ArrayList<>();
@@ -1353,6 +1385,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     out.incrementAndGet();
     try {
       immediateSinks.output(record);
+      sinkCounts.streamedOutput();
     } catch (IOException e) {
       failure = "sink: " + e.getMessage();
     }
@@ -1376,6 +1409,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
     try {
       immediateSinks.late(record);
+      sinkCounts.streamedLate();
     } catch (IOException e) {
       failure = "late sink: " + e.getMessage();
     }
@@ -1464,9 +1498,55 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return wm;
   }
 
-  double watermarkLagSeconds() {
+  /** The watermark as seconds since the epoch; NaN while there is none. */
+  double watermarkSeconds() {
     long wm = watermarkMicros();
-    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : (nowMicros() - wm) / 1e6;
+    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : wm / 1e6;
+  }
+
+  /**
+   * How far the watermark was behind the system clock when it last advanced (docs/metrics.md): it
+   * stays put while no input comes, since an idle pipeline is behind nothing, and is NaN before the
+   * first watermark and once a file source has read all its input. {@code time() -
+   * transom_watermark_timestamp_seconds} is the wall-clock age for whoever wants that instead.
+   */
+  double watermarkLagSeconds() {
+    if (inputFinished) {
+      return Double.NaN;
+    }
+    long wm = Micros.NEG_INFINITY;
+    long lag = 0;
+    for (Partition p : partitions) {
+      long w = p.watermarkMicros();
+      if (w > wm) {
+        wm = w;
+        lag = p.lagAtAdvanceMicros();
+      }
+    }
+    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : lag / 1e6;
+  }
+
+  long reloads() {
+    return reloads.get();
+  }
+
+  long rejectedEdits() {
+    return rejectedEdits.get();
+  }
+
+  long checkpointFailures() {
+    return checkpointFailures.get();
+  }
+
+  /** Seconds since the epoch of the last stored checkpoint; NaN before the first. */
+  double lastCheckpointSuccessSeconds() {
+    long t = lastCheckpointSuccessEpochMillis;
+    return t < 0 ? Double.NaN : t / 1e3;
+  }
+
+  /** 1 when {@link #status()} is {@code s}, else 0: one series per status, as Prometheus state sets go. */
+  double statusIs(String s) {
+    return s.equals(status()) ? 1 : 0;
   }
 
   private Throwable failedPartition() {

@@ -5,16 +5,20 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One pipeline's meters (tag {@code pipeline}): events in, outputs, late items, item errors,
- * open windows, watermark lag and ingest latency; and per queued at-least-once sink (tag
- * {@code sink}), records pending, delivered and failed delivery attempts. Removed when the
- * pipeline goes away.
+ * open windows, watermark and its lag, queue, status, reloads, checkpoints and ingest latency; per
+ * queued at-least-once sink (tag {@code sink}), records pending, delivered and failed delivery
+ * attempts; per sink of any kind, the records it took. Every meter reads a counter the pipeline
+ * keeps or is registered here once, so no event looks anything up in the registry. Removed when
+ * the pipeline goes away. docs/metrics.md lists them all.
  */
 final class PipelineMetrics {
   private final MeterRegistry registry;
@@ -22,6 +26,20 @@ final class PipelineMetrics {
   private final String id;
   /** Per queued sink, by name: its meters, replaced only when the sink goes away. */
   private final Map<String, List<Meter>> deliveryMeters = new HashMap<>();
+  /** Per sink of any kind, by name: its records counter. */
+  private final Map<String, Meter> sinkMeters = new HashMap<>();
+  /**
+   * What {@link PipelineHost#status()} can answer ({@code finished}: a file pipeline at the end of
+   * its input, once the runtime reports it), each its own series as Prometheus state sets go.
+   */
+  static final List<String> STATUSES = List.of("running", "paused", "failed", "stopped", "finished");
+  /**
+   * Bucket bounds for ingest latency (a sync to disk: about a millisecond here, far more on a busy
+   * disk) and checkpoint duration (a commit and sync, longer with much state): from 1 ms to 10 s.
+   */
+  private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
   final Timer ingestLatency;
   final Timer checkpointDuration;
 
@@ -39,16 +57,39 @@ final class PipelineMetrics {
     meters.add(Gauge.builder("transom.open.windows", host, PipelineHost::openWindows)
         .description("windows open now").tag("pipeline", id).register(registry));
     meters.add(Gauge.builder("transom.watermark.lag.seconds", host, PipelineHost::watermarkLagSeconds)
-        .description("system time minus the pipeline's watermark").tag("pipeline", id).register(registry));
+        .description("system time minus the watermark when the watermark last advanced; NaN before the first "
+            + "watermark and once a file source has read all its input").tag("pipeline", id).register(registry));
+    meters.add(Gauge.builder("transom.watermark.timestamp.seconds", host, PipelineHost::watermarkSeconds)
+        .description("the pipeline's watermark, seconds since the epoch; NaN while it has none").tag("pipeline", id)
+        .register(registry));
     meters.add(Gauge.builder("transom.pending.events", host, PipelineHost::pendingEvents)
         .description("events accepted and not yet processed").tag("pipeline", id).register(registry));
+    meters.add(Gauge.builder("transom.queue.capacity.events", host, PipelineHost::queueLimit)
+        .description("events the pipeline may hold unprocessed before it answers 503 (--queue)").tag("pipeline", id)
+        .register(registry));
+    for (String s : STATUSES) {
+      meters.add(Gauge.builder("transom.pipeline.status", host, h -> h.statusIs(s))
+          .description("1 for the pipeline's current status, 0 for the others").tags("pipeline", id, "status", s)
+          .register(registry));
+    }
+    meters.add(FunctionCounter.builder("transom.pipeline.reloads", host, PipelineHost::reloads)
+        .description("reloads that changed the definition (an edit of the file or a PUT)").tag("pipeline", id).register(registry));
+    meters.add(FunctionCounter.builder("transom.pipeline.rejected.edits", host, PipelineHost::rejectedEdits)
+        .description("edits refused as invalid (file or PUT); the running version kept").tag("pipeline", id)
+        .register(registry));
+    meters.add(FunctionCounter.builder("transom.checkpoint.failures", host, PipelineHost::checkpointFailures)
+        .description("checkpoints that could not be stored").tag("pipeline", id).register(registry));
+    meters.add(Gauge.builder("transom.checkpoint.last.success.timestamp.seconds", host,
+        PipelineHost::lastCheckpointSuccessSeconds)
+        .description("when the last checkpoint was stored, seconds since the epoch; NaN before the first")
+        .tag("pipeline", id).register(registry));
     meters.add(Gauge.builder("transom.memory.held.bytes", host, PipelineHost::heldBytes)
         .description("estimated heap held by window state and queued input (the memory budget's measure)").tag("pipeline", id).register(registry));
     ingestLatency = Timer.builder("transom.ingest.latency").description("from an events request to its acknowledgement")
-        .tag("pipeline", id).publishPercentiles(0.5, 0.99).register(registry);
+        .tag("pipeline", id).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     meters.add(ingestLatency);
     checkpointDuration = Timer.builder("transom.checkpoint.duration").description("time to cut, write and commit a checkpoint")
-        .tag("pipeline", id).register(registry);
+        .tag("pipeline", id).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     meters.add(checkpointDuration);
   }
 
@@ -75,11 +116,36 @@ final class PipelineMetrics {
     deliveryMeters.putAll(next);
   }
 
+  /**
+   * Brings the per-sink record counters in line with a (re)deployed version: file, h2 and stdout
+   * sinks from {@code counts}, webhooks from their deliveries.
+   */
+  void sinks(SinkCounts counts, Deliveries d) {
+    Map<String, Meter> next = new HashMap<>();
+    for (SinkCounts.Sink s : counts.current()) {
+      Meter kept = sinkMeters.remove(s.name());
+      next.put(s.name(), kept != null ? kept : FunctionCounter.builder("transom.sink.records", s.records(), AtomicLong::get)
+          .description("records the sink took: file and h2 at the checkpoint that stores them, stdout as written, "
+              + "webhook once delivered").tags("pipeline", id, "sink", s.name(), "kind", s.kind()).register(registry));
+    }
+    for (Deliveries.Track t : d.tracks()) {
+      Meter kept = sinkMeters.remove(t.sink);
+      next.put(t.sink, kept != null ? kept : FunctionCounter.builder("transom.sink.records", t, Deliveries.Track::delivered)
+          .description("records the sink took: file and h2 at the checkpoint that stores them, stdout as written, "
+              + "webhook once delivered").tags("pipeline", id, "sink", t.sink, "kind", "webhook").register(registry));
+    }
+    sinkMeters.values().forEach(registry::remove);
+    sinkMeters.clear();
+    sinkMeters.putAll(next);
+  }
+
   void remove() {
     for (Meter m : meters) {
       registry.remove(m);
     }
     deliveryMeters.values().forEach(ms -> ms.forEach(registry::remove));
     deliveryMeters.clear();
+    sinkMeters.values().forEach(registry::remove);
+    sinkMeters.clear();
   }
 }

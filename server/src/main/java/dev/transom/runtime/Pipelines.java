@@ -556,6 +556,9 @@ public final class Pipelines {
       LifecycleLog.warn(LifecycleLog.REJECTED, id).addKeyValue("problems", r.problems().size())
           .log("PUT of pipeline '{}' rejected, nothing changed: {}{}", id, r.problems().get(0).format(),
               r.problems().size() > 1 ? " (and " + (r.problems().size() - 1) + " more)" : "");
+      if (existing != null) {
+        existing.editRejected();
+      }
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
     }
     if (!r.definition().id().equals(id)) {

@@ -444,6 +444,6 @@ class ServeIT {
     }
     assertTrue(r.body().contains("transom_events_in_total{pipeline=\"clicks\"} 2.0"), r.body());
     assertTrue(r.body().contains("transom_open_windows{pipeline=\"clicks\"} 2.0"), r.body());
-    assertTrue(r.body().contains("# TYPE transom_ingest_latency_seconds summary"), r.body());
+    assertTrue(r.body().contains("# TYPE transom_ingest_latency_seconds histogram"), r.body());
   }
 }
