@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code retry:}, an id per output, resume from {@code Last-Event-ID} with no duplicate and no gap
  * while outputs keep coming, {@code gap} for ids it cannot resume from (too old, another run,
  * unparseable), {@code reload} after a PUT, {@code deleted} and the end of the stream after a
- * DELETE, a re-created pipeline's stream, and the token as {@code access_token}.
+ * DELETE, a re-created pipeline's stream, the replacement of a failed version (the stream follows
+ * it), and the token as {@code access_token}.
  */
 class LiveOutputsIT {
   private static final String TOKEN = "sse-Tok3n_x9";
@@ -261,6 +262,7 @@ class LiveOutputsIT {
     List<SseReader.Block> untilOutput = readUntil(again, "output");
     SseReader.Block first = untilOutput.get(untilOutput.size() - 1);
     assertEquals(incarnation(start) + "-1", first.id());
+    assertFalse(Files.readString(dir.resolve("serve.log")).contains(TOKEN), "the server never logs the token");
   }
 
   @Test
@@ -285,5 +287,38 @@ class LiveOutputsIT {
     assertEquals("output", out.name());
     assertEquals(incarnation(opening) + "-1", out.id());
     assertEquals("b0", data(out).get("key").asText());
+  }
+
+  @Test
+  void theReplacementOfAFailedVersionKeepsItsStreamsWithAReloadEvent() throws Exception {
+    String faulty = VIEWS.replace("clock: {kind: event, timestamp: event.ts, wait: 0s}\n", "clock: {kind: system}\n");
+    ServerProcess.define(dir, "views.yaml", faulty);
+    server = new ServerProcess(dir);
+    server.env.put("TRANSOM_FAULT", "error:views:" + IsolationIT.MARKER);
+    server.start();
+    SseReader a = open("", Map.of());
+    String inc = incarnation(a.next());
+    post("a", 2, Instant.now());
+    List<SseReader.Block> two = readThrough(a, 2);
+    long seen = two.get(two.size() - 1).seq();
+    HttpResponse<String> marked = send("POST", "/api/pipelines/views/events",
+        "{\"k\":\"x\",\"note\":\"" + IsolationIT.MARKER + "\"}\n");
+    assertEquals(202, marked.statusCode(), marked.body());
+    ServerProcess.await("the pipeline to fail", () -> server.json("/api/pipelines/views").get("status").asText().equals("failed"));
+    HttpResponse<String> fixed = send("PUT", "/api/pipelines/views",
+        faulty.replace("key: event.k\n", "steps:\n  - filter: '!has(event.note)'\nkey: event.k\n"));
+    assertEquals(200, fixed.statusCode(), fixed.body());
+    assertTrue(fixed.body().contains("replaced the failed version"), fixed.body());
+    List<SseReader.Block> untilReload = readUntil(a, "reload");
+    JsonNode reload = data(untilReload.get(untilReload.size() - 1));
+    assertEquals("restored", reload.get("windows").asText());
+    assertEquals(ServerProcess.JSON.readTree(fixed.body()).get("version").asInt(), reload.get("version").asInt());
+    post("b", 1, Instant.now());
+    SseReader.Block after;
+    do {
+      after = a.next();
+    } while (!(after.isOutput() && data(after).get("key").asText().equals("b0")));
+    assertEquals(inc, incarnation(after), "the same count goes on");
+    assertTrue(after.seq() > seen, after.id());
   }
 }

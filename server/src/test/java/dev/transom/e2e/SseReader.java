@@ -99,10 +99,11 @@ final class SseReader implements Closeable {
     return new Block(List.copyOf(lines), name, id, data, retry);
   }
 
-  /** The next block that is not a ping; fails after 30 s, or at the end of the stream. */
+  /** The next block that is not a ping; fails after 30 s (pings or not), or at the end of the stream. */
   Block next() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
-      Block b = blocks.poll(30, TimeUnit.SECONDS);
+      Block b = blocks.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (b == null) {
         throw new AssertionError("no event within 30 s");
       }
@@ -127,8 +128,9 @@ final class SseReader implements Closeable {
 
   /** Whether the response ended (the server finished it) within 30 s, with only pings before. */
   boolean ended() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
-      Block b = blocks.poll(30, TimeUnit.SECONDS);
+      Block b = blocks.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (b == null) {
         return false;
       }
