@@ -47,7 +47,7 @@ final class LiveOutputs {
     HttpServerResponse res = ctx.response();
     // no-store: the URL may hold the token (access_token), and nothing of a live stream is worth keeping.
     // X-Accel-Buffering: nginx would otherwise hold events back until its buffer fills.
-    res.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+    res.setChunked(true).putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
     res.setWriteQueueMaxSize(BUFFER_BYTES);
     // What the subscription replays is queued on this context, so it is written after this first block.
