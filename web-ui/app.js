@@ -5,7 +5,7 @@ const view = document.getElementById('view');
 const connection = document.getElementById('connection');
 let token = localStorage.getItem('transom.token');
 let refreshTimer = null;
-let stream = null; // AbortController of the live output stream
+let stream = null; // EventSource of the live output stream
 const rates = new Map(); // pipeline id -> {time, in, out}
 
 function headers() {
@@ -226,35 +226,47 @@ function drawChart() {
     <div class="legend">${series.map(([k], i) => `<span style="color:${COLORS[i]}">■ ${esc(k)}</span>`).join('')}</div>`;
 }
 
-/** Server-Sent Events read with fetch, so the bearer token can go in a header. */
-async function startStream(id) {
-  if (stream) stream.abort();
-  stream = new AbortController();
-  const signal = stream.signal;
-  try {
-    const res = await fetch(`/api/pipelines/${encodeURIComponent(id)}/outputs/stream`, { headers: headers(), signal });
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    connection.textContent = 'live';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let at;
-      while ((at = buffer.indexOf('\n\n')) >= 0) {
-        const event = buffer.slice(0, at);
-        buffer = buffer.slice(at + 2);
-        for (const line of event.split('\n')) {
-          if (line.startsWith('data: ')) addOutput(JSON.parse(line.slice(6)));
-        }
-      }
+/**
+ * The live outputs as an EventSource: it reconnects by itself and resumes from the last output's
+ * id. It cannot send a header, so the token goes in the query string (accepted on this route only).
+ */
+function startStream(id) {
+  if (stream) stream.close();
+  const query = token ? `?access_token=${encodeURIComponent(token)}` : '';
+  const es = new EventSource(`/api/pipelines/${encodeURIComponent(id)}/outputs/stream${query}`);
+  stream = es;
+  const current = () => stream === es && pipelineState.id === id;
+  es.addEventListener('open', () => { if (current()) connection.textContent = 'live'; });
+  es.addEventListener('output', (e) => { if (current()) addOutput(JSON.parse(e.data)); });
+  es.addEventListener('reload', (e) => {
+    const r = JSON.parse(e.data);
+    if (current()) connection.textContent = `live · version ${r.version}, windows ${r.windows}`;
+  });
+  es.addEventListener('gap', async () => {
+    // Outputs were missed: show the recent ones again, then what comes live.
+    if (!current()) return;
+    const { outputs } = await api(`/api/pipelines/${encodeURIComponent(id)}/outputs?limit=50`);
+    if (!current()) return;
+    pipelineState.outputs = [];
+    pipelineState.series = new Map();
+    const tbody = document.getElementById('outputs');
+    if (tbody) tbody.innerHTML = '';
+    outputs.forEach(addOutput);
+  });
+  es.addEventListener('deleted', () => {
+    es.close();
+    if (current()) connection.textContent = 'pipeline deleted';
+  });
+  es.addEventListener('error', () => {
+    if (!current()) return;
+    if (es.readyState === EventSource.CLOSED) {
+      // refused (a new token, the pipeline gone): start again later; the page's own calls ask for the token
+      connection.textContent = 'disconnected';
+      setTimeout(() => { if (current()) startStream(id); }, 5000);
+    } else {
+      connection.textContent = 'reconnecting…';
     }
-  } catch (e) {
-    if (signal.aborted) return;
-  }
-  connection.textContent = 'reconnecting…';
-  setTimeout(() => { if (pipelineState.id === id) startStream(id); }, 1000);
+  });
 }
 
 // ---- routing ---------------------------------------------------------------------------------
@@ -266,7 +278,7 @@ async function render() {
     if (m) {
       await showPipeline(decodeURIComponent(m[1]));
     } else {
-      if (stream) { stream.abort(); stream = null; connection.textContent = ''; }
+      if (stream) { stream.close(); stream = null; connection.textContent = ''; }
       pipelineState.id = null;
       await showPipelines();
     }

@@ -181,6 +181,18 @@ try {
       await page2.locator('tr[data-pipeline="clicks"]').waitFor({ timeout: 15000 });
       await page2.screenshot({ path: join(shots, '6-token.png'), fullPage: true });
     });
+
+    await step('with a token, live outputs still arrive (EventSource with access_token)', async () => {
+      await page2.goto(`${secured.base}/#/pipelines/clicks`);
+      await page2.locator('#connection', { hasText: /^live$/ }).waitFor({ timeout: 15000 });
+      // posted once the stream is open: the output can only reach the page through it
+      const now = new Date().toISOString();
+      const res = await fetch(`${secured.base}/api/pipelines/clicks/events`, {
+        method: 'POST', headers: { Authorization: 'Bearer s3cret' }, body: JSON.stringify({ user: 'carol', ts: now }) });
+      assert.equal(res.status, 202);
+      const output = page2.locator('#outputs tr.output', { hasText: 'carol' });
+      await output.first().waitFor({ timeout: 20000 });
+    });
   } finally {
     await page2.close();
     await stop(secured);

@@ -120,8 +120,37 @@ public final class ApiRoutes {
     return new InvalidRequests();
   }
 
+  /** The one route that takes the token in the query string: EventSource cannot send a header. */
+  private static final java.util.regex.Pattern STREAM_PATH = java.util.regex.Pattern.compile(
+      "/api/pipelines/[^/]+/outputs/stream");
+  /** RFC 6750 §2.3's name for it (see docs/security.md for why a query parameter and not a cookie). */
+  static final String ACCESS_TOKEN = "access_token";
+
   private void authorize(RoutingContext ctx) {
-    String reason = security.token() == null ? null : security.token().refuse(ctx.request().getHeader("Authorization"));
+    if (security.token() == null) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    List<String> inQuery = ctx.queryParam(ACCESS_TOKEN);
+    String reason;
+    if (inQuery.isEmpty()) {
+      reason = security.token().refuse(header);
+    } else {
+      boolean stream = ctx.request().method() == io.vertx.core.http.HttpMethod.GET
+          && STREAM_PATH.matcher(ctx.normalizedPath()).matches();
+      String bad = !stream
+          ? ACCESS_TOKEN + " (the token in the query string) is accepted only by GET /api/pipelines/{id}/outputs/stream,"
+              + " for EventSource; send Authorization: Bearer <token>"
+          : inQuery.size() > 1 ? ACCESS_TOKEN + ": given more than once"
+          : header != null ? "the token was sent both in the Authorization header and as " + ACCESS_TOKEN + ": send it one way"
+          : null;
+      if (bad != null) {
+        error(ctx, 400, bad, List.of());
+        return;
+      }
+      reason = security.token().refuseAccessToken(inQuery.get(0));
+    }
     if (reason == null) {
       ctx.next();
     } else {

@@ -52,6 +52,11 @@ public final class BearerToken {
     return null;
   }
 
+  /** Null when {@code presented} (the stream's {@code access_token}) is this token, else what is wrong (never the token). */
+  String refuseAccessToken(String presented) {
+    return MessageDigest.isEqual(sha256(presented), digest) ? null : "wrong token in access_token";
+  }
+
   private static byte[] sha256(String s) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));

@@ -29,10 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * One deployed pipeline. Its keys are hash-partitioned over {@code workers} {@link Partition}s,
@@ -62,8 +60,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private final CheckpointStore state;
   /** Where HTTP events become durable; the same store in practice, seen through its other interface. */
   private final IngestLog log;
-  private final List<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
-  private final ArrayDeque<Map<String, Object>> recentOutputs = new ArrayDeque<>();
+  /** Replaced only by {@link #continueOutputsOf}: its streams follow the pipeline, not this host. */
+  private volatile OutputFeed outputs = new OutputFeed(RECENT_OUTPUTS);
+  /** How the next {@link #install} changes the windows, for the streams' {@code reload} event; null: it is no reload. */
+  private String reloadWindows;
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentLate = new ArrayDeque<>();
   private final AtomicLong pending = new AtomicLong();
@@ -681,6 +681,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
     closeAll(old);
     shutdownIo();
+    reloadWindows = keep ? "kept" : "flushed";
     install(newDef, kept, null);
     checkpointUntilStored(null);
     return keep;
@@ -810,6 +811,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** @param marks the checkpointed file lengths to cut the exactly-once files back to, or null */
   private void install(PipelineDef newDef, OperatorSnapshot[] kept, Map<String, Long> marks) {
     this.def = newDef;
+    if (reloadWindows != null) {
+      // Before the new partitions exist: nothing of the new version can reach a stream ahead of it.
+      outputs.reload(newDef.id(), version + 1, reloadWindows);
+      reloadWindows = null;
+    }
     this.fingerprint = PlanDiff.windowingFingerprint(newDef);
     try {
       List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !isTransactional(s)).toList();
@@ -1389,16 +1395,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     } catch (IOException e) {
       failure = "sink: " + e.getMessage();
     }
-    recentOutputs.addLast(record);
-    if (recentOutputs.size() > RECENT_OUTPUTS) {
-      recentOutputs.removeFirst();
-    }
-    if (!subscribers.isEmpty()) {
-      String json = JsonValues.toJson(record);
-      for (Consumer<String> s : subscribers) {
-        s.accept(json);
-      }
-    }
+    outputs.output(record);
   }
 
   synchronized void emittedLate(Map<String, Object> record) {
@@ -1660,9 +1657,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return immediateSinks.problem();
   }
 
-  public synchronized Future<List<Map<String, Object>>> recentOutputs(int limit) {
-    List<Map<String, Object>> all = new ArrayList<>(recentOutputs);
-    return Future.succeededFuture(all.subList(Math.max(0, all.size() - limit), all.size()));
+  public Future<List<Map<String, Object>>> recentOutputs(int limit) {
+    return Future.succeededFuture(outputs.recent(limit));
   }
 
   /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
@@ -1712,13 +1708,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
     });
   }
 
-  /** Live outputs as JSON text; returns the handle to unsubscribe with. */
-  public Consumer<String> subscribe(Consumer<String> subscriber) {
-    subscribers.add(subscriber);
-    return subscriber;
+  /** The live outputs and the recent ones, for streams. */
+  public OutputFeed outputFeed() {
+    return outputs;
   }
 
-  public void unsubscribe(Consumer<String> subscriber) {
-    subscribers.remove(subscriber);
+  /**
+   * Before the first deployment of a host that replaces {@code failed}: its streams, its recent
+   * outputs and their ids carry on here, and are told of the new version like of any reload.
+   */
+  void continueOutputsOf(PipelineHost failed) {
+    outputs = failed.outputs;
+    reloadWindows = "restored";
   }
 }

@@ -311,7 +311,7 @@ public final class Pipelines {
     LifecycleLog.info(LifecycleLog.RELOAD, def.id()).log("pipeline '{}' (failed: {}) is replaced by the new version in {}",
         def.id(), why, display(key));
     current.abandon();
-    PipelineHost host = deployNew(key, def);
+    PipelineHost host = deployNew(key, def, current);
     return new ReloadResult(true, List.of(), outcome("replaced the failed version (" + why + "); resumed from its "
         + "last checkpoint and replayed its ingest log", host));
   }
@@ -375,7 +375,15 @@ public final class Pipelines {
    * version can replace it.
    */
   private PipelineHost deployNew(Path key, PipelineDef def) {
+    return deployNew(key, def, null);
+  }
+
+  /** @param failed the failed version this one replaces (its output streams follow the new one), or null */
+  private PipelineHost deployNew(Path key, PipelineDef def, PipelineHost failed) {
     PipelineHost host = newHost(key);
+    if (failed != null) {
+      host.continueOutputsOf(failed);
+    }
     try {
       host.deploy(def);
     } catch (Throwable e) { // NOPMD: an Error while starting one pipeline is that pipeline's failure
@@ -439,6 +447,14 @@ public final class Pipelines {
    * checkpoint and log are forgotten, its open windows with them.
    */
   private void retire(PipelineHost host) {
+    try {
+      retireNow(host);
+    } finally {
+      host.outputFeed().deleted(host.id()); // after the flushed windows' outputs; no stream outlives its pipeline
+    }
+  }
+
+  private void retireNow(PipelineHost host) {
     if (!host.failed()) {
       try {
         host.stop();

@@ -27,6 +27,6 @@ class DashboardIT {
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the browser test did not finish");
     System.out.println(out);
     assertEquals(0, p.exitValue(), out);
-    assertEquals(7, out.lines().filter(l -> l.startsWith("ok   ")).count(), out);
+    assertEquals(8, out.lines().filter(l -> l.startsWith("ok   ")).count(), out);
   }
 }
