@@ -257,6 +257,9 @@ public final class Pipelines {
     PipelineDef def = loaded.definition();
     Path owner;
     synchronized (owners) {
+      // A rename's other half (the old name's removal, under its own lock) may have moved a
+      // pipeline to this file since it was looked up: it is this file's pipeline now.
+      current = byFile.get(key);
       owner = owners.get(def.id());
       if (owner == null || owner.equals(key)) {
         owners.put(def.id(), key); // claimed: no other file deploys this id meanwhile

@@ -51,10 +51,15 @@ class ReloadEdgesIT {
     for (int i = 1; i < names.length; i++) {
       String to = names[i];
       Files.move(tmp.resolve("defs").resolve(names[i - 1]), tmp.resolve("defs").resolve(to), StandardCopyOption.ATOMIC_MOVE);
-      ServerProcess.await("the pipeline defined by " + to, () -> {
-        JsonNode p = s.json("/api/pipelines/sums");
-        return p.path("file").asText().endsWith(to) && p.path("status").asText().equals("running");
-      });
+      try {
+        ServerProcess.await("the pipeline defined by " + to, () -> {
+          JsonNode p = s.json("/api/pipelines/sums");
+          return p.path("file").asText().endsWith(to) && p.path("status").asText().equals("running");
+        });
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\n" + s.json("/api/pipelines") + "\n"
+            + Files.readString(tmp.resolve("serve.log")), e);
+      }
       JsonNode all = s.json("/api/pipelines");
       assertEquals(1, all.path("pipelines").size(), "the renamed file is listed once, not also as a failed entry: " + all);
       JsonNode p = s.json("/api/pipelines/sums");
