@@ -37,10 +37,9 @@ public final class FileSink {
       Files.createDirectories(parent);
     }
     // Locked before it is cut: a file another process writes is refused, not emptied.
-    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.CREATE,
+    java.nio.channels.FileChannel ch = dev.transom.io.FileLocks.openLocked(path, java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.WRITE, append ? java.nio.file.StandardOpenOption.APPEND
             : java.nio.file.StandardOpenOption.WRITE);
-    dev.transom.io.FileLocks.lockOrClose(ch, path);
     if (!append) {
       ch.truncate(0);
     }

@@ -46,8 +46,8 @@ final class CommittedFiles implements AutoCloseable {
       Files.createDirectories(parent);
     }
     boolean created = !Files.exists(p);
-    FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    dev.transom.io.FileLocks.lockOrClose(ch, p);
+    FileChannel ch = dev.transom.io.FileLocks.openLocked(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.READ);
     if (created && parent != null) {
       // A checkpoint will name this file's length; a power loss must not lose the file itself.
       syncDirectory(parent);

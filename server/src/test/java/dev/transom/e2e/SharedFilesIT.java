@@ -49,6 +49,9 @@ class SharedFilesIT {
     JsonNode q = server.json("/api/pipelines/q");
     assertEquals("failed", q.path("status").asText(), q.toString());
     assertTrue(q.toString().contains("out/p-late.jsonl is being written by another sink"), q.toString());
+    // Refusing q opened no channel of p's files: p's lock still holds against another process.
+    Jar.Result again = Jar.run(tmp, null, "run", "defs/p.yaml", "--input", "in.jsonl", "--output", "-");
+    assertEquals(1, again.exit(), "p's lock was dropped when q was refused: " + again.err());
     assertEquals(202, server.post("/api/pipelines/p/events", "{\"k\":\"a\",\"at\":\"2024-05-01T10:00:15Z\"}\n"
         + "{\"k\":\"a\",\"at\":\"2024-05-01T10:00:01Z\"}\n", null).statusCode());
     ServerProcess.await("p's late item", () -> ServerProcess.lines(tmp.resolve("out/p-late.jsonl")).size() == 2);
