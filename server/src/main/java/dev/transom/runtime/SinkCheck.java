@@ -77,7 +77,7 @@ final class SinkCheck {
       }
       return null;
     } catch (IOException e) {
-      return reason(e);
+      return reason(e, abs);
     } finally {
       if (firstMade != null) {
         removeTree(firstMade);
@@ -85,7 +85,7 @@ final class SinkCheck {
     }
   }
 
-  private static String reason(IOException e) {
+  private static String reason(IOException e, Path target) {
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";
     }
@@ -93,7 +93,9 @@ final class SinkCheck {
       return a.getFile() + " exists and is not a directory";
     }
     if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-      return f.getReason().toLowerCase(java.util.Locale.ROOT);
+      String reason = f.getReason().toLowerCase(java.util.Locale.ROOT);
+      // the file it names is the one in the way, when it is not the sink's own file
+      return f.getFile() == null || f.getFile().equals(target.toString()) ? reason : f.getFile() + ": " + reason;
     }
     return "cannot be opened for writing";
   }
