@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * Whether a definition's exactly-once sinks can be opened, asked before it replaces anything: a
- * sink that cannot open would leave a pipeline that takes events it can never write. A file sink
- * is opened for writing (its directories made) and whatever this made is removed again, since the
- * definition may still be refused; an h2 sink's table, when it exists, must be one a sink can
+ * sink that cannot open would leave a pipeline that takes events it can never write. A file sink's
+ * file that does not exist yet is made (with its directories) and removed again, since the
+ * definition may still be refused; one that exists must be a writable file; an h2 sink's table, when it exists, must be one a sink can
  * write. The problems are located at the sink's {@code path} or {@code table}, like the loader's.
  */
 final class SinkCheck {
@@ -68,11 +68,18 @@ final class SinkCheck {
         }
         Files.createDirectories(parent);
       }
-      boolean existed = Files.exists(abs);
-      try (FileChannel ch = FileChannel.open(abs, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-        // opened: it can be written
+      if (Files.exists(abs)) {
+        // Never opened: closing a channel on a file drops every lock this process holds on it
+        // (POSIX), the lock of the version writing it now among them.
+        if (Files.isDirectory(abs)) {
+          return "is a directory";
+        }
+        return Files.isWritable(abs) ? null : "permission denied";
       }
-      if (!existed && firstMade == null) {
+      try (FileChannel ch = FileChannel.open(abs, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // made: it can be written
+      }
+      if (firstMade == null) {
         Files.deleteIfExists(abs);
       }
       return null;
