@@ -1358,9 +1358,18 @@ public final class PipelineHost implements MemoryBudget.Holder {
     error(new ItemError(field, message, item));
   }
 
-  /** End of a finite source: every open window closes (SEMANTICS §2.3). */
-  synchronized Future<Void> finishInput() {
+  /**
+   * End of a finite source: every open window closes (SEMANTICS §2.3). The source's last batch is
+   * acknowledged once it is durable, but joins the chain later, from the sequencer's context: the
+   * flush joins it from there too, so it comes after that batch instead of before (which left the
+   * batch's windows open).
+   */
+  void finishInput() {
     inputFinished = true;
+    sequencer.runOnContext(v -> flushAtEndOfInput());
+  }
+
+  private synchronized void flushAtEndOfInput() {
     Partition[] ps = partitions;
     Future<Void> f = chain.transform(ignored -> {
       List<Future<Object>> done = new ArrayList<>();
@@ -1377,7 +1386,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
       });
     });
     chain = f.transform(r -> Future.succeededFuture());
-    return f;
   }
 
   private synchronized void flushImmediate() {
