@@ -71,6 +71,17 @@ function refusing(p) {
 
 // ---- pipelines view -------------------------------------------------------------------------
 
+// A status's meaning where it is not obvious from its word (shown as the badge's tooltip).
+const STATUS_HELP = {
+  finished: 'its file source reached the end of its input: every window was closed, flushed and written',
+  paused: 'its storage is failing; it resumes by itself once writes work again',
+};
+
+function statusBadge(p, tag) {
+  const help = STATUS_HELP[p.status];
+  return `<${tag} class="status ${esc(p.status)}"${help ? ` title="${esc(help)}"` : ''}>${esc(p.status)}</${tag}>`;
+}
+
 async function showPipelines() {
   const { pipelines } = await api('/api/pipelines');
   const rows = pipelines.map((p) => {
@@ -78,7 +89,7 @@ async function showPipelines() {
     const reload = p.problems.length ? `<span class="status failed">last edit rejected</span>${problemsList(p.problems)}` : '<span class="muted">ok</span>';
     return `<tr data-pipeline="${esc(p.id)}">
       <td><a href="#/pipelines/${encodeURIComponent(p.id)}">${esc(p.id)}</a><div class="muted"><code>${esc(p.file)}</code></div></td>
-      <td><span class="status ${esc(p.status)}">${esc(p.status)}</span>${p.failure ? `<div class="problems">${esc(p.failure)}</div>` : ''}${refusing(p)}</td>
+      <td>${statusBadge(p, 'span')}${p.failure ? `<div class="problems">${esc(p.failure)}</div>` : ''}${refusing(p)}</td>
       <td class="num">${r.in}</td><td class="num">${r.out}</td>
       <td class="num">${p.counters.late}</td><td class="num">${p.counters.errors}</td>
       <td>${time(p.watermark)}<div class="muted">lag ${lag(p.watermark)}</div></td>
@@ -122,7 +133,7 @@ async function showPipeline(id) {
   pipelineState.pipeline = p;
   const r = rate(p);
   document.getElementById('summary').innerHTML = `<div class="cards">
-      <div class="card">status <b class="status ${esc(p.status)}">${esc(p.status)}</b></div>
+      <div class="card">status ${statusBadge(p, 'b')}</div>
       <div class="card">events in <b>${p.counters.in}</b><span class="muted">${r.in}/s</span></div>
       <div class="card">outputs <b>${p.counters.out}</b><span class="muted">${r.out}/s</span></div>
       <div class="card">late <b id="late-count">${p.counters.late}</b></div>

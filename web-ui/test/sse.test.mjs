@@ -141,7 +141,7 @@ try {
     await until('deleted', () => received.slice(before).find((e) => e.type === 'deleted'));
     // the client reconnects by itself after retry (2 s): by then the id exists again, as a new pipeline
     const put = await fetch(`${base}/api/pipelines/views`, { method: 'PUT', headers: auth, body: VIEWS });
-    assert.equal(put.status, 200, await put.text());
+    assert.equal(put.status, 201, await put.text());
     const gap = await until('gap', () => received.slice(before).find((e) => e.type === 'gap'));
     assert.equal(gap.data.reason, 'other_run');
     assert.equal(gap.data.outputs, '/api/pipelines/views/outputs?limit=1000');

@@ -73,12 +73,17 @@ public final class ApiRoutes {
     r.route("/api/pipelines/:id/*").handler(this::checkId);
     // Bodies are read only where a route takes one: given a form's Content-Type, the body handler
     // decodes any other method's request as a form and throws (a 500 for an OPTIONS or a GET).
+    // Where it reads them, no body is decoded as a form (see FormBodies).
     BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
+    r.post("/api/*").handler(FormBodies::readAsSent);
+    r.put("/api/*").handler(FormBodies::readAsSent);
     r.post("/api/*").handler(bodies);
     r.put("/api/*").handler(bodies);
-    r.get("/api/pipelines").handler(ctx -> pipelines.describeAll()
-        .onSuccess(list -> json(ctx, 200, Map.of("pipelines", list)))
-        .onFailure(ctx::fail));
+    r.get("/api/pipelines").handler(ctx -> {
+      if (QueryParams.only(ctx)) {
+        pipelines.describeAll().onSuccess(list -> json(ctx, 200, Map.of("pipelines", list))).onFailure(ctx::fail);
+      }
+    });
     r.get("/api/pipelines/:id").handler(this::getPipeline);
     r.put("/api/pipelines/:id").handler(this::putPipeline);
     r.delete("/api/pipelines/:id").handler(this::deletePipeline);
@@ -87,6 +92,8 @@ public final class ApiRoutes {
     r.get("/api/pipelines/:id/outputs").handler(this::getOutputs);
     r.get("/api/pipelines/:id/outputs/stream").handler(this::streamOutputs);
     r.post("/api/validate").handler(this::validate);
+    r.get("/api/schema").handler(this::schema);
+    AllowedMethods.register(r);
     r.route("/api/*").handler(ctx -> error(ctx, 404, "no such API path: " + ctx.request().path(), List.of()));
     r.route("/*").handler(WebRoot.handler(webRoot));
     // what neither the API nor the dashboard's files answer (any method): Vert.x's own 404 is HTML
@@ -187,6 +194,9 @@ public final class ApiRoutes {
   }
 
   private void getPipeline(RoutingContext ctx) {
+    if (!QueryParams.only(ctx)) {
+      return;
+    }
     String id = ctx.pathParam("id");
     PipelineHost h = pipelines.get(id);
     if (h == null) {
@@ -203,6 +213,9 @@ public final class ApiRoutes {
 
   private void putPipeline(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    if (!QueryParams.only(ctx)) {
+      return;
+    }
     byte[] body = bodyBytes(ctx);
     if (isBlankText(body)) {
       error(ctx, 400, "the body must be the pipeline's YAML definition", List.of());
@@ -213,10 +226,14 @@ public final class ApiRoutes {
     // The answer is taken under that lock too: it describes this PUT's outcome, not a later one's.
     pipelines.offLoop(() -> pipelines.put(id, body)).onSuccess(result -> {
       if (result.view() == null) {
-        error(ctx, result.status(), result.error(), ProblemsJson.of(result.problems()));
+        String hint = result.problems().isEmpty() ? "" : FormBodies.hint(ctx);
+        error(ctx, result.status(), result.error() + hint, ProblemsJson.of(result.problems()));
         return;
       }
-      json(ctx, 200, result.view());
+      if (result.status() == 201) {
+        ctx.response().putHeader("Location", "/api/pipelines/" + id);
+      }
+      json(ctx, result.status(), result.view());
     }).onFailure(ctx::fail);
   }
 
@@ -234,6 +251,9 @@ public final class ApiRoutes {
   }
 
   private void deletePipeline(RoutingContext ctx) {
+    if (!QueryParams.only(ctx)) {
+      return;
+    }
     String id = ctx.pathParam("id");
     if (pipelines.get(id) == null && pipelines.brokenById(id) != null) {
       // a file that never loaded is listed under its name, so it can be deleted under it too
@@ -263,8 +283,17 @@ public final class ApiRoutes {
 
   private void postEvents(RoutingContext ctx) {
     long started = System.nanoTime();
+    if (!QueryParams.only(ctx)) {
+      return;
+    }
     PipelineHost h = host(ctx);
     if (h == null) {
+      return;
+    }
+    String source = h.sourceKind();
+    if (!source.equals("http")) {
+      error(ctx, 409, "pipeline '" + h.id() + "' has a " + source + " source: it reads its own events and takes none "
+          + "over HTTP (only a pipeline with source kind http does); nothing was accepted", List.of());
       return;
     }
     // The body's bytes are parsed and logged as they came: no text copy of the whole batch.
@@ -276,12 +305,14 @@ public final class ApiRoutes {
       p.put("line", bad.line());
       p.put("col", bad.column());
       p.put("message", bad.message());
-      error(ctx, 400, "line " + bad.line() + ": " + bad.message() + "; nothing of this batch was accepted", List.of(p));
+      error(ctx, 400, "line " + bad.line() + ": " + bad.message() + "; nothing of this batch was accepted"
+          + FormBodies.hint(ctx), List.of(p));
       return;
     }
     List<Object> events = parsed.events();
     if (events.isEmpty()) {
-      error(ctx, 400, "empty body: send one JSON object, or JSON lines", List.of());
+      error(ctx, 400, "empty body: send one JSON object, JSON lines or a JSON array of objects" + FormBodies.hint(ctx),
+          List.of());
       return;
     }
     if (events.size() > h.queueLimit()) {
@@ -296,7 +327,8 @@ public final class ApiRoutes {
     }
     Future<dev.transom.state.IngestLog.Appended> acked;
     try {
-      acked = h.ingestDurably(bytes, events, batchId);
+      // the log holds JSON lines, which is what a replay reads: an array is logged as its elements' lines
+      acked = h.ingestDurably(parsed.array() ? IngestBody.jsonLines(events) : bytes, events, batchId);
     } catch (PipelineHost.Overloaded e) {
       acked = Future.failedFuture(e);
     }
@@ -337,6 +369,9 @@ public final class ApiRoutes {
     if (h == null) {
       return;
     }
+    if (!QueryParams.only(ctx, "key", "cursor", "limit")) {
+      return;
+    }
     Integer cursor = intParam(ctx, "cursor", 0, 0, Integer.MAX_VALUE);
     Integer limit = cursor == null ? null : intParam(ctx, "limit", 100, 1, MAX_PAGE);
     if (limit == null || !single(ctx, "key")) {
@@ -348,6 +383,9 @@ public final class ApiRoutes {
   private void getOutputs(RoutingContext ctx) {
     PipelineHost h = host(ctx);
     if (h == null) {
+      return;
+    }
+    if (!QueryParams.only(ctx, "limit")) {
       return;
     }
     Integer limit = intParam(ctx, "limit", 100, 1, MAX_PAGE);
@@ -365,7 +403,20 @@ public final class ApiRoutes {
     LiveOutputs.open(ctx, h, vertx, guard.limits().ssePing().toMillis());
   }
 
+  /** The JSON Schema of definitions, as {@code transom schema} prints it (and docs/transom.schema.json holds). */
+  private static final String SCHEMA = dev.transom.definition.spec.JsonSchemaWriter.write(
+      dev.transom.definition.PipelineSpec.SPEC) + "\n";
+
+  private void schema(RoutingContext ctx) {
+    if (QueryParams.only(ctx)) {
+      ctx.response().putHeader("Content-Type", "application/schema+json").end(SCHEMA);
+    }
+  }
+
   private void validate(RoutingContext ctx) {
+    if (!QueryParams.only(ctx, "file")) {
+      return;
+    }
     String name = ctx.request().getParam("file", "definition.yaml");
     DefinitionLoader.Result r = DefinitionLoader.load(name, bodyBytes(ctx), pipelines.paths());
     Map<String, Object> m = new LinkedHashMap<>();
@@ -384,16 +435,6 @@ public final class ApiRoutes {
       return;
     }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-    String type = ctx.request().getHeader("Content-Type");
-    if (ctx.failure() instanceof IllegalArgumentException && type != null
-        && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-      // The body handler decodes form bodies before any route sees them, and some bodies are not
-      // forms (curl's --data sends this type by default).
-      error(ctx, 400, "the body was sent as an HTML form (Content-Type: application/x-www-form-urlencoded, curl's "
-          + "default for --data) and cannot be read as one (" + ctx.failure().getMessage() + "); send events as "
-          + "application/x-ndjson or application/json, definitions as text/yaml", List.of());
-      return;
-    }
     if (status == 400 && ctx.request().authority() == null && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
       // the router refuses these before any route runs, in words that miss a Host that is there but malformed
       refuseAndClose(ctx, 400, "missing or malformed Host header (HTTP/1.1 needs Host: name[:port])");

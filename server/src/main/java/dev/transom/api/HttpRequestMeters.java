@@ -61,7 +61,7 @@ final class HttpRequestMeters {
       return "other";
     }
     switch (path) {
-      case "/health", "/metrics", "/api/pipelines", "/api/validate":
+      case "/health", "/metrics", "/api/pipelines", "/api/validate", "/api/schema":
         return path;
       default:
         break;

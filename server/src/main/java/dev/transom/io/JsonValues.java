@@ -46,6 +46,11 @@ public final class JsonValues {
     }
   }
 
+  /** A parser over the whole of {@code buf}, configured as {@link #parse}'s (for a body that is one array). */
+  static JsonParser parser(byte[] buf) throws IOException {
+    return FACTORY.createParser(buf);
+  }
+
   public static Object parse(String text) throws Invalid {
     byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     return parse(b, 0, b.length);
@@ -90,7 +95,7 @@ public final class JsonValues {
    * A number, string or name longer than Jackson reads (1,000 digits, 20 MB, 50,000 characters):
    * its words without the Jackson method they name, at the token before it (the field, for a value).
    */
-  private static Invalid tooLong(StreamConstraintsException e, JsonParser p) {
+  static Invalid tooLong(StreamConstraintsException e, JsonParser p) {
     String m = words(e.getOriginalMessage());
     int from = m.indexOf(", from `");
     if (from >= 0) {
@@ -254,7 +259,7 @@ public final class JsonValues {
     return secs.stripTrailingZeros().toPlainString() + "s";
   }
 
-  private static String lowerFirst(String s) {
+  static String lowerFirst(String s) {
     return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 }

@@ -126,6 +126,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** The file source's byte position after the last batch it handed over (maybe not yet processed). */
   private volatile long readPosition;
   private volatile long epoch;
+  /**
+   * The epoch in progress when a finite source's input ended and every window was flushed, or -1:
+   * the pipeline is {@code finished} once a checkpoint after it has written what the flush emitted.
+   */
+  private volatile long endedInEpoch = -1;
   private volatile String lastCheckpointError;
   private volatile long lastCheckpointMillis = -1;
   private volatile long lastCheckpointBytes = -1;
@@ -231,6 +236,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   PipelineDef definition() {
     return def;
+  }
+
+  /** The kind of source the running version reads ({@code http}, {@code file}, ...). */
+  public String sourceKind() {
+    return def.source().kind();
   }
 
   /** Whether the pipeline has failed (see {@link #fail}). */
@@ -860,6 +870,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
     preparer = await(ps[0].call(() -> ps[0].execution().preparer()));
     partitions = ps;
+    endedInEpoch = -1;
     stopped = false;
     problems = List.of();
     version++;
@@ -1347,9 +1358,18 @@ public final class PipelineHost implements MemoryBudget.Holder {
     error(new ItemError(field, message, item));
   }
 
-  /** End of a finite source: every open window closes (SEMANTICS §2.3). */
-  synchronized Future<Void> finishInput() {
+  /**
+   * End of a finite source: every open window closes (SEMANTICS §2.3). The source's last batch is
+   * acknowledged once it is durable, but joins the chain later, from the sequencer's context: the
+   * flush joins it from there too, so it comes after that batch instead of before (which left the
+   * batch's windows open).
+   */
+  void finishInput() {
     inputFinished = true;
+    sequencer.runOnContext(v -> flushAtEndOfInput());
+  }
+
+  private synchronized void flushAtEndOfInput() {
     Partition[] ps = partitions;
     Future<Void> f = chain.transform(ignored -> {
       List<Future<Object>> done = new ArrayList<>();
@@ -1359,10 +1379,13 @@ public final class PipelineHost implements MemoryBudget.Holder {
           return null;
         }));
       }
-      return Future.all(done).mapEmpty();
+      return Future.all(done).<Void>mapEmpty().onSuccess(v -> {
+        if (partitions == ps) { // not a version installed meanwhile, whose own source ends it
+          endedInEpoch = epoch;
+        }
+      });
     });
     chain = f.transform(r -> Future.succeededFuture());
-    return f;
   }
 
   private synchronized void flushImmediate() {
@@ -1565,7 +1588,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (failedPartition() != null || (failure != null && failure.startsWith("cannot open"))) {
       return "failed";
     }
-    return storage.paused() ? "paused" : "running";
+    if (storage.paused()) {
+      return "paused";
+    }
+    long ended = endedInEpoch;
+    return ended >= 0 && epoch > ended ? "finished" : "running";
   }
 
   /** Records how long an ingest request took to be acknowledged. */

@@ -255,6 +255,10 @@ public final class Pipelines {
       return fail(key, current, loaded.problems());
     }
     PipelineDef def = loaded.definition();
+    List<Problem> sinkProblems = SinkCheck.problems(def, state);
+    if (!sinkProblems.isEmpty()) {
+      return fail(key, current, sinkProblems); // as an invalid edit: the running version keeps running
+    }
     Path owner;
     synchronized (owners) {
       // A rename's other half (the old name's removal, under its own lock) may have moved a
@@ -584,6 +588,11 @@ public final class Pipelines {
       return PutResult.refused(400, "the definition's name '" + r.definition().id() + "' does not match '" + id
           + "' in the path", List.of());
     }
+    List<Problem> sinkProblems = SinkCheck.problems(r.definition(), state);
+    if (!sinkProblems.isEmpty()) {
+      return PutResult.refused(400, "cannot open the sinks: " + sinkProblems.size() + " problem(s); nothing was changed",
+          sinkProblems);
+    }
     PipelineHost holder = byFile.get(key);
     if (holder != null && holder != existing) {
       // Writing it would replace that pipeline by this one (a reload of the file sees a rename).
@@ -600,7 +609,8 @@ public final class Pipelines {
       view = now.describe(true).result();
       view.put("reload", result.outcome());
     }
-    return new PutResult(result.ok() && view != null ? 200 : 400,
+    // 201 when the id named no running pipeline before (a file that never loaded included)
+    return new PutResult(result.ok() && view != null ? (existing == null ? 201 : 200) : 400,
         result.ok() && view != null ? null : "not deployed: " + result.outcome(), result.problems(), result, view);
   }
 

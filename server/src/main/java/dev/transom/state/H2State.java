@@ -676,6 +676,29 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     });
   }
 
+  /**
+   * Why an h2 sink cannot write {@code table}, or null: a table of that name that exists must have
+   * the columns {@link #ensureOutputTable} makes (one made by hand, or by something else, would
+   * refuse every checkpoint's rows). A table that does not exist yet is made at deployment.
+   */
+  public CompletableFuture<String> outputTableProblem(String table) {
+    return submit(() -> {
+      try (java.sql.Statement s = db.connection().createStatement()) {
+        s.executeQuery("SELECT id, pipeline, record_key, open_time, close_time, record, epoch FROM " + quote(table)
+            + " WHERE 1 = 0").close();
+        return null;
+      } catch (java.sql.SQLException e) {
+        if (e.getErrorCode() != org.h2.api.ErrorCode.COLUMN_NOT_FOUND_1) {
+          return null; // no such table yet, or storage failing: the deployment makes it or reports that
+        }
+        return "table " + table + " exists but is not an h2 sink's table (it needs the columns id, pipeline, "
+            + "record_key, open_time, close_time, record and epoch)";
+      } finally {
+        db.connection().rollback();
+      }
+    });
+  }
+
   /** Table names are checked by the sink's spec; quoting keeps their case as written. */
   static String quote(String table) {
     if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {

@@ -179,7 +179,7 @@ class ConfinementIT {
           && bareProblem.endsWith("(did you mean 'out/good.jsonl'?)"), bareProblem);
       // A sink under out/ (relative to the working directory) deploys and writes there.
       HttpResponse<String> good = send(s, "PUT", "/api/pipelines/good", pipeline("good", fileSink("out/good.jsonl")));
-      assertEquals(200, good.statusCode(), good.body());
+      assertEquals(201, good.statusCode(), good.body());
       JsonNode view = s.json("/api/pipelines/good");
       assertEquals("running", view.get("status").asText(), view.toString());
       assertEquals(202, s.post("/api/pipelines/good/events", "{\"user\":\"a\"}", null).statusCode());

@@ -124,7 +124,7 @@ class HostAndOriginIT {
     assertEquals(4, eventsIn("open"));
     Map<String, String> own = Map.of("Origin", "http://127.0.0.1:" + port);
     RawHttp.Response put = send("PUT", "/api/pipelines/added", own, COUNTS.formatted("added"));
-    assertEquals(200, put.status(), put.body());
+    assertEquals(201, put.status(), put.body());
     assertEquals("running", server.json("/api/pipelines/added").get("status").asText());
     RawHttp.Response delete = send("DELETE", "/api/pipelines/added", own, null);
     assertEquals(200, delete.status(), delete.body());

@@ -243,7 +243,7 @@ class HttpFuzzIT {
       if (broken != null) {
         run.fail(i, broken + " (" + req.about() + " -> " + res.status() + " " + cut(res.text()) + ")", req.wire());
       }
-      if (req.method().equals("PUT") && res.status() == 200 && req.pipelineId() != null
+      if (req.method().equals("PUT") && (res.status() == 200 || res.status() == 201) && req.pipelineId() != null
           && req.pipelineId().startsWith("fuzz")) {
         pendingDelete = req.pipelineId(); // the next request of this client removes it again
       }
@@ -286,7 +286,7 @@ class HttpFuzzIT {
         return "an answer with " + leak;
       }
     }
-    if (api && !head && req.body() != null && (s == 400 || s == 200)) {
+    if (api && !head && req.body() != null && (s == 400 || s == 200 || s == 201)) {
       return located(req, res);
     }
     return null;

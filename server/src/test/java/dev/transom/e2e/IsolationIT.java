@@ -127,7 +127,7 @@ class IsolationIT {
     // The other pipeline goes on, and reloads and removals of others still work.
     int healthyAcked = post(s, "healthy", 15, false);
     ServerProcess.await("healthy's outputs", () -> counted(healthyOut) == healthyAcked);
-    assertEquals(200, put(s, "other", definition("other", null)).statusCode());
+    assertEquals(201, put(s, "other", definition("other", null)).statusCode());
     assertEquals(200, delete(s, "other").statusCode());
     concurrentPutsEachDescribeTheirOwnResult(s);
 

@@ -251,7 +251,7 @@ class LiveOutputsIT {
     assertTrue(b.ended(), "every stream of the pipeline ends");
 
     // created again: a new feed; the old stream's id is from another one
-    assertEquals(200, send("PUT", "/api/pipelines/views", VIEWS).statusCode());
+    assertEquals(201, send("PUT", "/api/pipelines/views", VIEWS).statusCode(), "created again");
     SseReader again = open("", auth("Last-Event-ID", end.id()));
     SseReader.Block start = again.next();
     assertNotEquals(inc, incarnation(start), "a re-created pipeline numbers its outputs anew");

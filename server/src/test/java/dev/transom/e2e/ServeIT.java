@@ -215,7 +215,7 @@ class ServeIT {
     Files.createDirectories(tmp.resolve("defs"));
     start();
     HttpResponse<String> created = put("/api/pipelines/clicks", CLICKS);
-    assertEquals(200, created.statusCode(), created.body());
+    assertEquals(201, created.statusCode(), created.body());
     assertTrue(Files.exists(tmp.resolve("defs/clicks.yaml")));
     assertEquals("running", json("/api/pipelines/clicks").get("status").asText());
     assertEquals(200, http.send(req("/api/pipelines/clicks").DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * Fuzzes the ingest parser ({@link IngestBody}, what {@code POST /api/pipelines/{id}/events} runs)
  * with generated and mutated JSON-lines bodies ({@link EventInputs}). For every body: nothing is
  * thrown; it is either accepted whole, with one event per non-blank line and no non-finite number
- * in any of them, or refused naming a line of the body and a byte column within that line, in one
+ * in any of them (a body that is one JSON array: one event per element), or refused naming a line of the body and a byte column within that line, in one
  * line of words that name no Java class. Every line the reused parser takes, the general parse
  * reads as the same value. Seeded: see {@link FuzzRun}.
  */
@@ -59,6 +59,19 @@ class IngestBodyFuzzTest {
       }
       String words = Words.problem(bad.message());
       return words == null ? agree(body, lines) : words + ": " + bad.message();
+    }
+    if (parsed.array()) {
+      // one JSON array: as many events as the whole body, parsed the general way, has elements
+      Object all;
+      try {
+        all = JsonValues.parse(body, 0, body.length);
+      } catch (JsonValues.Invalid e) {
+        return "accepted an array body the general parse refuses (" + e.getMessage() + ")";
+      }
+      if (!(all instanceof List<?> l) || !l.equals(parsed.events())) {
+        return "accepted an array body as " + parsed.events().size() + " events that are not its elements";
+      }
+      return null;
     }
     int nonBlank = 0;
     for (int[] line : lines) {
