@@ -1,4 +1,4 @@
-// Transom dashboard: plain ES module, no build step. Reads the server's JSON API (SPEC §5) and
+// Transom dashboard: plain ES module, no build step. Reads the server's JSON API (the README's API table) and
 // its live output stream; a pipeline's own view lives at #/pipelines/{id} so it can be linked.
 
 const view = document.getElementById('view');

@@ -24,10 +24,8 @@ public final class Main {
     return false;
   }
 
-  /** The Maven project version from the jar's manifest; {@code dev} when run from classes. */
   public static String version() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return v == null || v.isBlank() ? "dev" : v;
+    return dev.transom.cli.Version.get();
   }
 
   public static void main(String[] args) {

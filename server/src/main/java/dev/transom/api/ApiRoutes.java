@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The HTTP API of SPEC §5 and the dashboard's static files. */
+/** The HTTP API of the README's API table and the dashboard's static files. */
 public final class ApiRoutes {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.http");
   /** Largest request body: a batch of events or a definition. */
@@ -423,7 +423,7 @@ public final class ApiRoutes {
     m.put("ok", r.ok());
     m.put("id", r.ok() ? r.definition().id() : null);
     m.put("problems", ProblemsJson.of(r.problems()));
-    m.put("lines", r.problems().stream().map(dev.transom.definition.Problem::format).toList());
+    m.put("lines", r.problems().stream().map(dev.transom.definition.spec.Problem::format).toList());
     json(ctx, 200, m);
   }
 

@@ -164,7 +164,7 @@ public final class ServeCommand {
     Vertx vertx = Vertx.vertx();
     io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
         new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-    ServerMeters serverMeters = new ServerMeters(metrics, dev.transom.Main.version());
+    ServerMeters serverMeters = new ServerMeters(metrics, Version.get());
     int workers;
     try {
       workers = Integer.parseInt(a.flags.getOrDefault("workers", String.valueOf(Runtime.getRuntime().availableProcessors())));
@@ -214,7 +214,7 @@ public final class ServeCommand {
     }
     LOG.atInfo().addKeyValue("event", dev.transom.runtime.LifecycleLog.SERVER).addKeyValue("port", server.actualPort())
         .log("serving {} pipeline(s) from {} on http://{}:{}/ (transom {})", pipelines.hosts().size(), dir, host,
-            server.actualPort(), dev.transom.Main.version());
+            server.actualPort(), Version.get());
     Object done = new Object();
     boolean[] clean = {true};
     Runnable shutdown = () -> {

@@ -1,7 +1,7 @@
 package dev.transom.cli;
 
 import dev.transom.definition.DefinitionLoader;
-import dev.transom.definition.Problem;
+import dev.transom.definition.spec.Problem;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

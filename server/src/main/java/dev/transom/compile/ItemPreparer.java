@@ -124,7 +124,7 @@ public final class ItemPreparer {
     return true;
   }
 
-  /** SEMANTICS §1: a string as is, an int or a bool as its text; anything else is an item error. */
+  /** docs/semantics.md: a string as is, an int or a bool as its text; anything else is an item error. */
   static String keyOf(Object k) throws ExprFailure {
     if (k instanceof String s) {
       return s;

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /** What a running pipeline produces, in the order it produces it. */
 public interface Outputs {
-  /** A window output record (SPEC §3 "Output record"), after the {@code then} steps. */
+  /** A window output record (docs/reference.md), after the {@code then} steps. */
   void output(Map<String, Object> record);
 
   /** A late-item record (one per item and missed window). */

@@ -6,7 +6,7 @@ import dev.transom.definition.PipelineDef;
 import dev.transom.expr.Expr;
 
 /**
- * What changed between two versions of a pipeline, for reload (SPEC §6): the windowing part (key,
+ * What changed between two versions of a pipeline, for reload (README: hot reload): the windowing part (key,
  * value, clock, window, aggregate) decides whether open windows can be kept.
  */
 public final class PlanDiff {

@@ -5,7 +5,7 @@ import dev.transom.io.Rfc3339;
 import dev.transom.windowing.Micros;
 import java.time.Instant;
 
-/** What {@code clock.timestamp} gave, to microseconds (SPEC §3: timestamp, RFC 3339 string or epoch number). */
+/** What {@code clock.timestamp} gave, to microseconds (docs/reference.md: timestamp, RFC 3339 string or epoch number). */
 final class Timestamps {
   /**
    * A double holds every integer only up to 2^53: past that many microseconds from the epoch (about

@@ -21,7 +21,7 @@ public final class ComponentSpecs {
   public static final FieldType.Kinds LATE_SINKS = SINKS;
 
   /** Opens a sink; {@code append} keeps what a file already holds (serve), else it starts afresh (run). */
-  public static RecordSink open(dev.transom.definition.ComponentDef def, boolean append) throws java.io.IOException {
+  public static RecordSink open(dev.transom.definition.spec.ComponentDef def, boolean append) throws java.io.IOException {
     return switch (def.kind()) {
       case "file" -> FileSink.open(java.nio.file.Path.of(def.text("path", null)), append);
       case "webhook" -> new WebhookSink(def);

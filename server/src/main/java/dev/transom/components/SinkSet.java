@@ -1,6 +1,6 @@
 package dev.transom.components;
 
-import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.ComponentDef;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

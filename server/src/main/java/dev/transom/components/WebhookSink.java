@@ -1,6 +1,6 @@
 package dev.transom.components;
 
-import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.spec.FieldType;
 import dev.transom.definition.spec.ObjectSpec;
 import dev.transom.io.JsonValues;

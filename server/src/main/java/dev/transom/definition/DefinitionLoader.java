@@ -1,5 +1,7 @@
 package dev.transom.definition;
 
+import dev.transom.definition.spec.Problem;
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.spec.Checked;
 import dev.transom.definition.spec.Linter;
 import dev.transom.definition.yaml.SafeYaml;

@@ -1,10 +1,11 @@
 package dev.transom.definition;
 
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.expr.Expr;
 import java.util.List;
 
 /**
- * A checked, immutable pipeline definition (SPEC §3). Built only from a definition that passed
+ * A checked, immutable pipeline definition (docs/reference.md). Built only from a definition that passed
  * validation, so every field holds a usable value.
  *
  * @param valueExpr {@code null} when the whole event goes into the window

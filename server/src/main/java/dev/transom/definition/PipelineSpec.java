@@ -7,7 +7,7 @@ import dev.transom.expr.ExprScope;
 import dev.transom.expr.ResultKind;
 import java.util.Set;
 
-/** The whole definition format (SPEC §3), declared once. */
+/** The whole definition format (docs/reference.md), declared once. */
 public final class PipelineSpec {
   private PipelineSpec() {}
 

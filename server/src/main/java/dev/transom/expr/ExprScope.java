@@ -2,7 +2,7 @@ package dev.transom.expr;
 
 import java.util.List;
 
-/** The places an expression can stand, each with its own variables (SPEC §3 "Expressions"). */
+/** The places an expression can stand, each with its own variables (docs/reference.md, expressions). */
 public enum ExprScope {
   /** {@code steps[]}, {@code key}, {@code value}, {@code clock.timestamp}. */
   EVENT(List.of("event")),

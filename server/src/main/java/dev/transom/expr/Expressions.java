@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * The one door to CEL: {@link #compile} an expression for a scope, get an {@link Expr} to evaluate.
- * Uses CEL's standard runtime (STACK.md: the planner measured 3–8× slower here), the standard
+ * Uses CEL's standard runtime (its planner measured 3–8× slower here), the standard
  * macros, and Transom's two map functions {@code m.with(k, v)} and {@code m.get(k, d)}.
  */
 public final class Expressions {

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as SPEC §3 writes them: {@code <integer><unit>} parts with units in decreasing order,
+ * Durations as docs/reference.md writes them: {@code <integer><unit>} parts with units in decreasing order,
  * each at most once ({@code 1h30m}, {@code 2s500ms}), or ISO-8601 ({@code PT10S}). Never negative.
  */
 public final class DurationText {

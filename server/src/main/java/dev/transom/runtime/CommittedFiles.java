@@ -1,6 +1,6 @@
 package dev.transom.runtime;
 
-import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.ComponentDef;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Watches the definitions directory and reloads a file once it has been quiet for a moment
- * (editors write a file in several steps), well within SPEC §6's one second.
+ * (editors write a file in several steps), well within the second a reload may take (README).
  */
 public final class DefinitionsWatcher implements AutoCloseable {
   static final long DEBOUNCE_MILLIS = 150;

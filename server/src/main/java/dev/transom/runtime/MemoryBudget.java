@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.function.Supplier;
 
 /**
- * How much heap input may make the server's pipelines hold (SPEC: "Memory"). Asked on every ingest
+ * How much heap input may make the server's pipelines hold (README, Security: the memory budget). Asked on every ingest
  * request: a pipeline at its budget refuses input (503) until its windows close, so state grows
  * only from input that was accepted and a restart replays into the same size.
  *

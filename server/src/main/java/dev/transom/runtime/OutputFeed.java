@@ -60,7 +60,7 @@ public final class OutputFeed {
   }
 
   /**
-   * A new version took over (SPEC §6). It carries the id of the last output before it, so a
+   * A new version took over (README: hot reload). It carries the id of the last output before it, so a
    * client that reconnects right after it resumes exactly there.
    */
   synchronized void reload(String pipeline, int version, String windows) {

@@ -6,9 +6,9 @@ import dev.transom.compile.Plan;
 import dev.transom.compile.PlanDiff;
 import dev.transom.components.SinkSet;
 import dev.transom.definition.ClockDef;
-import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.PipelineDef;
-import dev.transom.definition.Problem;
+import dev.transom.definition.spec.Problem;
 import dev.transom.io.JsonValues;
 import dev.transom.state.Checkpoint;
 import dev.transom.state.CheckpointStore;
@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Batches and checkpoints pass one at a time through a chain, so a checkpoint sees every
  * partition at the same point of the input: after the last batch it covers, before the next. Each
  * epoch ({@code checkpoint.interval}) stores the partitions' state, the ingest log position and the
- * lengths of the exactly-once file sinks, whose records are written only then (SPEC §7).
+ * lengths of the exactly-once file sinks, whose records are written only then (docs/durability.md).
  */
 public final class PipelineHost implements MemoryBudget.Holder {
   static final int RECENT_OUTPUTS = 1_000;
@@ -410,7 +410,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /**
    * First deployment: resumes from the pipeline's last checkpoint when its windowing is unchanged,
-   * then replays the ingest log after it (SPEC §7).
+   * then replays the ingest log after it (docs/durability.md).
    */
   void deploy(PipelineDef newDef) {
     deploy(newDef, true);
@@ -628,7 +628,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   /**
-   * A new version of the definition (SPEC §6): a change to stateless parts only keeps every open
+   * A new version of the definition (README: hot reload): a change to stateless parts only keeps every open
    * window; a windowing change flushes the old windows first and starts empty. Returns whether the
    * windows were kept.
    */
@@ -1142,7 +1142,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   /**
-   * Makes a batch of HTTP events durable in the ingest log, then feeds it (SPEC §7: acknowledged
+   * Makes a batch of HTTP events durable in the ingest log, then feeds it (docs/durability.md: acknowledged
    * means it survives a crash). Completes when the batch is durable; a batch id seen before is
    * acknowledged again without being appended or processed twice.
    */
@@ -1359,7 +1359,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   /**
-   * End of a finite source: every open window closes (SEMANTICS §2.3). The source's last batch is
+   * End of a finite source: every open window closes (docs/semantics.md). The source's last batch is
    * acknowledged once it is durable, but joins the chain later, from the sequencer's context: the
    * flush joins it from there too, so it comes after that batch instead of before (which left the
    * batch's windows open).
@@ -1603,7 +1603,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  /** The pipeline as the API shows it (SPEC §5). */
+  /** The pipeline as the API shows it (the README's API table). */
   public Future<Map<String, Object>> describe(boolean withDefinition) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", def.id());

@@ -2,7 +2,7 @@ package dev.transom.runtime;
 
 import dev.transom.definition.DefinitionLoader;
 import dev.transom.definition.PipelineDef;
-import dev.transom.definition.Problem;
+import dev.transom.definition.spec.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * The pipelines of a definitions directory: loads each file, and on every change validates first,
  * keeps the running version when the new text is invalid (showing its problems), and otherwise
- * swaps or restarts the pipeline (SPEC §6). All changes go through {@link #reload}.
+ * swaps or restarts the pipeline (README: hot reload). All changes go through {@link #reload}.
  *
  * <p>Isolation: changes are serialized per file (a PUT locks the file its id lives in), never
  * globally, so a pipeline that hangs can hold up only changes to itself. Ids are claimed under a

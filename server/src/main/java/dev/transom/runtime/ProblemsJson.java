@@ -1,6 +1,6 @@
 package dev.transom.runtime;
 
-import dev.transom.definition.Problem;
+import dev.transom.definition.spec.Problem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.transom.runtime;
 
-import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.PipelineDef;
-import dev.transom.definition.Problem;
+import dev.transom.definition.spec.Problem;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

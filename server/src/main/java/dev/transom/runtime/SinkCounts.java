@@ -1,6 +1,6 @@
 package dev.transom.runtime;
 
-import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.state.Checkpoint;
 import java.util.ArrayList;

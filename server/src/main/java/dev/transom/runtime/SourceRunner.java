@@ -1,7 +1,7 @@
 package dev.transom.runtime;
 
 import dev.transom.components.GeneratorSource;
-import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.io.JsonValues;
 import io.vertx.core.Vertx;
 import java.io.IOException;

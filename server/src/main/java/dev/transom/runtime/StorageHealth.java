@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Whether a pipeline's storage works (SPEC §9: on a full disk the pipeline pauses, reports, and
+ * Whether a pipeline's storage works (docs/durability.md, "When writing fails": on a full disk the pipeline pauses, reports, and
  * resumes when possible). A failed checkpoint or ingest log write pauses it: {@link #admit} refuses
  * new input ({@link PipelineHost.Overloaded}, so 503 with Retry-After, and sources wait), which
  * keeps the records a failed checkpoint carries to the next one from growing past what was already

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * The embedded H2 database under {@code --data} ({@code transom.mv.db}), its schema brought up to
  * date by the versioned scripts in {@code db/}. Opened with {@code WRITE_DELAY=0}: by default H2
- * keeps commits in memory for up to 500 ms, which a {@code kill -9} would lose (STACK.md).
+ * keeps commits in memory for up to 500 ms, which a {@code kill -9} would lose (H2's documented default).
  */
 public final class Database implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.state");

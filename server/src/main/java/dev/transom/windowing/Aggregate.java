@@ -1,7 +1,7 @@
 package dev.transom.windowing;
 
 /**
- * What a window holds and how two merge (SEMANTICS §4). Immutable; builds each window as its own
+ * What a window holds and how two merge (docs/semantics.md). Immutable; builds each window as its own
  * {@link OpenWindow} subclass.
  */
 public interface Aggregate {

@@ -4,6 +4,6 @@ package dev.transom.windowing;
 public interface ClockConfig {
   ClockLogic logic();
 
-  /** True when one watermark is shared by every key of the pipeline (SEMANTICS §1). */
+  /** True when one watermark is shared by every key of the pipeline (docs/semantics.md). */
   boolean sharedAcrossKeys();
 }

@@ -1,7 +1,7 @@
 package dev.transom.windowing;
 
 /**
- * bytewax's {@code EventClockConfig(dt_getter, wait_for_system_duration)} (SEMANTICS §2.1).
+ * bytewax's {@code EventClockConfig(dt_getter, wait_for_system_duration)} (docs/semantics.md).
  *
  * <p>{@code wm = base_t - wait + (now - base_now)}; before any item, {@code -inf}. An item {@code t}
  * becomes the base only when {@code t - wait} is greater than the current watermark, so the

@@ -20,7 +20,7 @@ public final class Micros {
 
   private Micros() {}
 
-  /** Truncates toward the past, as SEMANTICS says for finer-than-microsecond input. */
+  /** Truncates toward the past, as docs/semantics.md says for finer-than-microsecond input. */
   public static long of(Instant instant) {
     long secs = instant.getEpochSecond();
     long micros = Math.multiplyExact(secs, 1_000_000L) + instant.getNano() / 1_000;

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * All state of a {@link WindowOperator} as plain values: enough to rebuild it exactly
- * (SEMANTICS §7: clocks, windower state and accumulators).
+ * (docs/semantics.md: clocks, windower state and accumulators).
  */
 public record OperatorSnapshot(long nextSeq, long[] sharedClock, List<KeySnapshot> keys) {
   /** One key: its clock (absent when shared) and its open windows. */

@@ -1,7 +1,7 @@
 package dev.transom.windowing;
 
 /**
- * Sessions (SEMANTICS §3.2): a session spans its earliest to its latest item time; an item at
+ * Sessions (docs/semantics.md): a session spans its earliest to its latest item time; an item at
  * {@code t} joins a session when {@code open - gap < t < close + gap}, merging every session it is
  * within the gap of; a session closes when {@code close_time + gap <= wm}.
  */

@@ -2,7 +2,7 @@ package dev.transom.windowing;
 
 /**
  * Window {@code i} (any integer) is {@code [align_to + i*offset, align_to + i*offset + length)}
- * (SEMANTICS §3.1). Overlapping when {@code offset < length}, with gaps when {@code offset > length}.
+ * (docs/semantics.md). Overlapping when {@code offset < length}, with gaps when {@code offset > length}.
  */
 public record SlidingWindower(long lengthMicros, long offsetMicros, long alignMicros) implements Windower {
   public SlidingWindower {

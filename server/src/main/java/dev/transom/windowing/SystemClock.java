@@ -1,7 +1,7 @@
 package dev.transom.windowing;
 
 /**
- * bytewax's {@code SystemClockConfig} (SEMANTICS §2.2): item time = watermark = the system time
+ * bytewax's {@code SystemClockConfig} (docs/semantics.md): item time = watermark = the system time
  * when the item is processed, so nothing is ever late.
  */
 public record SystemClock() implements ClockConfig {

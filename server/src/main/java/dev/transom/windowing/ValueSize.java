@@ -7,7 +7,7 @@ import java.util.Map;
  * About how many bytes a value takes written as JSON: what {@code aggregate.max_size} limits. A
  * string counts its length plus its quotes, any number or other scalar 8, a list 2 plus each
  * element and its comma, a map 2 plus each key, value, colon and comma. Cheap and deliberately
- * rough: the point is to stop an accumulator that grows without bound (SEMANTICS §4), not to
+ * rough: the point is to stop an accumulator that grows without bound (docs/semantics.md), not to
  * predict the output's exact length.
  *
  * <p>{@link #estimate} walks a value only as far as its budget: once the count passes

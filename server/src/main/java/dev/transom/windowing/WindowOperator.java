@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 
 /**
- * The window operator: per-key clocks, windowers and accumulators (SEMANTICS §1–6), driven by
+ * The window operator: per-key clocks, windowers and accumulators (docs/semantics.md), driven by
  * items, wake-ups and end of input, with system time always passed in.
  *
  * <p>Per item: the aggregate first checks the value (a rejected item touches nothing, not even the
@@ -111,7 +111,7 @@ public final class WindowOperator {
     }
   }
 
-  /** End of input (SEMANTICS §2.3): every watermark becomes +inf and every open window closes. */
+  /** End of input (docs/semantics.md): every watermark becomes +inf and every open window closes. */
   public void finish(WindowSink sink) {
     if (sharedClock != null) {
       clock.endOfInput(sharedClock);
@@ -219,7 +219,7 @@ public final class WindowOperator {
   }
 
   /**
-   * Re-files a key after its windows or clock changed. SEMANTICS §5: a key whose windows are all
+   * Re-files a key after its windows or clock changed. docs/semantics.md: a key whose windows are all
    * closed holds no window state; with a shared clock it holds nothing at all.
    */
   private void settle(KeyState ks) {

@@ -25,7 +25,7 @@ abstract class WindowerLogic {
       Aggregate aggregate, WindowSink sink, AddOutcome outcome);
 
   /**
-   * SEMANTICS §5: emits and drops every window whose close deadline is at or before
+   * docs/semantics.md: emits and drops every window whose close deadline is at or before
    * {@code watermarkMicros}, in order of close time, then open time; returns how many.
    */
   final int closeUpTo(KeyState ks, long watermarkMicros, WindowSink sink) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.DefinitionLoader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

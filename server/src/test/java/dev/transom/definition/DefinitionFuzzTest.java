@@ -1,5 +1,6 @@
 package dev.transom.definition;
 
+import dev.transom.definition.spec.Problem;
 import dev.transom.compile.ItemError;
 import dev.transom.compile.Outputs;
 import dev.transom.compile.PipelineExecution;

@@ -23,6 +23,15 @@ class GeneratedDocsTest {
     assertEquals(fresh, Files.readString(doc), "docs/reference.md is stale; regenerate: ./transom reference > docs/reference.md");
   }
 
+  @Test
+  void everyReferenceHeadingIsOneCodeSpanAndWords() {
+    for (String line : ReferenceDocWriter.write(PipelineSpec.SPEC).lines().toList()) {
+      if (line.startsWith("#")) {
+        assertTrue(!line.contains("``") && line.chars().filter(c -> c == '`').count() % 2 == 0, line);
+      }
+    }
+  }
+
   /** The schema that definitions/ name in their modelines ({@code $schema=../docs/transom.schema.json}). */
   @Test
   void committedSchemaMatchesAFreshGeneration() throws Exception {

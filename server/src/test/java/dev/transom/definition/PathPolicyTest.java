@@ -1,5 +1,6 @@
 package dev.transom.definition;
 
+import dev.transom.definition.spec.Problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -3,7 +3,7 @@ package dev.transom.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.transom.definition.ComponentDef;
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.DefinitionLoader;
 import dev.transom.definition.PipelineDef;
 import dev.transom.fuzz.DefinitionInputs;

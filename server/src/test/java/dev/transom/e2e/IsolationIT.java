@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A failure of one pipeline never stops another (SPEC §9), nor reloads, removals or shutdown. The
+ * A failure of one pipeline never stops another (docs/durability.md, "When a pipeline fails"), nor reloads, removals or shutdown. The
  * failure is an {@link Error} thrown while processing, injected with
  * {@code TRANSOM_FAULT=error:PIPELINE:MARKER} (runtime/Faults): the pipeline becomes {@code failed}
  * with the reason, refuses input (503 naming it), and keeps its last good checkpoint and the ingest

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Checkpoints and recovery of the real server on a real H2 file database (SPEC §7). */
+/** Checkpoints and recovery of the real server on a real H2 file database (docs/durability.md). */
 class RecoveryIT {
   @TempDir
   Path tmp;
@@ -142,18 +142,25 @@ class RecoveryIT {
         source: {kind: http}
         key: event.page
         clock: {kind: system}
-        window: {kind: tumbling, length: 2s}
+        window: {kind: tumbling, length: 4s}
         aggregate: {count: true}
         checkpoint: {interval: 100ms}
         sinks:
           - {kind: file, path: out/views.jsonl}
         """);
     ServerProcess s = new ServerProcess(tmp).start();
+    // Windows are aligned to the epoch: post just after one opens, so it is still open at the
+    // shutdown (a post near its end would see it close first, and test nothing).
+    while (System.currentTimeMillis() % 4_000 > 200) {
+      Thread.sleep(10);
+    }
+    long posted = System.currentTimeMillis();
     s.post("/api/pipelines/views/events", "{\"page\":\"/\"}", null);
     s.stop();
     Path out = tmp.resolve("out/views.jsonl");
     assertTrue(!Files.exists(out) || Files.readAllLines(out).isEmpty(), "the window was still open at shutdown");
-    Thread.sleep(2_500); // stay down past the window's close time (this is the downtime under test)
+    long closes = posted - posted % 4_000 + 4_000;
+    Thread.sleep(Math.max(0, closes + 500 - System.currentTimeMillis())); // down past its close: the downtime under test
     s.start();
     ServerProcess.await("the overdue window to close", () -> Files.exists(out) && !Files.readAllLines(out).isEmpty());
     assertEquals(1, ServerProcess.JSON.readTree(Files.readAllLines(out).get(0)).get("value").asInt());

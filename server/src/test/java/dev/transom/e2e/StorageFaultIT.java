@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Storage that fails and works again while the server runs (SPEC §9): the pipeline pauses (503
+ * Storage that fails and works again while the server runs (docs/durability.md, "When writing fails"): the pipeline pauses (503
  * with Retry-After, status {@code paused}), others go on, nothing acknowledged is lost, and it
  * resumes by itself, with no restart. The full disk is injected with {@code TRANSOM_FAULT_DISK_FULL}
  * markers (state/DiskFullFault): chmod does not stop root, and a tmpfs needs mount.

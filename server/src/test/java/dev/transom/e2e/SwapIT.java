@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reloads and deletes while many clients post: every acknowledged event is counted exactly once,
- * by the version it reached or by a flush (SPEC §6).
+ * by the version it reached or by a flush (README: hot reload).
  */
 class SwapIT {
   static final int CLIENTS = 20;

@@ -242,7 +242,7 @@ public class OperatorPropertyTest {
     };
   }
 
-  /** The aggregates of SEMANTICS §4 computed from a window's items (in arrival order). */
+  /** The aggregates of docs/reference.md computed from a window's items (in arrival order). */
   static Function<List<Oracle.Item>, Object> oracleAggregate(Scenario sc) {
     boolean session = sc.windower().session();
     Comparator<Oracle.Item> byTime = Comparator.comparingLong(Oracle.Item::time).thenComparingLong(Oracle.Item::seq);

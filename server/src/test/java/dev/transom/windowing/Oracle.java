@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A slow, obviously-correct model of SEMANTICS.md §1–6, written from the text and sharing no code
- * with the operator. Windows keep their raw items; an aggregate is computed from the items only
+ * A slow, obviously-correct model of the window rules (bytewax's, as docs/semantics.md settles
+ * them), sharing no code with the operator. Windows keep their raw items; an aggregate is computed from the items only
  * when the window is emitted. Every step re-checks every window of every key.
  */
 public final class Oracle {

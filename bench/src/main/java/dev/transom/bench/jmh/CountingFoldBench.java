@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@code java -cp "$(cat bench/target/classpath.txt):bench/target/transom-bench.jar" org.openjdk.jmh.Main CountingFoldBench}
  *
- * <p>SPEC §3's counting fold, {@code acc.with(value, acc.get(value, 0) + 1)}, over one window that
+ * <p>The reference's counting fold, {@code acc.with(value, acc.get(value, 0) + 1)}, over one window that
  * sees {@code distinct} different values once each, through the real definition and compile path
  * (the system clock puts every item in the same window; the window closes at the end). One
  * operation is the whole window: divide by {@code distinct} for the cost per item. A fold whose

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Window assignment alone: which windows an item time falls in (exact floor division on
- * microseconds, SEMANTICS §3.1), for tumbling 1 s and sliding 10 s / 1 s with an alignment.
+ * microseconds), for tumbling 1 s and sliding 10 s / 1 s with an alignment.
  * Returns a sum of window opens so the work cannot be dropped.
  */
 @State(Scope.Thread)

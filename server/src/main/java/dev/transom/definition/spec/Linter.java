@@ -1,6 +1,5 @@
 package dev.transom.definition.spec;
 
-import dev.transom.definition.Problem;
 import dev.transom.definition.yaml.ExprPosition;
 import dev.transom.expr.Expr;
 import dev.transom.expr.ExprCompileException;

@@ -22,7 +22,7 @@ public final class ReferenceDocWriter {
         .append("with an offset. Expressions are CEL; see the variables each place allows.\n\n");
     List<Section> pending = new ArrayList<>();
     Set<String> done = new LinkedHashSet<>();
-    pending.add(new Section("Top level", root, null));
+    pending.add(new Section("Top level", "", root, null));
     while (!pending.isEmpty()) {
       Section s = pending.remove(0);
       if (!done.add(s.title)) {
@@ -42,7 +42,7 @@ public final class ReferenceDocWriter {
               .append(f.required() ? "yes" : "no").append(" | ")
               .append(f.defaultValue() == null ? "" : "`" + f.defaultValue() + "`").append(" | ")
               .append(escape(f.doc())).append(" |\n");
-          queue(f, s.title, pending);
+          queue(f, s.path, pending);
         }
         sb.append('\n');
       }
@@ -57,21 +57,22 @@ public final class ReferenceDocWriter {
     return sb.toString();
   }
 
-  private record Section(String title, ObjectSpec spec, String kind) {}
+  /** {@code path}: the dotted field path children are named under ({@code aggregate.fold}), empty at the top. */
+  private record Section(String title, String path, ObjectSpec spec, String kind) {}
 
-  private static void queue(FieldSpec f, String parent, List<Section> pending) {
+  private static void queue(FieldSpec f, String parentPath, List<Section> pending) {
     FieldType t = f.type();
     if (t instanceof FieldType.ListOf l) {
       t = l.item();
     }
-    String prefix = parent.equals("Top level") ? "" : parent + ".";
+    String path = parentPath.isEmpty() ? f.name() : parentPath + "." + f.name();
     if (t instanceof FieldType.Obj o) {
-      pending.add(new Section("`" + prefix + f.name() + "`", o.spec(), null));
+      pending.add(new Section("`" + path + "`", path, o.spec(), null));
     } else if (t instanceof FieldType.FlagOrObj o) {
-      pending.add(new Section("`" + prefix + f.name() + "` with options", o.spec(), null));
+      pending.add(new Section("`" + path + "` with options", path, o.spec(), null));
     } else if (t instanceof FieldType.Kinds k) {
       for (ObjectSpec spec : k.kinds()) {
-        pending.add(new Section("`" + prefix + f.name() + "`: " + spec.name(), spec, spec.name()));
+        pending.add(new Section("`" + path + "`: " + spec.name(), path, spec, spec.name()));
       }
     }
   }

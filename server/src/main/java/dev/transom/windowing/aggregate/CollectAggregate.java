@@ -13,7 +13,7 @@ import java.util.List;
  *
  * <p>The list stays under {@code maxSize} as {@link ValueSize} estimates it, kept up to date per
  * item (each value is measured once, when it comes): a value that would take the list past it is
- * an item error for that window and is left out (SEMANTICS §4); so is a session merge, which then
+ * an item error for that window and is left out (docs/semantics.md); so is a session merge, which then
  * keeps the earlier session's list (as a failed merge of any aggregate does).
  */
 public final class CollectAggregate implements Aggregate {

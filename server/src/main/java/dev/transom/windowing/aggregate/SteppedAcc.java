@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The window of a {@code reduce} or {@code fold}: one accumulator that every step replaces, all or
  * nothing, and never past the aggregate's size limit ({@code aggregate.max_size}, estimated by
  * {@link ValueSize}). A step that fails, or whose result would be over the limit, leaves the
- * accumulator as it was and is an item error for this window only (SEMANTICS §4).
+ * accumulator as it was and is an item error for this window only (docs/semantics.md).
  *
  * <p><b>Entries set in place.</b> A step {@code acc.with(k, v)} means "a copy of {@code acc} with
  * {@code k} set": copying the map per item makes a window of n distinct keys cost n²/2. When the

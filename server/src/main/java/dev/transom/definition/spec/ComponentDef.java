@@ -1,6 +1,4 @@
-package dev.transom.definition;
-
-import dev.transom.definition.spec.Checked;
+package dev.transom.definition.spec;
 
 /** A source or sink as written: its kind and its checked options, bound by the component itself. */
 public record ComponentDef(String kind, Checked options) {

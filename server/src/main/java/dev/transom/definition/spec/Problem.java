@@ -1,4 +1,4 @@
-package dev.transom.definition;
+package dev.transom.definition.spec;
 
 /** One problem in a definition, located in its file (line and column are 1-based). */
 public record Problem(String file, int line, int col, String message) implements Comparable<Problem> {
