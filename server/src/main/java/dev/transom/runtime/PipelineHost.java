@@ -1036,7 +1036,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
                 files.undoLastWrite();
                 throw e;
               }
-              Faults.at("checkpoint-after-commit");
+              if (seq > Math.max(lastCheckpointSeq, 0) || !outs.isEmpty() || !lates.isEmpty()) {
+                Faults.at("checkpoint-after-commit"); // a checkpoint that stores something new
+              }
               trace("checkpoint epoch=" + (epoch + 1) + " seq=" + seq + " outputs=" + outs.size() + " late=" + lates.size()
                   + " marks=" + marks);
               epoch++;

@@ -36,14 +36,32 @@ final class ServerProcess {
 
   ServerProcess start() throws Exception {
     spawn();
-    await("server up", () -> {
-      try {
-        return get("/health").statusCode() == 200;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    Process p = process;
+    try {
+      await("server up", () -> {
+        if (!p.isAlive()) {
+          throw new AssertionError("serve exited " + p.exitValue() + " while starting");
+        }
+        try {
+          return get("/health").statusCode() == 200;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; the end of serve.log:\n" + logTail(40), e);
+    }
     return this;
+  }
+
+  /** The last {@code n} lines of the server's log (for a failure's message). */
+  String logTail(int n) throws java.io.IOException {
+    Path log = dir.resolve("serve.log");
+    if (!java.nio.file.Files.exists(log)) {
+      return "(no serve.log)";
+    }
+    List<String> lines = java.nio.file.Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
   }
 
   /** Starts the process without waiting for it to serve (to kill it while it recovers). */
