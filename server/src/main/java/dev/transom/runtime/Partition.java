@@ -205,32 +205,33 @@ final class Partition {
   }
 
   /**
-   * The buckets holding a key that changed since the last cut, encoded with all their keys (or all
-   * buckets after a full change). Unchanged buckets are not rewritten.
+   * The key groups holding a key that changed since the last cut, encoded with all their keys (or
+   * every group after a full change). Unchanged groups are not rewritten, and only the changed
+   * groups' keys are visited: the operator keeps each group's keys in a list of its own.
    */
   private dev.transom.state.PartitionState changedState() {
     var op = exec.operator();
     java.util.Set<String> changed = op.drainChangedKeys();
     boolean full = fullNext;
     fullNext = false;
-    java.util.Set<Integer> touched = new java.util.HashSet<>();
-    java.util.Collection<String> candidates = full ? op.keys() : changed;
-    for (String k : candidates) {
-      touched.add(dev.transom.state.PartitionState.bucketOf(k));
-    }
-    java.util.Map<Integer, List<String>> members = new java.util.HashMap<>();
-    if (!touched.isEmpty()) {
-      for (String k : op.keys()) {
-        int b = dev.transom.state.PartitionState.bucketOf(k);
-        if (touched.contains(b)) {
-          members.computeIfAbsent(b, x -> new java.util.ArrayList<>()).add(k);
-        }
+    java.util.Set<Integer> touched = new java.util.TreeSet<>();
+    if (full) {
+      for (int g = 0; g < dev.transom.windowing.KeyGroups.COUNT; g++) {
+        touched.add(g);
+      }
+    } else {
+      for (String k : changed) {
+        touched.add(dev.transom.state.PartitionState.bucketOf(k));
       }
     }
     java.util.Map<Integer, byte[]> buckets = new java.util.HashMap<>();
-    for (int b : touched) {
-      List<String> ks = members.get(b);
-      buckets.put(b, ks == null ? null : dev.transom.state.SnapshotCodec.encode(op.snapshot(ks)));
+    for (int g : touched) {
+      java.util.List<String> ks = op.keysOf(g);
+      if (!ks.isEmpty()) {
+        buckets.put(g, dev.transom.state.SnapshotCodec.encode(op.snapshot(ks)));
+      } else if (!full) {
+        buckets.put(g, null); // its last key went: the stored group goes too
+      }
     }
     byte[] header = dev.transom.state.SnapshotCodec.encode(op.snapshot(List.of()));
     return new dev.transom.state.PartitionState(header, buckets, full);

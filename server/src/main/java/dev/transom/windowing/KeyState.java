@@ -16,6 +16,13 @@ final class KeyState extends ClockState {
   int heapIndex = -1;
   /** Ordering in the heap: the system time (own clock) or watermark (shared clock) of its next close. */
   long heapKey;
+  /**
+   * The next key of its key group, in a list the operator keeps while it tracks changes (so an
+   * incremental checkpoint reads a group's keys without visiting every key). A key that loses its
+   * state is marked {@link #dropped} and leaves the list when the list is next read.
+   */
+  KeyState groupNext;
+  boolean dropped;
   /** Open windows in {@code [0, size)}; most keys have one or two, so the array starts small. */
   private OpenWindow[] windows = NONE;
   private int size;

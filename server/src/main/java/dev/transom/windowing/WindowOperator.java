@@ -42,6 +42,8 @@ public final class WindowOperator {
   private java.util.HashSet<String> changedKeys = new java.util.HashSet<>();
   /** Off unless someone drains the changed keys (the server's checkpoints); {@code run} pays nothing. */
   private boolean trackChanges;
+  /** While tracking changes: per key group, the first of its keys (linked through {@link KeyState#groupNext}). */
+  private KeyState[] groupHeads;
 
   public WindowOperator(ClockConfig clock, Windower windower, Aggregate aggregate) {
     this.windower = windower;
@@ -66,6 +68,7 @@ public final class WindowOperator {
       ks = new KeyState(key);
       keys.put(key, ks);
       keyChars += key.length();
+      link(ks);
     }
     if (trackChanges) {
       changedKeys.add(key);
@@ -230,6 +233,7 @@ public final class WindowOperator {
       heap.remove(ks);
       if (sharedClock != null && keys.remove(ks.key) != null) {
         keyChars -= ks.key.length();
+        unlink(ks);
       }
       return;
     }
@@ -237,10 +241,61 @@ public final class WindowOperator {
     heap.update(ks, sharedClock != null ? deadline : clock.systemTimeWhenWatermarkReaches(ks, deadline));
   }
 
-  /** Starts recording which keys change, for {@link #drainChangedKeys()}. */
+  /** Starts recording which keys change, for {@link #drainChangedKeys()}, and filing keys by group ({@link #keysOf}). */
   public void trackChanges() {
     trackChanges = true;
+    if (groupHeads == null) {
+      groupHeads = new KeyState[KeyGroups.COUNT];
+      for (KeyState ks : keys.values()) {
+        link(ks);
+      }
+    }
   }
+
+  /** Pushes a new key on its group's list: no other key is touched (a new key costs one store more). */
+  private void link(KeyState ks) {
+    if (groupHeads != null) {
+      int g = KeyGroups.of(ks.key);
+      ks.groupNext = groupHeads[g];
+      groupHeads[g] = ks;
+    }
+  }
+
+  /**
+   * A key without state any more: marked, and dropped from its group's list when that list is
+   * next read (its change makes the next checkpoint read it).
+   */
+  private void unlink(KeyState ks) {
+    ks.dropped = true;
+  }
+
+  /** The keys of one key group that have state now ({@link KeyGroups#of}); a scan of every key unless changes are tracked. */
+  public List<String> keysOf(int group) {
+    List<String> out = new ArrayList<>();
+    if (groupHeads != null) {
+      KeyState prev = null;
+      for (KeyState ks = groupHeads[group]; ks != null; ks = ks.groupNext) {
+        if (ks.dropped) {
+          if (prev == null) {
+            groupHeads[group] = ks.groupNext;
+          } else {
+            prev.groupNext = ks.groupNext;
+          }
+        } else {
+          out.add(ks.key);
+          prev = ks;
+        }
+      }
+    } else {
+      for (String k : keys.keySet()) {
+        if (KeyGroups.of(k) == group) {
+          out.add(k);
+        }
+      }
+    }
+    return out;
+  }
+
 
   /** The keys whose state changed since the last call (a key may since have no state at all). */
   public java.util.Set<String> drainChangedKeys() {
@@ -282,6 +337,9 @@ public final class WindowOperator {
   /** Replaces all state with {@code snapshot}'s. */
   public void restore(OperatorSnapshot snapshot) {
     keys.clear();
+    if (groupHeads != null) {
+      java.util.Arrays.fill(groupHeads, null);
+    }
     keyChars = 0;
     while (heap.peek() != null) {
       heap.remove(heap.peek());
@@ -301,6 +359,7 @@ public final class WindowOperator {
       }
       keys.put(k.key(), ks);
       keyChars += k.key().length();
+      link(ks);
       if (!k.windows().isEmpty()) {
         WindowerLogic.restore(ks, k.windows(), aggregate);
         openWindows += ks.size();
@@ -308,6 +367,7 @@ public final class WindowOperator {
       } else if (sharedClock != null) {
         keys.remove(k.key());
         keyChars -= k.key().length();
+        unlink(ks);
       }
     }
   }
