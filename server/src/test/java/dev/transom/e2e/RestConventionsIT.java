@@ -302,53 +302,6 @@ class RestConventionsIT {
   }
 
   @Test
-  void aFullQueueAnswers503WithRetryAfterNamingTheQueue() throws Exception {
-    ServerProcess.define(tmp, "slow.yaml", """
-        name: slow
-        source: {kind: http}
-        key: event.k
-        value: event.l.map(a, event.l.map(b, a * b)).size()
-        clock: {kind: system}
-        window: {kind: tumbling, length: 1h}
-        aggregate: {count: true}
-        """);
-    start("--queue", "40");
-    StringBuilder list = new StringBuilder();
-    for (int i = 0; i < 150; i++) {
-      list.append(i > 0 ? "," : "").append(i);
-    }
-    String batch = ("{\"k\":\"x\",\"l\":[" + list + "]}\n").repeat(20);
-    java.util.concurrent.ConcurrentLinkedQueue<HttpResponse<String>> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
-    try {
-      java.util.List<java.util.concurrent.Future<?>> jobs = new java.util.ArrayList<>();
-      for (int t = 0; t < 6; t++) {
-        jobs.add(pool.submit(() -> {
-          for (int i = 0; i < 20 && refused.isEmpty(); i++) {
-            HttpResponse<String> r = send("POST", "/api/pipelines/slow/events", "application/x-ndjson", batch);
-            if (r.statusCode() != 202) {
-              refused.add(r);
-            }
-          }
-          return null;
-        }));
-      }
-      for (java.util.concurrent.Future<?> j : jobs) {
-        j.get(180, java.util.concurrent.TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertFalse(refused.isEmpty(), "six producers of 20-event batches never filled a queue of 40");
-    for (HttpResponse<String> r : refused) {
-      assertError(503, "events waiting (limit 40)", r, "a full queue");
-      assertEquals("1", r.headers().firstValue("Retry-After").orElse(null), r.body());
-    }
-    assertError(413, "more than the pipeline can queue (40)", send("POST", "/api/pipelines/slow/events",
-        "application/x-ndjson", batch + batch + "{\"k\":\"x\",\"l\":[]}\n"), "a batch larger than the queue");
-  }
-
-  @Test
   void theSchemaOfDefinitionsIsServedAsTransomSchemaPrintsIt() throws Exception {
     start();
     HttpResponse<String> r = server.get("/api/schema");

@@ -294,7 +294,8 @@ class ServeIT {
             accepted.addAndGet(20);
           } else {
             assertEquals(503, r.statusCode(), r.body());
-            retryAfter.compareAndSet(true, r.headers().firstValue("Retry-After").isPresent());
+            assertTrue(r.body().contains("events waiting (limit 40)"), "the 503 names the full queue: " + r.body());
+            retryAfter.compareAndSet(true, "1".equals(r.headers().firstValue("Retry-After").orElse(null)));
             rejected.incrementAndGet();
           }
         }
@@ -306,7 +307,10 @@ class ServeIT {
     }
     pool.shutdown();
     assertTrue(rejected.get() > 0, "no 503 although the queue holds two batches and six producers push");
-    assertTrue(retryAfter.get(), "503 without Retry-After");
+    assertTrue(retryAfter.get(), "503 without Retry-After: 1");
+    HttpResponse<String> tooBig = post("/api/pipelines/slow/events", batch + batch + "{\"k\":\"x\",\"l\":[]}\n");
+    assertEquals(413, tooBig.statusCode(), tooBig.body());
+    assertTrue(tooBig.body().contains("more than the pipeline can queue (40)"), tooBig.body());
     await("every accepted event counted", () ->
         json("/api/pipelines/slow").get("counters").get("in").asInt() == accepted.get());
     // "in" counts events as they join the queue; the slow pipeline works through them after that.
