@@ -205,33 +205,48 @@ final class Partition {
   }
 
   /**
-   * The key groups holding a key that changed since the last cut, encoded with all their keys (or
-   * every group after a full change). Unchanged groups are not rewritten, and only the changed
-   * groups' keys are visited: the operator keeps each group's keys in a list of its own.
+   * The buckets holding a key that changed since the last cut, encoded with all their keys (or
+   * every bucket after a full change). Unchanged buckets are not rewritten, and only the changed
+   * buckets' groups are visited: the operator keeps each key group's keys in a list of its own.
    */
   private dev.transom.state.PartitionState changedState() {
     var op = exec.operator();
     java.util.Set<String> changed = op.drainChangedKeys();
-    boolean full = fullNext;
+    // Most keys changed (a flood of new keys): writing everything afresh is cheaper than one row at a time.
+    boolean full = fullNext || changed.size() > op.keyCount() / 2;
     fullNext = false;
-    java.util.Set<Integer> touched = new java.util.TreeSet<>();
+    java.util.Map<Integer, byte[]> buckets = new java.util.HashMap<>();
     if (full) {
       for (int g = 0; g < dev.transom.windowing.KeyGroups.COUNT; g++) {
-        touched.add(g);
+        java.util.List<String> ks = op.keysOf(g);
+        if (ks.isEmpty()) {
+          continue;
+        }
+        java.util.Map<Integer, java.util.List<String>> byBucket = new java.util.HashMap<>();
+        for (String k : ks) {
+          byBucket.computeIfAbsent(dev.transom.state.PartitionState.bucketOf(k), b -> new java.util.ArrayList<>()).add(k);
+        }
+        byBucket.forEach((b, keys) -> buckets.put(b, dev.transom.state.SnapshotCodec.encode(op.snapshot(keys))));
       }
     } else {
+      // The touched buckets by group: each group's keys are walked once, however many of its buckets changed.
+      java.util.Map<Integer, java.util.Map<Integer, java.util.List<String>>> touched = new java.util.HashMap<>();
       for (String k : changed) {
-        touched.add(dev.transom.state.PartitionState.bucketOf(k));
+        int b = dev.transom.state.PartitionState.bucketOf(k);
+        touched.computeIfAbsent(dev.transom.state.PartitionState.groupOf(b), g -> new java.util.HashMap<>())
+            .putIfAbsent(b, new java.util.ArrayList<>());
       }
-    }
-    java.util.Map<Integer, byte[]> buckets = new java.util.HashMap<>();
-    for (int g : touched) {
-      java.util.List<String> ks = op.keysOf(g);
-      if (!ks.isEmpty()) {
-        buckets.put(g, dev.transom.state.SnapshotCodec.encode(op.snapshot(ks)));
-      } else if (!full) {
-        buckets.put(g, null); // its last key went: the stored group goes too
-      }
+      touched.forEach((g, inGroup) -> {
+        for (String k : op.keysOf(g)) {
+          java.util.List<String> keys = inGroup.get(dev.transom.state.PartitionState.bucketOf(k));
+          if (keys != null) {
+            keys.add(k);
+          }
+        }
+        // a bucket whose last key went is removed from the store
+        inGroup.forEach((b, keys) -> buckets.put(b,
+            keys.isEmpty() ? null : dev.transom.state.SnapshotCodec.encode(op.snapshot(keys))));
+      });
     }
     byte[] header = dev.transom.state.SnapshotCodec.encode(op.snapshot(List.of()));
     return new dev.transom.state.PartitionState(header, buckets, full);

@@ -465,7 +465,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
           kept = restore(c);
           int n = partitionsFor(newDef);
           if (kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept))) {
-            keptIsStored = true;
+            // stored in other buckets (an older version): the first cut rewrites them all
+            keptIsStored = c.partitions().stream().allMatch(dev.transom.state.PartitionState::currentLayout);
             recovery = "resumed from checkpoint " + c.epoch();
           } else {
             // Another --workers (or keys routed before key groups): each partition takes its groups' keys.
@@ -521,7 +522,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
     try {
       kept = restore(c);
       int n = partitionsFor(replaced);
-      inPlace = kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept));
+      inPlace = kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept))
+          && c.partitions().stream().allMatch(dev.transom.state.PartitionState::currentLayout);
       if (!inPlace) {
         kept = dev.transom.windowing.KeyGroups.spread(List.of(kept), n);
       }

@@ -10,13 +10,29 @@ import java.util.Map;
  * One partition's part of a checkpoint, incrementally: its operator-wide header, and the buckets of
  * keys to write (a {@code null} value: the bucket has no keys any more). {@code full} replaces every
  * bucket stored before; otherwise buckets not named are unchanged and stay as stored.
+ * {@code currentLayout} is false for a state loaded from a checkpoint stored with other buckets (an
+ * older version): its next cut must be full, or old and new buckets would both hold a key.
  */
-public record PartitionState(byte[] header, Map<Integer, byte[]> buckets, boolean full) {
-  /** Keys are stored by key group ({@link KeyGroups}); a changed key rewrites its group only. */
-  public static final int BUCKETS = KeyGroups.COUNT;
+public record PartitionState(byte[] header, Map<Integer, byte[]> buckets, boolean full, boolean currentLayout) {
+  /** A state cut now: in the current bucket layout. */
+  public PartitionState(byte[] header, Map<Integer, byte[]> buckets, boolean full) {
+    this(header, buckets, full, true);
+  }
+
+  /**
+   * Keys are stored in this many buckets, nested in the key groups (a bucket's group is the bucket
+   * mod {@link KeyGroups#COUNT}): a changed key rewrites its bucket only, about 15 keys at 1M keys,
+   * and a partition's buckets are those of its groups.
+   */
+  public static final int BUCKETS = KeyGroups.COUNT * 16;
 
   public static int bucketOf(String key) {
-    return KeyGroups.of(key);
+    return Math.floorMod(key.hashCode(), BUCKETS);
+  }
+
+  /** The key group bucket {@code b} lies in. */
+  public static int groupOf(int bucket) {
+    return bucket % KeyGroups.COUNT;
   }
 
   /** Rebuilds the partition's operator state from a header and all its stored buckets. */

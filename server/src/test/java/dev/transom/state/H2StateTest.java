@@ -94,6 +94,22 @@ class H2StateTest {
     }
   }
 
+  /** A checkpoint stored in another bucket layout (an older version's) is known as such when loaded. */
+  @Test
+  void aCheckpointOfAnotherBucketLayoutSaysSo() throws Exception {
+    byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
+    try (Database db = Database.open(dir); H2State state = new H2State(db)) {
+      state.save(new Checkpoint("p", 1, "fp", List.of(new PartitionState(header, Map.of(), true)), 0, -1, Map.of(),
+          List.of())).join();
+      assertTrue(state.load("p").orElseThrow().partitions().get(0).currentLayout());
+      try (java.sql.Statement st = db.connection().createStatement()) {
+        st.executeUpdate("DELETE FROM checkpoint_state WHERE bucket = -2"); // as a version before the marker wrote it
+      }
+      db.connection().commit();
+      assertFalse(state.load("p").orElseThrow().partitions().get(0).currentLayout());
+    }
+  }
+
   @Test
   void undeliveredRecordsAreStoredWithTheirCheckpointReplacedByTheNextAndForgotten() throws Exception {
     byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
