@@ -1,10 +1,7 @@
 package dev.transom.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,15 +14,7 @@ import org.junit.jupiter.api.Test;
 class SchemaAjvIT {
   @Test
   void committedSchemaCompilesStrictlyAndReportsEachMistakeOnceWhereItIs() throws Exception {
-    assertTrue(Files.isDirectory(Jar.ROOT.resolve("web-ui/test/node_modules/ajv")),
-        "ajv is not installed: run (cd web-ui/test && npm ci), as the build does before the end-to-end tests");
-    ProcessBuilder pb = new ProcessBuilder("node", Jar.ROOT.resolve("web-ui/test/schema.test.mjs").toString())
-        .directory(Jar.ROOT.toFile()).redirectErrorStream(true);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the schema test did not finish");
-    System.out.println(out);
-    assertEquals(0, p.exitValue(), out);
+    String out = NodeScript.run("schema.test.mjs", "ajv", java.util.Map.of(), 2);
     assertTrue(out.lines().anyMatch(l -> l.matches("schema test: [0-9]+ checks ok, 0 failed")), out);
     assertTrue(out.lines().filter(l -> l.startsWith("ok   ")).count() >= 25, out);
   }
