@@ -35,26 +35,26 @@ final class EventArray {
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
           if (t == null) {
-            return at(p.currentLocation(), "the array is not closed (a body is one JSON array, or JSON lines)");
+            return at(bytes, p.currentLocation(), "the array is not closed (a body is one JSON array, or JSON lines)");
           }
           if (t != JsonToken.START_OBJECT) {
-            return at(p.currentTokenLocation(), "element " + (events.size() + 1) + " of the array is " + what(t)
+            return at(bytes, p.currentTokenLocation(), "element " + (events.size() + 1) + " of the array is " + what(t)
                 + ", not an object: each element is one event");
           }
           events.add(JsonValues.readFieldValue(p, t));
         }
         if (p.nextToken() != null) {
-          return at(p.currentTokenLocation(), "more JSON after the array: a body is one JSON array, or JSON lines");
+          return at(bytes, p.currentTokenLocation(), "more JSON after the array: a body is one JSON array, or JSON lines");
         }
       } catch (JsonValues.Invalid e) {
-        return refused(p.currentLocation().getLineNr(), e.column(), e.getMessage());
+        return refused(bytes, p.currentLocation().getLineNr(), e.column(), e.getMessage());
       } catch (StreamConstraintsException e) {
         JsonValues.Invalid tooLong = JsonValues.tooLong(e, p);
-        return refused(p.currentTokenLocation().getLineNr(), tooLong.column(), tooLong.getMessage());
+        return refused(bytes, p.currentTokenLocation().getLineNr(), tooLong.column(), tooLong.getMessage());
       }
     } catch (JsonParseException e) {
       JsonLocation l = e.getLocation();
-      return refused(l == null ? 1 : l.getLineNr(), l == null ? 1 : l.getColumnNr(),
+      return refused(bytes, l == null ? 1 : l.getLineNr(), l == null ? 1 : l.getColumnNr(),
           "not JSON: " + JsonValues.lowerFirst(JsonValues.words(e.getOriginalMessage())));
     } catch (IOException e) {
       return refused(1, 1, "not JSON: " + e.getMessage());
@@ -73,8 +73,40 @@ final class EventArray {
     };
   }
 
-  private static IngestBody.Parsed at(JsonLocation l, String message) {
-    return refused(l.getLineNr(), l.getColumnNr(), message);
+  private static IngestBody.Parsed at(byte[] bytes, JsonLocation l, String message) {
+    return refused(bytes, l.getLineNr(), l.getColumnNr(), message);
+  }
+
+  /**
+   * A refusal at Jackson's row and byte column, moved to the body's lines. Jackson also breaks rows
+   * at a lone {@code \r}, where a body's lines break at {@code \n} only (as JSON lines do): without
+   * this, a body with a lone {@code \r} would be refused at a line it does not have.
+   */
+  private static IngestBody.Parsed refused(byte[] bytes, long jacksonRow, long jacksonColumn, String message) {
+    long row = 1;
+    int rowStart = 0;
+    for (int i = 0; i < bytes.length && row < jacksonRow; i++) {
+      if (bytes[i] == '\n' || bytes[i] == '\r') {
+        if (bytes[i] == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n') {
+          i++;
+        }
+        row++;
+        rowStart = i + 1;
+      }
+    }
+    int offset = (int) Math.min(bytes.length, Math.max(0, rowStart + Math.max(1, jacksonColumn) - 1));
+    while (offset > rowStart && offset < bytes.length && (bytes[offset] & 0xC0) == 0x80) {
+      offset--; // Jackson points into a character it has read; name its first byte
+    }
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < offset; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return refused(line, offset - lineStart + 1, message);
   }
 
   private static IngestBody.Parsed refused(long line, long column, String message) {

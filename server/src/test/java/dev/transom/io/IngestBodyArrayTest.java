@@ -55,6 +55,14 @@ class IngestBodyArrayTest {
   }
 
   @Test
+  void aLoneCarriageReturnDoesNotStartALine() {
+    // Lines break at \n only; the JSON parser underneath also breaks them at a lone \r.
+    assertRefused("[\r{\"a\":1},\r42]", 1, 12, "element 2 of the array is a number");
+    assertRefused("[\r\n{\"a\":1},\r\n42]", 3, 1, "element 2 of the array is a number");
+    assertRefused("[\r\ufeff]\r\ufeff]", 1, 3, "not JSON");
+  }
+
+  @Test
   void bytesThatAreNotUtf8AreRefusedAtTheirByteColumn() {
     byte[] body = "[\n{\"a\":\"\u00e9x\"}]".getBytes(StandardCharsets.UTF_8);
     body[body.length - 4] = (byte) 0xff; // the x, after the two bytes of the é
