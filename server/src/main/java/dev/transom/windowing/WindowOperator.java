@@ -1,7 +1,6 @@
 package dev.transom.windowing;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -26,7 +25,7 @@ public final class WindowOperator {
   private final WindowerLogic windows;
   /** The pipeline's one clock ({@code scope: pipeline}, system clock), else {@code null}: each key has its own. */
   private final ClockState sharedClock;
-  private final HashMap<String, KeyState> keys = new HashMap<>();
+  private final KeyTable keys = new KeyTable();
   private final KeyHeap heap = new KeyHeap();
   private final WindowerLogic.AddOutcome outcome = new WindowerLogic.AddOutcome();
   private long nextSeq;
@@ -66,7 +65,7 @@ public final class WindowOperator {
     KeyState ks = keys.get(key);
     if (ks == null) {
       ks = new KeyState(key);
-      keys.put(key, ks);
+      keys.add(ks);
       keyChars += key.length();
       link(ks);
     }
@@ -119,9 +118,7 @@ public final class WindowOperator {
     if (sharedClock != null) {
       clock.endOfInput(sharedClock);
     } else {
-      for (KeyState ks : keys.values()) {
-        clock.endOfInput(ks);
-      }
+      keys.forEach(clock::endOfInput);
     }
     KeyState top;
     while ((top = heap.peek()) != null) {
@@ -162,12 +159,12 @@ public final class WindowOperator {
     }
     if (leadStale) {
       leadStale = false;
-      for (KeyState ks : keys.values()) {
+      keys.forEach(ks -> {
         long wm = clock.watermark(ks, nowMicros);
         if (wm != Micros.POS_INFINITY && wm != Micros.NEG_INFINITY) {
           maxWatermarkLeadMicros = Math.max(maxWatermarkLeadMicros, wm - nowMicros);
         }
-      }
+      });
     }
     return maxWatermarkLeadMicros == Micros.NEG_INFINITY ? Micros.NEG_INFINITY : nowMicros + maxWatermarkLeadMicros;
   }
@@ -208,11 +205,11 @@ public final class WindowOperator {
 
   /** Visits every open window (for display). */
   public void forEachOpenWindow(OpenWindowVisitor visitor) {
-    for (KeyState ks : keys.values()) {
+    keys.forEach(ks -> {
       for (int i = 0; i < ks.size(); i++) {
         visitor.visit(ks.key, ks.get(i));
       }
-    }
+    });
   }
 
   /** Visitor of {@link #forEachOpenWindow}. */
@@ -231,7 +228,7 @@ public final class WindowOperator {
     }
     if (ks.isEmpty()) {
       heap.remove(ks);
-      if (sharedClock != null && keys.remove(ks.key) != null) {
+      if (sharedClock != null && keys.remove(ks)) {
         keyChars -= ks.key.length();
         unlink(ks);
       }
@@ -246,9 +243,7 @@ public final class WindowOperator {
     trackChanges = true;
     if (groupHeads == null) {
       groupHeads = new KeyState[KeyGroups.COUNT];
-      for (KeyState ks : keys.values()) {
-        link(ks);
-      }
+      keys.forEach(this::link);
     }
   }
 
@@ -287,11 +282,11 @@ public final class WindowOperator {
         }
       }
     } else {
-      for (String k : keys.keySet()) {
-        if (KeyGroups.of(k) == group) {
-          out.add(k);
+      keys.forEach(ks -> {
+        if (KeyGroups.of(ks.key) == group) {
+          out.add(ks.key);
         }
-      }
+      });
     }
     return out;
   }
@@ -306,7 +301,7 @@ public final class WindowOperator {
 
   /** Every key that has state now. */
   public java.util.Set<String> keys() {
-    return java.util.Collections.unmodifiableSet(keys.keySet());
+    return keys.keySet();
   }
 
   /** The state of some keys only (absent keys are left out), with the operator-wide header. */
@@ -328,22 +323,23 @@ public final class WindowOperator {
 
   public OperatorSnapshot snapshot() {
     List<OperatorSnapshot.KeySnapshot> out = new ArrayList<>(keys.size());
-    for (KeyState ks : keys.values()) {
-      out.add(keySnapshot(ks));
-    }
+    keys.forEach(ks -> out.add(keySnapshot(ks)));
     return new OperatorSnapshot(nextSeq, sharedClock == null ? null : clock.snapshot(sharedClock), out);
   }
 
-  /** Replaces all state with {@code snapshot}'s. */
+  /**
+   * Replaces all state with {@code snapshot}'s. The restored state is the baseline of the changes
+   * tracked from here on: a restored key is not changed until an item or a close changes it. The
+   * heap is built once at the end (linear time) rather than key by key.
+   */
   public void restore(OperatorSnapshot snapshot) {
     keys.clear();
+    keys.reserve(snapshot.keys().size());
     if (groupHeads != null) {
       java.util.Arrays.fill(groupHeads, null);
     }
     keyChars = 0;
-    while (heap.peek() != null) {
-      heap.remove(heap.peek());
-    }
+    heap.clear();
     nextSeq = snapshot.nextSeq();
     changedKeys = new java.util.HashSet<>();
     openWindows = 0;
@@ -353,22 +349,26 @@ public final class WindowOperator {
       clock.restore(sharedClock, snapshot.sharedClock());
     }
     for (OperatorSnapshot.KeySnapshot k : snapshot.keys()) {
+      boolean open = !k.windows().isEmpty();
+      if (!open && sharedClock != null) {
+        continue; // docs/semantics.md: with a shared clock a key without windows holds nothing
+      }
       KeyState ks = new KeyState(k.key());
+      if (!keys.addIfAbsent(ks)) {
+        continue; // a key stored twice: the first copy stands
+      }
       if (sharedClock == null && k.clock() != null) {
         clock.restore(ks, k.clock());
       }
-      keys.put(k.key(), ks);
       keyChars += k.key().length();
       link(ks);
-      if (!k.windows().isEmpty()) {
+      if (open) {
         WindowerLogic.restore(ks, k.windows(), aggregate);
         openWindows += ks.size();
-        settle(ks);
-      } else if (sharedClock != null) {
-        keys.remove(k.key());
-        keyChars -= k.key().length();
-        unlink(ks);
+        long deadline = windows.earliestDeadline(ks);
+        heap.addUnordered(ks, sharedClock != null ? deadline : clock.systemTimeWhenWatermarkReaches(ks, deadline));
       }
     }
+    heap.heapify();
   }
 }
