@@ -267,30 +267,52 @@ public final class WindowOperator {
   /** The keys of one key group that have state now ({@link KeyGroups#of}); a scan of every key unless changes are tracked. */
   public List<String> keysOf(int group) {
     List<String> out = new ArrayList<>();
-    if (groupHeads != null) {
-      KeyState prev = null;
-      for (KeyState ks = groupHeads[group]; ks != null; ks = ks.groupNext) {
-        if (ks.dropped) {
-          if (prev == null) {
-            groupHeads[group] = ks.groupNext;
-          } else {
-            prev.groupNext = ks.groupNext;
-          }
-        } else {
-          out.add(ks.key);
-          prev = ks;
-        }
-      }
-    } else {
-      keys.forEach(ks -> {
-        if (KeyGroups.of(ks.key) == group) {
-          out.add(ks.key);
-        }
-      });
-    }
+    forEachOf(group, ks -> out.add(ks.key));
     return out;
   }
 
+  /**
+   * Writes the state of the keys of one key group that {@code which} accepts, key after key, to
+   * {@code out}: what {@link #snapshot(java.util.Collection)} of those keys holds, without a
+   * snapshot object per key. A scan of every key unless changes are tracked.
+   */
+  public void writeGroup(int group, java.util.function.Predicate<String> which, StateWriter out) {
+    forEachOf(group, ks -> {
+      if (which.test(ks.key)) {
+        int n = ks.size();
+        out.key(ks.key, sharedClock != null ? null : clock.snapshot(ks), n);
+        for (int i = 0; i < n; i++) {
+          OpenWindow w = ks.get(i);
+          out.window(w.openMicros, w.closeMicros, w.count, w.snapshot());
+        }
+      }
+    });
+  }
+
+  /** Visits the keys of {@code group} that have state, dropping from its list the keys that lost theirs. */
+  private void forEachOf(int group, java.util.function.Consumer<KeyState> action) {
+    if (groupHeads == null) {
+      keys.forEach(ks -> {
+        if (KeyGroups.of(ks.key) == group) {
+          action.accept(ks);
+        }
+      });
+      return;
+    }
+    KeyState prev = null;
+    for (KeyState ks = groupHeads[group]; ks != null; ks = ks.groupNext) {
+      if (ks.dropped) {
+        if (prev == null) {
+          groupHeads[group] = ks.groupNext;
+        } else {
+          prev.groupNext = ks.groupNext;
+        }
+      } else {
+        action.accept(ks);
+        prev = ks;
+      }
+    }
+  }
 
   /** The keys whose state changed since the last call (a key may since have no state at all). */
   public java.util.Set<String> drainChangedKeys() {
@@ -348,27 +370,76 @@ public final class WindowOperator {
     if (sharedClock != null && snapshot.sharedClock() != null) {
       clock.restore(sharedClock, snapshot.sharedClock());
     }
-    for (OperatorSnapshot.KeySnapshot k : snapshot.keys()) {
-      boolean open = !k.windows().isEmpty();
-      if (!open && sharedClock != null) {
-        continue; // docs/semantics.md: with a shared clock a key without windows holds nothing
+    Restorer restorer = new Restorer(snapshot.keys() instanceof OperatorSnapshot.KeySource);
+    if (snapshot.keys() instanceof OperatorSnapshot.KeySource source) {
+      source.writeTo(restorer);
+    } else {
+      for (OperatorSnapshot.KeySnapshot k : snapshot.keys()) {
+        restorer.key(k.key(), k.clock(), k.windows().size());
+        for (WindowSnapshot w : k.windows()) {
+          restorer.window(w.openMicros(), w.closeMicros(), w.count(), w.acc());
+        }
       }
-      KeyState ks = new KeyState(k.key());
-      if (!keys.addIfAbsent(ks)) {
-        continue; // a key stored twice: the first copy stands
+    }
+    restorer.finish();
+  }
+
+  /** Builds the restored keys as their values come ({@link #restore}). */
+  private final class Restorer implements StateWriter {
+    /** The keys are known to be distinct (a stored checkpoint's): no look for an earlier copy. */
+    private final boolean distinct;
+    /** The key whose windows come next; {@code null} while a key is passed over. */
+    private KeyState current;
+
+    Restorer(boolean distinct) {
+      this.distinct = distinct;
+    }
+
+    @Override
+    public void key(String key, long[] clockState, int windowCount) {
+      file();
+      if (windowCount == 0 && sharedClock != null) {
+        return; // docs/semantics.md: with a shared clock a key without windows holds nothing
       }
-      if (sharedClock == null && k.clock() != null) {
-        clock.restore(ks, k.clock());
+      KeyState ks = new KeyState(key);
+      if (distinct) {
+        keys.add(ks);
+      } else if (!keys.addIfAbsent(ks)) {
+        return; // a key given twice: the first copy stands
       }
-      keyChars += k.key().length();
+      if (sharedClock == null && clockState != null) {
+        clock.restore(ks, clockState);
+      }
+      keyChars += key.length();
       link(ks);
-      if (open) {
-        WindowerLogic.restore(ks, k.windows(), aggregate);
-        openWindows += ks.size();
+      current = ks;
+    }
+
+    @Override
+    public void window(long openMicros, long closeMicros, long count, Object acc) {
+      if (current != null) {
+        OpenWindow w = aggregate.restore(acc);
+        w.openMicros = openMicros;
+        w.closeMicros = closeMicros;
+        w.count = count;
+        current.insert(current.size(), w);
+        openWindows++;
+      }
+    }
+
+    /** Puts the key before in the heap, once all its windows are in. */
+    private void file() {
+      KeyState ks = current;
+      current = null;
+      if (ks != null && !ks.isEmpty()) {
         long deadline = windows.earliestDeadline(ks);
         heap.addUnordered(ks, sharedClock != null ? deadline : clock.systemTimeWhenWatermarkReaches(ks, deadline));
       }
     }
-    heap.heapify();
+
+    void finish() {
+      file();
+      heap.heapify();
+    }
   }
 }
