@@ -488,8 +488,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private static OperatorSnapshot[] restore(Checkpoint c) throws dev.transom.state.SnapshotCodec.Corrupt {
     OperatorSnapshot[] kept = new OperatorSnapshot[c.partitions().size()];
     for (int i = 0; i < kept.length; i++) {
-      dev.transom.state.PartitionState ps = c.partitions().get(i);
-      kept[i] = dev.transom.state.PartitionState.assemble(ps.header(), new ArrayList<>(ps.buckets().values()));
+      kept[i] = c.partitions().get(i).assemble();
     }
     return kept;
   }

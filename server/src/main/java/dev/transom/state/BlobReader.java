@@ -29,6 +29,19 @@ final class BlobReader {
   }
 
   long readVarLong() throws SnapshotCodec.Corrupt {
+    int p = position;
+    if (end - p >= 10) { // every byte it can take is there: no check per byte
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        byte b = bytes[p++];
+        v |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          position = p;
+          return v;
+        }
+      }
+      throw new SnapshotCodec.Corrupt("damaged snapshot: a number longer than 10 bytes");
+    }
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int b = readByte();

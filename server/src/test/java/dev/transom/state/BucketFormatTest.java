@@ -205,7 +205,7 @@ class BucketFormatTest {
   }
 
   @Test
-  void aCutIsFullWhenManyBucketsChangedOrTheIncrementalOnesOutgrewTheLastFullOne() {
+  void aCutIsFullWhenManyBucketsChangedOrTheIncrementalOnesOutgrewAFullOne() {
     WindowOperator op = counting(1_000);
     BucketCut cuts = new BucketCut();
     assertTrue(cuts.cut(op, op.drainChangedKeys(), true).full());
@@ -231,6 +231,20 @@ class BucketFormatTest {
     }
     // each writes about a tenth of the buckets: about ten of them outgrow the full cut
     assertTrue(incremental >= 8 && incremental <= 12, incremental + " incremental cuts before the full one");
+
+    // a partition's first cut after a restart knows no full cut of its own: it estimates one from its keys
+    BucketCut afterRestart = new BucketCut();
+    int first = 0;
+    while (true) {
+      for (int i = 0; i < 100; i++) {
+        op.process("user-" + i, 10_000L, 1L, null, 6_000_000L, new Recorder());
+      }
+      if (afterRestart.cut(op, op.drainChangedKeys(), false).full()) {
+        break;
+      }
+      first++;
+    }
+    assertTrue(first >= 8 && first <= 12, first + " incremental cuts after the restart before a full one");
   }
 
   @Test
