@@ -2,7 +2,6 @@ package dev.transom.cli;
 
 import dev.transom.compile.ItemError;
 import dev.transom.compile.Outputs;
-import dev.transom.compile.PipelineExecution;
 import dev.transom.compile.Plan;
 import dev.transom.components.FileSink;
 import dev.transom.components.GeneratorSource;
@@ -13,6 +12,11 @@ import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.DefinitionLoader;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.spec.Problem;
+import dev.transom.engine.LineDecoder;
+import dev.transom.engine.Router;
+import dev.transom.engine.Shard;
+import dev.transom.engine.ShardCount;
+import dev.transom.engine.ShardThreads;
 import dev.transom.io.JsonValues;
 import dev.transom.io.LineReader;
 import java.io.FileInputStream;
@@ -124,13 +128,15 @@ public final class RunCommand {
       return 1;
     }
     RunOutputs outputs = new RunOutputs(sinks, err);
-    boolean sharedClock = def.clock() instanceof dev.transom.definition.ClockDef.Event e && e.pipelineScope();
     String fileInput = input != null && !input.equals("-") ? input
         : input == null && def.source().kind().equals("file") ? def.source().text("path", null) : null;
-    if (workers > 1 && fileInput != null && !sharedClock && arrival == null) {
-      return runPartitioned(Plan.of(def), workers, fileInput, outputs, sinks);
+    // Several shards read a file: the reading thread routes, the shards' threads process. Live
+    // input and generators wake up on time, which one shard on the reading thread does alone.
+    int shards = fileInput != null && arrival == null ? ShardCount.of(def, workers) : 1;
+    if (shards > 1) {
+      return runPartitioned(Plan.of(def), shards, fileInput, outputs, sinks);
     }
-    PipelineExecution exec = Plan.of(def).start(outputs);
+    Shard exec = new Shard(Plan.of(def), outputs, outputs::lineError);
     Progress progress = new Progress(err);
     onInterrupt(Thread.currentThread());
     try {
@@ -155,15 +161,16 @@ public final class RunCommand {
         progress.done();
         return discarded(exec, outputs, sinks);
       }
-      exec.finish();
+      exec.finish(outputs.line);
       progress.done();
       sinks.flush();
     } catch (IOException | UncheckedIOException e) {
       return failed(e, sinks);
     }
     drainAndClose(sinks);
-    return summarize(exec.inCount(), exec.outCount(), exec.lateCount(), exec.errorCount(),
-        exec.operator().unwindowedCount(), outputs);
+    var done = exec.execution();
+    return summarize(done.inCount(), done.outCount(), done.lateCount(), done.errorCount(),
+        done.operator().unwindowedCount(), outputs);
   }
 
   /**
@@ -195,7 +202,8 @@ public final class RunCommand {
   }
 
   /** After Ctrl-C: keeps what was already emitted, says what was discarded, and gives the exit code. */
-  private int discarded(PipelineExecution exec, RunOutputs outputs, SinkSet sinks) {
+  private int discarded(Shard shard, RunOutputs outputs, SinkSet sinks) {
+    var exec = shard.execution();
     Thread.interrupted(); // the feeder's wake-up; closing the sinks must not see it
     try {
       sinks.flush();
@@ -210,39 +218,43 @@ public final class RunCommand {
     return INTERRUPTED;
   }
 
-  /** {@code --workers N} over a file: keys spread over N threads (see {@link PartitionedFeed}). */
+  /**
+   * {@code --workers N} over a file: this thread reads, parses and prepares the events and routes
+   * each to the shard that owns its key's group ({@link Router}); the shards run on threads of their
+   * own ({@link ShardThreads}).
+   */
   private int runPartitioned(Plan plan, int workers, String path, RunOutputs outputs, SinkSet sinks) {
     onInterrupt(Thread.currentThread());
     outputs.inputName = path;
-    PartitionedFeed feed = new PartitionedFeed(plan, workers, outputs);
+    ShardThreads shards = new ShardThreads(plan, workers, outputs);
     long[] prepareErrors = {0};
-    long events;
-    try {
-      events = feed.run(open(path), new PartitionedFeed.LineErrors() {
-        @Override
-        public void report(long line, JsonValues.Invalid e) {
-          synchronized (outputs) {
-            outputs.lineError(line, "line " + line + ":" + e.column() + ": " + e.getMessage());
-          }
+    long events = 0;
+    Router router = new Router(plan, workers, error -> {
+      synchronized (outputs) {
+        prepareErrors[0]++;
+        outputs.error(error);
+      }
+    }, bad -> {
+      synchronized (outputs) {
+        outputs.lineError(bad);
+      }
+    }, 1_024, shards);
+    try (LineReader lines = new LineReader(open(path))) {
+      long now = nowMicros();
+      int sinceClock = 0;
+      while (lines.next()) {
+        if (lines.isBlank()) {
+          continue;
         }
-
-        @Override
-        public void itemError(long line, ItemError error) {
-          synchronized (outputs) {
-            prepareErrors[0]++;
-            outputs.line = line;
-            outputs.error(error);
-          }
+        if (++sinceClock == 256) {
+          sinceClock = 0;
+          now = nowMicros();
         }
-
-        @Override
-        public void aggregateError(long line, ItemError error) {
-          synchronized (outputs) {
-            outputs.line = line;
-            outputs.error(error);
-          }
-        }
-      });
+        events++;
+        router.line(lines.buffer(), lines.offset(), lines.length(), lines.lineNumber(), now);
+      }
+      router.flush(now);
+      shards.finish(lines.lineNumber());
       sinks.flush();
     } catch (IOException | UncheckedIOException e) {
       return failed(e, sinks);
@@ -260,8 +272,12 @@ public final class RunCommand {
       Thread.interrupted();
     }
     drainAndClose(sinks);
-    return summarize(events, feed.sum(PipelineExecution::outCount), feed.sum(PipelineExecution::lateCount),
-        feed.sum(PipelineExecution::errorCount) + prepareErrors[0], feed.sum(e -> e.operator().unwindowedCount()), outputs);
+    synchronized (outputs) {
+      events -= outputs.lineErrors; // summarize counts the lines that are not JSON as read events itself
+    }
+    return summarize(events, shards.sum(sh -> sh.execution().outCount()), shards.sum(sh -> sh.execution().lateCount()),
+        shards.sum(sh -> sh.execution().errorCount()) + prepareErrors[0],
+        shards.sum(sh -> sh.execution().operator().unwindowedCount()), outputs);
   }
 
   /** {@code --output} (or stdout) in place of the definition's sinks, with {@code late} as the late sink. */
@@ -288,7 +304,7 @@ public final class RunCommand {
     return def.source().options().mark() == null ? 1 : def.source().options().mark().getLine() + 1;
   }
 
-  private void feed(PipelineExecution exec, RunOutputs outputs, InputStream in, Progress progress) throws IOException {
+  private void feed(Shard shard, RunOutputs outputs, InputStream in, Progress progress) throws IOException {
     try (LineReader lines = new LineReader(in)) {
       long now = nowMicros();
       int sinceClock = 0;
@@ -301,20 +317,10 @@ public final class RunCommand {
         if (++sinceClock == 256) {
           sinceClock = 0;
           now = nowMicros();
-          progress.tick(exec, now);
+          progress.tick(shard, now);
         }
         outputs.line = lines.lineNumber();
-        if (exec.acceptLine(lines.buffer(), lines.offset(), lines.length(), now)) {
-          continue;
-        }
-        Object event;
-        try {
-          event = JsonValues.parse(lines.buffer(), lines.offset(), lines.length());
-        } catch (JsonValues.Invalid e) {
-          outputs.lineError(lines.lineNumber(), "line " + lines.lineNumber() + ":" + e.column() + ": " + e.getMessage());
-          continue;
-        }
-        exec.accept(event, now);
+        shard.line(lines.buffer(), lines.offset(), lines.length(), lines.lineNumber(), now);
       }
     }
   }
@@ -324,7 +330,7 @@ public final class RunCommand {
    * time it is processed at, instead of the clock; the field is removed before the pipeline sees the
    * event. This replays input as {@code serve} saw it: its 202 answers name each batch's arrival.
    */
-  private void feedWithArrivals(PipelineExecution exec, RunOutputs outputs, InputStream in, String field)
+  private void feedWithArrivals(Shard shard, RunOutputs outputs, InputStream in, String field)
       throws IOException {
     try (LineReader lines = new LineReader(in)) {
       while (!interrupted && lines.next()) {
@@ -333,11 +339,8 @@ public final class RunCommand {
         }
         long lineNo = lines.lineNumber();
         outputs.line = lineNo;
-        Object event;
-        try {
-          event = JsonValues.parse(lines.buffer(), lines.offset(), lines.length());
-        } catch (JsonValues.Invalid e) {
-          outputs.lineError(lineNo, "line " + lineNo + ":" + e.column() + ": " + e.getMessage());
+        Object event = LineDecoder.parse(lines.buffer(), lines.offset(), lines.length(), lineNo, outputs::lineError);
+        if (event == LineDecoder.NOT_JSON) {
           continue;
         }
         Object at = event instanceof Map<?, ?> m ? m.get(field) : null;
@@ -349,30 +352,30 @@ public final class RunCommand {
             java.time.Instant t = java.time.OffsetDateTime.parse(text).toInstant();
             nowMicros = Math.multiplyExact(t.getEpochSecond(), 1_000_000L) + t.getNano() / 1_000;
           } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
-            outputs.lineError(lineNo, "line " + lineNo + ": " + field + ": not an RFC 3339 time: " + text);
+            outputs.lineError(lineNo + ": " + field + ": not an RFC 3339 time: " + text);
             continue;
           }
         } else {
-          outputs.lineError(lineNo, "line " + lineNo + ": " + field + ": missing (--arrival needs it on every line)");
+          outputs.lineError(lineNo + ": " + field + ": missing (--arrival needs it on every line)");
           continue;
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) event;
         fields.remove(field);
-        exec.accept(event, nowMicros);
+        shard.event(event, lineNo, nowMicros);
       }
     }
   }
 
   /** Like {@link #feed}, but wakes up to close windows on time while the input is quiet. */
-  private void feedLive(PipelineExecution exec, RunOutputs outputs, StdinPump pump, Progress progress)
+  private void feedLive(Shard shard, RunOutputs outputs, StdinPump pump, Progress progress)
       throws IOException {
     try {
       while (!interrupted) {
         long now = nowMicros();
-        long wake = exec.nextWakeMicros();
+        long wake = shard.nextWakeMicros();
         if (wake <= now) {
-          exec.advance(now);
+          shard.advance(now);
           outputs.flush();
           continue;
         }
@@ -384,19 +387,9 @@ public final class RunCommand {
         now = nowMicros();
         for (StdinPump.Line line : lines) {
           outputs.line = line.number();
-          if (exec.acceptLine(line.bytes(), 0, line.bytes().length, now)) {
-            continue;
-          }
-          Object event;
-          try {
-            event = JsonValues.parse(line.bytes(), 0, line.bytes().length);
-          } catch (JsonValues.Invalid e) {
-            outputs.lineError(line.number(), "line " + line.number() + ":" + e.column() + ": " + e.getMessage());
-            continue;
-          }
-          exec.accept(event, now);
+          shard.line(line.bytes(), 0, line.bytes().length, line.number(), now);
         }
-        progress.tick(exec, now);
+        progress.tick(shard, now);
         outputs.flush();
       }
     } catch (InterruptedException e) {
@@ -404,14 +397,14 @@ public final class RunCommand {
     }
   }
 
-  private void generate(PipelineExecution exec, RunOutputs outputs, GeneratorSource gen, Progress progress) {
+  private void generate(Shard shard, RunOutputs outputs, GeneratorSource gen, Progress progress) {
     long start = System.nanoTime();
     long n = 0;
     while (!interrupted && gen.hasNext()) {
       long due = start + n * 1_000_000_000L / gen.rate();
       long wait = due - System.nanoTime();
       if (wait > 0) {
-        exec.advance(nowMicros());
+        shard.advance(nowMicros());
         outputs.flush();
         try {
           Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
@@ -421,14 +414,14 @@ public final class RunCommand {
         }
       }
       long now = nowMicros();
+      n++;
+      outputs.line = n;
       try {
-        exec.accept(JsonValues.parse(gen.next(now)), now);
+        shard.event(JsonValues.parse(gen.next(now)), n, now);
       } catch (JsonValues.Invalid e) {
         throw new IllegalStateException("generator made invalid JSON", e);
       }
-      n++;
-      outputs.line = n;
-      progress.tick(exec, now);
+      progress.tick(shard, now);
     }
   }
 
@@ -558,12 +551,18 @@ public final class RunCommand {
 
     @Override
     public void error(ItemError error) {
-      show(inputName + ":" + line + ": " + error.describe() + "  item: " + abbreviate(JsonValues.toJson(error.item())));
+      show(inputName + ":" + error.line() + ": " + error.describe() + "  item: " + abbreviate(JsonValues.toJson(error.item())));
     }
 
-    void lineError(long lineNumber, String message) {
+    /** A line that is not JSON. */
+    void lineError(LineDecoder.BadLine bad) {
+      lineError(bad.line() + ":" + bad.column() + ": " + bad.message());
+    }
+
+    /** A line that cannot be read: {@code where} starts with its number. */
+    void lineError(String where) {
       lineErrors++;
-      show(inputName + ":" + message.substring("line ".length()));
+      show(inputName + ":" + where);
     }
 
     private void show(String message) {
@@ -639,7 +638,8 @@ public final class RunCommand {
       return totalBytes;
     }
 
-    void tick(PipelineExecution exec, long nowMicros) {
+    void tick(Shard shard, long nowMicros) {
+      var exec = shard.execution();
       if (!enabled) {
         return;
       }

@@ -1,7 +1,10 @@
 package dev.transom.runtime;
 
 import dev.transom.compile.ItemError;
-import dev.transom.compile.ItemPreparer;
+import dev.transom.engine.Batch;
+import dev.transom.engine.LineDecoder;
+import dev.transom.engine.Router;
+import dev.transom.engine.ShardCount;
 import dev.transom.compile.Plan;
 import dev.transom.compile.PlanDiff;
 import dev.transom.components.SinkSet;
@@ -93,7 +96,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private final SinkCounts sinkCounts = new SinkCounts();
   private volatile PipelineDef def;
   private volatile Partition[] partitions = new Partition[0];
-  private volatile ItemPreparer preparer;
+  /** Prepares and routes each batch to its partitions (used on the chain: one batch at a time). */
+  private volatile Router router;
   private String fingerprint;
   private SinkSet immediateSinks = SinkSet.none();
   /** The queued at-least-once sinks (webhook): what checkpoints store of them, and their backlog. */
@@ -405,7 +409,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** A pipeline whose watermark is shared by all keys keeps them in one partition. */
   private int partitionsFor(PipelineDef d) {
-    return d.clock() instanceof ClockDef.Event e && e.pipelineScope() ? 1 : workers;
+    return ShardCount.of(d, workers);
   }
 
   /**
@@ -568,7 +572,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis());
       pendingBytes.addAndGet(entry.events().length);
       enqueue(() -> {
-        List<Object> events = parseLines(entry.events(), entry.mark(), null);
+        List<Object> events = parseLines(entry.events(), entry.mark(), this::error);
         in.addAndGet(events.size());
         pending.addAndGet(events.size());
         return events;
@@ -581,42 +585,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * a file source read that is not JSON is an item error naming its line ({@code mark} says which
    * line the batch starts at), and is skipped.
    */
-  private List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, List<ItemError> badLines) {
-    List<Object> events = new ArrayList<>();
-    int start = 0;
-    long lineNo = mark == null ? 1 : mark.firstLine();
-    for (int i = 0; i <= text.length; i++) {
-      if (i == text.length || text[i] == '\n') {
-        int end = i > start && text[i - 1] == '\r' ? i - 1 : i;
-        if (!isBlank(text, start, end)) {
-          try {
-            events.add(JsonValues.parse(text, start, end - start));
-          } catch (JsonValues.Invalid e) {
-            if (mark != null) {
-              ItemError bad = new ItemError("source", "line " + lineNo + ":" + e.column() + ": " + e.getMessage(),
-                  new String(text, start, end - start, java.nio.charset.StandardCharsets.UTF_8));
-              if (badLines != null) {
-                badLines.add(bad);
-              } else {
-                error(bad);
-              }
-            }
-          }
-        }
-        start = i + 1;
-        lineNo++;
+  private static List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, java.util.function.Consumer<ItemError> bad) {
+    return LineDecoder.events(text, mark == null ? 1 : mark.firstLine(), line -> {
+      if (mark != null) {
+        bad.accept(badLineError(line));
       }
-    }
-    return events;
+    });
   }
 
-  private static boolean isBlank(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-        return false;
-      }
-    }
-    return true;
+  /** A line a source read that is not JSON, as the item error it is shown as. */
+  static ItemError badLineError(LineDecoder.BadLine bad) {
+    return new ItemError("source", bad.describe(), bad.text(), bad.line());
   }
 
   /**
@@ -870,7 +849,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       }));
       ps[i] = p;
     }
-    preparer = await(ps[0].call(() -> ps[0].execution().preparer()));
+    router = new Router(plan, ps.length, this::error, PipelineHost::unroutedLine, 0, null);
     partitions = ps;
     endedInEpoch = -1;
     stopped = false;
@@ -1160,7 +1139,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   Future<IngestLog.Appended> ingestRead(byte[] text, IngestLog.SourceMark mark) {
     List<ItemError> bad = new ArrayList<>();
-    List<Object> events = parseLines(text, mark, bad);
+    List<Object> events = parseLines(text, mark, bad::add);
     Future<IngestLog.Appended> f = logThenFeed(text, events, null, mark); // throws when refused: retried later
     bad.forEach(this::error);
     return f;
@@ -1325,41 +1304,24 @@ public final class PipelineHost implements MemoryBudget.Holder {
       return Future.succeededFuture(); // queued work of a failed pipeline is dropped (it stays in the log)
     }
     Partition[] ps = partitions;
-    if (ps.length == 1) {
-      Partition p = ps[0];
-      return p.call(() -> {
-        p.accept(events, nowMicros);
-        return null;
-      });
-    }
-    // Prepare here (stateless), then hand each partition the events of its keys.
-    List<List<ItemPreparer.Prepared>> buckets = new ArrayList<>(ps.length);
+    Batch[] batches = router.split(events, nowMicros);
+    List<Future<Object>> parts = new ArrayList<>(ps.length);
     for (int i = 0; i < ps.length; i++) {
-      buckets.add(new ArrayList<>());
-    }
-    ItemPreparer prep = preparer;
-    for (Object e : events) {
-      ItemPreparer.Prepared p = prep.prepare(e, this::prepareFailed);
-      if (p != null) {
-        buckets.get(dev.transom.windowing.KeyGroups.partitionOfKey(p.key(), ps.length)).add(p);
-      }
-    }
-    List<Future<Object>> parts = new ArrayList<>();
-    for (int i = 0; i < ps.length; i++) {
-      List<ItemPreparer.Prepared> bucket = buckets.get(i);
-      if (!bucket.isEmpty()) {
+      Batch b = batches[i];
+      if (b != null && !b.isEmpty()) {
         Partition p = ps[i];
         parts.add(p.call(() -> {
-          p.process(bucket, nowMicros);
+          p.process(b);
           return null;
         }));
       }
     }
-    return Future.all(parts).mapEmpty();
+    return parts.size() == 1 ? parts.get(0).mapEmpty() : Future.all(parts).mapEmpty();
   }
 
-  private void prepareFailed(String field, String message, Object item) {
-    error(new ItemError(field, message, item));
+  /** The server decodes its lines before routing: the router is never given one. */
+  private static void unroutedLine(LineDecoder.BadLine bad) {
+    throw new IllegalStateException("a line reached the router: " + bad.describe());
   }
 
   /**
