@@ -25,18 +25,19 @@ class ArchitectureTest {
   }
 
   @Test
-  void definitionExprAndCompileNeverTouchVertxJdbcOrRuntime() throws IOException {
+  void definitionExprCompileAndEngineNeverTouchVertxJdbcOrRuntime() throws IOException {
     Predicate<String> allowed = i -> !(i.startsWith("io.vertx") || i.startsWith("java.sql") || i.startsWith("org.h2")
         || i.startsWith("dev.transom.runtime") || i.startsWith("dev.transom.state") || i.startsWith("dev.transom.api"));
     assertImports("definition", allowed);
     assertImports("expr", allowed);
     assertImports("compile", allowed);
+    assertImports("engine", allowed);
   }
 
   @Test
   void onlyTheStatePackageTouchesJdbcOrH2() throws IOException {
     Predicate<String> noJdbc = i -> !(i.startsWith("java.sql") || i.startsWith("org.h2"));
-    for (String pkg : List.of("windowing", "definition", "expr", "compile", "cli", "components", "runtime", "api", "io")) {
+    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "cli", "components", "runtime", "api", "io")) {
       assertImports(pkg, noJdbc);
     }
   }
@@ -44,7 +45,7 @@ class ArchitectureTest {
   @Test
   void vertxStaysInRuntimeApiAndCli() throws IOException {
     Predicate<String> noVertx = i -> !i.startsWith("io.vertx");
-    for (String pkg : List.of("windowing", "definition", "expr", "compile", "components", "state", "io")) {
+    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "components", "state", "io")) {
       assertImports(pkg, noVertx);
     }
   }
