@@ -348,7 +348,7 @@ final class Partition {
     }
     long t = timerId;
     if (t >= 0) {
-      vertx.cancelTimer(t);
+      host.time().timers().cancel(t);
     }
   }
 
@@ -384,7 +384,7 @@ final class Partition {
     }
     openWindows = exec.operator().openWindowCount();
     estimate();
-    long seen = PipelineHost.nowMicros();
+    long seen = host.nowMicros();
     long wm = exec.operator().pipelineWatermark(seen);
     if (wm != watermarkMicros) {
       lagAtAdvanceMicros = seen - wm; // first: a reader that sees the new watermark sees its lag
@@ -398,9 +398,9 @@ final class Partition {
     if (due == Micros.POS_INFINITY || failure != null) {
       return;
     }
-    long delayMillis = Math.max(1, (due - PipelineHost.nowMicros() + 999) / 1_000);
+    long delayMillis = Math.max(1, (due - host.nowMicros() + 999) / 1_000);
     timerDueMicros = due;
-    timerId = vertx.setTimer(delayMillis, id -> {
+    timerId = host.time().timers().once(delayMillis, () -> {
       timerId = -1;
       timerDueMicros = Micros.POS_INFINITY;
       if (exec != null && failure == null) {
@@ -427,7 +427,7 @@ final class Partition {
   /** The wake-up came while earlier input was still on its way; it tries again shortly. */
   private void retryWakeup() {
     timerDueMicros = exec.nextWakeMicros();
-    timerId = vertx.setTimer(RETRY_WAKEUP_MILLIS, id -> {
+    timerId = host.time().timers().once(RETRY_WAKEUP_MILLIS, () -> {
       timerId = -1;
       timerDueMicros = Micros.POS_INFINITY;
       reschedule();
@@ -436,7 +436,7 @@ final class Partition {
 
   private void cancelTimer() {
     if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
+      host.time().timers().cancel(timerId);
       timerId = -1;
       timerDueMicros = Micros.POS_INFINITY;
     }

@@ -78,7 +78,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Batches admitted and not yet on the chain (being made durable): a stop waits for them. */
   private final AtomicLong appending = new AtomicLong();
   /** The time each batch is processed at, the same live and in a replay. */
-  private final ArrivalClock arrivals = new ArrivalClock();
+  private final ArrivalClock arrivals;
+  /** The clock this pipeline reads and the timers it sets (manual in tests). */
+  private final ServerTime time;
   /** Set once a stop or shutdown begins: no batch is admitted after it. */
   private volatile boolean closing;
   private final AtomicLong in = new AtomicLong();
@@ -155,9 +157,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** How a definition stored with a checkpoint is loaded again (as its file was). */
   private final dev.transom.definition.PathPolicy paths;
 
-  PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, CheckpointStore state,
-      IngestLog log, dev.transom.definition.PathPolicy paths) {
+  PipelineHost(Vertx vertx, ServerTime time, Path file, int workers, long queueLimit, MeterRegistry registry,
+      CheckpointStore state, IngestLog log, dev.transom.definition.PathPolicy paths) {
     this.vertx = vertx;
+    this.time = time;
+    this.arrivals = new ArrivalClock(time::nowMillis);
     this.sequencer = vertx.getOrCreateContext();
     this.file = file;
     this.workers = Math.max(1, workers);
@@ -288,7 +292,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         reason, Pipelines.display(file), epoch);
     long t = epochTimer;
     if (t >= 0) {
-      vertx.cancelTimer(t);
+      time.timers().cancel(t);
     }
     for (Partition p : partitions) {
       p.release();
@@ -871,7 +875,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       for (Partition p : ps) {
         p.release();
       }
-      vertx.cancelTimer(epochTimer);
+      time.timers().cancel(epochTimer);
     }
   }
 
@@ -893,11 +897,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   private void startEpochTimer(long intervalMicros) {
     if (epochTimer >= 0) {
-      vertx.cancelTimer(epochTimer);
+      time.timers().cancel(epochTimer);
     }
     // validation already keeps every interval at or above the floor; this only guards the timer
     long millis = Math.max(dev.transom.definition.PipelineSpec.MIN_CHECKPOINT_INTERVAL_MICROS, intervalMicros) / 1_000;
-    epochTimer = vertx.setPeriodic(millis, id -> {
+    epochTimer = time.timers().periodic(millis, () -> {
       if (!stopped && fatal == null && !storage.checkpointsFailing()) {
         checkpoint();
       }
@@ -906,7 +910,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   private synchronized void shutdownIo() {
     if (epochTimer >= 0) {
-      vertx.cancelTimer(epochTimer);
+      time.timers().cancel(epochTimer);
       epochTimer = -1;
     }
     if (source != null) {
@@ -1066,7 +1070,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
           lastCheckpointError = null;
           storage.checkpointSucceeded();
           lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
-          lastCheckpointSuccessEpochMillis = System.currentTimeMillis();
+          lastCheckpointSuccessEpochMillis = time.nowMillis();
           PipelineMetrics m = metrics;
           if (m != null) {
             m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -1362,8 +1366,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  static long nowMicros() {
-    return dev.transom.io.SystemTime.nowMicros();
+  long nowMicros() {
+    return time.nowMicros();
+  }
+
+  ServerTime time() {
+    return time;
   }
 
   /**
@@ -1404,7 +1412,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   synchronized void error(ItemError error) {
     errors.incrementAndGet();
     Map<String, Object> e = new LinkedHashMap<>();
-    e.put("time", Instant.now());
+    e.put("time", Micros.toInstant(time.nowMicros()));
     e.put("field", error.field());
     e.put("message", error.message());
     e.put("item", error.item());
