@@ -936,6 +936,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return checkpoint(null);
   }
 
+  /** Completes once every batch, flush and checkpoint queued so far is done (for tests' barriers). */
+  synchronized Future<Void> drained() {
+    return chain.transform(r -> Future.succeededFuture());
+  }
+
   /** @param flushDefinition see {@link Checkpoint#flushDefinition()} */
   private synchronized Future<Void> checkpoint(String flushDefinition) {
     Promise<Void> done = Promise.promise();

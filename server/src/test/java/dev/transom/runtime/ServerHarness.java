@@ -111,7 +111,8 @@ final class ServerHarness implements AutoCloseable {
       }
       Thread.sleep(1);
     }
-    get(h.openWindows(null, 0, 1)); // a task on every partition, after the batches
+    get(h.drained()); // the batches, flushes and checkpoints queued so far
+    get(h.openWindows(null, 0, 1)); // and a task on every partition after them (their timers' work)
   }
 
   /** Moves the clock (firing wake-ups and checkpoint timers due on the way), then lets every pipeline settle. */
