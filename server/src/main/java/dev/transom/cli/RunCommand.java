@@ -1,7 +1,5 @@
 package dev.transom.cli;
 
-import dev.transom.compile.ItemError;
-import dev.transom.compile.Outputs;
 import dev.transom.compile.Plan;
 import dev.transom.components.FileSink;
 import dev.transom.components.GeneratorSource;
@@ -12,12 +10,10 @@ import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.DefinitionLoader;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.spec.Problem;
-import dev.transom.engine.LineDecoder;
 import dev.transom.engine.Router;
 import dev.transom.engine.Shard;
 import dev.transom.engine.ShardCount;
 import dev.transom.engine.ShardThreads;
-import dev.transom.io.JsonValues;
 import dev.transom.io.LineReader;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -26,9 +22,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,7 +33,7 @@ import java.util.Set;
 public final class RunCommand {
   static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--late PATH|-] [--workers N] "
       + "[--arrival FIELD]";
-  private static final int SHOWN_ERRORS = 10;
+  static final int SHOWN_ERRORS = 10;
   /** Exit code when events were read and every one of them failed (item or line errors). */
   static final int ALL_FAILED = 3;
 
@@ -137,25 +131,26 @@ public final class RunCommand {
       return runPartitioned(Plan.of(def), shards, fileInput, outputs, sinks);
     }
     Shard exec = new Shard(Plan.of(def), outputs, outputs::lineError);
-    Progress progress = new Progress(err);
+    RunProgress progress = new RunProgress(err);
+    RunFeeds feeds = new RunFeeds(() -> interrupted);
     onInterrupt(Thread.currentThread());
     try {
       if (input != null && input.equals("-")) {
         outputs.inputName = "stdin";
-        feedLive(exec, outputs, new StdinPump(System.in), progress);
+        feeds.feedLive(exec, outputs, new StdinPump(System.in), progress);
       } else if (input != null && arrival != null) {
         outputs.inputName = input;
-        feedWithArrivals(exec, outputs, open(input), arrival);
+        feeds.feedWithArrivals(exec, outputs, open(input), arrival);
       } else if (input != null) {
         outputs.inputName = input;
-        feed(exec, outputs, progress.counting(input, open(input)), progress);
+        feeds.feed(exec, outputs, progress.counting(input, open(input)), progress);
       } else if (def.source().kind().equals("file")) {
         String path = def.source().text("path", null);
         outputs.inputName = path;
-        feed(exec, outputs, progress.counting(path, open(path)), progress);
+        feeds.feed(exec, outputs, progress.counting(path, open(path)), progress);
       } else {
         outputs.inputName = "generator";
-        generate(exec, outputs, new GeneratorSource(def.source()), progress);
+        feeds.generate(exec, outputs, new GeneratorSource(def.source()), progress);
       }
       if (interrupted) {
         progress.done();
@@ -304,127 +299,6 @@ public final class RunCommand {
     return def.source().options().mark() == null ? 1 : def.source().options().mark().getLine() + 1;
   }
 
-  private void feed(Shard shard, RunOutputs outputs, InputStream in, Progress progress) throws IOException {
-    try (LineReader lines = new LineReader(in)) {
-      long now = nowMicros();
-      int sinceClock = 0;
-      while (!interrupted && lines.next()) {
-        if (lines.isBlank()) {
-          continue;
-        }
-        // Reading the clock per line costs more than the rest of a simple pipeline; a few
-        // hundred lines share one reading (all within well under a millisecond).
-        if (++sinceClock == 256) {
-          sinceClock = 0;
-          now = nowMicros();
-          progress.tick(shard, now);
-        }
-        outputs.line = lines.lineNumber();
-        shard.line(lines.buffer(), lines.offset(), lines.length(), lines.lineNumber(), now);
-      }
-    }
-  }
-
-  /**
-   * {@code --arrival FIELD}: each line's FIELD (an RFC 3339 time or epoch milliseconds) is the system
-   * time it is processed at, instead of the clock; the field is removed before the pipeline sees the
-   * event. This replays input as {@code serve} saw it: its 202 answers name each batch's arrival.
-   */
-  private void feedWithArrivals(Shard shard, RunOutputs outputs, InputStream in, String field)
-      throws IOException {
-    try (LineReader lines = new LineReader(in)) {
-      while (!interrupted && lines.next()) {
-        if (lines.isBlank()) {
-          continue;
-        }
-        long lineNo = lines.lineNumber();
-        outputs.line = lineNo;
-        Object event = LineDecoder.parse(lines.buffer(), lines.offset(), lines.length(), lineNo, outputs::lineError);
-        if (event == LineDecoder.NOT_JSON) {
-          continue;
-        }
-        Object at = event instanceof Map<?, ?> m ? m.get(field) : null;
-        long nowMicros;
-        if (at instanceof Number n) {
-          nowMicros = n.longValue() * 1_000;
-        } else if (at instanceof String text) {
-          try {
-            java.time.Instant t = java.time.OffsetDateTime.parse(text).toInstant();
-            nowMicros = Math.multiplyExact(t.getEpochSecond(), 1_000_000L) + t.getNano() / 1_000;
-          } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
-            outputs.lineError(lineNo + ": " + field + ": not an RFC 3339 time: " + text);
-            continue;
-          }
-        } else {
-          outputs.lineError(lineNo + ": " + field + ": missing (--arrival needs it on every line)");
-          continue;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = (Map<String, Object>) event;
-        fields.remove(field);
-        shard.event(event, lineNo, nowMicros);
-      }
-    }
-  }
-
-  /** Like {@link #feed}, but wakes up to close windows on time while the input is quiet. */
-  private void feedLive(Shard shard, RunOutputs outputs, StdinPump pump, Progress progress)
-      throws IOException {
-    try {
-      while (!interrupted) {
-        long now = nowMicros();
-        long wake = shard.nextWakeMicros();
-        if (wake <= now) {
-          shard.advance(now);
-          outputs.flush();
-          continue;
-        }
-        long waitMillis = Math.min(1_000, Math.max(1, (wake - now + 999) / 1_000));
-        List<StdinPump.Line> lines = pump.take(waitMillis);
-        if (lines == null) {
-          return;
-        }
-        now = nowMicros();
-        for (StdinPump.Line line : lines) {
-          outputs.line = line.number();
-          shard.line(line.bytes(), 0, line.bytes().length, line.number(), now);
-        }
-        progress.tick(shard, now);
-        outputs.flush();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void generate(Shard shard, RunOutputs outputs, GeneratorSource gen, Progress progress) {
-    long start = System.nanoTime();
-    long n = 0;
-    while (!interrupted && gen.hasNext()) {
-      long due = start + n * 1_000_000_000L / gen.rate();
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        shard.advance(nowMicros());
-        outputs.flush();
-        try {
-          Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-      long now = nowMicros();
-      n++;
-      outputs.line = n;
-      try {
-        shard.event(JsonValues.parse(gen.next(now)), n, now);
-      } catch (JsonValues.Invalid e) {
-        throw new IllegalStateException("generator made invalid JSON", e);
-      }
-      progress.tick(shard, now);
-    }
-  }
-
   static long nowMicros() {
     return dev.transom.io.SystemTime.nowMicros();
   }
@@ -483,203 +357,4 @@ public final class RunCommand {
     }
   }
 
-  /** Writes outputs to the sinks and reports the first item errors with their input line. */
-  private static final class RunOutputs implements Outputs {
-    final SinkSet sinks;
-    final PrintStream err;
-    String inputName = "input";
-    long line;
-    long lineErrors;
-    long shown;
-
-    RunOutputs(SinkSet sinks, PrintStream err) {
-      this.sinks = sinks;
-      this.err = err;
-    }
-
-    @Override
-    public void output(Map<String, Object> record) {
-      try {
-        sinks.output(record);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
-      }
-      waitWhileBacklogged();
-    }
-
-    private boolean toldWaiting;
-
-    /**
-     * A sink that delivers from a queue (webhook) and is full: the input waits, as it would in
-     * serve, instead of memory growing while the receiver is slow or down.
-     */
-    private void waitWhileBacklogged() {
-      dev.transom.components.RecordSink full;
-      while ((full = sinks.backlogged()) != null) {
-        if (!toldWaiting) {
-          toldWaiting = true;
-          err.println("transom run: input waits for a full sink, " + full.describe() + " (" + full.backlog() + " records queued"
-              + (full.problem() != null ? "; " + full.problem() : "") + ")");
-        }
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-
-    /** Makes what was written so far visible (live input: a person may be watching). */
-    void flush() {
-      try {
-        sinks.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public void late(Map<String, Object> record) {
-      try {
-        sinks.late(record);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write late items: " + e.getMessage(), e);
-      }
-      waitWhileBacklogged();
-    }
-
-    @Override
-    public void error(ItemError error) {
-      show(inputName + ":" + error.line() + ": " + error.describe() + "  item: " + abbreviate(JsonValues.toJson(error.item())));
-    }
-
-    /** A line that is not JSON. */
-    void lineError(LineDecoder.BadLine bad) {
-      lineError(bad.line() + ":" + bad.column() + ": " + bad.message());
-    }
-
-    /** A line that cannot be read: {@code where} starts with its number. */
-    void lineError(String where) {
-      lineErrors++;
-      show(inputName + ":" + where);
-    }
-
-    private void show(String message) {
-      if (shown++ < SHOWN_ERRORS) {
-        err.println(message);
-      }
-    }
-
-    private static String abbreviate(String s) {
-      return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-  }
-
-  /**
-   * A progress line on stderr, once a second, only when a person is watching a terminal. For a file
-   * input it also shows how far through the file the run is (by bytes read) and an estimate of the
-   * time left at the rate so far.
-   */
-  static final class Progress {
-    private final PrintStream err;
-    private final boolean enabled;
-    private final long startNanos = System.nanoTime();
-    private long lastNanos = startNanos;
-    private boolean printed;
-    private long totalBytes = -1;
-    private final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
-
-    Progress(PrintStream err) {
-      this(err, Terminal.stderrIsTerminal());
-    }
-
-    Progress(PrintStream err, boolean enabled) {
-      this.err = err;
-      this.enabled = enabled;
-    }
-
-    /** {@code in} (the file at {@code path}), counting the bytes read from it for the percentage. */
-    InputStream counting(String path, InputStream in) {
-      if (!enabled) {
-        return in;
-      }
-      try {
-        totalBytes = java.nio.file.Files.size(Path.of(path));
-      } catch (IOException | RuntimeException e) {
-        totalBytes = -1; // not a regular file (a pipe): no percentage
-      }
-      return new java.io.FilterInputStream(in) {
-        @Override
-        public int read() throws IOException {
-          int b = super.read();
-          if (b >= 0) {
-            bytesRead.incrementAndGet();
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-          int n = super.read(buf, off, len);
-          if (n > 0) {
-            bytesRead.addAndGet(n);
-          }
-          return n;
-        }
-      };
-    }
-
-    long bytesRead() {
-      return bytesRead.get();
-    }
-
-    long totalBytes() {
-      return totalBytes;
-    }
-
-    void tick(Shard shard, long nowMicros) {
-      var exec = shard.execution();
-      if (!enabled) {
-        return;
-      }
-      long t = System.nanoTime();
-      if (t - lastNanos < 1_000_000_000L) {
-        return;
-      }
-      lastNanos = t;
-      double secs = (t - startNanos) / 1e9;
-      long wm = exec.operator().pipelineWatermark(nowMicros);
-      err.print("\r" + line(exec.inCount(), secs, exec.outCount(), dev.transom.windowing.Micros.format(wm),
-          bytesRead.get(), totalBytes) + "   ");
-      printed = true;
-    }
-
-    /** The progress line's text; {@code totalBytes} below 0 when the input's size is unknown. */
-    static String line(long events, double secs, long outputs, String watermark, long bytesRead, long totalBytes) {
-      StringBuilder sb = new StringBuilder();
-      if (totalBytes > 0) {
-        double done = Math.min(1.0, (double) bytesRead / totalBytes);
-        sb.append(String.format("%3.0f%%  ", done * 100));
-        if (done > 0 && secs > 0) {
-          sb.append("ETA ").append(duration(secs * (1 - done) / done)).append("  ");
-        }
-      }
-      sb.append(String.format("%,d events  %,.0f events/s  %,d outputs  watermark %s", events,
-          secs > 0 ? events / secs : 0.0, outputs, watermark));
-      return sb.toString();
-    }
-
-    private static String duration(double secs) {
-      long s = Math.round(secs);
-      return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
-          : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
-    }
-
-    void done() {
-      if (printed) {
-        err.println();
-      }
-    }
-  }
 }

@@ -12,7 +12,6 @@ import dev.transom.definition.ClockDef;
 import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.spec.Problem;
-import dev.transom.io.JsonValues;
 import dev.transom.state.Checkpoint;
 import dev.transom.state.CheckpointStore;
 import dev.transom.state.IngestLog;
