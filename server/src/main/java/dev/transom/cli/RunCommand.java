@@ -1,10 +1,12 @@
 package dev.transom.cli;
 
 import dev.transom.compile.Plan;
+import dev.transom.components.ComponentSpecs;
 import dev.transom.components.FileSink;
 import dev.transom.components.GeneratorSource;
 import dev.transom.components.RecordSink;
 import dev.transom.components.SinkSet;
+import dev.transom.components.SourceKind;
 import dev.transom.components.StdoutSink;
 import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.DefinitionLoader;
@@ -79,9 +81,10 @@ public final class RunCommand {
     }
     if (a.flag("output") == null) {
       for (ComponentDef s : def.sinks()) {
-        if (s.kind().equals("h2")) {
+        String notHere = ComponentSpecs.sink(s).notInRun();
+        if (notHere != null) {
           err.println(file + ":" + (s.options().mark() == null ? 1 : s.options().mark().getLine() + 1)
-              + ":1: sinks: kind h2 writes into the server's database, which `run` does not open; use --output, or serve");
+              + ":1: sinks: " + notHere + "; use --output, or serve");
           return 2;
         }
       }
@@ -91,12 +94,14 @@ public final class RunCommand {
     if ("-".equals(lateFlag) && outputToStdout) {
       throw new UsageException("--late - and the outputs would share stdout; give one of them a file");
     }
-    if (lateFlag == null && def.late() != null && def.late().kind().equals("h2")) {
-      err.println(file + ":1:1: late: kind h2 writes into the server's database, which `run` does not open");
+    String lateNotHere = def.late() == null ? null : ComponentSpecs.sink(def.late()).notInRun();
+    if (lateFlag == null && lateNotHere != null) {
+      err.println(file + ":1:1: late: " + lateNotHere);
       return 2;
     }
-    if (input == null && def.source().kind().equals("http")) {
-      err.println(file + ":" + sourceLine(def) + ":1: source: kind http receives events from `transom serve`; "
+    SourceKind source = ComponentSpecs.source(def.source());
+    if (input == null && source.needsInput() != null) {
+      err.println(file + ":" + sourceLine(def) + ":1: source: " + source.needsInput() + "; "
           + "give `run` its events with --input FILE (or - for stdin)");
       return 2;
     }
@@ -123,7 +128,7 @@ public final class RunCommand {
     }
     RunOutputs outputs = new RunOutputs(sinks, err);
     String fileInput = input != null && !input.equals("-") ? input
-        : input == null && def.source().kind().equals("file") ? def.source().text("path", null) : null;
+        : input == null ? source.inputFile(def.source()) : null;
     // Several shards read a file: the reading thread routes, the shards' threads process. Live
     // input and generators wake up on time, which one shard on the reading thread does alone.
     int shards = fileInput != null && arrival == null ? ShardCount.of(def, workers) : 1;
@@ -144,8 +149,8 @@ public final class RunCommand {
       } else if (input != null) {
         outputs.inputName = input;
         feeds.feed(exec, outputs, progress.counting(input, open(input)), progress);
-      } else if (def.source().kind().equals("file")) {
-        String path = def.source().text("path", null);
+      } else if (source.inputFile(def.source()) != null) {
+        String path = source.inputFile(def.source());
         outputs.inputName = path;
         feeds.feed(exec, outputs, progress.counting(path, open(path)), progress);
       } else {

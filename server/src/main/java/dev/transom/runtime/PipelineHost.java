@@ -1,6 +1,9 @@
 package dev.transom.runtime;
 
 import dev.transom.compile.ItemError;
+import dev.transom.components.ComponentSpecs;
+import dev.transom.components.Guarantee;
+import dev.transom.components.H2Sink;
 import dev.transom.engine.Batch;
 import dev.transom.engine.LineDecoder;
 import dev.transom.engine.Router;
@@ -248,6 +251,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** The kind of source the running version reads ({@code http}, {@code file}, ...). */
   public String sourceKind() {
     return def.source().kind();
+  }
+
+  /** Whether its events come over HTTP. */
+  public boolean takesPosts() {
+    return ComponentSpecs.source(def.source()).takesPosts();
   }
 
   /** Whether the pipeline has failed (see {@link #fail}). */
@@ -827,9 +835,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
         throw new IllegalStateException(impossible);
       }
     }
-    List<String> outputTables = newDef.sinks().stream().filter(s -> s.kind().equals("h2"))
-        .map(s -> s.text("table", null)).toList();
-    String lateTable = newDef.late() != null && newDef.late().kind().equals("h2") ? newDef.late().text("table", null) : null;
+    List<String> outputTables = newDef.sinks().stream().map(PipelineHost::tableOf).filter(java.util.Objects::nonNull)
+        .toList();
+    String lateTable = newDef.late() == null ? null : tableOf(newDef.late());
     if (state != null) {
       for (String t : outputTables) {
         state.ensureOutputTable(t).join();
@@ -889,9 +897,14 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  /** File and h2 sinks are written at checkpoints only (exactly-once); the others at once. */
+  /** Exactly-once sinks are written at checkpoints only; the others at once. */
   private static boolean isTransactional(ComponentDef s) {
-    return s.kind().equals("file") || s.kind().equals("h2");
+    return ComponentSpecs.sink(s).guarantee() == Guarantee.EXACTLY_ONCE;
+  }
+
+  /** The table an h2 sink writes, or null for another kind. */
+  private static String tableOf(ComponentDef s) {
+    return ComponentSpecs.sink(s).config(s) instanceof H2Sink.Config c ? c.table() : null;
   }
 
   private void startEpochTimer(long intervalMicros) {

@@ -18,13 +18,16 @@ abstract class SourceRunner {
   abstract void stop();
 
   static SourceRunner start(Vertx vertx, PipelineHost host, ComponentDef def, long startPosition) {
-    return switch (def.kind()) {
-      case "file" -> new FileRunner(host, def.text("path", null), def.bool("follow", false), startPosition);
-      case "generator" -> new GeneratorRunner(host, new GeneratorSource(def));
-      default -> new SourceRunner() {
-        @Override
-        void stop() {}
-      };
+    Object config = dev.transom.components.ComponentSpecs.source(def).config(def);
+    if (config instanceof dev.transom.components.FileSource.Config f) {
+      return new FileRunner(host, f.path(), f.follow(), startPosition);
+    }
+    if (config instanceof GeneratorSource.Config g) {
+      return new GeneratorRunner(host, new GeneratorSource(g));
+    }
+    return new SourceRunner() { // events come from elsewhere (the API)
+      @Override
+      void stop() {}
     };
   }
 

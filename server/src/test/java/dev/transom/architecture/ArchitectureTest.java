@@ -117,6 +117,31 @@ class ArchitectureTest {
     assertEquals(List.of(), found);
   }
 
+  /**
+   * A source or sink kind is asked what it does ({@code ComponentSpecs.sink(def)}), never recognised
+   * by its name: outside the components and the definition format, no code compares a component's
+   * kind with a string.
+   */
+  @Test
+  void noCodeOutsideTheComponentsComparesAComponentKindByName() throws IOException {
+    List<String> found = new ArrayList<>();
+    java.util.regex.Pattern byName = java.util.regex.Pattern.compile(
+        "\\.kind\\(\\)\\s*\\.equals\\(\"|switch\\s*\\([^)]*\\.kind\\(\\)\\)|\"(?:file|h2|http|generator|webhook|stdout)\"\\s*\\.equals\\(|\\.equals\\(\"(?:file|h2|http|generator|webhook|stdout)\"\\)");
+    try (Stream<Path> files = Files.walk(MAIN)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String rel = MAIN.relativize(f).toString();
+        if (rel.startsWith("components") || rel.startsWith("definition") || rel.startsWith("expr")) { // expr: CEL type kinds
+          continue;
+        }
+        java.util.regex.Matcher m = byName.matcher(Files.readString(f));
+        while (m.find()) {
+          found.add(rel + ": " + m.group());
+        }
+      }
+    }
+    assertEquals(List.of(), found);
+  }
+
   /** Java source without its comments and the insides of its string, text-block and char literals. */
   static String codeOnly(String src) {
     StringBuilder out = new StringBuilder(src.length());
