@@ -59,7 +59,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Set once it is being stopped for good: it can no longer move to a renamed file. */
   volatile boolean retiring;
   private final int workers;
-  private final long queueLimit;
   private final MeterRegistry registry;
   /** Where checkpoints go; {@code null} without a data directory. */
   private final CheckpointStore state;
@@ -71,14 +70,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private String reloadWindows;
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentLate = new ArrayDeque<>();
-  private final AtomicLong pending = new AtomicLong();
-  /** The JSON text of the {@link #pending} events, for the memory estimate. */
-  private final AtomicLong pendingBytes = new AtomicLong();
-  private volatile MemoryBudget budget = MemoryBudget.NONE;
-  /** Why input is refused for memory, while it is; logged when it starts and when it ends. */
-  private final java.util.concurrent.atomic.AtomicReference<String> memoryRefusal = new java.util.concurrent.atomic.AtomicReference<>();
-  /** Batches admitted and not yet on the chain (being made durable): a stop waits for them. */
-  private final AtomicLong appending = new AtomicLong();
+  /** The events and bytes taken in and not yet processed, and whether more are taken. */
+  private final Admission admission;
   /** The time each batch is processed at, the same live and in a replay. */
   private final ArrivalClock arrivals;
   /** The clock this pipeline reads and the timers it sets (manual in tests). */
@@ -167,7 +160,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     this.sequencer = vertx.getOrCreateContext();
     this.file = file;
     this.workers = Math.max(1, workers);
-    this.queueLimit = queueLimit;
+    this.admission = new Admission(this::id, queueLimit);
     this.registry = registry;
     this.state = state;
     this.log = log;
@@ -368,14 +361,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   void abandon() {
     closing = true;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (appending.get() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    admission.awaitAppends(deadline);
     for (Partition p : partitions) {
       p.release();
     }
@@ -402,7 +388,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** How many events may wait to be processed; a larger batch can never be taken. */
   public long queueLimit() {
-    return queueLimit;
+    return admission.queueLimit();
   }
 
   /** The problems of the file's latest edit, which this version outlives; none once the file is fine again. */
@@ -581,11 +567,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
       // Parsed as its turn comes, not all at once: parsed events weigh several times their text.
       arrivals.replaying(entry.arrivalMillis());
       trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis());
-      pendingBytes.addAndGet(entry.events().length);
+      admission.queued(0, entry.events().length);
       enqueue(() -> {
         List<Object> events = parseLines(entry.events(), entry.mark(), this::error);
         in.addAndGet(events.size());
-        pending.addAndGet(events.size());
+        admission.queued(events.size(), 0);
         return events;
       }, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
     }
@@ -743,14 +729,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   private Future<Void> closeAdmission(Promise<Void> gate) {
     closing = true;
-    while (appending.get() > 0) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    admission.awaitAppends(Long.MAX_VALUE);
     return holdChain(gate);
   }
 
@@ -1141,7 +1120,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       in.addAndGet(n);
       return enqueue(events, bytes, -1, -1, arrivals.stampUnannounced());
     } finally {
-      appending.decrementAndGet();
+      admission.appended();
     }
   }
 
@@ -1186,7 +1165,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         }
         return enqueue(events, bytes, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
       } finally {
-        appending.decrementAndGet();
+        admission.appended();
       }
     }
     Promise<IngestLog.Appended> acked = Promise.promise();
@@ -1205,7 +1184,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       trace("logged seq=" + appended.seq() + " at=" + appended.arrivalMillis() + " events=" + n);
       sequencer.runOnContext(v -> {
         enqueue(events, bytes, appended.seq(), position, appended.arrivalMillis());
-        appending.decrementAndGet();
+        admission.appended();
       });
     };
     log.append(def.id(), batchId, mark, text, arrivals::stamp, durable).whenComplete((appended, error) -> {
@@ -1217,18 +1196,16 @@ public final class PipelineHost implements MemoryBudget.Holder {
         } else {
           arrivals.withdrawn();
         }
-        pending.addAndGet(-n);
-        pendingBytes.addAndGet(-bytes);
-        appending.decrementAndGet();
+        admission.done(n, bytes);
+        admission.appended();
         if (!(cause instanceof IllegalStateException)) { // not the store closing at shutdown
           storage.logFailed(cause);
         }
         acked.fail(new Overloaded("could not make the events durable (" + cause.getMessage() + "); retry"));
       } else if (appended.duplicate()) {
         arrivals.withdrawn();
-        pending.addAndGet(-n);
-        pendingBytes.addAndGet(-bytes);
-        appending.decrementAndGet();
+        admission.done(n, bytes);
+        admission.appended();
         acked.complete(appended);
       } else {
         acked.complete(appended); // already on its way to the chain (durable, above)
@@ -1237,18 +1214,13 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return acked.future();
   }
 
-  /** Counts a batch as admitted (and {@link #appending}) or refuses it. */
+  /** Counts a batch as admitted (and on its way into the log) or refuses it. */
   private void admit(int n, long bytes) {
-    appending.incrementAndGet(); // before the checks: a stop that begins now waits for this batch
-    try {
-      refuseIfNotTaking(n, bytes);
-    } catch (RuntimeException refused) {
-      appending.decrementAndGet();
-      throw refused;
-    }
+    admission.admit(n, bytes, this::refuseIfNotTaking, this);
   }
 
-  private void refuseIfNotTaking(int n, long bytes) {
+  /** What refuses any batch, however small: a failure, a stop, failing storage, a full sink. */
+  private void refuseIfNotTaking() {
     if (fatal != null) {
       throw failedError();
     }
@@ -1260,24 +1232,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (waiting != null) {
       throw new Overloaded("pipeline '" + id() + "' is not taking input: " + waiting + "; retry shortly");
     }
-    if (pending.addAndGet(n) > queueLimit) {
-      pending.addAndGet(-n);
-      throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
-          + "); retry shortly");
-    }
-    String over = budget.refusal(this);
-    if (over != null) {
-      pending.addAndGet(-n);
-      if (memoryRefusal.getAndSet(over) == null) {
-        LifecycleLog.warn(LifecycleLog.MEMORY_REFUSING, id()).log("pipeline '{}' refuses input: {}", id(), over);
-      }
-      throw new Overloaded(over);
-    }
-    if (memoryRefusal.get() != null && memoryRefusal.getAndSet(null) != null) {
-      LifecycleLog.info(LifecycleLog.MEMORY_OK, id()).log("pipeline '{}' takes input again: its memory is below budget",
-          id());
-    }
-    pendingBytes.addAndGet(bytes);
   }
 
   /**
@@ -1289,7 +1243,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return enqueue(() -> events, bytes, seq, sourcePosition, arrivalMillis);
   }
 
-  /** The same, with the events made only when the batch's turn comes ({@code events} counts {@link #pending}). */
+  /** The same, with the events made only when the batch's turn comes ({@code events} counts them as queued). */
   private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, long bytes, long seq,
       long sourcePosition, long arrivalMillis) {
     long nowMicros = arrivalMillis * 1_000;
@@ -1299,8 +1253,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       n[0] = events.size();
       return dispatch(events, nowMicros);
     }).andThen(r -> {
-      pending.addAndGet(-n[0]);
-      pendingBytes.addAndGet(-bytes);
+      admission.done(n[0], bytes);
       arrivals.processed(arrivalMillis);
       trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
       if (r.failed() && fatal == null) {
@@ -1456,13 +1409,13 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   long pendingEvents() {
-    return pending.get();
+    return admission.events();
   }
 
   /** What the memory budget counts for this pipeline: its partitions' estimate and its queued input. */
   @Override
   public long heldBytes() {
-    long n = StateEstimate.queued(pendingBytes.get());
+    long n = StateEstimate.queued(admission.bytes());
     for (Partition p : partitions) {
       n += p.stateBytes();
     }
@@ -1477,7 +1430,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   void memoryBudget(MemoryBudget b) {
-    budget = b;
+    admission.budget(b);
   }
 
   /** What the last deploy recovered, in words; null when there was no checkpoint. */
@@ -1619,10 +1572,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
       cp.put("ingest_seq", lastCheckpointSeq);
       m.put("last_checkpoint", cp);
     }
-    m.put("pending", pending.get());
+    m.put("pending", admission.events());
     Map<String, Object> memory = new LinkedHashMap<>();
     memory.put("held_bytes", heldBytes());
-    String refusing = budget.refusal(this);
+    String refusing = admission.budget().refusal(this);
     if (refusing != null) {
       memory.put("refusing_input", refusing);
     }
