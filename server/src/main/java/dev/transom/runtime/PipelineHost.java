@@ -1547,71 +1547,65 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  /** The pipeline as the API shows it (the README's API table). */
+  /** The pipeline as the API shows it (the README's API table): see {@link PipelineView}. */
   public Future<Map<String, Object>> describe(boolean withDefinition) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", def.id());
-    m.put("status", status());
-    m.put("file", Pipelines.display(file));
-    m.put("version", version);
-    m.put("problems", ProblemsJson.of(problems));
-    Map<String, Object> counters = new LinkedHashMap<>();
-    counters.put("in", in.get());
-    counters.put("out", out.get());
-    counters.put("late", late.get());
-    counters.put("errors", errors.get());
-    m.put("counters", counters);
-    long wm = watermarkMicros();
-    m.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
-    m.put("open_windows", openWindows());
-    m.put("epoch", epoch);
-    if (lastCheckpointMillis >= 0) {
-      Map<String, Object> cp = new LinkedHashMap<>();
-      cp.put("millis", lastCheckpointMillis);
-      cp.put("state_bytes", lastCheckpointBytes);
-      cp.put("ingest_seq", lastCheckpointSeq);
-      m.put("last_checkpoint", cp);
-    }
-    m.put("pending", admission.events());
-    Map<String, Object> memory = new LinkedHashMap<>();
-    memory.put("held_bytes", heldBytes());
-    String refusing = admission.budget().refusal(this);
-    if (refusing != null) {
-      memory.put("refusing_input", refusing);
-    }
-    m.put("memory", memory);
-    m.put("partitions", partitions.length);
-    m.put("deliveries", deliveries.describe());
-    String why = describeFailure();
-    Map<String, Object> storageProblem = storage.describe();
-    if (why == null && storageProblem != null) {
-      why = "paused: storage is failing (" + storageProblem.get("problem") + ")";
-    }
-    if (why != null) {
-      m.put("failure", why);
-    }
-    if (storageProblem != null) {
-      m.put("storage", storageProblem);
-    }
-    if (recovery != null) {
-      m.put("recovery", recovery);
-    }
-    synchronized (this) {
-      m.put("recent_errors", new ArrayList<>(recentErrors));
-      m.put("recent_late", new ArrayList<>(recentLate));
-    }
-    if (def.clock() instanceof ClockDef.Event e) {
-      m.put("clock", Map.of("kind", "event", "wait_seconds", e.waitMicros() / 1e6, "scope", e.pipelineScope() ? "pipeline" : "key"));
-    } else {
-      m.put("clock", Map.of("kind", "system"));
-    }
-    if (withDefinition) {
-      m.put("definition", def.text());
-    }
-    return Future.succeededFuture(m);
+    return Future.succeededFuture(PipelineView.describe(this, withDefinition));
   }
 
-  private synchronized String describeFailure() {
+  /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
+  public Future<Map<String, Object>> openWindows(String key, int cursor, int limit) {
+    return PipelineView.openWindows(this, key, cursor, limit);
+  }
+
+  public Future<List<Map<String, Object>>> recentOutputs(int limit) {
+    return Future.succeededFuture(outputs.recent(limit));
+  }
+
+  // What PipelineView shows, read as it is now.
+
+  Partition[] partitions() {
+    return partitions;
+  }
+
+  Path fileNow() {
+    return file;
+  }
+
+  List<Problem> problems() {
+    return problems;
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  /** The last stored checkpoint: how long it took, the state bytes it wrote, the log entry it covers; null before one. */
+  long[] lastCheckpoint() {
+    return lastCheckpointMillis < 0 ? null : new long[] {lastCheckpointMillis, lastCheckpointBytes, lastCheckpointSeq};
+  }
+
+  String memoryRefusal() {
+    return admission.budget().refusal(this);
+  }
+
+  Deliveries deliveryQueues() {
+    return deliveries;
+  }
+
+  StorageHealth storage() {
+    return storage;
+  }
+
+  synchronized List<Map<String, Object>> recentErrors() {
+    return new ArrayList<>(recentErrors);
+  }
+
+  synchronized List<Map<String, Object>> recentLate() {
+    return new ArrayList<>(recentLate);
+  }
+
+  /** Why the pipeline does not work as it should, in words, or null. */
+  synchronized String describeFailure() {
     if (fatal != null) {
       return fatal;
     }
@@ -1626,57 +1620,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
       return lastCheckpointError;
     }
     return immediateSinks.problem();
-  }
-
-  public Future<List<Map<String, Object>>> recentOutputs(int limit) {
-    return Future.succeededFuture(outputs.recent(limit));
-  }
-
-  /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
-  public Future<Map<String, Object>> openWindows(String key, int cursor, int limit) {
-    List<Future<List<Map<String, Object>>>> parts = new ArrayList<>();
-    for (Partition p : partitions) {
-      parts.add(p.call(() -> {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        if (p.execution() != null) {
-          var op = p.execution().operator();
-          long now = nowMicros();
-          op.forEachOpenWindow((k, w) -> {
-            if (key == null || key.equals(k)) {
-              Map<String, Object> r = new LinkedHashMap<>();
-              r.put("key", k);
-              r.put("open_time", Micros.toInstant(w.openMicros()));
-              r.put("close_time", Micros.toInstant(w.closeMicros()));
-              r.put("value", w.currentValue());
-              r.put("count", w.count());
-              long wm = op.watermark(k, now);
-              r.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
-              long closes = op.expectedCloseMicros(k, w);
-              r.put("closes_at", closes == Micros.POS_INFINITY ? null : Micros.toInstant(Math.max(closes, now)));
-              rows.add(r);
-            }
-          });
-        }
-        return rows;
-      }));
-    }
-    return Future.all(parts).map(cf -> {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (int i = 0; i < parts.size(); i++) {
-        List<Map<String, Object>> part = cf.resultAt(i);
-        rows.addAll(part);
-      }
-      rows.sort((a, b) -> {
-        int c = ((String) a.get("key")).compareTo((String) b.get("key"));
-        return c != 0 ? c : ((Instant) a.get("open_time")).compareTo((Instant) b.get("open_time"));
-      });
-      int from = Math.min(cursor, rows.size());
-      int to = Math.min(rows.size(), from + limit);
-      Map<String, Object> page = new LinkedHashMap<>();
-      page.put("windows", new ArrayList<>(rows.subList(from, to)));
-      page.put("next", to < rows.size() ? String.valueOf(to) : null);
-      return page;
-    });
   }
 
   /** The live outputs and the recent ones, for streams. */
