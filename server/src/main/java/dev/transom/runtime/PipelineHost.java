@@ -463,18 +463,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
             + "changed): not applied; the pipeline started empty";
       } else {
         try {
-          kept = restore(c);
           int n = partitionsFor(newDef);
-          if (kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept))) {
-            // stored in other buckets (an older version): the first cut rewrites them all
-            keptIsStored = c.partitions().stream().allMatch(dev.transom.state.PartitionState::currentLayout);
-            recovery = "resumed from checkpoint " + c.epoch();
-          } else {
-            // Another --workers (or keys routed before key groups): each partition takes its groups' keys.
-            kept = dev.transom.windowing.KeyGroups.spread(List.of(kept), n);
-            recovery = "resumed from checkpoint " + c.epoch() + (c.partitions().size() == n ? ""
-                : ", its " + c.partitions().size() + " partition(s) spread over " + n + " (--workers changed)");
-          }
+          CheckpointRestore.Placed placed = CheckpointRestore.place(c, n);
+          kept = placed.snapshots();
+          keptIsStored = placed.asStored();
+          recovery = "resumed from checkpoint " + c.epoch() + (c.partitions().size() == n ? ""
+              : ", its " + c.partitions().size() + " partition(s) spread over " + n + " (--workers changed)");
         } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
           kept = null;
           recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
@@ -486,29 +480,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
     replay(logged);
   }
 
-  private static OperatorSnapshot[] restore(Checkpoint c) throws dev.transom.state.SnapshotCodec.Corrupt {
-    OperatorSnapshot[] kept = new OperatorSnapshot[c.partitions().size()];
-    for (int i = 0; i < kept.length; i++) {
-      dev.transom.state.PartitionState ps = c.partitions().get(i);
-      kept[i] = dev.transom.state.PartitionState.assemble(ps.header(), new ArrayList<>(ps.buckets().values()));
-    }
-    return kept;
-  }
-
   /**
    * The version a windowing change was replacing when the server stopped before the new version's
    * first checkpoint, when {@code c} was taken for that and still compiles to its windowing.
    */
   private PipelineDef replacedVersion(Checkpoint c) {
-    if (c.flushDefinition() == null) {
-      return null;
-    }
-    dev.transom.definition.DefinitionLoader.Result old =
-        dev.transom.definition.DefinitionLoader.load(file.getFileName().toString(), c.flushDefinition(), paths);
-    if (!old.ok() || !PlanDiff.windowingFingerprint(old.definition()).equals(c.fingerprint())) {
-      return null;
-    }
-    return old.definition();
+    return CheckpointRestore.replacedVersion(c, file.getFileName().toString(), paths);
   }
 
   /**
@@ -521,13 +498,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     OperatorSnapshot[] kept;
     boolean inPlace;
     try {
-      kept = restore(c);
-      int n = partitionsFor(replaced);
-      inPlace = kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept))
-          && c.partitions().stream().allMatch(dev.transom.state.PartitionState::currentLayout);
-      if (!inPlace) {
-        kept = dev.transom.windowing.KeyGroups.spread(List.of(kept), n);
-      }
+      CheckpointRestore.Placed placed = CheckpointRestore.place(c, partitionsFor(replaced));
+      kept = placed.snapshots();
+      inPlace = placed.asStored();
     } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
       install(newDef, null, marks);
       recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
