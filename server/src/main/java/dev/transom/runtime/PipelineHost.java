@@ -35,14 +35,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One deployed pipeline. Its keys are hash-partitioned over {@code workers} {@link Partition}s,
- * each owning its keys' window state on one event loop; events are prepared (steps, key, time,
- * value) where they arrive and routed to their key's partition.
+ * One deployed pipeline. Its keys' groups are spread over {@code workers} {@link Partition}s, each
+ * owning its keys' window state on one event loop; events are prepared (steps, key, time, value)
+ * and routed by the engine's {@link dev.transom.engine.Router}.
  *
  * <p>Batches and checkpoints pass one at a time through a chain, so a checkpoint sees every
  * partition at the same point of the input: after the last batch it covers, before the next. Each
  * epoch ({@code checkpoint.interval}) stores the partitions' state, the ingest log position and the
  * lengths of the exactly-once file sinks, whose records are written only then (docs/durability.md).
+ *
+ * <p>Why this file is still long: deployment and recovery, version swaps, the chain and the
+ * checkpoint share one set of facts (the epoch, the log position applied, the committed file
+ * lengths, the chain itself, the failure state) that each of them reads and moves. What stands apart
+ * has left: {@link Admission}, {@link OutputFanout}, {@link PipelineView}, {@link CheckpointRestore}.
+ * The checkpoint is the next to go, once it is a barrier each partition takes in turn instead of a
+ * step of the chain.
  */
 public final class PipelineHost implements MemoryBudget.Holder {
   static final int RECENT_OUTPUTS = 1_000;
