@@ -62,7 +62,7 @@ final class Partition {
   /** @param afterWork runs on the context after each batch or wake-up (sink flushes) */
   Partition(Vertx vertx, PipelineHost host, Runnable afterWork) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    this.context = PipelineHost.newContext(vertx);
     this.host = host;
     this.afterWork = afterWork;
   }

@@ -117,11 +117,22 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private volatile int replayedBatches;
   private volatile int version;
   private volatile List<Problem> problems = List.of();
-  /** Batches and checkpoints, one after the other. */
+  /**
+   * The order batches and checkpoints are handed to the partitions in. A link ends once its work
+   * is handed over (a live batch, a checkpoint's cuts), not when it is done: each partition runs its
+   * tasks in the order given, so a checkpoint's cut on each partition comes after exactly the batches
+   * handed over before it — a barrier — while batches overlap each other and the checkpoint's write.
+   */
   private Future<Void> chain = Future.succeededFuture();
-  /** The last ingest log entry whose events every partition has processed. */
+  /** Batches handed over and not yet processed everywhere: what a swap or stop waits for. */
+  private final InFlight inFlight = new InFlight();
+  /** Checkpoint writes, one after the other in epoch order (their cuts were taken in order on the chain). */
+  private Future<Void> writes = Future.succeededFuture();
+  /** Whether the last checkpoint write failed: the next one, cut before that was known, must not be stored. */
+  private volatile boolean lastWriteFailed;
+  /** The last ingest log entry handed to the partitions: every checkpoint cut after it covers it. */
   private volatile long appliedSeq;
-  /** The source's byte position after the last batch every partition has processed (file sources). */
+  /** The source's byte position after the last batch handed to the partitions (file sources). */
   private volatile long appliedSourcePosition;
   /** The file source's byte position after the last batch it handed over (maybe not yet processed). */
   private volatile long readPosition;
@@ -157,7 +168,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     this.time = time;
     this.arrivals = new ArrivalClock(time::nowMillis);
     this.fanout = new OutputFanout(() -> outputs, sinkCounts, time.clock());
-    this.sequencer = vertx.getOrCreateContext();
+    this.sequencer = newContext(vertx);
     this.file = file;
     this.workers = Math.max(1, workers);
     this.admission = new Admission(this::id, queueLimit);
@@ -546,7 +557,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         in.addAndGet(events.size());
         admission.queued(events.size(), 0);
         return events;
-      }, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
+      }, true, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
     }
   }
 
@@ -602,7 +613,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** Puts {@code gate} at the end of the chain; completes when everything before it is done. */
   private synchronized Future<Void> holdChain(Promise<Void> gate) {
-    Future<Void> before = chain;
+    Future<Void> before = chain.transform(ignored -> inFlight.idle()).transform(ignored -> writes);
     chain = before.transform(ignored -> gate.future());
     return before;
   }
@@ -896,36 +907,80 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return checkpoint(null);
   }
 
+  /**
+   * A new event-loop context, on the next event loop in turn. Not {@code getOrCreateContext()}: off
+   * the event loops, Vert.x 5 gives every call from one thread the same ("sticky") context, so every
+   * partition of every pipeline deployed by one thread would share one event loop — one busy
+   * partition would hold all of them up.
+   */
+  static io.vertx.core.Context newContext(Vertx vertx) {
+    return ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+  }
+
+  /** The last ingest log entry handed to the partitions (what the next checkpoint cut covers). */
+  long handedOverSeq() {
+    return appliedSeq;
+  }
+
   /** Completes once every batch, flush and checkpoint queued so far is done (for tests' barriers). */
   synchronized Future<Void> drained() {
-    return chain.transform(r -> Future.succeededFuture());
+    return chain.transform(r -> inFlight.idle()).transform(r -> writes).transform(r -> Future.succeededFuture());
   }
 
   /** @param flushDefinition see {@link Checkpoint#flushDefinition()} */
   private synchronized Future<Void> checkpoint(String flushDefinition) {
     Promise<Void> done = Promise.promise();
     // A checkpoint queued behind a stop finds its files closed: the stop took the last one.
-    chain = chain.transform(ignored -> (stopped ? Future.<Void>succeededFuture() : checkpointNow(flushDefinition))
-        .transform(r -> {
-          done.complete();
-          return Future.succeededFuture();
-        }));
+    chain = chain.transform(ignored -> {
+      if (stopped) {
+        done.complete();
+      } else {
+        // Its cuts are handed over now; the batches after it go on while it is written.
+        checkpointNow(flushDefinition).onComplete(r -> done.complete());
+      }
+      return Future.succeededFuture();
+    });
     return done.future();
   }
 
-  /** A checkpoint of the partitions as they are now, outside the chain (its caller holds the chain). */
-  private Future<Void> checkpointNow(String flushDefinition) {
+  /**
+   * A checkpoint of the partitions as they are now: its cuts are handed to them at once (on the
+   * chain, or by a caller holding it); it is written after the checkpoint before it.
+   */
+  private synchronized Future<Void> checkpointNow(String flushDefinition) {
     Partition[] ps = partitions;
     if (fatal != null) {
       return Future.failedFuture(failedError()); // its last good checkpoint stays the last
     }
     {
       long started = System.nanoTime();
+      long seq = appliedSeq; // every batch handed over so far: the cuts come after them
+      long position = appliedSourcePosition;
       List<Future<Partition.Cut>> cuts = new ArrayList<>();
       for (Partition p : ps) {
         cuts.add(p.call(p::cut));
       }
-      return Future.all(cuts).compose(all -> {
+      Future<Void> before = writes;
+      Future<Void> written = Future.all(cuts).compose(all -> before.transform(ignored -> {
+        boolean allFull = cuts.stream().allMatch(f -> f.result().state() == null || f.result().state().full());
+        if (lastWriteFailed && !allFull) {
+          // Cut before the failure was known, as changes since that failed one: it cannot be stored
+          // (the store misses those changes); a cut that writes everything can.
+          List<byte[]> outs = new ArrayList<>();
+          List<byte[]> lates = new ArrayList<>();
+          List<Checkpoint.TableRow> rows = new ArrayList<>();
+          for (Future<Partition.Cut> f : cuts) {
+            outs.addAll(f.result().outputs());
+            lates.addAll(f.result().late());
+            rows.addAll(f.result().rows());
+          }
+          synchronized (carryOutputs) {
+            carryOutputs.addAll(outs);
+            carryLate.addAll(lates);
+            carryRows.addAll(rows);
+          }
+          return Future.<Void>failedFuture(new NotStored());
+        }
         List<dev.transom.state.PartitionState> states = new ArrayList<>();
         List<byte[]> outs = new ArrayList<>();
         List<byte[]> lates = new ArrayList<>();
@@ -947,8 +1002,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
           lates.addAll(c.late());
           rows.addAll(c.rows());
         }
-        long seq = appliedSeq;
-        long position = appliedSourcePosition;
         boolean save = usable;
         long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
         return vertx.executeBlocking(() -> {
@@ -1010,7 +1063,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
             throw e;
           }
         }, true);
-      }).<Void>mapEmpty().transform(r -> {
+      })).<Void>mapEmpty().transform(r -> {
+        lastWriteFailed = r.failed();
         if (r.failed()) {
           checkpointFailures.incrementAndGet();
           for (Partition p : ps) {
@@ -1021,6 +1075,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
           }
           Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
               ? c.getCause() : r.cause();
+          if (cause instanceof NotStored) {
+            return Future.<Void>failedFuture(cause); // the failure before it is reported already
+          }
           if (fatal != null || cause instanceof Failed) {
             return Future.<Void>failedFuture(failedError());
           }
@@ -1043,6 +1100,15 @@ public final class PipelineHost implements MemoryBudget.Holder {
         }
         return r.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(r.cause());
       });
+      writes = written.transform(r -> Future.succeededFuture());
+      return written;
+    }
+  }
+
+  /** A checkpoint cut before the failure of the one before it was known: not stored, and not a failure of its own. */
+  private static final class NotStored extends RuntimeException {
+    NotStored() {
+      super("not stored: the checkpoint before it failed", null, false, false);
     }
   }
 
@@ -1209,37 +1275,46 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * with its arrival time as the core's "now".
    */
   private Future<Void> enqueue(List<Object> events, long bytes, long seq, long sourcePosition, long arrivalMillis) {
-    return enqueue(() -> events, bytes, seq, sourcePosition, arrivalMillis);
+    return enqueue(() -> events, false, bytes, seq, sourcePosition, arrivalMillis);
   }
 
-  /** The same, with the events made only when the batch's turn comes ({@code events} counts them as queued). */
-  private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, long bytes, long seq,
-      long sourcePosition, long arrivalMillis) {
+  /**
+   * The same, with the events made only when the batch's turn comes ({@code events} counts them as
+   * queued); {@code oneAtATime}: the next batch's events are made only once this one is processed (a
+   * replay: parsed events weigh several times their text, so they are not all made at once).
+   */
+  private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, boolean oneAtATime,
+      long bytes, long seq, long sourcePosition, long arrivalMillis) {
     long nowMicros = arrivalMillis * 1_000;
     int[] n = new int[1];
-    Future<Void> batch = chain.transform(ignored -> {
-      List<Object> events = batchEvents.get();
-      n[0] = events.size();
-      return dispatch(events, nowMicros);
-    }).andThen(r -> {
-      admission.done(n[0], bytes);
-      arrivals.processed(arrivalMillis);
-      trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
-      if (r.failed() && fatal == null) {
-        fail("internal error while processing a batch: " + oneLine(r.cause()), r.cause());
+    Promise<Void> processed = Promise.promise();
+    chain = chain.transform(ignored -> {
+      inFlight.begin();
+      try {
+        List<Object> events = batchEvents.get();
+        n[0] = events.size();
+        dispatch(events, nowMicros).onComplete(processed);
+      } catch (RuntimeException e) {
+        processed.tryFail(e);
       }
-      if (fatal != null) {
-        return; // not applied everywhere: never covered by a checkpoint, replayed by a replacement
-      }
+      // handed over: a checkpoint cut from now on comes after it on every partition
       if (seq > 0) {
         appliedSeq = seq;
       }
       if (sourcePosition >= 0) {
         appliedSourcePosition = sourcePosition;
       }
+      return oneAtATime ? processed.future().transform(r -> Future.<Void>succeededFuture()) : Future.<Void>succeededFuture();
     });
-    chain = batch.transform(r -> Future.succeededFuture());
-    return batch;
+    return processed.future().andThen(r -> {
+      admission.done(n[0], bytes);
+      arrivals.processed(arrivalMillis);
+      trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
+      if (r.failed() && fatal == null) {
+        fail("internal error while processing a batch: " + oneLine(r.cause()), r.cause());
+      }
+      // A failed pipeline stores no checkpoint after this: a replacement replays the batch from the log.
+    }).andThen(r -> inFlight.end());
   }
 
   private Future<Void> dispatch(List<Object> events, long nowMicros) {

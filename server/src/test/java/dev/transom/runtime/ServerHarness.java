@@ -61,7 +61,8 @@ final class ServerHarness implements AutoCloseable {
 
   /** Starts (or starts again): recovery from the directory's checkpoints and ingest log, as a server start does. */
   ServerHarness start() throws Exception {
-    vertx = Vertx.vertx();
+    // more event loops than one pipeline's contexts: a busy partition never holds another's loop
+    vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(8));
     time = new ManualTime(vertx, nowMicros);
     state = new H2State(Database.open(data));
     pipelines = new Pipelines(vertx, time.serverTime(), defs, workers, queueLimit, null, state, PathPolicy.AS_WRITTEN);
