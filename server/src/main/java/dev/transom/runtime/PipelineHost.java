@@ -91,6 +91,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** A file source (without {@code follow}) has read all its input: its watermark lags behind nothing. */
   private volatile boolean inputFinished;
   private final SinkCounts sinkCounts = new SinkCounts();
+  /** The dashboard's history and error groups; a replacement of a failed version carries them on. */
+  private volatile PipelineHistory history = new PipelineHistory();
+  private volatile ItemErrorGroups errorGroups = new ItemErrorGroups();
+  private volatile boolean lastCheckpointFull;
   private volatile PipelineDef def;
   private volatile Partition[] partitions = new Partition[0];
   private volatile ItemPreparer preparer;
@@ -395,12 +399,14 @@ public final class PipelineHost implements MemoryBudget.Holder {
     problems = List.copyOf(p);
     if (!p.isEmpty()) {
       rejectedEdits.incrementAndGet();
+      history.rejected(version, p, openWindows());
     }
   }
 
   /** A PUT of a new version was refused; this version keeps running. */
-  void editRejected() {
+  void editRejected(List<Problem> p) {
     rejectedEdits.incrementAndGet();
+    history.rejected(version, p, openWindows());
   }
 
   /** A pipeline whose watermark is shared by all keys keeps them in one partition. */
@@ -414,6 +420,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   void deploy(PipelineDef newDef) {
     deploy(newDef, true);
+    history.deployed(version, recovery, openWindows());
   }
 
   /** @param readSource false for a version brought back only to be flushed: it takes no new input */
@@ -641,9 +648,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
       await(holdChain(gate));
       // The same text under another file name (a rename) is no reload of the definition.
       boolean changed = !newDef.text().equals(def.text());
+      PipelineDef before = def;
+      int windows = openWindows();
       boolean kept = swap(newDef);
       if (changed) {
         reloads.incrementAndGet();
+        history.reloaded(before, newDef, version, kept, windows);
       }
       return kept;
     } finally {
@@ -1003,6 +1013,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         long position = appliedSourcePosition;
         boolean save = usable;
         long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
+        boolean full = states.stream().anyMatch(b -> b != null && b.full());
         return vertx.executeBlocking(() -> {
           try {
             if (fatal != null) {
@@ -1047,6 +1058,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
               committedMarks = Set.copyOf(marks.keySet());
             }
             lastCheckpointBytes = stateBytes;
+            lastCheckpointFull = full;
             lastCheckpointSeq = seq;
             sinkCounts.committed(outs.size(), lates.size(), rows);
             return null;
@@ -1073,6 +1085,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
           }
           Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
               ? c.getCause() : r.cause();
+          history.checkpointFailed(epoch + 1, System.nanoTime() - started,
+              StorageHealth.isStorageFailure(cause) ? StorageHealth.reason(cause) : oneLine(cause));
           if (fatal != null || cause instanceof Failed) {
             return Future.<Void>failedFuture(failedError());
           }
@@ -1088,6 +1102,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
           storage.checkpointSucceeded();
           lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
           lastCheckpointSuccessEpochMillis = System.currentTimeMillis();
+          history.checkpointStored(epoch, System.nanoTime() - started, lastCheckpointBytes, lastCheckpointFull);
           PipelineMetrics m = metrics;
           if (m != null) {
             m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -1441,8 +1456,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   synchronized void error(ItemError error) {
     errors.incrementAndGet();
+    Instant at = Instant.ofEpochMilli(System.currentTimeMillis());
+    errorGroups.add(error, at);
     Map<String, Object> e = new LinkedHashMap<>();
-    e.put("time", Instant.now());
+    e.put("time", at);
     e.put("field", error.field());
     e.put("message", error.message());
     e.put("item", error.item());
@@ -1751,5 +1768,24 @@ public final class PipelineHost implements MemoryBudget.Holder {
   void continueOutputsOf(PipelineHost failed) {
     outputs = failed.outputs;
     reloadWindows = "restored";
+    history = failed.history;
+    errorGroups = failed.errorGroups;
+  }
+
+  /** The dashboard's view of this pipeline's past (see {@link HistorySampler}). */
+  PipelineHistory history() {
+    return history;
+  }
+
+  ItemErrorGroups errorGroups() {
+    return errorGroups;
+  }
+
+  SinkCounts sinkCounts() {
+    return sinkCounts;
+  }
+
+  Deliveries deliveries() {
+    return deliveries;
   }
 }

@@ -580,7 +580,7 @@ public final class Pipelines {
           .log("PUT of pipeline '{}' rejected, nothing changed: {}{}", id, r.problems().get(0).format(),
               r.problems().size() > 1 ? " (and " + (r.problems().size() - 1) + " more)" : "");
       if (existing != null) {
-        existing.editRejected();
+        existing.editRejected(r.problems());
       }
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
     }
