@@ -72,12 +72,14 @@ export function timeChart(el, { title, yLabel, rightLabel, series, height = 180 
     tzDate,
     legend: { show: true },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true } },
+    // one point in time (a single window so far) would otherwise stretch the axis over years
+    scales: { x: { time: true, range: (u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) } },
     axes,
     series: [{ label: 'time' }, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 1.5, scale: s.scale || 'y',
       points: { show: s.points ?? false }, spanGaps: s.spanGaps ?? false }))],
   };
   el.innerHTML = '';
+  el.dataset.xAxis = axes[0].label; // what the canvas's axis says, for readers of the page's structure
   const plot = new window.uPlot(opts, [[], ...series.map(() => [])], el);
   const resize = new ResizeObserver(() => {
     const w = Math.max(300, el.clientWidth);

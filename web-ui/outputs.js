@@ -32,6 +32,7 @@ export function bindOutputs(root) {
   n.value = state.n;
   order.addEventListener('change', () => { state.order = order.value; scheduleDraw(); });
   n.addEventListener('change', () => { state.n = Math.max(1, Math.min(40, Number(n.value) || 8)); scheduleDraw(); });
+  scheduleDraw(); // says what will appear there, until something does
 }
 
 export function clearOutputs() {
@@ -43,7 +44,11 @@ export function clearOutputs() {
   scheduleDraw();
 }
 
-/** What a record is plotted as: its key (or first text field), time, and value (or first number), if any. */
+/**
+ * What a record is plotted as: its key (or first text field), time, and value (or first number), if any. Its
+ * time is its window's close; a mapped record without a window is plotted at the time it arrived, so only
+ * when it came live (`receivedAt` null: loaded with the page, its time unknown).
+ */
 export function pointOf(o, receivedAt) {
   const rest = Object.entries(o).filter(([k]) => k !== 'pipeline' && k !== 'window');
   const key = typeof o.key === 'string' ? o.key : (rest.find(([, v]) => typeof v === 'string') || [null, 'all'])[1];
@@ -55,7 +60,7 @@ export function pointOf(o, receivedAt) {
   }
   if (value === null) return null;
   const t = o.window && o.window.close_time ? Date.parse(o.window.close_time) : receivedAt;
-  return { key, t, value, field };
+  return t === null ? null : { key, t, value, field };
 }
 
 function row(o) {

@@ -52,7 +52,7 @@ function skeleton(view, id, connection) {
       const { outputs } = await api(pipelinePath(id, '/outputs?limit=50'));
       if (!current()) return;
       clearOutputs();
-      outputs.forEach((o) => addOutput(o));
+      outputs.forEach((o) => addOutput(o, null));
     },
     deleted: () => { setText(connection, 'pipeline deleted'); showRemoved(`It was deleted at ${timeText(Date.now())}.`); },
   }, current);
@@ -129,11 +129,8 @@ async function refreshWindowsOnly() {
 
 /** One refresh; returns the time spent drawing (the fetches excluded), in ms. */
 export async function showPipeline(view, id, connection) {
-  if (page.id !== id || page.root !== view) {
-    skeleton(view, id, connection);
-    const { outputs } = await api(pipelinePath(id, '/outputs?limit=50'));
-    outputs.forEach((o) => addOutput(o));
-  }
+  const fresh = page.id !== id || page.root !== view;
+  if (fresh) skeleton(view, id, connection);
   if (page.removed) return 0;
   let p;
   try {
@@ -141,6 +138,10 @@ export async function showPipeline(view, id, connection) {
   } catch (e) {
     if (e.status === 404) { showRemoved(''); return 0; }
     throw e;
+  }
+  if (fresh && p.clock !== undefined) {
+    const { outputs } = await api(pipelinePath(id, '/outputs?limit=50'));
+    outputs.forEach((o) => addOutput(o, null));
   }
   if (p.clock === undefined) { // a definition file that never loaded: its problems are all there is
     put(page.root, '#summary', summary({ ...p, pending: 0 }));

@@ -6,14 +6,15 @@ import { esc, time, timeText, seconds, setText, setHtml } from './format.js';
 const PAGE = 50;
 const state = { filter: '', cursor: 0, next: null, rows: new Map() };
 
+// The table is in no scrolling wrapper, which would clip the answer to "why?" that floats below its row.
 export function windowsSection() {
   return `<section aria-labelledby="h-windows"><h2 id="h-windows">Open windows</h2>
     <div class="toolbar"><label for="key-filter">Key</label><input type="search" id="key-filter" placeholder="all keys">
       <button type="button" id="prev" aria-label="previous page">◀</button><button type="button" id="next" aria-label="next page">▶</button>
       <span id="page" class="muted" aria-live="polite"></span></div>
-    <div class="table-wrap"><table aria-label="open windows" class="windows"><thead><tr><th scope="col">key</th><th scope="col">open</th>
+    <table aria-label="open windows" class="windows"><thead><tr><th scope="col">key</th><th scope="col">open</th>
       <th scope="col">close</th><th scope="col">value</th><th scope="col" class="num">count</th><th scope="col">time left</th>
-      <th scope="col">why still open?</th></tr></thead><tbody id="windows"></tbody></table></div></section>`;
+      <th scope="col">why still open?</th></tr></thead><tbody id="windows"></tbody></table></section>`;
 }
 
 export function bindWindows(root, refresh) {
