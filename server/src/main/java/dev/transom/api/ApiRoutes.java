@@ -298,7 +298,7 @@ public final class ApiRoutes {
       return;
     }
     String source = h.sourceKind();
-    if (!source.equals("http")) {
+    if (!h.takesPosts()) {
       error(ctx, 409, "pipeline '" + h.id() + "' has a " + source + " source: it reads its own events and takes none "
           + "over HTTP (only a pipeline with source kind http does); nothing was accepted", List.of());
       return;

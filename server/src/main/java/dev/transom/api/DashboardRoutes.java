@@ -33,7 +33,7 @@ final class DashboardRoutes {
     Integer seconds = since == null ? null
         : ApiRoutes.intParam(ctx, "seconds", OVERVIEW_SECONDS, 1, PipelineHistory.SAMPLES);
     if (seconds != null) {
-      render(ctx, DashboardViews.overview(pipelines, since, seconds, System.currentTimeMillis()));
+      render(ctx, DashboardViews.overview(pipelines, since, seconds));
     }
   }
 
@@ -44,7 +44,7 @@ final class DashboardRoutes {
     }
     Long since = since(ctx);
     if (since != null) {
-      render(ctx, DashboardViews.history(h, since, System.currentTimeMillis()));
+      render(ctx, DashboardViews.history(h, since));
     }
   }
 

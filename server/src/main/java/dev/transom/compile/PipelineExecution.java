@@ -33,6 +33,8 @@ public final class PipelineExecution implements WindowSink {
   private long late;
   private long errors;
   private long filtered;
+  /** The input line of the item being processed (0: none), for its item errors. */
+  private long line;
 
   PipelineExecution(Plan plan, Outputs outputs) {
     this.def = plan.definition();
@@ -79,6 +81,11 @@ public final class PipelineExecution implements WindowSink {
       currentValue = p.value();
     }
     operator.process(p.key(), p.timeMicros(), p.value(), p.rank(), nowMicros, this);
+  }
+
+  /** The input line the next items come from (0 when the input has none), named by their item errors. */
+  public void line(long lineNo) {
+    this.line = lineNo;
   }
 
   /** The stateless first half of this pipeline, safe to call from any thread. */
@@ -134,7 +141,7 @@ public final class PipelineExecution implements WindowSink {
 
   void fail(String field, String message, Object item) {
     errors++;
-    outputs.error(new ItemError(field, message, item));
+    outputs.error(new ItemError(field, message, item, line));
   }
 
   @Override
@@ -199,6 +206,6 @@ public final class PipelineExecution implements WindowSink {
   @Override
   public void itemError(String k, String message) {
     errors++;
-    outputs.error(new ItemError("aggregate", message, current != null ? current : directItem()));
+    outputs.error(new ItemError("aggregate", message, current != null ? current : directItem(), line));
   }
 }

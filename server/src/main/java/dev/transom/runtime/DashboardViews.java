@@ -25,8 +25,8 @@ public final class DashboardViews {
    */
   public record Overview(int intervalSeconds, long untilMs, List<Glance> pipelines) {}
 
-  public static PipelineHistory.View history(PipelineHost h, long sinceMs, long nowMs) {
-    return h.history().view(h.id(), h.queueLimit(), sinceMs, nowMs);
+  public static PipelineHistory.View history(PipelineHost h, long sinceMs) {
+    return h.history().view(h.id(), h.queueLimit(), sinceMs, h.time().nowMillis());
   }
 
   public static PipelineShape shape(PipelineHost h) {
@@ -38,7 +38,8 @@ public final class DashboardViews {
   }
 
   /** Every pipeline's newest {@code seconds} samples (one a second) after {@code sinceMs}, by id. */
-  public static Overview overview(Pipelines pipelines, long sinceMs, int seconds, long nowMs) {
+  public static Overview overview(Pipelines pipelines, long sinceMs, int seconds) {
+    long nowMs = pipelines.time().nowMillis();
     List<Glance> out = new ArrayList<>();
     long until = Long.MAX_VALUE;
     for (PipelineHost h : pipelines.hosts()) {

@@ -1,10 +1,8 @@
 package dev.transom.runtime;
 
-import io.vertx.core.Vertx;
-
 /**
- * Takes every pipeline's history sample once a second ({@link PipelineHistory}), on one Vert.x timer
- * for the whole server. It reads only counters and gauges the pipelines keep anyway (volatile
+ * Takes every pipeline's history sample once a second ({@link PipelineHistory}), on one timer for the
+ * whole server. It reads only counters and gauges the pipelines keep anyway (volatile
  * fields), so the cost is a few reads per pipeline a second and nothing per event.
  */
 public final class HistorySampler {
@@ -12,10 +10,11 @@ public final class HistorySampler {
 
   private HistorySampler() {}
 
-  /** Starts sampling the pipelines {@code pipelines} has at each tick; the timer ends with {@code vertx}. */
-  public static long start(Vertx vertx, Pipelines pipelines) {
-    return vertx.setPeriodic(PERIOD_MILLIS, id -> {
-      long now = System.currentTimeMillis();
+  /** Starts sampling the pipelines {@code pipelines} has at each tick, by their clock and timers. */
+  public static long start(Pipelines pipelines) {
+    ServerTime time = pipelines.time();
+    return time.timers().periodic(PERIOD_MILLIS, () -> {
+      long now = time.nowMillis();
       for (PipelineHost h : pipelines.hosts()) {
         h.history().sample(now, reading(h));
       }

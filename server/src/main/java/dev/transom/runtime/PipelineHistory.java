@@ -106,8 +106,8 @@ public final class PipelineHistory {
     return lastStampMs;
   }
 
-  private Instant stampNow() {
-    return Instant.ofEpochMilli(stamp(System.currentTimeMillis()));
+  private Instant stampAt(long nowMs) {
+    return Instant.ofEpochMilli(stamp(nowMs));
   }
 
   /** A total that went down started again (a replaced host): all of it is new. */
@@ -119,31 +119,33 @@ public final class PipelineHistory {
     return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
   }
 
-  synchronized void checkpointStored(long epoch, long nanos, long stateBytes, boolean full) {
+  // Entries are stamped with the time their caller read from the server's clock (epoch ms).
+
+  synchronized void checkpointStored(long nowMs, long epoch, long nanos, long stateBytes, boolean full) {
     long ms = nanos / 1_000_000;
     checkpointSinceSample = Math.max(checkpointSinceSample, clamp(ms));
-    add(checkpoints, new CheckpointEntry(epoch, stampNow(), ms, "stored", stateBytes, full, null), CHECKPOINTS);
+    add(checkpoints, new CheckpointEntry(epoch, stampAt(nowMs), ms, "stored", stateBytes, full, null), CHECKPOINTS);
   }
 
-  synchronized void checkpointFailed(long epoch, long nanos, String why) {
-    add(checkpoints, new CheckpointEntry(epoch, stampNow(), nanos / 1_000_000, "failed", null, null, why), CHECKPOINTS);
+  synchronized void checkpointFailed(long nowMs, long epoch, long nanos, String why) {
+    add(checkpoints, new CheckpointEntry(epoch, stampAt(nowMs), nanos / 1_000_000, "failed", null, null, why), CHECKPOINTS);
   }
 
   /** A first deployment (or the replacement of a failed version), with what it recovered in words. */
-  synchronized void deployed(int version, String recovery, int windows) {
-    add(reloads, new ReloadEntry(stampNow(), "deployed", version, List.of(), windows, List.of(),
+  synchronized void deployed(long nowMs, int version, String recovery, int windows) {
+    add(reloads, new ReloadEntry(stampAt(nowMs), "deployed", version, List.of(), windows, List.of(),
         recovery == null ? "no checkpoint: started empty" : recovery), RELOADS);
   }
 
   /** A new version from {@code before}: its windows kept, or flushed because the windowing changed. */
-  synchronized void reloaded(PipelineDef before, PipelineDef after, int version, boolean kept, int windows) {
-    add(reloads, new ReloadEntry(stampNow(), kept ? "kept" : "flushed", version,
+  synchronized void reloaded(long nowMs, PipelineDef before, PipelineDef after, int version, boolean kept, int windows) {
+    add(reloads, new ReloadEntry(stampAt(nowMs), kept ? "kept" : "flushed", version,
         DefinitionParts.changed(before.text(), after.text()), windows, List.of(), null), RELOADS);
   }
 
   /** An edit refused as invalid; {@code version} keeps running. */
-  synchronized void rejected(int version, List<Problem> problems, int windows) {
-    add(reloads, new ReloadEntry(stampNow(), "rejected", version, List.of(), windows,
+  synchronized void rejected(long nowMs, int version, List<Problem> problems, int windows) {
+    add(reloads, new ReloadEntry(stampAt(nowMs), "rejected", version, List.of(), windows,
         problems.stream().map(Problem::format).toList(), null), RELOADS);
   }
 

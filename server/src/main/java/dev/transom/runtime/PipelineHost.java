@@ -1,7 +1,13 @@
 package dev.transom.runtime;
 
 import dev.transom.compile.ItemError;
-import dev.transom.compile.ItemPreparer;
+import dev.transom.components.ComponentSpecs;
+import dev.transom.components.Guarantee;
+import dev.transom.components.H2Sink;
+import dev.transom.engine.Batch;
+import dev.transom.engine.LineDecoder;
+import dev.transom.engine.Router;
+import dev.transom.engine.ShardCount;
 import dev.transom.compile.Plan;
 import dev.transom.compile.PlanDiff;
 import dev.transom.components.SinkSet;
@@ -9,7 +15,6 @@ import dev.transom.definition.ClockDef;
 import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.spec.Problem;
-import dev.transom.io.JsonValues;
 import dev.transom.state.Checkpoint;
 import dev.transom.state.CheckpointStore;
 import dev.transom.state.IngestLog;
@@ -54,7 +59,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Set once it is being stopped for good: it can no longer move to a renamed file. */
   volatile boolean retiring;
   private final int workers;
-  private final long queueLimit;
   private final MeterRegistry registry;
   /** Where checkpoints go; {@code null} without a data directory. */
   private final CheckpointStore state;
@@ -66,16 +70,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private String reloadWindows;
   private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
   private final ArrayDeque<Map<String, Object>> recentLate = new ArrayDeque<>();
-  private final AtomicLong pending = new AtomicLong();
-  /** The JSON text of the {@link #pending} events, for the memory estimate. */
-  private final AtomicLong pendingBytes = new AtomicLong();
-  private volatile MemoryBudget budget = MemoryBudget.NONE;
-  /** Why input is refused for memory, while it is; logged when it starts and when it ends. */
-  private final java.util.concurrent.atomic.AtomicReference<String> memoryRefusal = new java.util.concurrent.atomic.AtomicReference<>();
-  /** Batches admitted and not yet on the chain (being made durable): a stop waits for them. */
-  private final AtomicLong appending = new AtomicLong();
+  /** The events and bytes taken in and not yet processed, and whether more are taken. */
+  private final Admission admission;
   /** The time each batch is processed at, the same live and in a replay. */
-  private final ArrivalClock arrivals = new ArrivalClock();
+  private final ArrivalClock arrivals;
+  /** The clock this pipeline reads and the timers it sets (manual in tests). */
+  private final ServerTime time;
   /** Set once a stop or shutdown begins: no batch is admitted after it. */
   private volatile boolean closing;
   private final AtomicLong in = new AtomicLong();
@@ -97,7 +97,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private volatile boolean lastCheckpointFull;
   private volatile PipelineDef def;
   private volatile Partition[] partitions = new Partition[0];
-  private volatile ItemPreparer preparer;
+  /** Prepares and routes each batch to its partitions (used on the chain: one batch at a time). */
+  private volatile Router router;
   private String fingerprint;
   private SinkSet immediateSinks = SinkSet.none();
   /** The queued at-least-once sinks (webhook): what checkpoints store of them, and their backlog. */
@@ -155,13 +156,15 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** How a definition stored with a checkpoint is loaded again (as its file was). */
   private final dev.transom.definition.PathPolicy paths;
 
-  PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, CheckpointStore state,
-      IngestLog log, dev.transom.definition.PathPolicy paths) {
+  PipelineHost(Vertx vertx, ServerTime time, Path file, int workers, long queueLimit, MeterRegistry registry,
+      CheckpointStore state, IngestLog log, dev.transom.definition.PathPolicy paths) {
     this.vertx = vertx;
+    this.time = time;
+    this.arrivals = new ArrivalClock(time::nowMillis);
     this.sequencer = vertx.getOrCreateContext();
     this.file = file;
     this.workers = Math.max(1, workers);
-    this.queueLimit = queueLimit;
+    this.admission = new Admission(this::id, queueLimit);
     this.registry = registry;
     this.state = state;
     this.log = log;
@@ -247,6 +250,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return def.source().kind();
   }
 
+  /** Whether its events come over HTTP. */
+  public boolean takesPosts() {
+    return ComponentSpecs.source(def.source()).takesPosts();
+  }
+
   /** Whether the pipeline has failed (see {@link #fail}). */
   public boolean failed() {
     return fatal != null;
@@ -288,7 +296,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         reason, Pipelines.display(file), epoch);
     long t = epochTimer;
     if (t >= 0) {
-      vertx.cancelTimer(t);
+      time.timers().cancel(t);
     }
     for (Partition p : partitions) {
       p.release();
@@ -357,14 +365,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   void abandon() {
     closing = true;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (appending.get() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    admission.awaitAppends(deadline);
     for (Partition p : partitions) {
       p.release();
     }
@@ -391,7 +392,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** How many events may wait to be processed; a larger batch can never be taken. */
   public long queueLimit() {
-    return queueLimit;
+    return admission.queueLimit();
   }
 
   /** The problems of the file's latest edit, which this version outlives; none once the file is fine again. */
@@ -399,19 +400,19 @@ public final class PipelineHost implements MemoryBudget.Holder {
     problems = List.copyOf(p);
     if (!p.isEmpty()) {
       rejectedEdits.incrementAndGet();
-      history.rejected(version, p, openWindows());
+      history.rejected(time.nowMillis(), version, p, openWindows());
     }
   }
 
   /** A PUT of a new version was refused; this version keeps running. */
   void editRejected(List<Problem> p) {
     rejectedEdits.incrementAndGet();
-    history.rejected(version, p, openWindows());
+    history.rejected(time.nowMillis(), version, p, openWindows());
   }
 
   /** A pipeline whose watermark is shared by all keys keeps them in one partition. */
   private int partitionsFor(PipelineDef d) {
-    return d.clock() instanceof ClockDef.Event e && e.pipelineScope() ? 1 : workers;
+    return ShardCount.of(d, workers);
   }
 
   /**
@@ -420,7 +421,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   void deploy(PipelineDef newDef) {
     deploy(newDef, true);
-    history.deployed(version, recovery, openWindows());
+    history.deployed(time.nowMillis(), version, recovery, openWindows());
   }
 
   /** @param readSource false for a version brought back only to be flushed: it takes no new input */
@@ -469,18 +470,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
             + "changed): not applied; the pipeline started empty";
       } else {
         try {
-          kept = restore(c);
           int n = partitionsFor(newDef);
-          if (kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept))) {
-            // stored in other buckets (an older version): the first cut rewrites them all
-            keptIsStored = c.partitions().stream().allMatch(dev.transom.state.PartitionState::currentLayout);
-            recovery = "resumed from checkpoint " + c.epoch();
-          } else {
-            // Another --workers (or keys routed before key groups): each partition takes its groups' keys.
-            kept = dev.transom.windowing.KeyGroups.spread(List.of(kept), n);
-            recovery = "resumed from checkpoint " + c.epoch() + (c.partitions().size() == n ? ""
-                : ", its " + c.partitions().size() + " partition(s) spread over " + n + " (--workers changed)");
-          }
+          CheckpointRestore.Placed placed = CheckpointRestore.place(c, n);
+          kept = placed.snapshots();
+          keptIsStored = placed.asStored();
+          recovery = "resumed from checkpoint " + c.epoch() + (c.partitions().size() == n ? ""
+              : ", its " + c.partitions().size() + " partition(s) spread over " + n + " (--workers changed)");
         } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
           kept = null;
           recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
@@ -492,29 +487,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
     replay(logged);
   }
 
-  private static OperatorSnapshot[] restore(Checkpoint c) throws dev.transom.state.SnapshotCodec.Corrupt {
-    OperatorSnapshot[] kept = new OperatorSnapshot[c.partitions().size()];
-    for (int i = 0; i < kept.length; i++) {
-      dev.transom.state.PartitionState ps = c.partitions().get(i);
-      kept[i] = dev.transom.state.PartitionState.assemble(ps.header(), new ArrayList<>(ps.buckets().values()));
-    }
-    return kept;
-  }
-
   /**
    * The version a windowing change was replacing when the server stopped before the new version's
    * first checkpoint, when {@code c} was taken for that and still compiles to its windowing.
    */
   private PipelineDef replacedVersion(Checkpoint c) {
-    if (c.flushDefinition() == null) {
-      return null;
-    }
-    dev.transom.definition.DefinitionLoader.Result old =
-        dev.transom.definition.DefinitionLoader.load(file.getFileName().toString(), c.flushDefinition(), paths);
-    if (!old.ok() || !PlanDiff.windowingFingerprint(old.definition()).equals(c.fingerprint())) {
-      return null;
-    }
-    return old.definition();
+    return CheckpointRestore.replacedVersion(c, file.getFileName().toString(), paths);
   }
 
   /**
@@ -527,13 +505,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     OperatorSnapshot[] kept;
     boolean inPlace;
     try {
-      kept = restore(c);
-      int n = partitionsFor(replaced);
-      inPlace = kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept))
-          && c.partitions().stream().allMatch(dev.transom.state.PartitionState::currentLayout);
-      if (!inPlace) {
-        kept = dev.transom.windowing.KeyGroups.spread(List.of(kept), n);
-      }
+      CheckpointRestore.Placed placed = CheckpointRestore.place(c, partitionsFor(replaced));
+      kept = placed.snapshots();
+      inPlace = placed.asStored();
     } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
       install(newDef, null, marks);
       recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
@@ -573,11 +547,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
       // Parsed as its turn comes, not all at once: parsed events weigh several times their text.
       arrivals.replaying(entry.arrivalMillis());
       trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis());
-      pendingBytes.addAndGet(entry.events().length);
+      admission.queued(0, entry.events().length);
       enqueue(() -> {
-        List<Object> events = parseLines(entry.events(), entry.mark(), null);
+        List<Object> events = parseLines(entry.events(), entry.mark(), this::error);
         in.addAndGet(events.size());
-        pending.addAndGet(events.size());
+        admission.queued(events.size(), 0);
         return events;
       }, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
     }
@@ -588,42 +562,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * a file source read that is not JSON is an item error naming its line ({@code mark} says which
    * line the batch starts at), and is skipped.
    */
-  private List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, List<ItemError> badLines) {
-    List<Object> events = new ArrayList<>();
-    int start = 0;
-    long lineNo = mark == null ? 1 : mark.firstLine();
-    for (int i = 0; i <= text.length; i++) {
-      if (i == text.length || text[i] == '\n') {
-        int end = i > start && text[i - 1] == '\r' ? i - 1 : i;
-        if (!isBlank(text, start, end)) {
-          try {
-            events.add(JsonValues.parse(text, start, end - start));
-          } catch (JsonValues.Invalid e) {
-            if (mark != null) {
-              ItemError bad = new ItemError("source", "line " + lineNo + ":" + e.column() + ": " + e.getMessage(),
-                  new String(text, start, end - start, java.nio.charset.StandardCharsets.UTF_8));
-              if (badLines != null) {
-                badLines.add(bad);
-              } else {
-                error(bad);
-              }
-            }
-          }
-        }
-        start = i + 1;
-        lineNo++;
+  private static List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, java.util.function.Consumer<ItemError> bad) {
+    return LineDecoder.events(text, mark == null ? 1 : mark.firstLine(), line -> {
+      if (mark != null) {
+        bad.accept(badLineError(line));
       }
-    }
-    return events;
+    });
   }
 
-  private static boolean isBlank(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-        return false;
-      }
-    }
-    return true;
+  /** A line a source read that is not JSON, as the item error it is shown as. */
+  static ItemError badLineError(LineDecoder.BadLine bad) {
+    return new ItemError("source", bad.describe(), bad.text(), bad.line());
   }
 
   /**
@@ -653,7 +602,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       boolean kept = swap(newDef);
       if (changed) {
         reloads.incrementAndGet();
-        history.reloaded(before, newDef, version, kept, windows);
+        history.reloaded(time.nowMillis(), before, newDef, version, kept, windows);
       }
       return kept;
     } finally {
@@ -763,14 +712,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   private Future<Void> closeAdmission(Promise<Void> gate) {
     closing = true;
-    while (appending.get() > 0) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    admission.awaitAppends(Long.MAX_VALUE);
     return holdChain(gate);
   }
 
@@ -855,9 +797,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
         throw new IllegalStateException(impossible);
       }
     }
-    List<String> outputTables = newDef.sinks().stream().filter(s -> s.kind().equals("h2"))
-        .map(s -> s.text("table", null)).toList();
-    String lateTable = newDef.late() != null && newDef.late().kind().equals("h2") ? newDef.late().text("table", null) : null;
+    List<String> outputTables = newDef.sinks().stream().map(PipelineHost::tableOf).filter(java.util.Objects::nonNull)
+        .toList();
+    String lateTable = newDef.late() == null ? null : tableOf(newDef.late());
     if (state != null) {
       for (String t : outputTables) {
         state.ensureOutputTable(t).join();
@@ -880,7 +822,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       }));
       ps[i] = p;
     }
-    preparer = await(ps[0].call(() -> ps[0].execution().preparer()));
+    router = new Router(plan, ps.length, this::error, PipelineHost::unroutedLine, 0, null);
     partitions = ps;
     endedInEpoch = -1;
     stopped = false;
@@ -902,7 +844,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       for (Partition p : ps) {
         p.release();
       }
-      vertx.cancelTimer(epochTimer);
+      time.timers().cancel(epochTimer);
     }
   }
 
@@ -917,18 +859,23 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  /** File and h2 sinks are written at checkpoints only (exactly-once); the others at once. */
+  /** Exactly-once sinks are written at checkpoints only; the others at once. */
   private static boolean isTransactional(ComponentDef s) {
-    return s.kind().equals("file") || s.kind().equals("h2");
+    return ComponentSpecs.sink(s).guarantee() == Guarantee.EXACTLY_ONCE;
+  }
+
+  /** The table an h2 sink writes, or null for another kind. */
+  private static String tableOf(ComponentDef s) {
+    return ComponentSpecs.sink(s).config(s) instanceof H2Sink.Config c ? c.table() : null;
   }
 
   private void startEpochTimer(long intervalMicros) {
     if (epochTimer >= 0) {
-      vertx.cancelTimer(epochTimer);
+      time.timers().cancel(epochTimer);
     }
     // validation already keeps every interval at or above the floor; this only guards the timer
     long millis = Math.max(dev.transom.definition.PipelineSpec.MIN_CHECKPOINT_INTERVAL_MICROS, intervalMicros) / 1_000;
-    epochTimer = vertx.setPeriodic(millis, id -> {
+    epochTimer = time.timers().periodic(millis, () -> {
       if (!stopped && fatal == null && !storage.checkpointsFailing()) {
         checkpoint();
       }
@@ -937,7 +884,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   private synchronized void shutdownIo() {
     if (epochTimer >= 0) {
-      vertx.cancelTimer(epochTimer);
+      time.timers().cancel(epochTimer);
       epochTimer = -1;
     }
     if (source != null) {
@@ -961,6 +908,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   synchronized Future<Void> checkpoint() {
     return checkpoint(null);
+  }
+
+  /** Completes once every batch, flush and checkpoint queued so far is done (for tests' barriers). */
+  synchronized Future<Void> drained() {
+    return chain.transform(r -> Future.succeededFuture());
   }
 
   /** @param flushDefinition see {@link Checkpoint#flushDefinition()} */
@@ -1085,7 +1037,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
           }
           Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
               ? c.getCause() : r.cause();
-          history.checkpointFailed(epoch + 1, System.nanoTime() - started,
+          history.checkpointFailed(time.nowMillis(), epoch + 1, System.nanoTime() - started,
               StorageHealth.isStorageFailure(cause) ? StorageHealth.reason(cause) : oneLine(cause));
           if (fatal != null || cause instanceof Failed) {
             return Future.<Void>failedFuture(failedError());
@@ -1101,8 +1053,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
           lastCheckpointError = null;
           storage.checkpointSucceeded();
           lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
-          lastCheckpointSuccessEpochMillis = System.currentTimeMillis();
-          history.checkpointStored(epoch, System.nanoTime() - started, lastCheckpointBytes, lastCheckpointFull);
+          lastCheckpointSuccessEpochMillis = time.nowMillis();
+          history.checkpointStored(lastCheckpointSuccessEpochMillis, epoch, System.nanoTime() - started, lastCheckpointBytes,
+              lastCheckpointFull);
           PipelineMetrics m = metrics;
           if (m != null) {
             m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -1156,7 +1109,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       in.addAndGet(n);
       return enqueue(events, bytes, -1, -1, arrivals.stampUnannounced());
     } finally {
-      appending.decrementAndGet();
+      admission.appended();
     }
   }
 
@@ -1175,7 +1128,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   Future<IngestLog.Appended> ingestRead(byte[] text, IngestLog.SourceMark mark) {
     List<ItemError> bad = new ArrayList<>();
-    List<Object> events = parseLines(text, mark, bad);
+    List<Object> events = parseLines(text, mark, bad::add);
     Future<IngestLog.Appended> f = logThenFeed(text, events, null, mark); // throws when refused: retried later
     bad.forEach(this::error);
     return f;
@@ -1201,7 +1154,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         }
         return enqueue(events, bytes, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
       } finally {
-        appending.decrementAndGet();
+        admission.appended();
       }
     }
     Promise<IngestLog.Appended> acked = Promise.promise();
@@ -1220,7 +1173,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       trace("logged seq=" + appended.seq() + " at=" + appended.arrivalMillis() + " events=" + n);
       sequencer.runOnContext(v -> {
         enqueue(events, bytes, appended.seq(), position, appended.arrivalMillis());
-        appending.decrementAndGet();
+        admission.appended();
       });
     };
     log.append(def.id(), batchId, mark, text, arrivals::stamp, durable).whenComplete((appended, error) -> {
@@ -1232,18 +1185,16 @@ public final class PipelineHost implements MemoryBudget.Holder {
         } else {
           arrivals.withdrawn();
         }
-        pending.addAndGet(-n);
-        pendingBytes.addAndGet(-bytes);
-        appending.decrementAndGet();
+        admission.done(n, bytes);
+        admission.appended();
         if (!(cause instanceof IllegalStateException)) { // not the store closing at shutdown
           storage.logFailed(cause);
         }
         acked.fail(new Overloaded("could not make the events durable (" + cause.getMessage() + "); retry"));
       } else if (appended.duplicate()) {
         arrivals.withdrawn();
-        pending.addAndGet(-n);
-        pendingBytes.addAndGet(-bytes);
-        appending.decrementAndGet();
+        admission.done(n, bytes);
+        admission.appended();
         acked.complete(appended);
       } else {
         acked.complete(appended); // already on its way to the chain (durable, above)
@@ -1252,18 +1203,13 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return acked.future();
   }
 
-  /** Counts a batch as admitted (and {@link #appending}) or refuses it. */
+  /** Counts a batch as admitted (and on its way into the log) or refuses it. */
   private void admit(int n, long bytes) {
-    appending.incrementAndGet(); // before the checks: a stop that begins now waits for this batch
-    try {
-      refuseIfNotTaking(n, bytes);
-    } catch (RuntimeException refused) {
-      appending.decrementAndGet();
-      throw refused;
-    }
+    admission.admit(n, bytes, this::refuseIfNotTaking, this);
   }
 
-  private void refuseIfNotTaking(int n, long bytes) {
+  /** What refuses any batch, however small: a failure, a stop, failing storage, a full sink. */
+  private void refuseIfNotTaking() {
     if (fatal != null) {
       throw failedError();
     }
@@ -1275,24 +1221,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (waiting != null) {
       throw new Overloaded("pipeline '" + id() + "' is not taking input: " + waiting + "; retry shortly");
     }
-    if (pending.addAndGet(n) > queueLimit) {
-      pending.addAndGet(-n);
-      throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
-          + "); retry shortly");
-    }
-    String over = budget.refusal(this);
-    if (over != null) {
-      pending.addAndGet(-n);
-      if (memoryRefusal.getAndSet(over) == null) {
-        LifecycleLog.warn(LifecycleLog.MEMORY_REFUSING, id()).log("pipeline '{}' refuses input: {}", id(), over);
-      }
-      throw new Overloaded(over);
-    }
-    if (memoryRefusal.get() != null && memoryRefusal.getAndSet(null) != null) {
-      LifecycleLog.info(LifecycleLog.MEMORY_OK, id()).log("pipeline '{}' takes input again: its memory is below budget",
-          id());
-    }
-    pendingBytes.addAndGet(bytes);
   }
 
   /**
@@ -1304,7 +1232,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return enqueue(() -> events, bytes, seq, sourcePosition, arrivalMillis);
   }
 
-  /** The same, with the events made only when the batch's turn comes ({@code events} counts {@link #pending}). */
+  /** The same, with the events made only when the batch's turn comes ({@code events} counts them as queued). */
   private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, long bytes, long seq,
       long sourcePosition, long arrivalMillis) {
     long nowMicros = arrivalMillis * 1_000;
@@ -1314,8 +1242,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       n[0] = events.size();
       return dispatch(events, nowMicros);
     }).andThen(r -> {
-      pending.addAndGet(-n[0]);
-      pendingBytes.addAndGet(-bytes);
+      admission.done(n[0], bytes);
       arrivals.processed(arrivalMillis);
       trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
       if (r.failed() && fatal == null) {
@@ -1340,41 +1267,24 @@ public final class PipelineHost implements MemoryBudget.Holder {
       return Future.succeededFuture(); // queued work of a failed pipeline is dropped (it stays in the log)
     }
     Partition[] ps = partitions;
-    if (ps.length == 1) {
-      Partition p = ps[0];
-      return p.call(() -> {
-        p.accept(events, nowMicros);
-        return null;
-      });
-    }
-    // Prepare here (stateless), then hand each partition the events of its keys.
-    List<List<ItemPreparer.Prepared>> buckets = new ArrayList<>(ps.length);
+    Batch[] batches = router.split(events, nowMicros);
+    List<Future<Object>> parts = new ArrayList<>(ps.length);
     for (int i = 0; i < ps.length; i++) {
-      buckets.add(new ArrayList<>());
-    }
-    ItemPreparer prep = preparer;
-    for (Object e : events) {
-      ItemPreparer.Prepared p = prep.prepare(e, this::prepareFailed);
-      if (p != null) {
-        buckets.get(dev.transom.windowing.KeyGroups.partitionOfKey(p.key(), ps.length)).add(p);
-      }
-    }
-    List<Future<Object>> parts = new ArrayList<>();
-    for (int i = 0; i < ps.length; i++) {
-      List<ItemPreparer.Prepared> bucket = buckets.get(i);
-      if (!bucket.isEmpty()) {
+      Batch b = batches[i];
+      if (b != null && !b.isEmpty()) {
         Partition p = ps[i];
         parts.add(p.call(() -> {
-          p.process(bucket, nowMicros);
+          p.process(b);
           return null;
         }));
       }
     }
-    return Future.all(parts).mapEmpty();
+    return parts.size() == 1 ? parts.get(0).mapEmpty() : Future.all(parts).mapEmpty();
   }
 
-  private void prepareFailed(String field, String message, Object item) {
-    error(new ItemError(field, message, item));
+  /** The server decodes its lines before routing: the router is never given one. */
+  private static void unroutedLine(LineDecoder.BadLine bad) {
+    throw new IllegalStateException("a line reached the router: " + bad.describe());
   }
 
   /**
@@ -1415,8 +1325,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  static long nowMicros() {
-    return dev.transom.io.SystemTime.nowMicros();
+  long nowMicros() {
+    return time.nowMicros();
+  }
+
+  ServerTime time() {
+    return time;
   }
 
   /**
@@ -1456,8 +1370,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   synchronized void error(ItemError error) {
     errors.incrementAndGet();
-    Instant at = Instant.ofEpochMilli(System.currentTimeMillis());
-    errorGroups.add(error, at);
+    Instant at = Micros.toInstant(time.nowMicros());
+    errorGroups.add(error, at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("time", at);
     e.put("field", error.field());
@@ -1486,13 +1400,13 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   long pendingEvents() {
-    return pending.get();
+    return admission.events();
   }
 
   /** What the memory budget counts for this pipeline: its partitions' estimate and its queued input. */
   @Override
   public long heldBytes() {
-    long n = StateEstimate.queued(pendingBytes.get());
+    long n = StateEstimate.queued(admission.bytes());
     for (Partition p : partitions) {
       n += p.stateBytes();
     }
@@ -1507,7 +1421,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   void memoryBudget(MemoryBudget b) {
-    budget = b;
+    admission.budget(b);
   }
 
   /** What the last deploy recovered, in words; null when there was no checkpoint. */
@@ -1624,71 +1538,65 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  /** The pipeline as the API shows it (the README's API table). */
+  /** The pipeline as the API shows it (the README's API table): see {@link PipelineView}. */
   public Future<Map<String, Object>> describe(boolean withDefinition) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", def.id());
-    m.put("status", status());
-    m.put("file", Pipelines.display(file));
-    m.put("version", version);
-    m.put("problems", ProblemsJson.of(problems));
-    Map<String, Object> counters = new LinkedHashMap<>();
-    counters.put("in", in.get());
-    counters.put("out", out.get());
-    counters.put("late", late.get());
-    counters.put("errors", errors.get());
-    m.put("counters", counters);
-    long wm = watermarkMicros();
-    m.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
-    m.put("open_windows", openWindows());
-    m.put("epoch", epoch);
-    if (lastCheckpointMillis >= 0) {
-      Map<String, Object> cp = new LinkedHashMap<>();
-      cp.put("millis", lastCheckpointMillis);
-      cp.put("state_bytes", lastCheckpointBytes);
-      cp.put("ingest_seq", lastCheckpointSeq);
-      m.put("last_checkpoint", cp);
-    }
-    m.put("pending", pending.get());
-    Map<String, Object> memory = new LinkedHashMap<>();
-    memory.put("held_bytes", heldBytes());
-    String refusing = budget.refusal(this);
-    if (refusing != null) {
-      memory.put("refusing_input", refusing);
-    }
-    m.put("memory", memory);
-    m.put("partitions", partitions.length);
-    m.put("deliveries", deliveries.describe());
-    String why = describeFailure();
-    Map<String, Object> storageProblem = storage.describe();
-    if (why == null && storageProblem != null) {
-      why = "paused: storage is failing (" + storageProblem.get("problem") + ")";
-    }
-    if (why != null) {
-      m.put("failure", why);
-    }
-    if (storageProblem != null) {
-      m.put("storage", storageProblem);
-    }
-    if (recovery != null) {
-      m.put("recovery", recovery);
-    }
-    synchronized (this) {
-      m.put("recent_errors", new ArrayList<>(recentErrors));
-      m.put("recent_late", new ArrayList<>(recentLate));
-    }
-    if (def.clock() instanceof ClockDef.Event e) {
-      m.put("clock", Map.of("kind", "event", "wait_seconds", e.waitMicros() / 1e6, "scope", e.pipelineScope() ? "pipeline" : "key"));
-    } else {
-      m.put("clock", Map.of("kind", "system"));
-    }
-    if (withDefinition) {
-      m.put("definition", def.text());
-    }
-    return Future.succeededFuture(m);
+    return Future.succeededFuture(PipelineView.describe(this, withDefinition));
   }
 
-  private synchronized String describeFailure() {
+  /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
+  public Future<Map<String, Object>> openWindows(String key, int cursor, int limit) {
+    return PipelineView.openWindows(this, key, cursor, limit);
+  }
+
+  public Future<List<Map<String, Object>>> recentOutputs(int limit) {
+    return Future.succeededFuture(outputs.recent(limit));
+  }
+
+  // What PipelineView shows, read as it is now.
+
+  Partition[] partitions() {
+    return partitions;
+  }
+
+  Path fileNow() {
+    return file;
+  }
+
+  List<Problem> problems() {
+    return problems;
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  /** The last stored checkpoint: how long it took, the state bytes it wrote, the log entry it covers; null before one. */
+  long[] lastCheckpoint() {
+    return lastCheckpointMillis < 0 ? null : new long[] {lastCheckpointMillis, lastCheckpointBytes, lastCheckpointSeq};
+  }
+
+  String memoryRefusal() {
+    return admission.budget().refusal(this);
+  }
+
+  Deliveries deliveryQueues() {
+    return deliveries;
+  }
+
+  StorageHealth storage() {
+    return storage;
+  }
+
+  synchronized List<Map<String, Object>> recentErrors() {
+    return new ArrayList<>(recentErrors);
+  }
+
+  synchronized List<Map<String, Object>> recentLate() {
+    return new ArrayList<>(recentLate);
+  }
+
+  /** Why the pipeline does not work as it should, in words, or null. */
+  synchronized String describeFailure() {
     if (fatal != null) {
       return fatal;
     }
@@ -1703,57 +1611,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
       return lastCheckpointError;
     }
     return immediateSinks.problem();
-  }
-
-  public Future<List<Map<String, Object>>> recentOutputs(int limit) {
-    return Future.succeededFuture(outputs.recent(limit));
-  }
-
-  /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
-  public Future<Map<String, Object>> openWindows(String key, int cursor, int limit) {
-    List<Future<List<Map<String, Object>>>> parts = new ArrayList<>();
-    for (Partition p : partitions) {
-      parts.add(p.call(() -> {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        if (p.execution() != null) {
-          var op = p.execution().operator();
-          long now = nowMicros();
-          op.forEachOpenWindow((k, w) -> {
-            if (key == null || key.equals(k)) {
-              Map<String, Object> r = new LinkedHashMap<>();
-              r.put("key", k);
-              r.put("open_time", Micros.toInstant(w.openMicros()));
-              r.put("close_time", Micros.toInstant(w.closeMicros()));
-              r.put("value", w.currentValue());
-              r.put("count", w.count());
-              long wm = op.watermark(k, now);
-              r.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
-              long closes = op.expectedCloseMicros(k, w);
-              r.put("closes_at", closes == Micros.POS_INFINITY ? null : Micros.toInstant(Math.max(closes, now)));
-              rows.add(r);
-            }
-          });
-        }
-        return rows;
-      }));
-    }
-    return Future.all(parts).map(cf -> {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (int i = 0; i < parts.size(); i++) {
-        List<Map<String, Object>> part = cf.resultAt(i);
-        rows.addAll(part);
-      }
-      rows.sort((a, b) -> {
-        int c = ((String) a.get("key")).compareTo((String) b.get("key"));
-        return c != 0 ? c : ((Instant) a.get("open_time")).compareTo((Instant) b.get("open_time"));
-      });
-      int from = Math.min(cursor, rows.size());
-      int to = Math.min(rows.size(), from + limit);
-      Map<String, Object> page = new LinkedHashMap<>();
-      page.put("windows", new ArrayList<>(rows.subList(from, to)));
-      page.put("next", to < rows.size() ? String.valueOf(to) : null);
-      return page;
-    });
   }
 
   /** The live outputs and the recent ones, for streams. */

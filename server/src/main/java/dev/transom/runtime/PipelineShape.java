@@ -5,6 +5,10 @@ import dev.transom.definition.ClockDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.StepDef;
 import dev.transom.definition.WindowDef;
+import dev.transom.components.ComponentSpecs;
+import dev.transom.components.FileSource;
+import dev.transom.components.GeneratorSource;
+import dev.transom.components.SourceKind;
 import dev.transom.definition.spec.ComponentDef;
 import dev.transom.expr.Expr;
 import dev.transom.io.DurationText;
@@ -57,7 +61,7 @@ public record PipelineShape(String pipeline, int version, List<Node> nodes, List
     for (int i = 0; i < outputs.size(); i++) {
       SinkHealth s = outputs.get(i);
       nodes.add(new Node("sink-" + i, "sink", s.name(), List.of(s.kind() + " sink, " + s.health())));
-      edges.add(new Edge(into, "sink-" + i, s.kind().equals("webhook") ? "delivered" : "records", s.records()));
+      edges.add(new Edge(into, "sink-" + i, s.pending() != null ? "delivered" : "records", s.records()));
     }
     SinkHealth lateSink = sinks.stream().filter(s -> s.role().equals("late")).findFirst().orElse(null);
     nodes.add(new Node("late", "late", lateSink == null ? "late items dropped" : lateSink.name(),
@@ -68,12 +72,18 @@ public record PipelineShape(String pipeline, int version, List<Node> nodes, List
 
   private static List<String> sourceDetails(PipelineDef def) {
     ComponentDef s = def.source();
-    return switch (s.kind()) {
-      case "http" -> List.of("POST /api/pipelines/" + def.id() + "/events");
-      case "file" -> List.of(Pipelines.display(java.nio.file.Path.of(s.text("path", ""))) + (s.bool("follow", false) ? ", followed" : ""));
-      case "generator" -> List.of(s.number("rate", 10) + " events/s, " + s.number("keys", 10) + " keys");
-      default -> List.of();
-    };
+    SourceKind kind = ComponentSpecs.source(s);
+    Object config = kind.config(s);
+    if (kind.takesPosts()) {
+      return List.of("POST /api/pipelines/" + def.id() + "/events");
+    }
+    if (config instanceof FileSource.Config f) {
+      return List.of(Pipelines.display(java.nio.file.Path.of(f.path())) + (f.follow() ? ", followed" : ""));
+    }
+    if (config instanceof GeneratorSource.Config g) {
+      return List.of(g.rate() + " events/s, " + g.keys() + " keys");
+    }
+    return List.of();
   }
 
   private static List<String> steps(List<StepDef> steps) {

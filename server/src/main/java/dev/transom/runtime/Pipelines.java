@@ -43,6 +43,7 @@ public final class Pipelines {
   private volatile java.util.concurrent.ScheduledExecutorService watchdog;
 
   private final int workers;
+  private final ServerTime time;
   private final long queueLimit;
   private final io.micrometer.core.instrument.MeterRegistry registry;
   private final dev.transom.state.H2State state;
@@ -52,7 +53,15 @@ public final class Pipelines {
 
   public Pipelines(Vertx vertx, Path dir, int workers, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry,
       dev.transom.state.H2State state, dev.transom.definition.PathPolicy paths) {
+    this(vertx, ServerTime.system(vertx), dir, workers, queueLimit, registry, state, paths);
+  }
+
+  /** With a clock and timers of the caller's (a manual clock in tests). */
+  public Pipelines(Vertx vertx, ServerTime time, Path dir, int workers, long queueLimit,
+      io.micrometer.core.instrument.MeterRegistry registry, dev.transom.state.H2State state,
+      dev.transom.definition.PathPolicy paths) {
     this.vertx = vertx;
+    this.time = time;
     this.dir = dir;
     this.workers = workers;
     this.queueLimit = queueLimit;
@@ -61,13 +70,18 @@ public final class Pipelines {
     this.paths = paths;
   }
 
+  /** The clock and timers its pipelines use (the dashboard's history samples by them too). */
+  ServerTime time() {
+    return time;
+  }
+
   /** Sets the memory budget every pipeline deployed from now on is held to (before {@link #loadAll}). */
   public void memoryBudget(MemoryBudget b) {
     budget = b;
   }
 
   private PipelineHost newHost(Path file) {
-    PipelineHost h = new PipelineHost(vertx, file, workers, queueLimit, registry, state, state, paths);
+    PipelineHost h = new PipelineHost(vertx, time, file, workers, queueLimit, registry, state, state, paths);
     h.memoryBudget(budget);
     return h;
   }

@@ -22,12 +22,13 @@ public record SinkHealth(String name, String kind, String role, long records, Lo
     List<SinkHealth> out = new ArrayList<>();
     List<SinkHealth> late = new ArrayList<>();
     for (SinkCounts.Sink s : counts.current()) {
-      boolean stored = s.kind().equals("file") || s.kind().equals("h2");
+      // written with the checkpoints, so waiting while storage fails
+      boolean stored = s.guarantee() == dev.transom.components.Guarantee.EXACTLY_ONCE;
       String health = stored && status.equals("paused") ? "paused" : "ok";
       SinkHealth h = new SinkHealth(s.name(), s.kind(), roleOf(s.name()), s.records().get(), null, null, null, null, health);
       (h.role().equals("late") ? late : out).add(h);
     }
-    for (Deliveries.Track t : deliveries.tracks()) {
+    for (Deliveries.Track t : deliveries.tracks()) { // the queued ones: webhooks
       long pending = t.pending();
       String error = t.lastError();
       String health = pending >= t.limit() ? "full" : error != null && pending > 0 ? "retrying" : "ok";

@@ -66,7 +66,7 @@ class PipelineHistoryTest {
     assertEquals(1, first.samples().timeMs().size());
     // a sample whose clock reading is older than the view (taken just before, stored just after)
     h.sample(1_400, reading(2, 0, 0, 0));
-    h.checkpointStored(1, 3_000_000, 10, true);
+    h.checkpointStored(1_450, 1, 3_000_000, 10, true);
     PipelineHistory.View next = h.view("p", 10, first.untilMs(), 1_600);
     assertEquals(1, next.samples().timeMs().size(), "stamped after the view it missed");
     assertTrue(next.samples().timeMs().get(0) > first.untilMs());
@@ -77,12 +77,12 @@ class PipelineHistoryTest {
   @Test
   void checkpointsAreListedAndTheLongestOfASecondGoesIntoItsSample() {
     PipelineHistory h = new PipelineHistory();
-    h.checkpointStored(4, 12_000_000, 2_048, false);
-    h.checkpointStored(5, 30_000_000, 4_096, true);
-    h.checkpointFailed(6, 1_000_000, "disk full");
-    h.sample(System.currentTimeMillis() + 10_000, reading(0, 0, 0, 0));
-    h.sample(System.currentTimeMillis() + 11_000, reading(0, 0, 0, 0));
-    PipelineHistory.View v = h.view("p", 10, 0, System.currentTimeMillis() + 12_000);
+    h.checkpointStored(500, 4, 12_000_000, 2_048, false);
+    h.checkpointStored(600, 5, 30_000_000, 4_096, true);
+    h.checkpointFailed(700, 6, 1_000_000, "disk full");
+    h.sample(1_000, reading(0, 0, 0, 0));
+    h.sample(2_000, reading(0, 0, 0, 0));
+    PipelineHistory.View v = h.view("p", 10, 0, 3_000);
     assertEquals(java.util.Arrays.asList(30L, null), v.samples().checkpointMs());
     List<PipelineHistory.CheckpointEntry> c = v.checkpoints();
     assertEquals(List.of(4L, 5L, 6L), c.stream().map(PipelineHistory.CheckpointEntry::epoch).toList());
@@ -95,12 +95,13 @@ class PipelineHistoryTest {
   @Test
   void reloadsSayWhatChangedAndWhatBecameOfTheWindows() {
     PipelineHistory h = new PipelineHistory();
-    h.deployed(1, null, 0);
-    h.rejected(1, List.of(new Problem("defs/p.yaml", 5, 3, "window.lenght: unknown field")), 2);
-    PipelineHistory.ReloadEntry last = h.recent(0, 900, System.currentTimeMillis()).lastReload();
+    h.deployed(1_000, 1, null, 0);
+    h.rejected(2_000, 1, List.of(new Problem("defs/p.yaml", 5, 3, "window.lenght: unknown field")), 2);
+    PipelineHistory.ReloadEntry last = h.recent(0, 900, 3_000).lastReload();
     assertEquals("rejected", last.outcome());
     assertEquals(List.of("defs/p.yaml:5:3: window.lenght: unknown field"), last.problems());
-    List<PipelineHistory.ReloadEntry> all = h.view("p", 10, 0, System.currentTimeMillis()).reloads();
+    List<PipelineHistory.ReloadEntry> all = h.view("p", 10, 0, 3_000).reloads();
+    assertEquals(java.time.Instant.ofEpochMilli(2_000), last.time(), "stamped with the time its caller read");
     assertEquals(List.of("deployed", "rejected"), all.stream().map(PipelineHistory.ReloadEntry::outcome).toList());
     assertEquals("no checkpoint: started empty", all.get(0).detail());
   }
