@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
-import { shots, freePort, startServer, stop, define, step, waitFor, getJson, post, refreshes, sleep } from './dashboard-helpers.mjs';
+import { CLICKS, shots, freePort, startServer, stop, define, step, waitFor, getJson, post, refreshes, sleep } from './dashboard-helpers.mjs';
 import { scaleTests } from './dashboard-scale.mjs';
 
 const shop = (hook) => `name: shop
@@ -26,22 +26,10 @@ sinks:
 checkpoint: {interval: 500ms}
 `;
 
-const CLICKS = `name: clicks
-source: {kind: http}
-key: event.user
-clock: {kind: event, timestamp: event.ts, wait: 1s}
-window: {kind: tumbling, length: 2s}
-aggregate: {count: true}
-`;
+const FAST_CLICKS = CLICKS.replace('length: 4s', 'length: 2s');
 
 // windows of 10 minutes that wait 1 s: one opened at its start has all its time left, one opened halfway half
-const QUIET = `name: quiet
-source: {kind: http}
-key: event.user
-clock: {kind: event, timestamp: event.ts, wait: 1s}
-window: {kind: tumbling, length: 10m}
-aggregate: {count: true}
-`;
+const QUIET = CLICKS.replace('name: clicks', 'name: quiet').replace('length: 4s', 'length: 10m');
 
 const REPORT = `name: report
 source: {kind: file, path: input/report.jsonl}
@@ -109,7 +97,7 @@ export async function liveTests(browser) {
     JSON.stringify({ user: u, ts: `2030-01-01T00:00:0${i}Z` })).join('\n') + '\n');
   const hook = await receiver();
   define(dir, 'shop.yaml', shop(hook.url));
-  define(dir, 'clicks.yaml', CLICKS);
+  define(dir, 'clicks.yaml', FAST_CLICKS);
   define(dir, 'quiet.yaml', QUIET);
   define(dir, 'report.yaml', REPORT);
   const server = await startServer(dir);

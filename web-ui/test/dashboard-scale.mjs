@@ -40,6 +40,13 @@ export async function scaleTests(page, dir, base) {
     await page.goto(`${base}/`);
     await page.locator(`tr[data-pipeline="${names[names.length - 1]}"]`).waitFor({ timeout: 20000 });
     assert.equal(await page.locator('#pipelines tr[data-pipeline]').count(), 50);
+    const layout = await page.evaluate(() => ({
+      width: document.querySelector('table.overview').getBoundingClientRect().width,
+      wrapped: [...document.querySelectorAll('table.overview .file code')].filter((c) => c.getClientRects().length > 1
+        || c.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(c).lineHeight || '16')).length,
+    }));
+    assert.ok(layout.width > 1300, `the table uses the window's width (1400 px), not ~1180: ${layout.width}`);
+    assert.equal(layout.wrapped, 0, 'no file name wraps');
     await page.evaluate(() => { document.querySelector('#pipelines tr[data-pipeline]').dataset.marked = 'yes'; });
     const overview = await measure(page, 5);
     assert.equal(await page.locator('#pipelines tr[data-marked="yes"]').count(), 1, 'rows are updated, not made again');

@@ -8,16 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { chromium } from 'playwright-core';
-import { shots, freePort, startServer, stop, define, results, step, LAUNCH } from './dashboard-helpers.mjs';
+import { CLICKS, shots, freePort, startServer, stop, define, results, step, LAUNCH } from './dashboard-helpers.mjs';
 import { liveTests } from './dashboard-live.mjs';
-
-const CLICKS = `name: clicks
-source: {kind: http}
-key: event.user
-clock: {kind: event, timestamp: event.ts, wait: 1s}
-window: {kind: tumbling, length: 4s}
-aggregate: {count: true}
-`;
 
 const browser = await chromium.launch(LAUNCH);
 let failed = false;

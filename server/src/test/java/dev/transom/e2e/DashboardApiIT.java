@@ -203,6 +203,41 @@ class DashboardApiIT {
   }
 
   @Test
+  void aCheckpointThatFailsIsListedWithWhyAndTheExactlyOnceSinksWaitWhileStorageFails() throws Exception {
+    java.nio.file.Path faults = java.nio.file.Files.createDirectories(tmp.resolve("faults"));
+    ServerProcess.define(tmp, "shop.yaml", SHOP);
+    server = new ServerProcess(tmp);
+    server.env.put("TRANSOM_FAULT_DISK_FULL", faults.toString());
+    server.start();
+    post("{\"user\":\"a\",\"amount\":2,\"ts\":\"2030-01-01T00:00:01Z\"}");
+    java.nio.file.Files.writeString(faults.resolve("shop"), ""); // its storage is full from now on
+    ServerProcess.await("a failed checkpoint", () -> {
+      for (JsonNode c : server.json("/api/pipelines/shop/history").get("checkpoints")) {
+        if (c.get("outcome").asText().equals("failed")) {
+          return true;
+        }
+      }
+      return false;
+    });
+    JsonNode failed = null;
+    for (JsonNode c : server.json("/api/pipelines/shop/history").get("checkpoints")) {
+      failed = c.get("outcome").asText().equals("failed") ? c : failed;
+    }
+    assertTrue(failed.get("error").asText().contains("No space left on device"), failed.toString());
+    assertTrue(failed.get("state_bytes").isNull() && failed.get("full").isNull(), "nothing was written: " + failed);
+    ServerProcess.await("paused", () -> server.json("/api/pipelines/shop").get("status").asText().equals("paused"));
+    JsonNode sinks = server.json("/api/pipelines/shop/shape").get("sinks");
+    assertEquals("paused", sinks.get(0).get("health").asText(), "the file sink waits for storage: " + sinks);
+    java.nio.file.Files.delete(faults.resolve("shop"));
+    long failedEpoch = failed.get("epoch").asLong();
+    ServerProcess.await("a checkpoint stored again", () -> {
+      JsonNode cps = server.json("/api/pipelines/shop/history").get("checkpoints");
+      JsonNode last = cps.get(cps.size() - 1);
+      return last.get("outcome").asText().equals("stored") && last.get("epoch").asLong() >= failedEpoch;
+    });
+  }
+
+  @Test
   void badQueriesAre400sUnknownPipelines404sAndOtherMethods405s() throws Exception {
     start();
     assertError(400, "since: expected milliseconds", server.get("/api/pipelines/shop/history?since=yesterday"));
