@@ -24,20 +24,10 @@ public final class FileSink {
   /** The file it writes. */
   public record Config(Path path) {}
 
-  public static final SinkKind KIND = new SinkKind() {
-    @Override
-    public ObjectSpec spec() {
-      return SPEC;
-    }
-
+  public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.EXACTLY_ONCE) {
     @Override
     public Config config(ComponentDef def) {
       return new Config(Path.of(def.text("path", null)));
-    }
-
-    @Override
-    public Guarantee guarantee() {
-      return Guarantee.EXACTLY_ONCE;
     }
 
     @Override

@@ -22,12 +22,7 @@ public final class FileSource {
   /** The file it reads, and whether it follows the file as it grows. */
   public record Config(String path, boolean follow) {}
 
-  public static final SourceKind KIND = new SourceKind() {
-    @Override
-    public ObjectSpec spec() {
-      return SPEC;
-    }
-
+  public static final SourceKind KIND = new SourceKind(SPEC) {
     @Override
     public Config config(ComponentDef def) {
       return new Config(def.text("path", null), SPEC.flag(def.options(), "follow"));

@@ -25,12 +25,7 @@ public final class GeneratorSource {
   /** Its options, as read. */
   public record Config(long rate, long count, long keys, long seed) {}
 
-  public static final SourceKind KIND = new SourceKind() {
-    @Override
-    public ObjectSpec spec() {
-      return SPEC;
-    }
-
+  public static final SourceKind KIND = new SourceKind(SPEC) {
     @Override
     public Config config(ComponentDef def) {
       return new Config(SPEC.number(def.options(), "rate"), SPEC.number(def.options(), "count"),

@@ -24,20 +24,10 @@ public final class H2Sink {
   /** The table it writes. */
   public record Config(String table) {}
 
-  public static final SinkKind KIND = new SinkKind() {
-    @Override
-    public ObjectSpec spec() {
-      return SPEC;
-    }
-
+  public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.EXACTLY_ONCE) {
     @Override
     public Config config(ComponentDef def) {
       return new Config(def.text("table", null));
-    }
-
-    @Override
-    public Guarantee guarantee() {
-      return Guarantee.EXACTLY_ONCE;
     }
 
     @Override

@@ -16,17 +16,7 @@ public final class HttpSource {
       .example("kind: http")
       .build();
 
-  public static final SourceKind KIND = new SourceKind() {
-    @Override
-    public ObjectSpec spec() {
-      return SPEC;
-    }
-
-    @Override
-    public Object config(ComponentDef def) {
-      return null; // no options
-    }
-
+  public static final SourceKind KIND = new SourceKind(SPEC) {
     @Override
     public boolean takesPosts() {
       return true;

@@ -4,24 +4,34 @@ import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.spec.ObjectSpec;
 
 /** One kind of source, declared once: its spec, its typed options and how each command reads it. */
-public interface SourceKind {
-  ObjectSpec spec();
+public class SourceKind {
+  private final ObjectSpec spec;
 
-  /** The options of {@code def} as this kind reads them, defaults from its spec. */
-  Object config(ComponentDef def);
+  protected SourceKind(ObjectSpec spec) {
+    this.spec = spec;
+  }
+
+  public final ObjectSpec spec() {
+    return spec;
+  }
+
+  /** The options of {@code def} as this kind reads them (defaults from its spec); null when it has none. */
+  public Object config(ComponentDef def) {
+    return null;
+  }
 
   /** Whether its events come over HTTP ({@code POST /api/pipelines/{id}/events}). */
-  default boolean takesPosts() {
+  public boolean takesPosts() {
     return false;
   }
 
   /** Why {@code run} needs {@code --input} for it (its error's words), or null when {@code run} can read it alone. */
-  default String needsInput() {
+  public String needsInput() {
     return null;
   }
 
   /** The file {@code run} reads for it, or null when it is not a file. */
-  default String inputFile(ComponentDef def) {
+  public String inputFile(ComponentDef def) {
     return null;
   }
 }

@@ -13,22 +13,7 @@ public final class StdoutSink {
       .example("kind: stdout")
       .build();
 
-  public static final SinkKind KIND = new SinkKind() {
-    @Override
-    public ObjectSpec spec() {
-      return SPEC;
-    }
-
-    @Override
-    public Object config(ComponentDef def) {
-      return null; // no options
-    }
-
-    @Override
-    public Guarantee guarantee() {
-      return Guarantee.AS_PRODUCED;
-    }
-
+  public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.AS_PRODUCED) {
     @Override
     public String describe(ComponentDef def) {
       return "stdout";

@@ -54,22 +54,7 @@ public final class WebhookSink implements DeliveryQueue {
       .example("kind: webhook\nurl: http://127.0.0.1:9000/hook")
       .build();
 
-  public static final SinkKind KIND = new SinkKind() {
-    @Override
-    public ObjectSpec spec() {
-      return SPEC;
-    }
-
-    @Override
-    public Object config(ComponentDef def) {
-      return null; // read by the sink itself, which is its only user
-    }
-
-    @Override
-    public Guarantee guarantee() {
-      return Guarantee.AT_LEAST_ONCE;
-    }
-
+  public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.AT_LEAST_ONCE) {
     @Override
     public String describe(ComponentDef def) {
       return "webhook " + def.text("url", null);

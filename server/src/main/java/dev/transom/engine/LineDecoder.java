@@ -1,6 +1,7 @@
 package dev.transom.engine;
 
 import dev.transom.io.JsonValues;
+import dev.transom.io.LineReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class LineDecoder {
     for (int i = 0; i <= text.length; i++) {
       if (i == text.length || text[i] == '\n') {
         int end = i > start && text[i - 1] == '\r' ? i - 1 : i;
-        if (!isBlank(text, start, end)) {
+        if (!LineReader.isBlank(text, start, end)) {
           v.line(text, start, end - start, lineNo);
         }
         start = i + 1;
@@ -67,15 +68,5 @@ public final class LineDecoder {
       }
     });
     return events;
-  }
-
-  /** Whether {@code b[from, to)} holds only spaces, tabs and carriage returns. */
-  public static boolean isBlank(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 }

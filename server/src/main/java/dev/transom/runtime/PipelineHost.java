@@ -11,7 +11,6 @@ import dev.transom.engine.ShardCount;
 import dev.transom.compile.Plan;
 import dev.transom.compile.PlanDiff;
 import dev.transom.components.SinkSet;
-import dev.transom.definition.ClockDef;
 import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.spec.Problem;
@@ -26,8 +25,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,18 +35,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One deployed pipeline. Its keys are hash-partitioned over {@code workers} {@link Partition}s,
- * each owning its keys' window state on one event loop; events are prepared (steps, key, time,
- * value) where they arrive and routed to their key's partition.
+ * One deployed pipeline. Its keys' groups are spread over {@code workers} {@link Partition}s, each
+ * owning its keys' window state on one event loop; events are prepared (steps, key, time, value)
+ * and routed by the engine's {@link dev.transom.engine.Router}.
  *
  * <p>Batches and checkpoints pass one at a time through a chain, so a checkpoint sees every
  * partition at the same point of the input: after the last batch it covers, before the next. Each
  * epoch ({@code checkpoint.interval}) stores the partitions' state, the ingest log position and the
  * lengths of the exactly-once file sinks, whose records are written only then (docs/durability.md).
+ *
+ * <p>Why this file is still long: deployment and recovery, version swaps, the chain and the
+ * checkpoint share one set of facts (the epoch, the log position applied, the committed file
+ * lengths, the chain itself, the failure state) that each of them reads and moves. What stands apart
+ * has left: {@link Admission}, {@link OutputFanout}, {@link PipelineView}, {@link CheckpointRestore}.
+ * The checkpoint is the next to go, once it is a barrier each partition takes in turn instead of a
+ * step of the chain.
  */
 public final class PipelineHost implements MemoryBudget.Holder {
   static final int RECENT_OUTPUTS = 1_000;
-  static final int RECENT_ERRORS = 20;
 
   private final Vertx vertx;
   /** Where acknowledged HTTP batches join the chain, one after another in log order. */
@@ -68,8 +71,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private volatile OutputFeed outputs = new OutputFeed(RECENT_OUTPUTS);
   /** How the next {@link #install} changes the windows, for the streams' {@code reload} event; null: it is no reload. */
   private String reloadWindows;
-  private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
-  private final ArrayDeque<Map<String, Object>> recentLate = new ArrayDeque<>();
+  /** What the partitions emit, counted, kept for the API, streamed and written at once where it is not staged. */
+  private final OutputFanout fanout;
   /** The events and bytes taken in and not yet processed, and whether more are taken. */
   private final Admission admission;
   /** The time each batch is processed at, the same live and in a replay. */
@@ -79,9 +82,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Set once a stop or shutdown begins: no batch is admitted after it. */
   private volatile boolean closing;
   private final AtomicLong in = new AtomicLong();
-  private final AtomicLong out = new AtomicLong();
-  private final AtomicLong late = new AtomicLong();
-  private final AtomicLong errors = new AtomicLong();
   /** Reloads that changed the definition's text, and edits refused while this version kept running (metrics). */
   private final AtomicLong reloads = new AtomicLong();
   private final AtomicLong rejectedEdits = new AtomicLong();
@@ -100,7 +100,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Prepares and routes each batch to its partitions (used on the chain: one batch at a time). */
   private volatile Router router;
   private String fingerprint;
-  private SinkSet immediateSinks = SinkSet.none();
   /** The queued at-least-once sinks (webhook): what checkpoints store of them, and their backlog. */
   private final Deliveries deliveries = new Deliveries();
   private CommittedFiles files;
@@ -161,6 +160,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     this.vertx = vertx;
     this.time = time;
     this.arrivals = new ArrivalClock(time::nowMillis);
+    this.fanout = new OutputFanout(() -> outputs, sinkCounts, time.clock());
     this.sequencer = vertx.getOrCreateContext();
     this.file = file;
     this.workers = Math.max(1, workers);
@@ -784,7 +784,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
     try {
       List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !isTransactional(s)).toList();
       ComponentDef lateImmediate = newDef.late() != null && !isTransactional(newDef.late()) ? newDef.late() : null;
-      immediateSinks = SinkSet.open(immediate, lateImmediate, true);
+      SinkSet immediateSinks = SinkSet.open(immediate, lateImmediate, true);
+      fanout.use(immediateSinks);
       deliveries.attach(newDef.id(), immediateSinks);
       files = new CommittedFiles(newDef.sinks(), newDef.late(), marks == null ? Map.of() : marks);
       failure = null;
@@ -891,12 +892,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       source.stop();
       source = null;
     }
-    try {
-      immediateSinks.close();
-    } catch (IOException ignored) {
-      // the pipeline is going away; nothing more to tell
-    }
-    immediateSinks = SinkSet.none();
+    fanout.close();
     if (files != null) {
       files.close();
     }
@@ -1317,12 +1313,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
     chain = f.transform(r -> Future.succeededFuture());
   }
 
-  private synchronized void flushImmediate() {
-    try {
-      immediateSinks.flush();
-    } catch (IOException e) {
-      failure = "sink: " + e.getMessage();
-    }
+  private void flushImmediate() {
+    fanout.flush();
   }
 
   long nowMicros() {
@@ -1342,45 +1334,18 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return f == Long.MIN_VALUE ? Micros.NEG_INFINITY : f * 1_000;
   }
 
-  /** A window output from a partition: counted, shown, streamed, and sent to the at-least-once sinks. */
-  synchronized void emitted(Map<String, Object> record) {
-    out.incrementAndGet();
-    try {
-      immediateSinks.output(record);
-      sinkCounts.streamedOutput();
-    } catch (IOException e) {
-      failure = "sink: " + e.getMessage();
-    }
-    outputs.output(record);
+  /** A window output from a partition: see {@link OutputFanout}. */
+  void emitted(Map<String, Object> record) {
+    fanout.output(record);
   }
 
-  synchronized void emittedLate(Map<String, Object> record) {
-    late.incrementAndGet();
-    recentLate.addLast(record);
-    if (recentLate.size() > RECENT_ERRORS) {
-      recentLate.removeFirst();
-    }
-    try {
-      immediateSinks.late(record);
-      sinkCounts.streamedLate();
-    } catch (IOException e) {
-      failure = "late sink: " + e.getMessage();
-    }
+  void emittedLate(Map<String, Object> record) {
+    fanout.late(record);
   }
 
-  synchronized void error(ItemError error) {
-    errors.incrementAndGet();
-    Instant at = Micros.toInstant(time.nowMicros());
-    errorGroups.add(error, at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("time", at);
-    e.put("field", error.field());
-    e.put("message", error.message());
-    e.put("item", error.item());
-    recentErrors.addLast(e);
-    if (recentErrors.size() > RECENT_ERRORS) {
-      recentErrors.removeFirst();
-    }
+  void error(ItemError error) {
+    fanout.error(error);
+    errorGroups.add(error, java.time.Instant.ofEpochMilli(time.nowMillis()));
   }
 
   long inCount() {
@@ -1388,15 +1353,15 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   long outCount() {
-    return out.get();
+    return fanout.outCount();
   }
 
   long lateCount() {
-    return late.get();
+    return fanout.lateCount();
   }
 
   long errorCount() {
-    return errors.get();
+    return fanout.errorCount();
   }
 
   long pendingEvents() {
@@ -1587,12 +1552,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return storage;
   }
 
-  synchronized List<Map<String, Object>> recentErrors() {
-    return new ArrayList<>(recentErrors);
+  List<Map<String, Object>> recentErrors() {
+    return fanout.recentErrors();
   }
 
-  synchronized List<Map<String, Object>> recentLate() {
-    return new ArrayList<>(recentLate);
+  List<Map<String, Object>> recentLate() {
+    return fanout.recentLate();
   }
 
   /** Why the pipeline does not work as it should, in words, or null. */
@@ -1610,7 +1575,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (lastCheckpointError != null) {
       return lastCheckpointError;
     }
-    return immediateSinks.problem();
+    return fanout.problem();
   }
 
   /** The live outputs and the recent ones, for streams. */

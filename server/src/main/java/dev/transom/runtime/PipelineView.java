@@ -76,6 +76,27 @@ final class PipelineView {
     return m;
   }
 
+  /** A file that has no running version: status failed, with its problems. */
+  static Map<String, Object> broken(java.nio.file.Path file, List<dev.transom.definition.spec.Problem> problems) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    String id = dev.transom.definition.DefinitionLoader.idFromFileName(file.toString());
+    m.put("id", id != null ? id : file.getFileName().toString());
+    m.put("status", "failed");
+    m.put("file", Pipelines.display(file));
+    m.put("version", 0);
+    m.put("problems", ProblemsJson.of(problems));
+    Map<String, Object> counters = new LinkedHashMap<>();
+    counters.put("in", 0);
+    counters.put("out", 0);
+    counters.put("late", 0);
+    counters.put("errors", 0);
+    m.put("counters", counters);
+    m.put("watermark", null);
+    m.put("open_windows", 0);
+    m.put("epoch", 0);
+    return m;
+  }
+
   private static Instant instantOrNull(long micros) {
     return micros == Micros.NEG_INFINITY || micros == Micros.POS_INFINITY ? null : Micros.toInstant(micros);
   }

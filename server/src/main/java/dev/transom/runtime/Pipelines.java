@@ -40,7 +40,7 @@ public final class Pipelines {
   private final Map<String, Path> owners = new java.util.HashMap<>();
   /** Files refused because their id was taken, by that id: reloaded once it is free. */
   private final Map<String, java.util.Set<Path>> waitingForId = new java.util.HashMap<>();
-  private volatile java.util.concurrent.ScheduledExecutorService watchdog;
+  private volatile Watchdog watchdog;
 
   private final int workers;
   private final ServerTime time;
@@ -663,23 +663,7 @@ public final class Pipelines {
 
   /** A file that has no running version: status failed, with its problems. */
   Map<String, Object> brokenView(Path file, List<Problem> problems) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    String id = DefinitionLoader.idFromFileName(file.toString());
-    m.put("id", id != null ? id : file.getFileName().toString());
-    m.put("status", "failed");
-    m.put("file", display(file));
-    m.put("version", 0);
-    m.put("problems", ProblemsJson.of(problems));
-    Map<String, Object> counters = new LinkedHashMap<>();
-    counters.put("in", 0);
-    counters.put("out", 0);
-    counters.put("late", 0);
-    counters.put("errors", 0);
-    m.put("counters", counters);
-    m.put("watermark", null);
-    m.put("open_windows", 0);
-    m.put("epoch", 0);
-    return m;
+    return PipelineView.broken(file, problems);
   }
 
   /** A failed file's view by id, if a never-valid file has that id. */
@@ -698,9 +682,9 @@ public final class Pipelines {
    */
   public List<String> suspendAll(java.time.Duration deadline) {
     PipelineHost.shuttingDown = true;
-    java.util.concurrent.ScheduledExecutorService w = watchdog;
+    Watchdog w = watchdog;
     if (w != null) {
-      w.shutdownNow();
+      w.stop();
     }
     Map<String, Thread> running = new LinkedHashMap<>();
     for (Map.Entry<Path, PipelineHost> e : byFile.entrySet()) {
@@ -747,29 +731,10 @@ public final class Pipelines {
   }
 
   /**
-   * Starts the watchdog: every pipeline whose partition task has run longer than {@code stuckAfter}
-   * fails ("stuck in ... for N s"). One thread checks each partition's "busy since" time, so a
-   * pipeline pays two volatile writes per task; the thread is not an event loop, which a stuck task
-   * may be holding.
+   * Starts the watchdog ({@link Watchdog}): every pipeline whose partition task has run longer than
+   * {@code stuckAfter} fails.
    */
   public void startWatchdog(java.time.Duration stuckAfter) {
-    long limit = stuckAfter.toNanos();
-    long every = Math.max(100, Math.min(1_000, stuckAfter.toMillis() / 4));
-    java.util.concurrent.ScheduledExecutorService w = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "transom-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
-    w.scheduleWithFixedDelay(() -> {
-      long now = System.nanoTime();
-      for (PipelineHost h : byId.values()) {
-        try {
-          h.checkStuck(now, limit);
-        } catch (RuntimeException e) {
-          LifecycleLog.error(LifecycleLog.FAILED, h.id()).setCause(e).log("watchdog: {}", e.toString());
-        }
-      }
-    }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
-    watchdog = w;
+    watchdog = Watchdog.start(stuckAfter, byId::values);
   }
 }
