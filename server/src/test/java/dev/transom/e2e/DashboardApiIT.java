@@ -135,7 +135,9 @@ class DashboardApiIT {
     start();
     post("{\"user\":\"a\",\"amount\":2,\"ts\":\"2030-01-01T00:00:01Z\"}\n{\"user\":\"a\",\"amount\":3,\"ts\":\"2030-01-01T02:00:00Z\"}"
         + "\n{\"user\":\"a\",\"amount\":1,\"ts\":\"2030-01-01T00:00:30Z\"}");
-    ServerProcess.await("the closed window in the file", () -> !ServerProcess.lines(tmp.resolve("out/shop.jsonl")).isEmpty());
+    // a file sink's records count once the checkpoint that wrote them is stored, a moment after they are in the file
+    ServerProcess.await("the closed window stored", () -> !ServerProcess.lines(tmp.resolve("out/shop.jsonl")).isEmpty()
+        && edge(server.json("/api/pipelines/shop/shape"), "then", "sink-0").get("count").asLong() > 0);
     JsonNode shape = server.json("/api/pipelines/shop/shape");
     List<String> kinds = new ArrayList<>();
     shape.get("nodes").forEach(n -> kinds.add(n.get("kind").asText()));
