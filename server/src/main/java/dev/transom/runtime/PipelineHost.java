@@ -91,6 +91,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** A file source (without {@code follow}) has read all its input: its watermark lags behind nothing. */
   private volatile boolean inputFinished;
   private final SinkCounts sinkCounts = new SinkCounts();
+  /** The dashboard's history and error groups; a replacement of a failed version carries them on. */
+  private volatile PipelineHistory history = new PipelineHistory();
+  private volatile ItemErrorGroups errorGroups = new ItemErrorGroups();
+  private volatile boolean lastCheckpointFull;
   private volatile PipelineDef def;
   private volatile Partition[] partitions = new Partition[0];
   /** Prepares and routes each batch to its partitions (used on the chain: one batch at a time). */
@@ -407,12 +411,14 @@ public final class PipelineHost implements MemoryBudget.Holder {
     problems = List.copyOf(p);
     if (!p.isEmpty()) {
       rejectedEdits.incrementAndGet();
+      history.rejected(time.nowMillis(), version, p, openWindows());
     }
   }
 
   /** A PUT of a new version was refused; this version keeps running. */
-  void editRejected() {
+  void editRejected(List<Problem> p) {
     rejectedEdits.incrementAndGet();
+    history.rejected(time.nowMillis(), version, p, openWindows());
   }
 
   /** A pipeline whose watermark is shared by all keys keeps them in one partition. */
@@ -426,6 +432,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   void deploy(PipelineDef newDef) {
     deploy(newDef, true);
+    history.deployed(time.nowMillis(), version, recovery, openWindows());
   }
 
   /** @param readSource false for a version brought back only to be flushed: it takes no new input */
@@ -601,9 +608,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
       await(holdChain(gate));
       // The same text under another file name (a rename) is no reload of the definition.
       boolean changed = !newDef.text().equals(def.text());
+      PipelineDef before = def;
+      int windows = openWindows();
       boolean kept = swap(newDef);
       if (changed) {
         reloads.incrementAndGet();
+        history.reloaded(time.nowMillis(), before, newDef, version, kept, windows);
       }
       return kept;
     } finally {
@@ -1004,6 +1014,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         }
         boolean save = usable;
         long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
+        boolean full = states.stream().anyMatch(b -> b != null && b.full());
         return vertx.executeBlocking(() -> {
           try {
             if (fatal != null) {
@@ -1048,6 +1059,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
               committedMarks = Set.copyOf(marks.keySet());
             }
             lastCheckpointBytes = stateBytes;
+            lastCheckpointFull = full;
             lastCheckpointSeq = seq;
             sinkCounts.committed(outs.size(), lates.size(), rows);
             return null;
@@ -1078,6 +1090,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
           if (cause instanceof NotStored) {
             return Future.<Void>failedFuture(cause); // the failure before it is reported already
           }
+          history.checkpointFailed(time.nowMillis(), epoch + 1, System.nanoTime() - started,
+              StorageHealth.isStorageFailure(cause) ? StorageHealth.reason(cause) : oneLine(cause));
           if (fatal != null || cause instanceof Failed) {
             return Future.<Void>failedFuture(failedError());
           }
@@ -1093,6 +1107,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
           storage.checkpointSucceeded();
           lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
           lastCheckpointSuccessEpochMillis = time.nowMillis();
+          history.checkpointStored(lastCheckpointSuccessEpochMillis, epoch, System.nanoTime() - started, lastCheckpointBytes,
+              lastCheckpointFull);
           PipelineMetrics m = metrics;
           if (m != null) {
             m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -1404,6 +1420,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   void error(ItemError error) {
     fanout.error(error);
+    errorGroups.add(error, java.time.Instant.ofEpochMilli(time.nowMillis()));
   }
 
   long inCount() {
@@ -1648,5 +1665,24 @@ public final class PipelineHost implements MemoryBudget.Holder {
   void continueOutputsOf(PipelineHost failed) {
     outputs = failed.outputs;
     reloadWindows = "restored";
+    history = failed.history;
+    errorGroups = failed.errorGroups;
+  }
+
+  /** The dashboard's view of this pipeline's past (see {@link HistorySampler}). */
+  PipelineHistory history() {
+    return history;
+  }
+
+  ItemErrorGroups errorGroups() {
+    return errorGroups;
+  }
+
+  SinkCounts sinkCounts() {
+    return sinkCounts;
+  }
+
+  Deliveries deliveries() {
+    return deliveries;
   }
 }

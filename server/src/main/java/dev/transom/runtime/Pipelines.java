@@ -70,6 +70,11 @@ public final class Pipelines {
     this.paths = paths;
   }
 
+  /** The clock and timers its pipelines use (the dashboard's history samples by them too). */
+  ServerTime time() {
+    return time;
+  }
+
   /** Sets the memory budget every pipeline deployed from now on is held to (before {@link #loadAll}). */
   public void memoryBudget(MemoryBudget b) {
     budget = b;
@@ -589,7 +594,7 @@ public final class Pipelines {
           .log("PUT of pipeline '{}' rejected, nothing changed: {}{}", id, r.problems().get(0).format(),
               r.problems().size() > 1 ? " (and " + (r.problems().size() - 1) + " more)" : "");
       if (existing != null) {
-        existing.editRejected();
+        existing.editRejected(r.problems());
       }
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
     }

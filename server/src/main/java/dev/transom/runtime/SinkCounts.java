@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * sinks count their deliveries themselves ({@link Deliveries.Track}).
  */
 final class SinkCounts {
-  /** One sink of the current version: its metric name, kind and count. */
-  record Sink(String name, String kind, AtomicLong records) {}
+  /** One sink of the current version: its metric name, kind, what it guarantees, and count. */
+  record Sink(String name, String kind, dev.transom.components.Guarantee guarantee, AtomicLong records) {}
 
   private final Map<String, AtomicLong> byName = new HashMap<>();
   private volatile List<Sink> current = List.of();
@@ -64,7 +64,7 @@ final class SinkCounts {
       name = base + " #" + n;
     }
     AtomicLong count = byName.computeIfAbsent(name, k -> new AtomicLong());
-    sinks.add(new Sink(name, s.kind(), count));
+    sinks.add(new Sink(name, s.kind(), kind.guarantee(), count));
     if (config instanceof dev.transom.components.FileSink.Config) {
       files.add(count);
     } else if (config instanceof dev.transom.components.H2Sink.Config h) {

@@ -70,6 +70,11 @@ final class ServerHarness implements AutoCloseable {
     return this;
   }
 
+  /** Samples the dashboard's history once a second of the manual clock, as a server does. */
+  void sampleHistory() {
+    HistorySampler.start(pipelines);
+  }
+
   /** Writes a definition file and has the running server load it (a reload when it exists). */
   Pipelines.ReloadResult define(String id, String yaml) throws Exception {
     Path f = defs.resolve(id + ".yaml");
