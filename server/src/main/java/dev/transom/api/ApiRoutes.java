@@ -20,7 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The HTTP API of the README's API table and the dashboard's static files. */
+/**
+ * The HTTP API of the README's API table and the dashboard's static files. Longer than most
+ * files: one handler per route of the table, each short, sharing the token, id and query checks and
+ * the JSON error shape; the dashboard's own routes are {@link DashboardRoutes}.
+ */
 public final class ApiRoutes {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.http");
   /** Largest request body: a batch of events or a definition. */

@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and what is not delivered yet is stored with each checkpoint ({@link DeliveryQueue}). Memory stays
  * bounded because the pipeline stops taking input while {@code queue} records wait
  * ({@link #backlogLimit()}).
+ *
+ * <p>Longer than most files: the queue, the sender thread and its backoff share one lock and the
+ * state a checkpoint stores; they are one mechanism.
+ * ({@link #backlogLimit()}).
  */
 public final class WebhookSink implements DeliveryQueue {
   /**

@@ -26,6 +26,12 @@ import java.util.stream.Stream;
  * short lock of their own. A pipeline that failed (see {@link PipelineHost#fail}) is replaced,
  * not swapped: the next valid version starts from its last good checkpoint and replays the ingest
  * log after it, as after a restart. A watchdog fails a pipeline whose task runs too long.
+ *
+ * <p>Longer than most files: a reload, a rename, a removal and a PUT read and move the same maps
+ * (pipelines by id and by file, refused files, ids waited for) under the same per-file locks, and
+ * splitting them would hand those maps and locks around. What stands apart lives elsewhere
+ * ({@link Watchdog}, {@link PipelineView}, {@link SinkCheck}).
+ * log after it, as after a restart. A watchdog fails a pipeline whose task runs too long.
  */
 public final class Pipelines {
   private final Vertx vertx;
