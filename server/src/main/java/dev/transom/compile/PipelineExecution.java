@@ -33,6 +33,10 @@ public final class PipelineExecution implements WindowSink {
   private long late;
   private long errors;
   private long filtered;
+  /** Items that reached the window operator (past the steps, with a key, time and value). */
+  private long windowed;
+  /** Windows the operator closed, before the {@code then} steps. */
+  private long closed;
   /** The input line of the item being processed (0: none), for its item errors. */
   private long line;
 
@@ -80,6 +84,7 @@ public final class PipelineExecution implements WindowSink {
       currentKey = p.key();
       currentValue = p.value();
     }
+    windowed++;
     operator.process(p.key(), p.timeMicros(), p.value(), p.rank(), nowMicros, this);
   }
 
@@ -139,6 +144,14 @@ public final class PipelineExecution implements WindowSink {
     return filtered;
   }
 
+  public long windowedCount() {
+    return windowed;
+  }
+
+  public long closedCount() {
+    return closed;
+  }
+
   void fail(String field, String message, Object item) {
     errors++;
     outputs.error(new ItemError(field, message, item, line));
@@ -146,6 +159,7 @@ public final class PipelineExecution implements WindowSink {
 
   @Override
   public void window(String k, long openMicros, long closeMicros, Object result) {
+    closed++;
     Map<String, Object> window = new LinkedHashMap<>(4);
     window.put("open_time", Micros.toInstant(openMicros));
     window.put("close_time", Micros.toInstant(closeMicros));

@@ -30,7 +30,9 @@ public final class DashboardViews {
   }
 
   public static PipelineShape shape(PipelineHost h) {
-    return PipelineShape.of(h.definition(), h.version(), h.inCount(), h.outCount(), h.lateCount(), h.errorCount(), sinks(h));
+    long[] windows = h.windowCounts();
+    return PipelineShape.of(h.definition(), h.version(), h.inCount(), h.outCount(), h.lateCount(), h.errorCount(),
+        windows[0], windows[1], sinks(h));
   }
 
   public static ItemErrorGroups.View errors(PipelineHost h) {

@@ -39,6 +39,9 @@ final class Partition {
   private volatile long timerId = -1;
   private long timerDueMicros = Micros.POS_INFINITY;
   private volatile int openWindows;
+  /** The execution's counts of items into the windows and windows closed, as of its last task. */
+  private volatile long windowedItems;
+  private volatile long closedWindows;
   /** Estimated heap held: window state plus records staged for the next cut ({@link StateEstimate}). */
   private volatile long stateBytes;
   /** Bytes of the records staged since the last cut (on the context). */
@@ -356,6 +359,14 @@ final class Partition {
     return openWindows;
   }
 
+  long windowedItems() {
+    return windowedItems;
+  }
+
+  long closedWindows() {
+    return closedWindows;
+  }
+
   long stateBytes() {
     return stateBytes;
   }
@@ -383,6 +394,8 @@ final class Partition {
       return;
     }
     openWindows = exec.operator().openWindowCount();
+    windowedItems = exec.windowedCount();
+    closedWindows = exec.closedCount();
     estimate();
     long seen = host.nowMicros();
     long wm = exec.operator().pipelineWatermark(seen);

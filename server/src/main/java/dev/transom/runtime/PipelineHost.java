@@ -1477,6 +1477,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return version;
   }
 
+  /** Items that reached the windows, and windows closed (before {@code then}), summed over the partitions. */
+  long[] windowCounts() {
+    long items = 0;
+    long closed = 0;
+    for (Partition p : partitions) {
+      items += p.windowedItems();
+      closed += p.closedWindows();
+    }
+    return new long[] {items, closed};
+  }
+
   int openWindows() {
     int n = 0;
     for (Partition p : partitions) {

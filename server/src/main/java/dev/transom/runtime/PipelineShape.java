@@ -19,8 +19,7 @@ import java.util.List;
  * The running version of a pipeline as a small graph, for {@code GET /api/pipelines/{id}/shape}:
  * source → steps → windowing (key, clock, window, aggregate) → then → each sink, the late sink and
  * item errors aside. Edges carry the counts the pipeline keeps: events in, outputs, late items,
- * item errors and each sink's records. Items dropped by a filter are not counted on their own, so
- * the edges into and out of the windowing carry none.
+ * item errors, the items that reached the windows, the windows closed and each sink's records.
  */
 public record PipelineShape(String pipeline, int version, List<Node> nodes, List<Edge> edges, List<SinkHealth> sinks) {
   /**
@@ -33,7 +32,8 @@ public record PipelineShape(String pipeline, int version, List<Node> nodes, List
   /** @param count what went along it so far, or {@code null} where the pipeline does not count it */
   public record Edge(String from, String to, String label, Long count) {}
 
-  static PipelineShape of(PipelineDef def, int version, long in, long out, long late, long errors, List<SinkHealth> sinks) {
+  static PipelineShape of(PipelineDef def, int version, long in, long out, long late, long errors, long windowed,
+      long closed, List<SinkHealth> sinks) {
     List<Node> nodes = new ArrayList<>();
     List<Edge> edges = new ArrayList<>();
     nodes.add(new Node("source", "source", def.source().kind() + " source", sourceDetails(def)));
@@ -44,13 +44,13 @@ public record PipelineShape(String pipeline, int version, List<Node> nodes, List
       last = "steps";
     }
     nodes.add(new Node("windowing", "windowing", "windows", windowing(def)));
-    edges.add(new Edge(last, "windowing", last.equals("source") ? "events in" : "items", last.equals("source") ? in : null));
+    edges.add(new Edge(last, "windowing", last.equals("source") ? "events in" : "items", last.equals("source") ? in : windowed));
     nodes.add(new Node("errors", "errors", "item errors", List.of("counted and shown; never fatal")));
     edges.add(new Edge(last.equals("source") ? "windowing" : "steps", "errors", "item errors", errors));
     String into = "windowing";
     if (!def.then().isEmpty()) {
       nodes.add(new Node("then", "then", "then", steps(def.then())));
-      edges.add(new Edge("windowing", "then", "closed windows", null));
+      edges.add(new Edge("windowing", "then", "closed windows", closed));
       into = "then";
     }
     List<SinkHealth> outputs = sinks.stream().filter(s -> s.role().equals("output")).toList();
