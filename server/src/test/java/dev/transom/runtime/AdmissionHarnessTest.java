@@ -19,9 +19,7 @@ class AdmissionHarnessTest {
 
   @Test
   void aBatchThatWouldOverfillTheQueueIsRefusedUntilTheQueueDrains() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir, 1, 5)) {
-      h.define("counts", RecoveryHarnessTest.COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, 1, 5, "counts", RecoveryHarnessTest.COUNTS)) {
       CountDownLatch release = new CountDownLatch(1);
       h.host("counts").onPartition(0, () -> { // the partition is busy: nothing admitted is processed
         try {
@@ -47,9 +45,7 @@ class AdmissionHarnessTest {
 
   @Test
   void aBatchLargerThanTheWholeQueueIsRefusedEvenWhenItIsEmpty() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir, 1, 2)) {
-      h.define("counts", RecoveryHarnessTest.COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, 1, 2, "counts", RecoveryHarnessTest.COUNTS)) {
       assertThrows(PipelineHost.Overloaded.class, () -> h.postNoWait("counts", RecoveryHarnessTest.at("a", 1),
           RecoveryHarnessTest.at("a", 2), RecoveryHarnessTest.at("a", 3)));
       assertEquals(Map.of(), h.windows("counts"));

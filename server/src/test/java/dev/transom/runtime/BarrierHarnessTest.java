@@ -68,9 +68,7 @@ class BarrierHarnessTest {
   @Test
   void aBatchForOnePartitionIsProcessedWhileAnotherPartitionIsBusyWithAnEarlierOne() throws Exception {
     String[] k = keysOfEachPartition();
-    try (ServerHarness h = new ServerHarness(dir, 2, 100_000)) {
-      h.define("counts", RecoveryHarnessTest.COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, 2, 100_000, "counts", RecoveryHarnessTest.COUNTS)) {
       PipelineHost host = h.host("counts");
       CountDownLatch release = block(host, 0);
       Future<Void> both = host.ingest(events(RecoveryHarnessTest.at(k[0], 1), RecoveryHarnessTest.at(k[1], 1)));
@@ -87,9 +85,7 @@ class BarrierHarnessTest {
   @Test
   void aCheckpointTakenWhileAPartitionIsBusyCoversExactlyTheBatchesBeforeIt() throws Exception {
     String[] k = keysOfEachPartition();
-    try (ServerHarness h = new ServerHarness(dir, 2, 100_000)) {
-      h.define("counts", RecoveryHarnessTest.COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, 2, 100_000, "counts", RecoveryHarnessTest.COUNTS)) {
       PipelineHost host = h.host("counts");
       CountDownLatch release = block(host, 0);
       h.postNoWait("counts", RecoveryHarnessTest.at(k[0], 1), RecoveryHarnessTest.at(k[1], 1)); // ingest seq 1

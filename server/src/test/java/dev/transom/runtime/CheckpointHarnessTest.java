@@ -38,9 +38,7 @@ class CheckpointHarnessTest {
 
   @Test
   void theIntervalTimerCutsOneEpochPerIntervalAsTheClockMoves() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir)) {
-      h.define("counts", counts("10s"));
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", counts("10s"))) {
       long first = epoch(h);
       h.advance(Duration.ofSeconds(9));
       assertEquals(first, epoch(h), "no checkpoint before the interval is up");
@@ -51,9 +49,7 @@ class CheckpointHarnessTest {
 
   @Test
   void afterAFullCheckpointOneChangedKeyRewritesOnlyItsBucket() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir)) {
-      h.define("counts", RecoveryHarnessTest.COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", RecoveryHarnessTest.COUNTS)) {
       h.post("counts", distinctKeys(2_000, 1));
       h.checkpoint("counts");
       long full = ((Number) lastCheckpoint(h).get("state_bytes")).longValue();
@@ -67,9 +63,7 @@ class CheckpointHarnessTest {
 
   @Test
   void stateFromAFullAndSeveralIncrementalCheckpointsRestoresExactly() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir)) {
-      h.define("counts", RecoveryHarnessTest.COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", RecoveryHarnessTest.COUNTS)) {
       h.post("counts", distinctKeys(300, 1));
       h.checkpoint("counts");
       for (int round = 0; round < 3; round++) {

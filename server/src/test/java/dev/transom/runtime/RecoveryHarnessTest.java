@@ -39,9 +39,7 @@ class RecoveryHarnessTest {
 
   @Test
   void aCrashAfterACheckpointRestoresEveryWindowAndCommitsEachOutputOnce() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir)) {
-      h.define("counts", COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", COUNTS)) {
       h.post("counts", at("a", 1), at("a", 2), at("b", 3));
       h.checkpoint("counts");
       h.post("counts", at("a", 4), at("b", 12));
@@ -66,9 +64,7 @@ class RecoveryHarnessTest {
 
   @Test
   void windowsClosedAfterTheLastCheckpointAreCommittedOnceAfterACrash() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir)) {
-      h.define("counts", COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", COUNTS)) {
       h.post("counts", at("a", 1), at("b", 2));
       h.checkpoint("counts");
       h.advance(Duration.ofSeconds(30)); // both windows close; their rows wait for the next checkpoint

@@ -25,9 +25,7 @@ class ReloadHarnessTest {
 
   @Test
   void aChangeToTheStepsKeepsTheOpenWindowsAndAppliesToWhatComesNext() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir)) {
-      h.define("counts", COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", COUNTS)) {
       h.post("counts", RecoveryHarnessTest.at("a", 1), RecoveryHarnessTest.at("b", 2));
       Pipelines.ReloadResult r = h.define("counts", FILTERED);
       assertEquals("swapped, open windows kept", r.outcome());
@@ -38,9 +36,7 @@ class ReloadHarnessTest {
 
   @Test
   void aChangeToTheWindowFlushesTheOpenWindowsIntoTheSinksOnce() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir)) {
-      h.define("counts", COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", COUNTS)) {
       h.post("counts", RecoveryHarnessTest.at("a", 1), RecoveryHarnessTest.at("a", 2));
       Pipelines.ReloadResult r = h.define("counts", LONGER);
       assertEquals("restarted after flushing open windows", r.outcome());
@@ -58,9 +54,7 @@ class ReloadHarnessTest {
 
   @Test
   void anInvalidEditLeavesTheRunningVersionAndItsWindowsAlone() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir)) {
-      h.define("counts", COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", COUNTS)) {
       h.post("counts", RecoveryHarnessTest.at("a", 1));
       Pipelines.ReloadResult r = h.define("counts", COUNTS.replace("length: 10s", "length: ten seconds"));
       assertFalse(r.ok());
@@ -73,9 +67,7 @@ class ReloadHarnessTest {
 
   @Test
   void aCrashAfterAKeptReloadRestoresTheWindowsUnderTheNewVersion() throws Exception {
-    try (ServerHarness h = new ServerHarness(dir)) {
-      h.define("counts", COUNTS);
-      h.start();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", COUNTS)) {
       h.post("counts", RecoveryHarnessTest.at("a", 1), RecoveryHarnessTest.at("b", 1));
       h.define("counts", FILTERED);
       h.post("counts", RecoveryHarnessTest.at("a", 2), RecoveryHarnessTest.at("b", 2));

@@ -53,6 +53,17 @@ final class ServerHarness implements AutoCloseable {
     this(root, 2, 100_000);
   }
 
+  /** A harness started with one pipeline, {@code id}, defined by {@code yaml}. */
+  static ServerHarness running(Path root, String id, String yaml) throws Exception {
+    return running(root, 2, 100_000, id, yaml);
+  }
+
+  static ServerHarness running(Path root, int workers, long queueLimit, String id, String yaml) throws Exception {
+    ServerHarness h = new ServerHarness(root, workers, queueLimit);
+    h.define(id, yaml);
+    return h.start();
+  }
+
   /** The partitions of the next {@link #start} (a restart with another {@code --workers}). */
   ServerHarness workers(int n) {
     this.workers = n;
