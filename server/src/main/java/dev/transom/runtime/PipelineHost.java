@@ -971,7 +971,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
         cuts.add(p.call(p::cut));
       }
       Future<Void> before = writes;
-      Future<Void> written = Future.all(cuts).compose(all -> before.transform(ignored -> {
+      // After the write before it, even when a cut failed: writes never run side by side.
+      Future<Void> written = Future.all(cuts).transform(cutsTaken -> before.transform(ignored -> {
+        if (cutsTaken.failed()) {
+          return Future.<Void>failedFuture(cutsTaken.cause());
+        }
         boolean allFull = cuts.stream().allMatch(f -> f.result().state() == null || f.result().state().full());
         if (lastWriteFailed && !allFull) {
           // Cut before the failure was known, as changes since that failed one: it cannot be stored
