@@ -564,7 +564,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
         in.addAndGet(events.size());
         admission.queued(events.size(), 0);
         return events;
-      }, true, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
+      }, true, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis(),
+          null);
     }
   }
 
@@ -1238,8 +1239,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
       }
       trace("logged seq=" + appended.seq() + " at=" + appended.arrivalMillis() + " events=" + n);
       sequencer.runOnContext(v -> {
-        enqueue(events, bytes, appended.seq(), position, appended.arrivalMillis());
+        // Acknowledged once handed to the partitions: a read after the answer sees the batch.
+        Promise<Void> handedOver = Promise.promise();
+        enqueue(() -> events, false, bytes, appended.seq(), position, appended.arrivalMillis(), handedOver);
         admission.appended();
+        handedOver.future().onComplete(h -> acked.tryComplete(appended));
       });
     };
     log.append(def.id(), batchId, mark, text, arrivals::stamp, durable).whenComplete((appended, error) -> {
@@ -1262,9 +1266,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
         admission.done(n, bytes);
         admission.appended();
         acked.complete(appended);
-      } else {
-        acked.complete(appended); // already on its way to the chain (durable, above)
       }
+      // else: acknowledged when it is handed over (durable, above)
     });
     return acked.future();
   }
@@ -1295,16 +1298,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * with its arrival time as the core's "now".
    */
   private Future<Void> enqueue(List<Object> events, long bytes, long seq, long sourcePosition, long arrivalMillis) {
-    return enqueue(() -> events, false, bytes, seq, sourcePosition, arrivalMillis);
+    return enqueue(() -> events, false, bytes, seq, sourcePosition, arrivalMillis, null);
   }
 
   /**
    * The same, with the events made only when the batch's turn comes ({@code events} counts them as
    * queued); {@code oneAtATime}: the next batch's events are made only once this one is processed (a
-   * replay: parsed events weigh several times their text, so they are not all made at once).
+   * replay: parsed events weigh several times their text, so they are not all made at once);
+   * {@code handedOver} (or null) completes once the batch is handed to the partitions.
    */
   private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, boolean oneAtATime,
-      long bytes, long seq, long sourcePosition, long arrivalMillis) {
+      long bytes, long seq, long sourcePosition, long arrivalMillis, Promise<Void> handedOver) {
     long nowMicros = arrivalMillis * 1_000;
     int[] n = new int[1];
     Promise<Void> processed = Promise.promise();
@@ -1323,6 +1327,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
       }
       if (sourcePosition >= 0) {
         appliedSourcePosition = sourcePosition;
+      }
+      if (handedOver != null) {
+        handedOver.tryComplete();
       }
       return oneAtATime ? processed.future().transform(r -> Future.<Void>succeededFuture()) : Future.<Void>succeededFuture();
     });

@@ -105,4 +105,17 @@ class BarrierHarnessTest {
       assertEquals(before, h.windows("counts"));
     }
   }
+
+  @Test
+  void aReadAfterAnAcknowledgementSeesTheBatch() throws Exception {
+    String[] k = keysOfEachPartition();
+    try (ServerHarness h = ServerHarness.running(dir, "counts", RecoveryHarnessTest.COUNTS)) {
+      for (int i = 1; i <= 20; i++) {
+        h.postNoWait("counts", RecoveryHarnessTest.at(k[0], 1), RecoveryHarnessTest.at(k[1], 1)); // answered, not awaited
+        Map<String, Object> seen = h.windows("counts"); // the next read, at once
+        assertEquals(Map.of(k[0] + " 2026-01-01T00:00:00Z", (long) i, k[1] + " 2026-01-01T00:00:00Z", (long) i), seen,
+            "after acknowledgement " + i);
+      }
+    }
+  }
 }
