@@ -138,6 +138,7 @@ final class Partition {
 
   /** Whether the next cut must write every bucket (the store does not hold this state yet). */
   private boolean fullNext = true;
+  private final dev.transom.state.BucketCut cuts = new dev.transom.state.BucketCut();
 
   /** What a swap takes from an old partition: its state (when kept) and its last cut. */
   record HandOver(OperatorSnapshot snapshot, Cut cut) {}
@@ -212,50 +213,13 @@ final class Partition {
 
   /**
    * The buckets holding a key that changed since the last cut, encoded with all their keys (or
-   * every bucket after a full change). Unchanged buckets are not rewritten, and only the changed
-   * buckets' groups are visited: the operator keeps each key group's keys in a list of its own.
+   * every bucket, when the store does not hold this state yet). Unchanged buckets are not rewritten.
    */
   private dev.transom.state.PartitionState changedState() {
     var op = exec.operator();
-    java.util.Set<String> changed = op.drainChangedKeys();
-    // Most keys changed (a flood of new keys): writing everything afresh is cheaper than one row at a time.
-    boolean full = fullNext || changed.size() > op.keyCount() / 2;
+    boolean full = fullNext;
     fullNext = false;
-    java.util.Map<Integer, byte[]> buckets = new java.util.HashMap<>();
-    if (full) {
-      for (int g = 0; g < dev.transom.windowing.KeyGroups.COUNT; g++) {
-        java.util.List<String> ks = op.keysOf(g);
-        if (ks.isEmpty()) {
-          continue;
-        }
-        java.util.Map<Integer, java.util.List<String>> byBucket = new java.util.HashMap<>();
-        for (String k : ks) {
-          byBucket.computeIfAbsent(dev.transom.state.PartitionState.bucketOf(k), b -> new java.util.ArrayList<>()).add(k);
-        }
-        byBucket.forEach((b, keys) -> buckets.put(b, dev.transom.state.SnapshotCodec.encode(op.snapshot(keys))));
-      }
-    } else {
-      // The touched buckets by group: each group's keys are walked once, however many of its buckets changed.
-      java.util.Map<Integer, java.util.Map<Integer, java.util.List<String>>> touched = new java.util.HashMap<>();
-      for (String k : changed) {
-        int b = dev.transom.state.PartitionState.bucketOf(k);
-        touched.computeIfAbsent(dev.transom.state.PartitionState.groupOf(b), g -> new java.util.HashMap<>())
-            .putIfAbsent(b, new java.util.ArrayList<>());
-      }
-      touched.forEach((g, inGroup) -> {
-        for (String k : op.keysOf(g)) {
-          java.util.List<String> keys = inGroup.get(dev.transom.state.PartitionState.bucketOf(k));
-          if (keys != null) {
-            keys.add(k);
-          }
-        }
-        // a bucket whose last key went is removed from the store
-        inGroup.forEach((b, keys) -> buckets.put(b,
-            keys.isEmpty() ? null : dev.transom.state.SnapshotCodec.encode(op.snapshot(keys))));
-      });
-    }
-    byte[] header = dev.transom.state.SnapshotCodec.encode(op.snapshot(List.of()));
-    return new dev.transom.state.PartitionState(header, buckets, full);
+    return cuts.cut(op, op.drainChangedKeys(), full);
   }
 
   void requireFullCut() {

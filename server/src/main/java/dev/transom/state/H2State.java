@@ -31,8 +31,6 @@ import java.util.function.Consumer;
  */
 public final class H2State implements IngestLog, CheckpointStore, AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.state");
-  /** The row (bucket number) of a partition's state that says how many buckets its keys are stored in. */
-  private static final int LAYOUT_ROW = -2;
   private static final int MAX_GROUP = 1_000;
   /** A new segment file is started once the current one is this long. */
   static final long SEGMENT_BYTES = 16L << 20;
@@ -352,56 +350,9 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.executeUpdate();
         }
         for (int i = 0; i < cp.partitions().size(); i++) {
-          PartitionState ps = cp.partitions().get(i);
-          if (ps.full()) {
-            try (PreparedStatement s = c.prepareStatement(
-                "DELETE FROM checkpoint_state WHERE pipeline = ? AND partition_no = ?")) {
-              s.setString(1, cp.pipeline());
-              s.setInt(2, i);
-              s.executeUpdate();
-            }
-          }
-          // After a full cut's delete every row is new: a plain insert skips MERGE's lookup per row.
-          try (PreparedStatement merge = c.prepareStatement(ps.full()
-              ? "INSERT INTO checkpoint_state (pipeline, partition_no, bucket, state) VALUES (?, ?, ?, ?)"
-              : "MERGE INTO checkpoint_state (pipeline, partition_no, bucket, state) KEY (pipeline, partition_no, bucket) "
-                  + "VALUES (?, ?, ?, ?)");
-              PreparedStatement delete = c.prepareStatement(
-                  "DELETE FROM checkpoint_state WHERE pipeline = ? AND partition_no = ? AND bucket = ?")) {
-            merge.setString(1, cp.pipeline());
-            merge.setInt(2, i);
-            merge.setInt(3, -1);
-            merge.setBytes(4, ps.header());
-            merge.addBatch();
-            merge.setString(1, cp.pipeline());
-            merge.setInt(2, i);
-            merge.setInt(3, LAYOUT_ROW);
-            merge.setBytes(4, java.nio.ByteBuffer.allocate(4).putInt(PartitionState.BUCKETS).array());
-            merge.addBatch();
-            for (Map.Entry<Integer, byte[]> b : ps.buckets().entrySet()) {
-              if (b.getValue() == null) {
-                delete.setString(1, cp.pipeline());
-                delete.setInt(2, i);
-                delete.setInt(3, b.getKey());
-                delete.addBatch();
-              } else {
-                merge.setString(1, cp.pipeline());
-                merge.setInt(2, i);
-                merge.setInt(3, b.getKey());
-                merge.setBytes(4, b.getValue());
-                merge.addBatch();
-              }
-            }
-            merge.executeBatch();
-            delete.executeBatch();
-          }
+          PartitionRows.write(c, cp.pipeline(), i, cp.partitions().get(i));
         }
-        try (PreparedStatement s = c.prepareStatement(
-            "DELETE FROM checkpoint_state WHERE pipeline = ? AND partition_no >= ?")) {
-          s.setString(1, cp.pipeline());
-          s.setInt(2, cp.partitions().size());
-          s.executeUpdate();
-        }
+        PartitionRows.deleteFrom(c, cp.pipeline(), cp.partitions().size());
         saveDeliveries(c, cp);
         for (Checkpoint.TableRow row : cp.rows()) {
           try (PreparedStatement s = c.prepareStatement("INSERT INTO " + quote(row.table())
@@ -552,36 +503,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         s.setString(1, pipeline);
         try (ResultSet r = s.executeQuery()) {
           if (r.next()) {
-            Map<Integer, byte[]> headers = new java.util.TreeMap<>();
-            Map<Integer, List<byte[]>> buckets = new java.util.TreeMap<>();
-            java.util.Set<Integer> currentLayout = new java.util.HashSet<>();
-            try (PreparedStatement p = c.prepareStatement(
-                "SELECT partition_no, bucket, state FROM checkpoint_state WHERE pipeline = ? ORDER BY partition_no, bucket")) {
-              p.setString(1, pipeline);
-              try (ResultSet pr = p.executeQuery()) {
-                while (pr.next()) {
-                  if (pr.getInt(2) == LAYOUT_ROW) {
-                    byte[] b = pr.getBytes(3);
-                    if (b != null && b.length == 4 && java.nio.ByteBuffer.wrap(b).getInt() == PartitionState.BUCKETS) {
-                      currentLayout.add(pr.getInt(1));
-                    }
-                  } else if (pr.getInt(2) < 0) {
-                    headers.put(pr.getInt(1), pr.getBytes(3));
-                  } else {
-                    buckets.computeIfAbsent(pr.getInt(1), k -> new ArrayList<>()).add(pr.getBytes(3));
-                  }
-                }
-              }
-            }
-            List<PartitionState> parts = new ArrayList<>();
-            for (Map.Entry<Integer, byte[]> h : headers.entrySet()) {
-              Map<Integer, byte[]> all = new LinkedHashMap<>();
-              List<byte[]> bs = buckets.getOrDefault(h.getKey(), List.of());
-              for (int i = 0; i < bs.size(); i++) {
-                all.put(i, bs.get(i));
-              }
-              parts.add(new PartitionState(h.getValue(), all, true, currentLayout.contains(h.getKey())));
-            }
+            List<PartitionState> parts = PartitionRows.read(c, pipeline);
             cp = new Checkpoint(pipeline, r.getLong(1), r.getString(2), parts, r.getLong(3), r.getLong(4),
                 decodeMarks(r.getString(5)), List.of(), r.getString(6), loadDeliveries(c, pipeline));
           }
@@ -622,8 +544,8 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     }).thenCompose(ignored -> submit(() -> {
       committed.remove(pipeline);
       Connection c = db.connection();
-      for (String table : List.of("checkpoint", "checkpoint_state", "checkpoint_deliveries", "ingest_log", "ingest_batches",
-          "sink_start")) {
+      for (String table : List.of("checkpoint", "checkpoint_state", "checkpoint_chunks", "checkpoint_deliveries", "ingest_log",
+          "ingest_batches", "sink_start")) {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
           s.setString(1, pipeline);
           s.executeUpdate();

@@ -35,14 +35,33 @@ public record PartitionState(byte[] header, Map<Integer, byte[]> buckets, boolea
     return bucket % KeyGroups.COUNT;
   }
 
-  /** Rebuilds the partition's operator state from a header and all its stored buckets. */
+  /**
+   * Rebuilds the partition's operator state from a header and all its stored buckets. Buckets in
+   * the compact format are decoded as the restore reads them ({@link StoredKeys}); buckets of an
+   * older version's format are decoded here.
+   */
   public static OperatorSnapshot assemble(byte[] header, List<byte[]> buckets) throws SnapshotCodec.Corrupt {
     OperatorSnapshot head = SnapshotCodec.decode(header);
-    List<OperatorSnapshot.KeySnapshot> keys = new ArrayList<>();
+    List<byte[]> compact = new ArrayList<>(buckets.size());
+    List<OperatorSnapshot.KeySnapshot> older = new ArrayList<>();
     for (byte[] b : buckets) {
-      keys.addAll(SnapshotCodec.decode(b).keys());
+      if (isCompact(b)) {
+        compact.add(b);
+      } else {
+        older.addAll(SnapshotCodec.decode(b).keys());
+      }
+    }
+    List<OperatorSnapshot.KeySnapshot> keys = new StoredKeys(compact);
+    if (!older.isEmpty()) {
+      older.addAll(keys);
+      keys = older;
     }
     return new OperatorSnapshot(head.nextSeq(), head.sharedClock(), keys);
+  }
+
+  /** Whether a stored bucket is in the current format ({@link BucketFormat}); else an older version wrote it. */
+  static boolean isCompact(byte[] bucket) {
+    return bucket.length > 0 && bucket[0] == BucketFormat.FORMAT;
   }
 
   public long bytes() {

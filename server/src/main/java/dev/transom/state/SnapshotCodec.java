@@ -66,7 +66,11 @@ public final class SnapshotCodec {
     return bytes.toByteArray();
   }
 
+  /** Decodes a snapshot, or a bucket of keys in either format (its header values are then 0 and none). */
   public static OperatorSnapshot decode(byte[] data) throws Corrupt {
+    if (PartitionState.isCompact(data)) {
+      return new OperatorSnapshot(0, null, new ArrayList<>(new StoredKeys(List.of(data))));
+    }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int format = in.readInt();
       if (format != FORMAT) {

@@ -61,12 +61,21 @@ public final class KeyGroups {
   /** Whether every key of {@code stored} is already in the partition {@link #spread} would put it in. */
   public static boolean inPlace(List<OperatorSnapshot> stored) {
     for (int i = 0; i < stored.size(); i++) {
-      for (OperatorSnapshot.KeySnapshot k : stored.get(i).keys()) {
-        if (partitionOfKey(k.key(), stored.size()) != i) {
+      for (String key : keysOf(stored.get(i))) {
+        if (partitionOfKey(key, stored.size()) != i) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  /** The keys of {@code s}, named without building their snapshots when its list can. */
+  private static Iterable<String> keysOf(OperatorSnapshot s) {
+    List<OperatorSnapshot.KeySnapshot> keys = s.keys();
+    if (keys instanceof OperatorSnapshot.KeyNames names) {
+      return () -> java.util.stream.IntStream.range(0, keys.size()).mapToObj(names::keyAt).iterator();
+    }
+    return () -> keys.stream().map(OperatorSnapshot.KeySnapshot::key).iterator();
   }
 }

@@ -43,6 +43,35 @@ final class KeyHeap {
     }
   }
 
+  /** Forgets every key (their positions are not reset: they are being dropped). */
+  void clear() {
+    heap = new KeyState[16];
+    size = 0;
+  }
+
+  /**
+   * Adds {@code ks} without ordering the heap ({@link Micros#POS_INFINITY}: not at all);
+   * {@link #heapify} must follow before the heap is read.
+   */
+  void addUnordered(KeyState ks, long key) {
+    if (key == Micros.POS_INFINITY) {
+      return;
+    }
+    if (size == heap.length) {
+      heap = Arrays.copyOf(heap, size * 2);
+    }
+    ks.heapKey = key;
+    ks.heapIndex = size;
+    heap[size++] = ks;
+  }
+
+  /** Orders everything {@link #addUnordered} added, in linear time (Floyd's construction). */
+  void heapify() {
+    for (int i = (size >>> 1) - 1; i >= 0; i--) {
+      siftDown(i);
+    }
+  }
+
   void remove(KeyState ks) {
     int i = ks.heapIndex;
     if (i < 0) {

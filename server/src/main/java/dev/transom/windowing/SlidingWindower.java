@@ -57,6 +57,8 @@ public record SlidingWindower(long lengthMicros, long offsetMicros, long alignMi
       String key = ks.key;
       long first = def.firstIndex(t);
       long last = def.lastIndex(t);
+      // The item's windows come in open order, as the key's do: each is looked for after the one before.
+      int from = -1;
       for (long i = first; i <= last; i++) {
         long open = def.openOf(i);
         long close = open + def.lengthMicros;
@@ -65,16 +67,19 @@ public record SlidingWindower(long lengthMicros, long offsetMicros, long alignMi
           outcome.late++;
           continue;
         }
-        int at = ks.find(open);
+        int at = from < 0 ? ks.find(open) : ks.find(open, from);
         OpenWindow w;
         if (at >= 0) {
           w = ks.get(at);
+          from = at + 1;
         } else {
           w = create(aggregate, key, open, close, outcome);
           if (w == null) {
+            from = -at - 1;
             continue;
           }
           ks.insert(-at - 1, w);
+          from = -at;
           outcome.openedNet++;
         }
         addTo(w, key, t, value, rank, seq, outcome);

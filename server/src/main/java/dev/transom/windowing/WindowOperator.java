@@ -1,7 +1,6 @@
 package dev.transom.windowing;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -26,7 +25,7 @@ public final class WindowOperator {
   private final WindowerLogic windows;
   /** The pipeline's one clock ({@code scope: pipeline}, system clock), else {@code null}: each key has its own. */
   private final ClockState sharedClock;
-  private final HashMap<String, KeyState> keys = new HashMap<>();
+  private final KeyTable keys = new KeyTable();
   private final KeyHeap heap = new KeyHeap();
   private final WindowerLogic.AddOutcome outcome = new WindowerLogic.AddOutcome();
   private long nextSeq;
@@ -66,7 +65,7 @@ public final class WindowOperator {
     KeyState ks = keys.get(key);
     if (ks == null) {
       ks = new KeyState(key);
-      keys.put(key, ks);
+      keys.add(ks);
       keyChars += key.length();
       link(ks);
     }
@@ -119,9 +118,7 @@ public final class WindowOperator {
     if (sharedClock != null) {
       clock.endOfInput(sharedClock);
     } else {
-      for (KeyState ks : keys.values()) {
-        clock.endOfInput(ks);
-      }
+      keys.forEach(clock::endOfInput);
     }
     KeyState top;
     while ((top = heap.peek()) != null) {
@@ -162,12 +159,12 @@ public final class WindowOperator {
     }
     if (leadStale) {
       leadStale = false;
-      for (KeyState ks : keys.values()) {
+      keys.forEach(ks -> {
         long wm = clock.watermark(ks, nowMicros);
         if (wm != Micros.POS_INFINITY && wm != Micros.NEG_INFINITY) {
           maxWatermarkLeadMicros = Math.max(maxWatermarkLeadMicros, wm - nowMicros);
         }
-      }
+      });
     }
     return maxWatermarkLeadMicros == Micros.NEG_INFINITY ? Micros.NEG_INFINITY : nowMicros + maxWatermarkLeadMicros;
   }
@@ -208,11 +205,11 @@ public final class WindowOperator {
 
   /** Visits every open window (for display). */
   public void forEachOpenWindow(OpenWindowVisitor visitor) {
-    for (KeyState ks : keys.values()) {
+    keys.forEach(ks -> {
       for (int i = 0; i < ks.size(); i++) {
         visitor.visit(ks.key, ks.get(i));
       }
-    }
+    });
   }
 
   /** Visitor of {@link #forEachOpenWindow}. */
@@ -231,7 +228,7 @@ public final class WindowOperator {
     }
     if (ks.isEmpty()) {
       heap.remove(ks);
-      if (sharedClock != null && keys.remove(ks.key) != null) {
+      if (sharedClock != null && keys.remove(ks)) {
         keyChars -= ks.key.length();
         unlink(ks);
       }
@@ -246,9 +243,7 @@ public final class WindowOperator {
     trackChanges = true;
     if (groupHeads == null) {
       groupHeads = new KeyState[KeyGroups.COUNT];
-      for (KeyState ks : keys.values()) {
-        link(ks);
-      }
+      keys.forEach(this::link);
     }
   }
 
@@ -272,30 +267,52 @@ public final class WindowOperator {
   /** The keys of one key group that have state now ({@link KeyGroups#of}); a scan of every key unless changes are tracked. */
   public List<String> keysOf(int group) {
     List<String> out = new ArrayList<>();
-    if (groupHeads != null) {
-      KeyState prev = null;
-      for (KeyState ks = groupHeads[group]; ks != null; ks = ks.groupNext) {
-        if (ks.dropped) {
-          if (prev == null) {
-            groupHeads[group] = ks.groupNext;
-          } else {
-            prev.groupNext = ks.groupNext;
-          }
-        } else {
-          out.add(ks.key);
-          prev = ks;
-        }
-      }
-    } else {
-      for (String k : keys.keySet()) {
-        if (KeyGroups.of(k) == group) {
-          out.add(k);
-        }
-      }
-    }
+    forEachOf(group, ks -> out.add(ks.key));
     return out;
   }
 
+  /**
+   * Writes the state of the keys of one key group that {@code which} accepts, key after key, to
+   * {@code out}: what {@link #snapshot(java.util.Collection)} of those keys holds, without a
+   * snapshot object per key. A scan of every key unless changes are tracked.
+   */
+  public void writeGroup(int group, java.util.function.Predicate<String> which, StateWriter out) {
+    forEachOf(group, ks -> {
+      if (which.test(ks.key)) {
+        int n = ks.size();
+        out.key(ks.key, sharedClock != null ? null : clock.snapshot(ks), n);
+        for (int i = 0; i < n; i++) {
+          OpenWindow w = ks.get(i);
+          out.window(w.openMicros, w.closeMicros, w.count, w.snapshot());
+        }
+      }
+    });
+  }
+
+  /** Visits the keys of {@code group} that have state, dropping from its list the keys that lost theirs. */
+  private void forEachOf(int group, java.util.function.Consumer<KeyState> action) {
+    if (groupHeads == null) {
+      keys.forEach(ks -> {
+        if (KeyGroups.of(ks.key) == group) {
+          action.accept(ks);
+        }
+      });
+      return;
+    }
+    KeyState prev = null;
+    for (KeyState ks = groupHeads[group]; ks != null; ks = ks.groupNext) {
+      if (ks.dropped) {
+        if (prev == null) {
+          groupHeads[group] = ks.groupNext;
+        } else {
+          prev.groupNext = ks.groupNext;
+        }
+      } else {
+        action.accept(ks);
+        prev = ks;
+      }
+    }
+  }
 
   /** The keys whose state changed since the last call (a key may since have no state at all). */
   public java.util.Set<String> drainChangedKeys() {
@@ -306,7 +323,7 @@ public final class WindowOperator {
 
   /** Every key that has state now. */
   public java.util.Set<String> keys() {
-    return java.util.Collections.unmodifiableSet(keys.keySet());
+    return keys.keySet();
   }
 
   /** The state of some keys only (absent keys are left out), with the operator-wide header. */
@@ -328,22 +345,23 @@ public final class WindowOperator {
 
   public OperatorSnapshot snapshot() {
     List<OperatorSnapshot.KeySnapshot> out = new ArrayList<>(keys.size());
-    for (KeyState ks : keys.values()) {
-      out.add(keySnapshot(ks));
-    }
+    keys.forEach(ks -> out.add(keySnapshot(ks)));
     return new OperatorSnapshot(nextSeq, sharedClock == null ? null : clock.snapshot(sharedClock), out);
   }
 
-  /** Replaces all state with {@code snapshot}'s. */
+  /**
+   * Replaces all state with {@code snapshot}'s. The restored state is the baseline of the changes
+   * tracked from here on: a restored key is not changed until an item or a close changes it. The
+   * heap is built once at the end (linear time) rather than key by key.
+   */
   public void restore(OperatorSnapshot snapshot) {
     keys.clear();
+    keys.reserve(snapshot.keys().size());
     if (groupHeads != null) {
       java.util.Arrays.fill(groupHeads, null);
     }
     keyChars = 0;
-    while (heap.peek() != null) {
-      heap.remove(heap.peek());
-    }
+    heap.clear();
     nextSeq = snapshot.nextSeq();
     changedKeys = new java.util.HashSet<>();
     openWindows = 0;
@@ -352,23 +370,76 @@ public final class WindowOperator {
     if (sharedClock != null && snapshot.sharedClock() != null) {
       clock.restore(sharedClock, snapshot.sharedClock());
     }
-    for (OperatorSnapshot.KeySnapshot k : snapshot.keys()) {
-      KeyState ks = new KeyState(k.key());
-      if (sharedClock == null && k.clock() != null) {
-        clock.restore(ks, k.clock());
+    Restorer restorer = new Restorer(snapshot.keys() instanceof OperatorSnapshot.KeySource);
+    if (snapshot.keys() instanceof OperatorSnapshot.KeySource source) {
+      source.writeTo(restorer);
+    } else {
+      for (OperatorSnapshot.KeySnapshot k : snapshot.keys()) {
+        restorer.key(k.key(), k.clock(), k.windows().size());
+        for (WindowSnapshot w : k.windows()) {
+          restorer.window(w.openMicros(), w.closeMicros(), w.count(), w.acc());
+        }
       }
-      keys.put(k.key(), ks);
-      keyChars += k.key().length();
+    }
+    restorer.finish();
+  }
+
+  /** Builds the restored keys as their values come ({@link #restore}). */
+  private final class Restorer implements StateWriter {
+    /** The keys are known to be distinct (a stored checkpoint's): no look for an earlier copy. */
+    private final boolean distinct;
+    /** The key whose windows come next; {@code null} while a key is passed over. */
+    private KeyState current;
+
+    Restorer(boolean distinct) {
+      this.distinct = distinct;
+    }
+
+    @Override
+    public void key(String key, long[] clockState, int windowCount) {
+      file();
+      if (windowCount == 0 && sharedClock != null) {
+        return; // docs/semantics.md: with a shared clock a key without windows holds nothing
+      }
+      KeyState ks = new KeyState(key);
+      if (distinct) {
+        keys.add(ks);
+      } else if (!keys.addIfAbsent(ks)) {
+        return; // a key given twice: the first copy stands
+      }
+      if (sharedClock == null && clockState != null) {
+        clock.restore(ks, clockState);
+      }
+      keyChars += key.length();
       link(ks);
-      if (!k.windows().isEmpty()) {
-        WindowerLogic.restore(ks, k.windows(), aggregate);
-        openWindows += ks.size();
-        settle(ks);
-      } else if (sharedClock != null) {
-        keys.remove(k.key());
-        keyChars -= k.key().length();
-        unlink(ks);
+      current = ks;
+    }
+
+    @Override
+    public void window(long openMicros, long closeMicros, long count, Object acc) {
+      if (current != null) {
+        OpenWindow w = aggregate.restore(acc);
+        w.openMicros = openMicros;
+        w.closeMicros = closeMicros;
+        w.count = count;
+        current.insert(current.size(), w);
+        openWindows++;
       }
+    }
+
+    /** Puts the key before in the heap, once all its windows are in. */
+    private void file() {
+      KeyState ks = current;
+      current = null;
+      if (ks != null && !ks.isEmpty()) {
+        long deadline = windows.earliestDeadline(ks);
+        heap.addUnordered(ks, sharedClock != null ? deadline : clock.systemTimeWhenWatermarkReaches(ks, deadline));
+      }
+    }
+
+    void finish() {
+      file();
+      heap.heapify();
     }
   }
 }

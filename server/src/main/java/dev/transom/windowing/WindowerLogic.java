@@ -55,17 +55,6 @@ abstract class WindowerLogic {
     return out;
   }
 
-  static void restore(KeyState ks, List<WindowSnapshot> snapshot, Aggregate aggregate) {
-    ks.remove(0, ks.size());
-    for (WindowSnapshot s : snapshot) {
-      OpenWindow w = aggregate.restore(s.acc());
-      w.openMicros = s.openMicros();
-      w.closeMicros = s.closeMicros();
-      w.count = s.count();
-      ks.insert(ks.size(), w);
-    }
-  }
-
   /** A new empty window with its bounds, or {@code null} (and the failure noted) when the aggregate cannot start one. */
   static OpenWindow create(Aggregate aggregate, String key, long openMicros, long closeMicros, AddOutcome outcome) {
     OpenWindow w;
