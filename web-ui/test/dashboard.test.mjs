@@ -1,70 +1,17 @@
 // Dashboard tests in a real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core).
-// Starts the real jar, posts events over HTTP, and checks what a user sees.
+// Starts the real jar, posts events over HTTP, and checks what a user sees: the basics and a token here, the
+// page under live traffic in dashboard-live.mjs, 50 pipelines and 10,000 open windows in dashboard-scale.mjs.
 // Run: TRANSOM_JAR=server/target/transom.jar node web-ui/test/dashboard.test.mjs   (DashboardIT does this)
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import net from 'node:net';
+import { join } from 'node:path';
 import http from 'node:http';
 import { chromium } from 'playwright-core';
+import { CLICKS, shots, freePort, startServer, stop, define, results, step, LAUNCH } from './dashboard-helpers.mjs';
+import { liveTests } from './dashboard-live.mjs';
 
-const jar = resolve(process.env.TRANSOM_JAR || 'server/target/transom.jar');
-const shots = resolve(process.env.SCREENSHOTS || 'server/target/dashboard-screenshots');
-const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
-mkdirSync(shots, { recursive: true });
-
-const CLICKS = `name: clicks
-source: {kind: http}
-key: event.user
-clock: {kind: event, timestamp: event.ts, wait: 1s}
-window: {kind: tumbling, length: 4s}
-aggregate: {count: true}
-`;
-
-function freePort() {
-  return new Promise((ok) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
-}
-
-async function startServer(dir, extra = []) {
-  const port = await freePort();
-  const proc = spawn('java', ['-jar', jar, 'serve', '--definitions', join(dir, 'defs'), '--data', join(dir, 'data'), '--port', String(port), ...extra],
-    { stdio: ['ignore', 'inherit', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(`${base}/health`)).ok) return { proc, base }; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not start');
-}
-
-function stop(server) {
-  return new Promise((ok) => { server.proc.once('exit', ok); server.proc.kill('SIGTERM'); });
-}
-
-function define(dir, name, text) {
-  const tmp = join(dir, 'defs', `.${name}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, join(dir, 'defs', name));
-}
-
-const results = [];
-async function step(name, fn) {
-  try {
-    await fn();
-    results.push(`ok   ${name}`);
-  } catch (e) {
-    results.push(`FAIL ${name}: ${e.message}`);
-    throw e;
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: browserPath,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await chromium.launch(LAUNCH);
 let failed = false;
 try {
   // --- an open server ------------------------------------------------------------------------
@@ -165,6 +112,8 @@ try {
     await page.close();
     await stop(server);
   }
+
+  await liveTests(browser);
 
   // --- a token-protected server -------------------------------------------------------------
   const dir2 = mkdtempSync(join(tmpdir(), 'transom-dash-'));

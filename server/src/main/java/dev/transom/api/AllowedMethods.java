@@ -26,6 +26,10 @@ final class AllowedMethods {
     BY_PATH.put("/api/pipelines/:id/outputs/stream", "GET");
     BY_PATH.put("/api/validate", "POST");
     BY_PATH.put("/api/schema", "GET");
+    BY_PATH.put("/api/overview", "GET");
+    BY_PATH.put("/api/pipelines/:id/history", "GET");
+    BY_PATH.put("/api/pipelines/:id/shape", "GET");
+    BY_PATH.put("/api/pipelines/:id/errors", "GET");
   }
 
   /** After the routes themselves: what reaches these answered no method of its path. */

@@ -9,6 +9,7 @@ import dev.transom.runtime.Pipelines;
 import dev.transom.runtime.ProblemsJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,7 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The HTTP API of the README's API table and the dashboard's static files. */
+/**
+ * The HTTP API of the README's API table and the dashboard's static files. Longer than most
+ * files: one handler per route of the table, each short, sharing the token, id and query checks and
+ * the JSON error shape; the dashboard's own routes are {@link DashboardRoutes}.
+ */
 public final class ApiRoutes {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.http");
   /** Largest request body: a batch of events or a definition. */
@@ -93,8 +98,14 @@ public final class ApiRoutes {
     r.get("/api/pipelines/:id/outputs/stream").handler(this::streamOutputs);
     r.post("/api/validate").handler(this::validate);
     r.get("/api/schema").handler(this::schema);
+    DashboardRoutes dashboard = new DashboardRoutes(pipelines, this::host);
+    r.get("/api/overview").handler(dashboard::overview);
+    r.get("/api/pipelines/:id/history").handler(dashboard::history);
+    r.get("/api/pipelines/:id/shape").handler(dashboard::shape);
+    r.get("/api/pipelines/:id/errors").handler(dashboard::errors);
     AllowedMethods.register(r);
     r.route("/api/*").handler(ctx -> error(ctx, 404, "no such API path: " + ctx.request().path(), List.of()));
+    r.route("/vendor/uplot/:file").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(VendorFiles::uplot);
     r.route("/*").handler(WebRoot.handler(webRoot));
     // what neither the API nor the dashboard's files answer (any method): Vert.x's own 404 is HTML
     r.route().handler(ctx -> error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.request().path(), List.of()));
@@ -291,7 +302,7 @@ public final class ApiRoutes {
       return;
     }
     String source = h.sourceKind();
-    if (!source.equals("http")) {
+    if (!h.takesPosts()) {
       error(ctx, 409, "pipeline '" + h.id() + "' has a " + source + " source: it reads its own events and takes none "
           + "over HTTP (only a pipeline with source kind http does); nothing was accepted", List.of());
       return;
@@ -475,7 +486,7 @@ public final class ApiRoutes {
    * {@code null} after answering 400: a value that is not what it should be is said so, never
    * quietly replaced by the default or clamped.
    */
-  private static Integer intParam(RoutingContext ctx, String name, int otherwise, int min, int max) {
+  static Integer intParam(RoutingContext ctx, String name, int otherwise, int min, int max) {
     if (!single(ctx, name)) {
       return null;
     }

@@ -61,7 +61,7 @@ final class HttpRequestMeters {
       return "other";
     }
     switch (path) {
-      case "/health", "/metrics", "/api/pipelines", "/api/validate", "/api/schema":
+      case "/health", "/metrics", "/api/pipelines", "/api/validate", "/api/schema", "/api/overview":
         return path;
       default:
         break;
@@ -80,6 +80,9 @@ final class HttpRequestMeters {
       case "/windows" -> "/api/pipelines/{id}/windows";
       case "/outputs" -> "/api/pipelines/{id}/outputs";
       case "/outputs/stream" -> "/api/pipelines/{id}/outputs/stream";
+      case "/history" -> "/api/pipelines/{id}/history";
+      case "/shape" -> "/api/pipelines/{id}/shape";
+      case "/errors" -> "/api/pipelines/{id}/errors";
       default -> "/api/other";
     };
   }

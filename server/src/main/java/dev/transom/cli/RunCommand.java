@@ -1,19 +1,21 @@
 package dev.transom.cli;
 
-import dev.transom.compile.ItemError;
-import dev.transom.compile.Outputs;
-import dev.transom.compile.PipelineExecution;
 import dev.transom.compile.Plan;
+import dev.transom.components.ComponentSpecs;
 import dev.transom.components.FileSink;
 import dev.transom.components.GeneratorSource;
 import dev.transom.components.RecordSink;
 import dev.transom.components.SinkSet;
+import dev.transom.components.SourceKind;
 import dev.transom.components.StdoutSink;
 import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.DefinitionLoader;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.spec.Problem;
-import dev.transom.io.JsonValues;
+import dev.transom.engine.Router;
+import dev.transom.engine.Shard;
+import dev.transom.engine.ShardCount;
+import dev.transom.engine.ShardThreads;
 import dev.transom.io.LineReader;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -22,20 +24,23 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code transom run FILE [--input PATH|-] [--output PATH|-] [--late PATH|-]}: one pipeline over a
  * finite input, in this thread, with no server and no checkpoint. At end of input every open window
  * closes. It ends with one summary line on stderr; exit 3 when every event read failed.
+ *
+ * <p>Its flags decide together which sinks open and which feed runs, so they stay in one place; the
+ * feeds ({@link RunFeeds}), outputs ({@link RunOutputs}) and progress line ({@link RunProgress}) are
+ * their own files.
+ * closes. It ends with one summary line on stderr; exit 3 when every event read failed.
  */
 public final class RunCommand {
   static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--late PATH|-] [--workers N] "
       + "[--arrival FIELD]";
-  private static final int SHOWN_ERRORS = 10;
+  static final int SHOWN_ERRORS = 10;
   /** Exit code when events were read and every one of them failed (item or line errors). */
   static final int ALL_FAILED = 3;
 
@@ -81,9 +86,10 @@ public final class RunCommand {
     }
     if (a.flag("output") == null) {
       for (ComponentDef s : def.sinks()) {
-        if (s.kind().equals("h2")) {
+        String notHere = ComponentSpecs.sink(s).notInRun();
+        if (notHere != null) {
           err.println(file + ":" + (s.options().mark() == null ? 1 : s.options().mark().getLine() + 1)
-              + ":1: sinks: kind h2 writes into the server's database, which `run` does not open; use --output, or serve");
+              + ":1: sinks: " + notHere + "; use --output, or serve");
           return 2;
         }
       }
@@ -93,12 +99,14 @@ public final class RunCommand {
     if ("-".equals(lateFlag) && outputToStdout) {
       throw new UsageException("--late - and the outputs would share stdout; give one of them a file");
     }
-    if (lateFlag == null && def.late() != null && def.late().kind().equals("h2")) {
-      err.println(file + ":1:1: late: kind h2 writes into the server's database, which `run` does not open");
+    String lateNotHere = def.late() == null ? null : ComponentSpecs.sink(def.late()).notInRun();
+    if (lateFlag == null && lateNotHere != null) {
+      err.println(file + ":1:1: late: " + lateNotHere);
       return 2;
     }
-    if (input == null && def.source().kind().equals("http")) {
-      err.println(file + ":" + sourceLine(def) + ":1: source: kind http receives events from `transom serve`; "
+    SourceKind source = ComponentSpecs.source(def.source());
+    if (input == null && source.needsInput() != null) {
+      err.println(file + ":" + sourceLine(def) + ":1: source: " + source.needsInput() + "; "
           + "give `run` its events with --input FILE (or - for stdin)");
       return 2;
     }
@@ -124,46 +132,50 @@ public final class RunCommand {
       return 1;
     }
     RunOutputs outputs = new RunOutputs(sinks, err);
-    boolean sharedClock = def.clock() instanceof dev.transom.definition.ClockDef.Event e && e.pipelineScope();
     String fileInput = input != null && !input.equals("-") ? input
-        : input == null && def.source().kind().equals("file") ? def.source().text("path", null) : null;
-    if (workers > 1 && fileInput != null && !sharedClock && arrival == null) {
-      return runPartitioned(Plan.of(def), workers, fileInput, outputs, sinks);
+        : input == null ? source.inputFile(def.source()) : null;
+    // Several shards read a file: the reading thread routes, the shards' threads process. Live
+    // input and generators wake up on time, which one shard on the reading thread does alone.
+    int shards = fileInput != null && arrival == null ? ShardCount.of(def, workers) : 1;
+    if (shards > 1) {
+      return runPartitioned(Plan.of(def), shards, fileInput, outputs, sinks);
     }
-    PipelineExecution exec = Plan.of(def).start(outputs);
-    Progress progress = new Progress(err);
+    Shard exec = new Shard(Plan.of(def), outputs, outputs::lineError);
+    RunProgress progress = new RunProgress(err);
+    RunFeeds feeds = new RunFeeds(() -> interrupted);
     onInterrupt(Thread.currentThread());
     try {
       if (input != null && input.equals("-")) {
         outputs.inputName = "stdin";
-        feedLive(exec, outputs, new StdinPump(System.in), progress);
+        feeds.feedLive(exec, outputs, new StdinPump(System.in), progress);
       } else if (input != null && arrival != null) {
         outputs.inputName = input;
-        feedWithArrivals(exec, outputs, open(input), arrival);
+        feeds.feedWithArrivals(exec, outputs, open(input), arrival);
       } else if (input != null) {
         outputs.inputName = input;
-        feed(exec, outputs, progress.counting(input, open(input)), progress);
-      } else if (def.source().kind().equals("file")) {
-        String path = def.source().text("path", null);
+        feeds.feed(exec, outputs, progress.counting(input, open(input)), progress);
+      } else if (source.inputFile(def.source()) != null) {
+        String path = source.inputFile(def.source());
         outputs.inputName = path;
-        feed(exec, outputs, progress.counting(path, open(path)), progress);
+        feeds.feed(exec, outputs, progress.counting(path, open(path)), progress);
       } else {
         outputs.inputName = "generator";
-        generate(exec, outputs, new GeneratorSource(def.source()), progress);
+        feeds.generate(exec, outputs, new GeneratorSource(def.source()), progress);
       }
       if (interrupted) {
         progress.done();
         return discarded(exec, outputs, sinks);
       }
-      exec.finish();
+      exec.finish(outputs.line);
       progress.done();
       sinks.flush();
     } catch (IOException | UncheckedIOException e) {
       return failed(e, sinks);
     }
     drainAndClose(sinks);
-    return summarize(exec.inCount(), exec.outCount(), exec.lateCount(), exec.errorCount(),
-        exec.operator().unwindowedCount(), outputs);
+    var done = exec.execution();
+    return summarize(done.inCount(), done.outCount(), done.lateCount(), done.errorCount(),
+        done.operator().unwindowedCount(), outputs);
   }
 
   /**
@@ -195,7 +207,8 @@ public final class RunCommand {
   }
 
   /** After Ctrl-C: keeps what was already emitted, says what was discarded, and gives the exit code. */
-  private int discarded(PipelineExecution exec, RunOutputs outputs, SinkSet sinks) {
+  private int discarded(Shard shard, RunOutputs outputs, SinkSet sinks) {
+    var exec = shard.execution();
     Thread.interrupted(); // the feeder's wake-up; closing the sinks must not see it
     try {
       sinks.flush();
@@ -210,39 +223,43 @@ public final class RunCommand {
     return INTERRUPTED;
   }
 
-  /** {@code --workers N} over a file: keys spread over N threads (see {@link PartitionedFeed}). */
+  /**
+   * {@code --workers N} over a file: this thread reads, parses and prepares the events and routes
+   * each to the shard that owns its key's group ({@link Router}); the shards run on threads of their
+   * own ({@link ShardThreads}).
+   */
   private int runPartitioned(Plan plan, int workers, String path, RunOutputs outputs, SinkSet sinks) {
     onInterrupt(Thread.currentThread());
     outputs.inputName = path;
-    PartitionedFeed feed = new PartitionedFeed(plan, workers, outputs);
+    ShardThreads shards = new ShardThreads(plan, workers, outputs);
     long[] prepareErrors = {0};
-    long events;
-    try {
-      events = feed.run(open(path), new PartitionedFeed.LineErrors() {
-        @Override
-        public void report(long line, JsonValues.Invalid e) {
-          synchronized (outputs) {
-            outputs.lineError(line, "line " + line + ":" + e.column() + ": " + e.getMessage());
-          }
+    long events = 0;
+    Router router = new Router(plan, workers, error -> {
+      synchronized (outputs) {
+        prepareErrors[0]++;
+        outputs.error(error);
+      }
+    }, bad -> {
+      synchronized (outputs) {
+        outputs.lineError(bad);
+      }
+    }, 1_024, shards);
+    try (LineReader lines = new LineReader(open(path))) {
+      long now = nowMicros();
+      int sinceClock = 0;
+      while (lines.next()) {
+        if (lines.isBlank()) {
+          continue;
         }
-
-        @Override
-        public void itemError(long line, ItemError error) {
-          synchronized (outputs) {
-            prepareErrors[0]++;
-            outputs.line = line;
-            outputs.error(error);
-          }
+        if (++sinceClock == 256) {
+          sinceClock = 0;
+          now = nowMicros();
         }
-
-        @Override
-        public void aggregateError(long line, ItemError error) {
-          synchronized (outputs) {
-            outputs.line = line;
-            outputs.error(error);
-          }
-        }
-      });
+        events++;
+        router.line(lines.buffer(), lines.offset(), lines.length(), lines.lineNumber(), now);
+      }
+      router.flush(now);
+      shards.finish(lines.lineNumber());
       sinks.flush();
     } catch (IOException | UncheckedIOException e) {
       return failed(e, sinks);
@@ -260,8 +277,12 @@ public final class RunCommand {
       Thread.interrupted();
     }
     drainAndClose(sinks);
-    return summarize(events, feed.sum(PipelineExecution::outCount), feed.sum(PipelineExecution::lateCount),
-        feed.sum(PipelineExecution::errorCount) + prepareErrors[0], feed.sum(e -> e.operator().unwindowedCount()), outputs);
+    synchronized (outputs) {
+      events -= outputs.lineErrors; // summarize counts the lines that are not JSON as read events itself
+    }
+    return summarize(events, shards.sum(sh -> sh.execution().outCount()), shards.sum(sh -> sh.execution().lateCount()),
+        shards.sum(sh -> sh.execution().errorCount()) + prepareErrors[0],
+        shards.sum(sh -> sh.execution().operator().unwindowedCount()), outputs);
   }
 
   /** {@code --output} (or stdout) in place of the definition's sinks, with {@code late} as the late sink. */
@@ -286,150 +307,6 @@ public final class RunCommand {
 
   private static int sourceLine(PipelineDef def) {
     return def.source().options().mark() == null ? 1 : def.source().options().mark().getLine() + 1;
-  }
-
-  private void feed(PipelineExecution exec, RunOutputs outputs, InputStream in, Progress progress) throws IOException {
-    try (LineReader lines = new LineReader(in)) {
-      long now = nowMicros();
-      int sinceClock = 0;
-      while (!interrupted && lines.next()) {
-        if (lines.isBlank()) {
-          continue;
-        }
-        // Reading the clock per line costs more than the rest of a simple pipeline; a few
-        // hundred lines share one reading (all within well under a millisecond).
-        if (++sinceClock == 256) {
-          sinceClock = 0;
-          now = nowMicros();
-          progress.tick(exec, now);
-        }
-        outputs.line = lines.lineNumber();
-        if (exec.acceptLine(lines.buffer(), lines.offset(), lines.length(), now)) {
-          continue;
-        }
-        Object event;
-        try {
-          event = JsonValues.parse(lines.buffer(), lines.offset(), lines.length());
-        } catch (JsonValues.Invalid e) {
-          outputs.lineError(lines.lineNumber(), "line " + lines.lineNumber() + ":" + e.column() + ": " + e.getMessage());
-          continue;
-        }
-        exec.accept(event, now);
-      }
-    }
-  }
-
-  /**
-   * {@code --arrival FIELD}: each line's FIELD (an RFC 3339 time or epoch milliseconds) is the system
-   * time it is processed at, instead of the clock; the field is removed before the pipeline sees the
-   * event. This replays input as {@code serve} saw it: its 202 answers name each batch's arrival.
-   */
-  private void feedWithArrivals(PipelineExecution exec, RunOutputs outputs, InputStream in, String field)
-      throws IOException {
-    try (LineReader lines = new LineReader(in)) {
-      while (!interrupted && lines.next()) {
-        if (lines.isBlank()) {
-          continue;
-        }
-        long lineNo = lines.lineNumber();
-        outputs.line = lineNo;
-        Object event;
-        try {
-          event = JsonValues.parse(lines.buffer(), lines.offset(), lines.length());
-        } catch (JsonValues.Invalid e) {
-          outputs.lineError(lineNo, "line " + lineNo + ":" + e.column() + ": " + e.getMessage());
-          continue;
-        }
-        Object at = event instanceof Map<?, ?> m ? m.get(field) : null;
-        long nowMicros;
-        if (at instanceof Number n) {
-          nowMicros = n.longValue() * 1_000;
-        } else if (at instanceof String text) {
-          try {
-            java.time.Instant t = java.time.OffsetDateTime.parse(text).toInstant();
-            nowMicros = Math.multiplyExact(t.getEpochSecond(), 1_000_000L) + t.getNano() / 1_000;
-          } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
-            outputs.lineError(lineNo, "line " + lineNo + ": " + field + ": not an RFC 3339 time: " + text);
-            continue;
-          }
-        } else {
-          outputs.lineError(lineNo, "line " + lineNo + ": " + field + ": missing (--arrival needs it on every line)");
-          continue;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = (Map<String, Object>) event;
-        fields.remove(field);
-        exec.accept(event, nowMicros);
-      }
-    }
-  }
-
-  /** Like {@link #feed}, but wakes up to close windows on time while the input is quiet. */
-  private void feedLive(PipelineExecution exec, RunOutputs outputs, StdinPump pump, Progress progress)
-      throws IOException {
-    try {
-      while (!interrupted) {
-        long now = nowMicros();
-        long wake = exec.nextWakeMicros();
-        if (wake <= now) {
-          exec.advance(now);
-          outputs.flush();
-          continue;
-        }
-        long waitMillis = Math.min(1_000, Math.max(1, (wake - now + 999) / 1_000));
-        List<StdinPump.Line> lines = pump.take(waitMillis);
-        if (lines == null) {
-          return;
-        }
-        now = nowMicros();
-        for (StdinPump.Line line : lines) {
-          outputs.line = line.number();
-          if (exec.acceptLine(line.bytes(), 0, line.bytes().length, now)) {
-            continue;
-          }
-          Object event;
-          try {
-            event = JsonValues.parse(line.bytes(), 0, line.bytes().length);
-          } catch (JsonValues.Invalid e) {
-            outputs.lineError(line.number(), "line " + line.number() + ":" + e.column() + ": " + e.getMessage());
-            continue;
-          }
-          exec.accept(event, now);
-        }
-        progress.tick(exec, now);
-        outputs.flush();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void generate(PipelineExecution exec, RunOutputs outputs, GeneratorSource gen, Progress progress) {
-    long start = System.nanoTime();
-    long n = 0;
-    while (!interrupted && gen.hasNext()) {
-      long due = start + n * 1_000_000_000L / gen.rate();
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        exec.advance(nowMicros());
-        outputs.flush();
-        try {
-          Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-      long now = nowMicros();
-      try {
-        exec.accept(JsonValues.parse(gen.next(now)), now);
-      } catch (JsonValues.Invalid e) {
-        throw new IllegalStateException("generator made invalid JSON", e);
-      }
-      n++;
-      outputs.line = n;
-      progress.tick(exec, now);
-    }
   }
 
   static long nowMicros() {
@@ -490,196 +367,4 @@ public final class RunCommand {
     }
   }
 
-  /** Writes outputs to the sinks and reports the first item errors with their input line. */
-  private static final class RunOutputs implements Outputs {
-    final SinkSet sinks;
-    final PrintStream err;
-    String inputName = "input";
-    long line;
-    long lineErrors;
-    long shown;
-
-    RunOutputs(SinkSet sinks, PrintStream err) {
-      this.sinks = sinks;
-      this.err = err;
-    }
-
-    @Override
-    public void output(Map<String, Object> record) {
-      try {
-        sinks.output(record);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
-      }
-      waitWhileBacklogged();
-    }
-
-    private boolean toldWaiting;
-
-    /**
-     * A sink that delivers from a queue (webhook) and is full: the input waits, as it would in
-     * serve, instead of memory growing while the receiver is slow or down.
-     */
-    private void waitWhileBacklogged() {
-      dev.transom.components.RecordSink full;
-      while ((full = sinks.backlogged()) != null) {
-        if (!toldWaiting) {
-          toldWaiting = true;
-          err.println("transom run: input waits for a full sink, " + full.describe() + " (" + full.backlog() + " records queued"
-              + (full.problem() != null ? "; " + full.problem() : "") + ")");
-        }
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-
-    /** Makes what was written so far visible (live input: a person may be watching). */
-    void flush() {
-      try {
-        sinks.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public void late(Map<String, Object> record) {
-      try {
-        sinks.late(record);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write late items: " + e.getMessage(), e);
-      }
-      waitWhileBacklogged();
-    }
-
-    @Override
-    public void error(ItemError error) {
-      show(inputName + ":" + line + ": " + error.describe() + "  item: " + abbreviate(JsonValues.toJson(error.item())));
-    }
-
-    void lineError(long lineNumber, String message) {
-      lineErrors++;
-      show(inputName + ":" + message.substring("line ".length()));
-    }
-
-    private void show(String message) {
-      if (shown++ < SHOWN_ERRORS) {
-        err.println(message);
-      }
-    }
-
-    private static String abbreviate(String s) {
-      return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-  }
-
-  /**
-   * A progress line on stderr, once a second, only when a person is watching a terminal. For a file
-   * input it also shows how far through the file the run is (by bytes read) and an estimate of the
-   * time left at the rate so far.
-   */
-  static final class Progress {
-    private final PrintStream err;
-    private final boolean enabled;
-    private final long startNanos = System.nanoTime();
-    private long lastNanos = startNanos;
-    private boolean printed;
-    private long totalBytes = -1;
-    private final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
-
-    Progress(PrintStream err) {
-      this(err, Terminal.stderrIsTerminal());
-    }
-
-    Progress(PrintStream err, boolean enabled) {
-      this.err = err;
-      this.enabled = enabled;
-    }
-
-    /** {@code in} (the file at {@code path}), counting the bytes read from it for the percentage. */
-    InputStream counting(String path, InputStream in) {
-      if (!enabled) {
-        return in;
-      }
-      try {
-        totalBytes = java.nio.file.Files.size(Path.of(path));
-      } catch (IOException | RuntimeException e) {
-        totalBytes = -1; // not a regular file (a pipe): no percentage
-      }
-      return new java.io.FilterInputStream(in) {
-        @Override
-        public int read() throws IOException {
-          int b = super.read();
-          if (b >= 0) {
-            bytesRead.incrementAndGet();
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-          int n = super.read(buf, off, len);
-          if (n > 0) {
-            bytesRead.addAndGet(n);
-          }
-          return n;
-        }
-      };
-    }
-
-    long bytesRead() {
-      return bytesRead.get();
-    }
-
-    long totalBytes() {
-      return totalBytes;
-    }
-
-    void tick(PipelineExecution exec, long nowMicros) {
-      if (!enabled) {
-        return;
-      }
-      long t = System.nanoTime();
-      if (t - lastNanos < 1_000_000_000L) {
-        return;
-      }
-      lastNanos = t;
-      double secs = (t - startNanos) / 1e9;
-      long wm = exec.operator().pipelineWatermark(nowMicros);
-      err.print("\r" + line(exec.inCount(), secs, exec.outCount(), dev.transom.windowing.Micros.format(wm),
-          bytesRead.get(), totalBytes) + "   ");
-      printed = true;
-    }
-
-    /** The progress line's text; {@code totalBytes} below 0 when the input's size is unknown. */
-    static String line(long events, double secs, long outputs, String watermark, long bytesRead, long totalBytes) {
-      StringBuilder sb = new StringBuilder();
-      if (totalBytes > 0) {
-        double done = Math.min(1.0, (double) bytesRead / totalBytes);
-        sb.append(String.format("%3.0f%%  ", done * 100));
-        if (done > 0 && secs > 0) {
-          sb.append("ETA ").append(duration(secs * (1 - done) / done)).append("  ");
-        }
-      }
-      sb.append(String.format("%,d events  %,.0f events/s  %,d outputs  watermark %s", events,
-          secs > 0 ? events / secs : 0.0, outputs, watermark));
-      return sb.toString();
-    }
-
-    private static String duration(double secs) {
-      long s = Math.round(secs);
-      return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
-          : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
-    }
-
-    void done() {
-      if (printed) {
-        err.println();
-      }
-    }
-  }
 }

@@ -185,6 +185,7 @@ public final class ServeCommand {
       pipelines.loadAll();
       pipelines.logRecoverySummary();
       pipelines.startWatchdog(stuckAfter);
+      dev.transom.runtime.HistorySampler.start(pipelines); // the dashboard's history, once a second
     } catch (IOException e) {
       LOG.error("cannot read {}: {}", dir, e.getMessage());
       vertx.close();

@@ -33,6 +33,12 @@ public final class PipelineExecution implements WindowSink {
   private long late;
   private long errors;
   private long filtered;
+  /** Items that reached the window operator (past the steps, with a key, time and value). */
+  private long windowed;
+  /** Windows the operator closed, before the {@code then} steps. */
+  private long closed;
+  /** The input line of the item being processed (0: none), for its item errors. */
+  private long line;
 
   PipelineExecution(Plan plan, Outputs outputs) {
     this.def = plan.definition();
@@ -78,7 +84,13 @@ public final class PipelineExecution implements WindowSink {
       currentKey = p.key();
       currentValue = p.value();
     }
+    windowed++;
     operator.process(p.key(), p.timeMicros(), p.value(), p.rank(), nowMicros, this);
+  }
+
+  /** The input line the next items come from (0 when the input has none), named by their item errors. */
+  public void line(long lineNo) {
+    this.line = lineNo;
   }
 
   /** The stateless first half of this pipeline, safe to call from any thread. */
@@ -132,13 +144,22 @@ public final class PipelineExecution implements WindowSink {
     return filtered;
   }
 
+  public long windowedCount() {
+    return windowed;
+  }
+
+  public long closedCount() {
+    return closed;
+  }
+
   void fail(String field, String message, Object item) {
     errors++;
-    outputs.error(new ItemError(field, message, item));
+    outputs.error(new ItemError(field, message, item, line));
   }
 
   @Override
   public void window(String k, long openMicros, long closeMicros, Object result) {
+    closed++;
     Map<String, Object> window = new LinkedHashMap<>(4);
     window.put("open_time", Micros.toInstant(openMicros));
     window.put("close_time", Micros.toInstant(closeMicros));
@@ -199,6 +220,6 @@ public final class PipelineExecution implements WindowSink {
   @Override
   public void itemError(String k, String message) {
     errors++;
-    outputs.error(new ItemError("aggregate", message, current != null ? current : directItem()));
+    outputs.error(new ItemError("aggregate", message, current != null ? current : directItem(), line));
   }
 }

@@ -21,10 +21,25 @@ public final class FileSink {
       .example("kind: file\npath: out/clicks.jsonl")
       .build();
 
-  /** Opens the file for {@code run}: truncated, so a re-run does not mix two runs' outputs. */
-  public static RecordSink open(ComponentDef def) throws IOException {
-    return open(Path.of(def.text("path", null)));
-  }
+  /** The file it writes. */
+  public record Config(Path path) {}
+
+  public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.EXACTLY_ONCE) {
+    @Override
+    public Config config(ComponentDef def) {
+      return new Config(Path.of(def.text("path", null)));
+    }
+
+    @Override
+    public String describe(ComponentDef def) {
+      return "file " + def.text("path", null);
+    }
+
+    @Override
+    public RecordSink open(ComponentDef def, boolean append) throws IOException {
+      return FileSink.open(config(def).path(), append);
+    }
+  };
 
   public static RecordSink open(Path path) throws IOException {
     return open(path, false);

@@ -14,12 +14,24 @@ import java.util.SplittableRandom;
 public final class GeneratorSource {
   public static final ObjectSpec SPEC = ComponentSpecs.kind("generator",
           "Synthetic events {\"key\", \"value\", \"ts\"} at a steady rate, for demos and benchmarks.")
-      .optional("rate", new FieldType.Int(1, 10_000_000), "10", "events per second", "100")
-      .optional("count", new FieldType.Int(0, Long.MAX_VALUE), "unlimited", "stop after this many events", "1000")
-      .optional("keys", new FieldType.Int(1, 100_000_000), "10", "how many distinct keys", "50")
-      .optional("seed", new FieldType.Int(Long.MIN_VALUE, Long.MAX_VALUE), "1", "random seed for keys and values", "42")
+      .optional("rate", new FieldType.Int(1, 10_000_000), 10, "events per second", "100")
+      .optional("count", new FieldType.Int(0, Long.MAX_VALUE), Long.MAX_VALUE, "unlimited", "stop after this many events",
+          "1000")
+      .optional("keys", new FieldType.Int(1, 100_000_000), 10, "how many distinct keys", "50")
+      .optional("seed", new FieldType.Int(Long.MIN_VALUE, Long.MAX_VALUE), 1, "random seed for keys and values", "42")
       .example("kind: generator\nrate: 100\ncount: 1000\nkeys: 5")
       .build();
+
+  /** Its options, as read. */
+  public record Config(long rate, long count, long keys, long seed) {}
+
+  public static final SourceKind KIND = new SourceKind(SPEC) {
+    @Override
+    public Config config(ComponentDef def) {
+      return new Config(SPEC.number(def.options(), "rate"), SPEC.number(def.options(), "count"),
+          SPEC.number(def.options(), "keys"), SPEC.number(def.options(), "seed"));
+    }
+  };
 
   private final long rate;
   private final long count;
@@ -28,10 +40,14 @@ public final class GeneratorSource {
   private long produced;
 
   public GeneratorSource(ComponentDef def) {
-    this.rate = def.number("rate", 10);
-    this.count = def.number("count", Long.MAX_VALUE);
-    this.keys = def.number("keys", 10);
-    this.random = new SplittableRandom(def.number("seed", 1));
+    this((Config) KIND.config(def));
+  }
+
+  public GeneratorSource(Config c) {
+    this.rate = c.rate();
+    this.count = c.count();
+    this.keys = c.keys();
+    this.random = new SplittableRandom(c.seed());
   }
 
   public long rate() {

@@ -1,5 +1,6 @@
 package dev.transom.components;
 
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.spec.FieldType;
 import dev.transom.definition.spec.ObjectSpec;
 
@@ -19,6 +20,31 @@ public final class H2Sink {
           "the table to write (created when missing); not one of the server's own tables", "clicks_per_user")
       .example("kind: h2\ntable: clicks_per_user")
       .build();
+
+  /** The table it writes. */
+  public record Config(String table) {}
+
+  public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.EXACTLY_ONCE) {
+    @Override
+    public Config config(ComponentDef def) {
+      return new Config(def.text("table", null));
+    }
+
+    @Override
+    public String notInRun() {
+      return "kind h2 writes into the server's database, which `run` does not open";
+    }
+
+    @Override
+    public String describe(ComponentDef def) {
+      return "h2 " + config(def).table();
+    }
+
+    @Override
+    public RecordSink open(ComponentDef def, boolean append) throws java.io.IOException {
+      throw new java.io.IOException("the h2 sink writes into the server's database: use it with `transom serve`");
+    }
+  };
 
   /**
    * The server's own tables in the same database (its schema scripts, {@code db/V*.sql}): a sink

@@ -1,5 +1,6 @@
 package dev.transom.components;
 
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.spec.ObjectSpec;
 
 /**
@@ -14,4 +15,16 @@ public final class HttpSource {
               + "with `run`, give them with --input.")
       .example("kind: http")
       .build();
+
+  public static final SourceKind KIND = new SourceKind(SPEC) {
+    @Override
+    public boolean takesPosts() {
+      return true;
+    }
+
+    @Override
+    public String needsInput() {
+      return "kind http receives events from `transom serve`";
+    }
+  };
 }

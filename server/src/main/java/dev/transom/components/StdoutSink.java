@@ -1,5 +1,6 @@
 package dev.transom.components;
 
+import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.spec.ObjectSpec;
 import java.io.OutputStream;
 
@@ -11,6 +12,18 @@ public final class StdoutSink {
           "Writes each record as one JSON line to standard output.")
       .example("kind: stdout")
       .build();
+
+  public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.AS_PRODUCED) {
+    @Override
+    public String describe(ComponentDef def) {
+      return "stdout";
+    }
+
+    @Override
+    public RecordSink open(ComponentDef def, boolean append) {
+      return StdoutSink.open();
+    }
+  };
 
   public static RecordSink open() {
     OutputStream out = new java.io.FileOutputStream(java.io.FileDescriptor.out);

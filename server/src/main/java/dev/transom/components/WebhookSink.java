@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and what is not delivered yet is stored with each checkpoint ({@link DeliveryQueue}). Memory stays
  * bounded because the pipeline stops taking input while {@code queue} records wait
  * ({@link #backlogLimit()}).
+ *
+ * <p>Longer than most files: the queue, the sender thread and its backoff share one lock and the
+ * state a checkpoint stores; they are one mechanism.
+ * ({@link #backlogLimit()}).
  */
 public final class WebhookSink implements DeliveryQueue {
   /**
@@ -44,15 +48,27 @@ public final class WebhookSink implements DeliveryQueue {
               + "undelivered records are kept with each checkpoint).")
       .required("url", new FieldType.Text("https?://\\S+", "an http:// or https:// URL"), "where to POST",
           "http://127.0.0.1:9000/hook")
-      .optional("batch", new FieldType.Int(1, 10_000), "100", "records per request at most", "500")
-      .optional("timeout", FieldType.Dur.atLeast(MIN_TIMEOUT_MICROS), "10s",
+      .optional("batch", new FieldType.Int(1, 10_000), 100, "records per request at most", "500")
+      .optionalDuration("timeout", FieldType.Dur.atLeast(MIN_TIMEOUT_MICROS), "10s",
           "how long to wait for an answer before retrying; below the floor not even a local receiver answers "
               + "reliably, and every delivery would time out and be retried forever", "5s")
-      .optional("queue", new FieldType.Int(1, 1_000_000), String.valueOf(DEFAULT_QUEUE),
+      .optional("queue", new FieldType.Int(1, 1_000_000), DEFAULT_QUEUE,
           "records waiting for delivery at which the pipeline stops taking input (ingest answers 503, sources "
               + "wait) until the receiver catches up", "1000")
       .example("kind: webhook\nurl: http://127.0.0.1:9000/hook")
       .build();
+
+  public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.AT_LEAST_ONCE) {
+    @Override
+    public String describe(ComponentDef def) {
+      return "webhook " + def.text("url", null);
+    }
+
+    @Override
+    public RecordSink open(ComponentDef def, boolean append) {
+      return new WebhookSink(def);
+    }
+  };
 
   private static final long FIRST_BACKOFF_MILLIS = 200;
   private static final long MAX_BACKOFF_MILLIS = 30_000;
@@ -83,9 +99,9 @@ public final class WebhookSink implements DeliveryQueue {
 
   public WebhookSink(ComponentDef def) {
     this.url = URI.create(def.text("url", null));
-    this.batchSize = (int) def.number("batch", 100);
-    this.limit = def.number("queue", DEFAULT_QUEUE);
-    this.timeout = Duration.ofNanos(def.number("timeout", 10_000_000L) * 1_000L);
+    this.batchSize = (int) SPEC.number(def.options(), "batch");
+    this.limit = SPEC.number(def.options(), "queue");
+    this.timeout = Duration.ofNanos(SPEC.number(def.options(), "timeout") * 1_000L);
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
     this.sender = new Thread(this::sendLoop, "transom-webhook-" + url.getHost());
     sender.setDaemon(true);

@@ -47,7 +47,7 @@ public final class IngestBody {
         events.add(event);
         continue;
       }
-      if (isBlank(bytes, from, end)) {
+      if (LineReader.isBlank(bytes, from, end)) {
         continue;
       }
       try {
@@ -81,14 +81,5 @@ public final class IngestBody {
       }
     }
     return false;
-  }
-
-  private static boolean isBlank(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 }

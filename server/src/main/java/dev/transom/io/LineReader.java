@@ -94,9 +94,13 @@ public final class LineReader implements AutoCloseable {
   }
 
   public boolean isBlank() {
-    for (int i = lineStart; i < lineStart + lineLength; i++) {
-      byte b = buf[i];
-      if (b != ' ' && b != '\t' && b != '\r') {
+    return isBlank(buf, lineStart, lineStart + lineLength);
+  }
+
+  /** Whether {@code b[from, to)} holds only spaces, tabs and carriage returns: a blank line of JSON lines. */
+  public static boolean isBlank(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
         return false;
       }
     }

@@ -22,16 +22,24 @@ final class CommittedFiles implements AutoCloseable {
   private final Map<String, FileChannel> outputs = new LinkedHashMap<>();
   private final Map<String, FileChannel> late = new LinkedHashMap<>();
 
+  /** The file a file sink writes, or null for another kind. */
+  private static String pathOf(ComponentDef s) {
+    return dev.transom.components.ComponentSpecs.sink(s).config(s) instanceof dev.transom.components.FileSink.Config c
+        ? c.path().toString() : null;
+  }
+
   /** Opens the file sinks, cutting each back to its length in {@code marks} (the last checkpoint). */
   CommittedFiles(List<ComponentDef> outputSinks, ComponentDef lateSink, Map<String, Long> marks) throws IOException {
     try {
       for (ComponentDef s : outputSinks) {
-        if (s.kind().equals("file") && !outputs.containsKey(s.text("path", null))) {
-          outputs.put(s.text("path", null), open(s.text("path", null), marks));
+        String path = pathOf(s);
+        if (path != null && !outputs.containsKey(path)) {
+          outputs.put(path, open(path, marks));
         }
       }
-      if (lateSink != null && lateSink.kind().equals("file")) {
-        late.put(lateSink.text("path", null), open(lateSink.text("path", null), marks));
+      String latePath = lateSink == null ? null : pathOf(lateSink);
+      if (latePath != null) {
+        late.put(latePath, open(latePath, marks));
       }
     } catch (IOException e) {
       close();

@@ -49,6 +49,14 @@ final class Deliveries {
     long failedAttempts() {
       return failedBefore + queue.failedAttempts();
     }
+
+    long limit() {
+      return queue.backlogLimit();
+    }
+
+    String lastError() {
+      return queue.lastError();
+    }
   }
 
   private final Map<String, Track> tracks = new LinkedHashMap<>();
@@ -137,10 +145,10 @@ final class Deliveries {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("sink", t.sink);
       m.put("pending", t.pending());
-      m.put("limit", t.queue.backlogLimit());
+      m.put("limit", t.limit());
       m.put("delivered", t.delivered());
       m.put("failed_attempts", t.failedAttempts());
-      m.put("last_error", t.queue.lastError());
+      m.put("last_error", t.lastError());
       out.add(m);
     }
     return out;

@@ -1,9 +1,10 @@
 package dev.transom.runtime;
 
-import dev.transom.compile.ItemPreparer;
 import dev.transom.compile.Outputs;
 import dev.transom.compile.PipelineExecution;
 import dev.transom.compile.Plan;
+import dev.transom.engine.Batch;
+import dev.transom.engine.Shard;
 import dev.transom.windowing.Micros;
 import dev.transom.windowing.OperatorSnapshot;
 import io.vertx.core.Context;
@@ -32,10 +33,15 @@ final class Partition {
   private List<dev.transom.state.Checkpoint.TableRow> stagedRows = new java.util.ArrayList<>();
   private List<String> outputTables = List.of();
   private String lateTable;
+  private Shard shard;
+  /** {@link #shard}'s execution (its counters, operator and snapshots). */
   private PipelineExecution exec;
   private volatile long timerId = -1;
   private long timerDueMicros = Micros.POS_INFINITY;
   private volatile int openWindows;
+  /** The execution's counts of items into the windows and windows closed, as of its last task. */
+  private volatile long windowedItems;
+  private volatile long closedWindows;
   /** Estimated heap held: window state plus records staged for the next cut ({@link StateEstimate}). */
   private volatile long stateBytes;
   /** Bytes of the records staged since the last cut (on the context). */
@@ -59,7 +65,7 @@ final class Partition {
   /** @param afterWork runs on the context after each batch or wake-up (sink flushes) */
   Partition(Vertx vertx, PipelineHost host, Runnable afterWork) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    this.context = PipelineHost.newContext(vertx);
     this.host = host;
     this.afterWork = afterWork;
   }
@@ -234,7 +240,8 @@ final class Partition {
     this.stageLate = stageLate;
     this.outputTables = outputTables;
     this.lateTable = lateTable;
-    exec = plan.start(outputs);
+    shard = new Shard(plan, outputs, bad -> host.error(PipelineHost.badLineError(bad)));
+    exec = shard.execution();
     faultArmed = Faults.armedFor(plan.definition().id());
     exec.operator().trackChanges();
     if (kept != null) {
@@ -252,39 +259,14 @@ final class Partition {
     return exec;
   }
 
-  /** Processes a batch at {@code now}, its arrival time (the same when it is replayed). */
-  void process(List<ItemPreparer.Prepared> items, long now) {
+  /** Processes a batch at its arrival time (the same when it is replayed). */
+  void process(Batch batch) {
     if (exec == null || failure != null) {
       return;
     }
     busy("processing a batch");
     try {
-      for (ItemPreparer.Prepared p : items) {
-        if (faultArmed) {
-          Faults.onItem(p.item());
-        }
-        exec.process(p, now);
-      }
-      afterWork.run();
-      reschedule();
-    } catch (Throwable e) { // NOPMD: see call()
-      fail(e, "processing a batch");
-    }
-  }
-
-  /** Feeds raw events (a single partition prepares them itself). */
-  void accept(List<Object> events, long now) {
-    if (exec == null || failure != null) {
-      return;
-    }
-    busy("processing a batch");
-    try {
-      for (Object e : events) {
-        if (faultArmed) {
-          Faults.onItem(e);
-        }
-        exec.accept(e, now);
-      }
+      shard.process(batch, faultArmed ? Faults::onItem : null);
       afterWork.run();
       reschedule();
     } catch (Throwable e) { // NOPMD: see call()
@@ -297,7 +279,7 @@ final class Partition {
     if (exec != null && failure == null) {
       busy("closing every window");
       try {
-        exec.finish();
+        shard.finish(0);
         afterWork.run();
       } catch (Throwable e) { // NOPMD: see call()
         fail(e, "closing every window");
@@ -312,6 +294,7 @@ final class Partition {
 
   void close() {
     cancelTimer();
+    shard = null;
     exec = null;
     stateBytes = 0;
   }
@@ -332,12 +315,20 @@ final class Partition {
     }
     long t = timerId;
     if (t >= 0) {
-      vertx.cancelTimer(t);
+      host.time().timers().cancel(t);
     }
   }
 
   int openWindows() {
     return openWindows;
+  }
+
+  long windowedItems() {
+    return windowedItems;
+  }
+
+  long closedWindows() {
+    return closedWindows;
   }
 
   long stateBytes() {
@@ -367,8 +358,10 @@ final class Partition {
       return;
     }
     openWindows = exec.operator().openWindowCount();
+    windowedItems = exec.windowedCount();
+    closedWindows = exec.closedCount();
     estimate();
-    long seen = PipelineHost.nowMicros();
+    long seen = host.nowMicros();
     long wm = exec.operator().pipelineWatermark(seen);
     if (wm != watermarkMicros) {
       lagAtAdvanceMicros = seen - wm; // first: a reader that sees the new watermark sees its lag
@@ -382,9 +375,9 @@ final class Partition {
     if (due == Micros.POS_INFINITY || failure != null) {
       return;
     }
-    long delayMillis = Math.max(1, (due - PipelineHost.nowMicros() + 999) / 1_000);
+    long delayMillis = Math.max(1, (due - host.nowMicros() + 999) / 1_000);
     timerDueMicros = due;
-    timerId = vertx.setTimer(delayMillis, id -> {
+    timerId = host.time().timers().once(delayMillis, () -> {
       timerId = -1;
       timerDueMicros = Micros.POS_INFINITY;
       if (exec != null && failure == null) {
@@ -393,7 +386,7 @@ final class Partition {
           // Never past a batch still to be processed: that would change what it does (ArrivalClock).
           long now = host.wakeupMicros();
           if (now >= due) {
-            exec.advance(now);
+            shard.advance(now);
             afterWork.run();
             reschedule();
           } else {
@@ -411,7 +404,7 @@ final class Partition {
   /** The wake-up came while earlier input was still on its way; it tries again shortly. */
   private void retryWakeup() {
     timerDueMicros = exec.nextWakeMicros();
-    timerId = vertx.setTimer(RETRY_WAKEUP_MILLIS, id -> {
+    timerId = host.time().timers().once(RETRY_WAKEUP_MILLIS, () -> {
       timerId = -1;
       timerDueMicros = Micros.POS_INFINITY;
       reschedule();
@@ -420,7 +413,7 @@ final class Partition {
 
   private void cancelTimer() {
     if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
+      host.time().timers().cancel(timerId);
       timerId = -1;
       timerDueMicros = Micros.POS_INFINITY;
     }

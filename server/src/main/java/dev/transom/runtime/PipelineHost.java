@@ -1,15 +1,19 @@
 package dev.transom.runtime;
 
 import dev.transom.compile.ItemError;
-import dev.transom.compile.ItemPreparer;
+import dev.transom.components.ComponentSpecs;
+import dev.transom.components.Guarantee;
+import dev.transom.components.H2Sink;
+import dev.transom.engine.Batch;
+import dev.transom.engine.LineDecoder;
+import dev.transom.engine.Router;
+import dev.transom.engine.ShardCount;
 import dev.transom.compile.Plan;
 import dev.transom.compile.PlanDiff;
 import dev.transom.components.SinkSet;
-import dev.transom.definition.ClockDef;
 import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.PipelineDef;
 import dev.transom.definition.spec.Problem;
-import dev.transom.io.JsonValues;
 import dev.transom.state.Checkpoint;
 import dev.transom.state.CheckpointStore;
 import dev.transom.state.IngestLog;
@@ -21,8 +25,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,18 +35,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One deployed pipeline. Its keys are hash-partitioned over {@code workers} {@link Partition}s,
- * each owning its keys' window state on one event loop; events are prepared (steps, key, time,
- * value) where they arrive and routed to their key's partition.
+ * One deployed pipeline. Its keys' groups are spread over {@code workers} {@link Partition}s, each
+ * owning its keys' window state on one event loop; events are prepared (steps, key, time, value)
+ * and routed by the engine's {@link dev.transom.engine.Router}.
  *
  * <p>Batches and checkpoints pass one at a time through a chain, so a checkpoint sees every
  * partition at the same point of the input: after the last batch it covers, before the next. Each
  * epoch ({@code checkpoint.interval}) stores the partitions' state, the ingest log position and the
  * lengths of the exactly-once file sinks, whose records are written only then (docs/durability.md).
+ *
+ * <p>Why this file is still long: deployment and recovery, version swaps, the chain and the
+ * checkpoint share one set of facts (the epoch, the log position applied, the committed file
+ * lengths, the chain itself, the failure state) that each of them reads and moves. What stands apart
+ * has left: {@link Admission}, {@link OutputFanout}, {@link PipelineView}, {@link CheckpointRestore}.
+ * The checkpoint is the next to go, once it is a barrier each partition takes in turn instead of a
+ * step of the chain.
  */
 public final class PipelineHost implements MemoryBudget.Holder {
   static final int RECENT_OUTPUTS = 1_000;
-  static final int RECENT_ERRORS = 20;
 
   private final Vertx vertx;
   /** Where acknowledged HTTP batches join the chain, one after another in log order. */
@@ -54,7 +62,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Set once it is being stopped for good: it can no longer move to a renamed file. */
   volatile boolean retiring;
   private final int workers;
-  private final long queueLimit;
   private final MeterRegistry registry;
   /** Where checkpoints go; {@code null} without a data directory. */
   private final CheckpointStore state;
@@ -64,24 +71,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private volatile OutputFeed outputs = new OutputFeed(RECENT_OUTPUTS);
   /** How the next {@link #install} changes the windows, for the streams' {@code reload} event; null: it is no reload. */
   private String reloadWindows;
-  private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
-  private final ArrayDeque<Map<String, Object>> recentLate = new ArrayDeque<>();
-  private final AtomicLong pending = new AtomicLong();
-  /** The JSON text of the {@link #pending} events, for the memory estimate. */
-  private final AtomicLong pendingBytes = new AtomicLong();
-  private volatile MemoryBudget budget = MemoryBudget.NONE;
-  /** Why input is refused for memory, while it is; logged when it starts and when it ends. */
-  private final java.util.concurrent.atomic.AtomicReference<String> memoryRefusal = new java.util.concurrent.atomic.AtomicReference<>();
-  /** Batches admitted and not yet on the chain (being made durable): a stop waits for them. */
-  private final AtomicLong appending = new AtomicLong();
+  /** What the partitions emit, counted, kept for the API, streamed and written at once where it is not staged. */
+  private final OutputFanout fanout;
+  /** The events and bytes taken in and not yet processed, and whether more are taken. */
+  private final Admission admission;
   /** The time each batch is processed at, the same live and in a replay. */
-  private final ArrivalClock arrivals = new ArrivalClock();
+  private final ArrivalClock arrivals;
+  /** The clock this pipeline reads and the timers it sets (manual in tests). */
+  private final ServerTime time;
   /** Set once a stop or shutdown begins: no batch is admitted after it. */
   private volatile boolean closing;
   private final AtomicLong in = new AtomicLong();
-  private final AtomicLong out = new AtomicLong();
-  private final AtomicLong late = new AtomicLong();
-  private final AtomicLong errors = new AtomicLong();
   /** Reloads that changed the definition's text, and edits refused while this version kept running (metrics). */
   private final AtomicLong reloads = new AtomicLong();
   private final AtomicLong rejectedEdits = new AtomicLong();
@@ -91,11 +91,15 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** A file source (without {@code follow}) has read all its input: its watermark lags behind nothing. */
   private volatile boolean inputFinished;
   private final SinkCounts sinkCounts = new SinkCounts();
+  /** The dashboard's history and error groups; a replacement of a failed version carries them on. */
+  private volatile PipelineHistory history = new PipelineHistory();
+  private volatile ItemErrorGroups errorGroups = new ItemErrorGroups();
+  private volatile boolean lastCheckpointFull;
   private volatile PipelineDef def;
   private volatile Partition[] partitions = new Partition[0];
-  private volatile ItemPreparer preparer;
+  /** Prepares and routes each batch to its partitions (used on the chain: one batch at a time). */
+  private volatile Router router;
   private String fingerprint;
-  private SinkSet immediateSinks = SinkSet.none();
   /** The queued at-least-once sinks (webhook): what checkpoints store of them, and their backlog. */
   private final Deliveries deliveries = new Deliveries();
   private CommittedFiles files;
@@ -117,11 +121,22 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private volatile int replayedBatches;
   private volatile int version;
   private volatile List<Problem> problems = List.of();
-  /** Batches and checkpoints, one after the other. */
+  /**
+   * The order batches and checkpoints are handed to the partitions in. A link ends once its work
+   * is handed over (a live batch, a checkpoint's cuts), not when it is done: each partition runs its
+   * tasks in the order given, so a checkpoint's cut on each partition comes after exactly the batches
+   * handed over before it — a barrier — while batches overlap each other and the checkpoint's write.
+   */
   private Future<Void> chain = Future.succeededFuture();
-  /** The last ingest log entry whose events every partition has processed. */
+  /** Batches handed over and not yet processed everywhere: what a swap or stop waits for. */
+  private final InFlight inFlight = new InFlight();
+  /** Checkpoint writes, one after the other in epoch order (their cuts were taken in order on the chain). */
+  private Future<Void> writes = Future.succeededFuture();
+  /** Whether the last checkpoint write failed: the next one, cut before that was known, must not be stored. */
+  private volatile boolean lastWriteFailed;
+  /** The last ingest log entry handed to the partitions: every checkpoint cut after it covers it. */
   private volatile long appliedSeq;
-  /** The source's byte position after the last batch every partition has processed (file sources). */
+  /** The source's byte position after the last batch handed to the partitions (file sources). */
   private volatile long appliedSourcePosition;
   /** The file source's byte position after the last batch it handed over (maybe not yet processed). */
   private volatile long readPosition;
@@ -151,13 +166,16 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** How a definition stored with a checkpoint is loaded again (as its file was). */
   private final dev.transom.definition.PathPolicy paths;
 
-  PipelineHost(Vertx vertx, Path file, int workers, long queueLimit, MeterRegistry registry, CheckpointStore state,
-      IngestLog log, dev.transom.definition.PathPolicy paths) {
+  PipelineHost(Vertx vertx, ServerTime time, Path file, int workers, long queueLimit, MeterRegistry registry,
+      CheckpointStore state, IngestLog log, dev.transom.definition.PathPolicy paths) {
     this.vertx = vertx;
-    this.sequencer = vertx.getOrCreateContext();
+    this.time = time;
+    this.arrivals = new ArrivalClock(time::nowMillis);
+    this.fanout = new OutputFanout(() -> outputs, sinkCounts, time.clock());
+    this.sequencer = newContext(vertx);
     this.file = file;
     this.workers = Math.max(1, workers);
-    this.queueLimit = queueLimit;
+    this.admission = new Admission(this::id, queueLimit);
     this.registry = registry;
     this.state = state;
     this.log = log;
@@ -243,6 +261,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return def.source().kind();
   }
 
+  /** Whether its events come over HTTP. */
+  public boolean takesPosts() {
+    return ComponentSpecs.source(def.source()).takesPosts();
+  }
+
   /** Whether the pipeline has failed (see {@link #fail}). */
   public boolean failed() {
     return fatal != null;
@@ -284,7 +307,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         reason, Pipelines.display(file), epoch);
     long t = epochTimer;
     if (t >= 0) {
-      vertx.cancelTimer(t);
+      time.timers().cancel(t);
     }
     for (Partition p : partitions) {
       p.release();
@@ -353,14 +376,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   void abandon() {
     closing = true;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (appending.get() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    admission.awaitAppends(deadline);
     for (Partition p : partitions) {
       p.release();
     }
@@ -387,7 +403,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** How many events may wait to be processed; a larger batch can never be taken. */
   public long queueLimit() {
-    return queueLimit;
+    return admission.queueLimit();
   }
 
   /** The problems of the file's latest edit, which this version outlives; none once the file is fine again. */
@@ -395,17 +411,19 @@ public final class PipelineHost implements MemoryBudget.Holder {
     problems = List.copyOf(p);
     if (!p.isEmpty()) {
       rejectedEdits.incrementAndGet();
+      history.rejected(time.nowMillis(), version, p, openWindows());
     }
   }
 
   /** A PUT of a new version was refused; this version keeps running. */
-  void editRejected() {
+  void editRejected(List<Problem> p) {
     rejectedEdits.incrementAndGet();
+    history.rejected(time.nowMillis(), version, p, openWindows());
   }
 
   /** A pipeline whose watermark is shared by all keys keeps them in one partition. */
   private int partitionsFor(PipelineDef d) {
-    return d.clock() instanceof ClockDef.Event e && e.pipelineScope() ? 1 : workers;
+    return ShardCount.of(d, workers);
   }
 
   /**
@@ -414,6 +432,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   void deploy(PipelineDef newDef) {
     deploy(newDef, true);
+    history.deployed(time.nowMillis(), version, recovery, openWindows());
   }
 
   /** @param readSource false for a version brought back only to be flushed: it takes no new input */
@@ -462,18 +481,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
             + "changed): not applied; the pipeline started empty";
       } else {
         try {
-          kept = restore(c);
           int n = partitionsFor(newDef);
-          if (kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept))) {
-            // stored in other buckets (an older version): the first cut rewrites them all
-            keptIsStored = c.partitions().stream().allMatch(dev.transom.state.PartitionState::currentLayout);
-            recovery = "resumed from checkpoint " + c.epoch();
-          } else {
-            // Another --workers (or keys routed before key groups): each partition takes its groups' keys.
-            kept = dev.transom.windowing.KeyGroups.spread(List.of(kept), n);
-            recovery = "resumed from checkpoint " + c.epoch() + (c.partitions().size() == n ? ""
-                : ", its " + c.partitions().size() + " partition(s) spread over " + n + " (--workers changed)");
-          }
+          CheckpointRestore.Placed placed = CheckpointRestore.place(c, n);
+          kept = placed.snapshots();
+          keptIsStored = placed.asStored();
+          recovery = "resumed from checkpoint " + c.epoch() + (c.partitions().size() == n ? ""
+              : ", its " + c.partitions().size() + " partition(s) spread over " + n + " (--workers changed)");
         } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
           kept = null;
           recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
@@ -485,28 +498,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
     replay(logged);
   }
 
-  private static OperatorSnapshot[] restore(Checkpoint c) throws dev.transom.state.SnapshotCodec.Corrupt {
-    OperatorSnapshot[] kept = new OperatorSnapshot[c.partitions().size()];
-    for (int i = 0; i < kept.length; i++) {
-      kept[i] = c.partitions().get(i).assemble();
-    }
-    return kept;
-  }
-
   /**
    * The version a windowing change was replacing when the server stopped before the new version's
    * first checkpoint, when {@code c} was taken for that and still compiles to its windowing.
    */
   private PipelineDef replacedVersion(Checkpoint c) {
-    if (c.flushDefinition() == null) {
-      return null;
-    }
-    dev.transom.definition.DefinitionLoader.Result old =
-        dev.transom.definition.DefinitionLoader.load(file.getFileName().toString(), c.flushDefinition(), paths);
-    if (!old.ok() || !PlanDiff.windowingFingerprint(old.definition()).equals(c.fingerprint())) {
-      return null;
-    }
-    return old.definition();
+    return CheckpointRestore.replacedVersion(c, file.getFileName().toString(), paths);
   }
 
   /**
@@ -519,13 +516,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     OperatorSnapshot[] kept;
     boolean inPlace;
     try {
-      kept = restore(c);
-      int n = partitionsFor(replaced);
-      inPlace = kept.length == n && dev.transom.windowing.KeyGroups.inPlace(List.of(kept))
-          && c.partitions().stream().allMatch(dev.transom.state.PartitionState::currentLayout);
-      if (!inPlace) {
-        kept = dev.transom.windowing.KeyGroups.spread(List.of(kept), n);
-      }
+      CheckpointRestore.Placed placed = CheckpointRestore.place(c, partitionsFor(replaced));
+      kept = placed.snapshots();
+      inPlace = placed.asStored();
     } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
       install(newDef, null, marks);
       recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
@@ -565,13 +558,14 @@ public final class PipelineHost implements MemoryBudget.Holder {
       // Parsed as its turn comes, not all at once: parsed events weigh several times their text.
       arrivals.replaying(entry.arrivalMillis());
       trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis());
-      pendingBytes.addAndGet(entry.events().length);
+      admission.queued(0, entry.events().length);
       enqueue(() -> {
-        List<Object> events = parseLines(entry.events(), entry.mark(), null);
+        List<Object> events = parseLines(entry.events(), entry.mark(), this::error);
         in.addAndGet(events.size());
-        pending.addAndGet(events.size());
+        admission.queued(events.size(), 0);
         return events;
-      }, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis());
+      }, true, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis(),
+          null);
     }
   }
 
@@ -580,42 +574,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * a file source read that is not JSON is an item error naming its line ({@code mark} says which
    * line the batch starts at), and is skipped.
    */
-  private List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, List<ItemError> badLines) {
-    List<Object> events = new ArrayList<>();
-    int start = 0;
-    long lineNo = mark == null ? 1 : mark.firstLine();
-    for (int i = 0; i <= text.length; i++) {
-      if (i == text.length || text[i] == '\n') {
-        int end = i > start && text[i - 1] == '\r' ? i - 1 : i;
-        if (!isBlank(text, start, end)) {
-          try {
-            events.add(JsonValues.parse(text, start, end - start));
-          } catch (JsonValues.Invalid e) {
-            if (mark != null) {
-              ItemError bad = new ItemError("source", "line " + lineNo + ":" + e.column() + ": " + e.getMessage(),
-                  new String(text, start, end - start, java.nio.charset.StandardCharsets.UTF_8));
-              if (badLines != null) {
-                badLines.add(bad);
-              } else {
-                error(bad);
-              }
-            }
-          }
-        }
-        start = i + 1;
-        lineNo++;
+  private static List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, java.util.function.Consumer<ItemError> bad) {
+    return LineDecoder.events(text, mark == null ? 1 : mark.firstLine(), line -> {
+      if (mark != null) {
+        bad.accept(badLineError(line));
       }
-    }
-    return events;
+    });
   }
 
-  private static boolean isBlank(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-        return false;
-      }
-    }
-    return true;
+  /** A line a source read that is not JSON, as the item error it is shown as. */
+  static ItemError badLineError(LineDecoder.BadLine bad) {
+    return new ItemError("source", bad.describe(), bad.text(), bad.line());
   }
 
   /**
@@ -640,9 +609,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
       await(holdChain(gate));
       // The same text under another file name (a rename) is no reload of the definition.
       boolean changed = !newDef.text().equals(def.text());
+      PipelineDef before = def;
+      int windows = openWindows();
       boolean kept = swap(newDef);
       if (changed) {
         reloads.incrementAndGet();
+        history.reloaded(time.nowMillis(), before, newDef, version, kept, windows);
       }
       return kept;
     } finally {
@@ -652,7 +624,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** Puts {@code gate} at the end of the chain; completes when everything before it is done. */
   private synchronized Future<Void> holdChain(Promise<Void> gate) {
-    Future<Void> before = chain;
+    Future<Void> before = chain.transform(ignored -> inFlight.idle()).transform(ignored -> writes);
     chain = before.transform(ignored -> gate.future());
     return before;
   }
@@ -752,14 +724,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   private Future<Void> closeAdmission(Promise<Void> gate) {
     closing = true;
-    while (appending.get() > 0) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    admission.awaitAppends(Long.MAX_VALUE);
     return holdChain(gate);
   }
 
@@ -831,7 +796,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
     try {
       List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !isTransactional(s)).toList();
       ComponentDef lateImmediate = newDef.late() != null && !isTransactional(newDef.late()) ? newDef.late() : null;
-      immediateSinks = SinkSet.open(immediate, lateImmediate, true);
+      SinkSet immediateSinks = SinkSet.open(immediate, lateImmediate, true);
+      fanout.use(immediateSinks);
       deliveries.attach(newDef.id(), immediateSinks);
       files = new CommittedFiles(newDef.sinks(), newDef.late(), marks == null ? Map.of() : marks);
       failure = null;
@@ -844,9 +810,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
         throw new IllegalStateException(impossible);
       }
     }
-    List<String> outputTables = newDef.sinks().stream().filter(s -> s.kind().equals("h2"))
-        .map(s -> s.text("table", null)).toList();
-    String lateTable = newDef.late() != null && newDef.late().kind().equals("h2") ? newDef.late().text("table", null) : null;
+    List<String> outputTables = newDef.sinks().stream().map(PipelineHost::tableOf).filter(java.util.Objects::nonNull)
+        .toList();
+    String lateTable = newDef.late() == null ? null : tableOf(newDef.late());
     if (state != null) {
       for (String t : outputTables) {
         state.ensureOutputTable(t).join();
@@ -860,16 +826,20 @@ public final class PipelineHost implements MemoryBudget.Holder {
     boolean stageOutputs = files.hasOutputs();
     boolean stageLate = files.hasLate();
     boolean stored = keptIsStored && kept != null;
+    // Each partition restores its windows on its own event loop, all at once; all have ended when
+    // this goes on, or throws the first one's failure.
+    List<Future<Object>> installs = new ArrayList<>();
     for (int i = 0; i < ps.length; i++) {
       Partition p = new Partition(vertx, this, this::flushImmediate);
       OperatorSnapshot snap = kept == null ? null : kept[i];
-      await(p.call(() -> {
+      installs.add(p.call(() -> {
         p.install(plan, snap, stored, stageOutputs, stageLate, outputTables, lateTable);
         return null;
       }));
       ps[i] = p;
     }
-    preparer = await(ps[0].call(() -> ps[0].execution().preparer()));
+    await(Future.join(installs));
+    router = new Router(plan, ps.length, this::error, PipelineHost::unroutedLine, 0, null);
     partitions = ps;
     endedInEpoch = -1;
     stopped = false;
@@ -891,7 +861,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       for (Partition p : ps) {
         p.release();
       }
-      vertx.cancelTimer(epochTimer);
+      time.timers().cancel(epochTimer);
     }
   }
 
@@ -906,18 +876,23 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  /** File and h2 sinks are written at checkpoints only (exactly-once); the others at once. */
+  /** Exactly-once sinks are written at checkpoints only; the others at once. */
   private static boolean isTransactional(ComponentDef s) {
-    return s.kind().equals("file") || s.kind().equals("h2");
+    return ComponentSpecs.sink(s).guarantee() == Guarantee.EXACTLY_ONCE;
+  }
+
+  /** The table an h2 sink writes, or null for another kind. */
+  private static String tableOf(ComponentDef s) {
+    return ComponentSpecs.sink(s).config(s) instanceof H2Sink.Config c ? c.table() : null;
   }
 
   private void startEpochTimer(long intervalMicros) {
     if (epochTimer >= 0) {
-      vertx.cancelTimer(epochTimer);
+      time.timers().cancel(epochTimer);
     }
     // validation already keeps every interval at or above the floor; this only guards the timer
     long millis = Math.max(dev.transom.definition.PipelineSpec.MIN_CHECKPOINT_INTERVAL_MICROS, intervalMicros) / 1_000;
-    epochTimer = vertx.setPeriodic(millis, id -> {
+    epochTimer = time.timers().periodic(millis, () -> {
       if (!stopped && fatal == null && !storage.checkpointsFailing()) {
         checkpoint();
       }
@@ -926,19 +901,14 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   private synchronized void shutdownIo() {
     if (epochTimer >= 0) {
-      vertx.cancelTimer(epochTimer);
+      time.timers().cancel(epochTimer);
       epochTimer = -1;
     }
     if (source != null) {
       source.stop();
       source = null;
     }
-    try {
-      immediateSinks.close();
-    } catch (IOException ignored) {
-      // the pipeline is going away; nothing more to tell
-    }
-    immediateSinks = SinkSet.none();
+    fanout.close();
     if (files != null) {
       files.close();
     }
@@ -952,31 +922,84 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return checkpoint(null);
   }
 
+  /**
+   * A new event-loop context, on the next event loop in turn. Not {@code getOrCreateContext()}: off
+   * the event loops, Vert.x 5 gives every call from one thread the same ("sticky") context, so every
+   * partition of every pipeline deployed by one thread would share one event loop — one busy
+   * partition would hold all of them up.
+   */
+  static io.vertx.core.Context newContext(Vertx vertx) {
+    return ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+  }
+
+  /** The last ingest log entry handed to the partitions (what the next checkpoint cut covers). */
+  long handedOverSeq() {
+    return appliedSeq;
+  }
+
+  /** Completes once every batch, flush and checkpoint queued so far is done (for tests' barriers). */
+  synchronized Future<Void> drained() {
+    return chain.transform(r -> inFlight.idle()).transform(r -> writes).transform(r -> Future.succeededFuture());
+  }
+
   /** @param flushDefinition see {@link Checkpoint#flushDefinition()} */
   private synchronized Future<Void> checkpoint(String flushDefinition) {
     Promise<Void> done = Promise.promise();
     // A checkpoint queued behind a stop finds its files closed: the stop took the last one.
-    chain = chain.transform(ignored -> (stopped ? Future.<Void>succeededFuture() : checkpointNow(flushDefinition))
-        .transform(r -> {
-          done.complete();
-          return Future.succeededFuture();
-        }));
+    chain = chain.transform(ignored -> {
+      if (stopped) {
+        done.complete();
+      } else {
+        // Its cuts are handed over now; the batches after it go on while it is written.
+        checkpointNow(flushDefinition).onComplete(r -> done.complete());
+      }
+      return Future.succeededFuture();
+    });
     return done.future();
   }
 
-  /** A checkpoint of the partitions as they are now, outside the chain (its caller holds the chain). */
-  private Future<Void> checkpointNow(String flushDefinition) {
+  /**
+   * A checkpoint of the partitions as they are now: its cuts are handed to them at once (on the
+   * chain, or by a caller holding it); it is written after the checkpoint before it.
+   */
+  private synchronized Future<Void> checkpointNow(String flushDefinition) {
     Partition[] ps = partitions;
     if (fatal != null) {
       return Future.failedFuture(failedError()); // its last good checkpoint stays the last
     }
     {
       long started = System.nanoTime();
+      long seq = appliedSeq; // every batch handed over so far: the cuts come after them
+      long position = appliedSourcePosition;
       List<Future<Partition.Cut>> cuts = new ArrayList<>();
       for (Partition p : ps) {
         cuts.add(p.call(p::cut));
       }
-      return Future.all(cuts).compose(all -> {
+      Future<Void> before = writes;
+      // After the write before it, even when a cut failed: writes never run side by side.
+      Future<Void> written = Future.all(cuts).transform(cutsTaken -> before.transform(ignored -> {
+        if (cutsTaken.failed()) {
+          return Future.<Void>failedFuture(cutsTaken.cause());
+        }
+        boolean allFull = cuts.stream().allMatch(f -> f.result().state() == null || f.result().state().full());
+        if (lastWriteFailed && !allFull) {
+          // Cut before the failure was known, as changes since that failed one: it cannot be stored
+          // (the store misses those changes); a cut that writes everything can.
+          List<byte[]> outs = new ArrayList<>();
+          List<byte[]> lates = new ArrayList<>();
+          List<Checkpoint.TableRow> rows = new ArrayList<>();
+          for (Future<Partition.Cut> f : cuts) {
+            outs.addAll(f.result().outputs());
+            lates.addAll(f.result().late());
+            rows.addAll(f.result().rows());
+          }
+          synchronized (carryOutputs) {
+            carryOutputs.addAll(outs);
+            carryLate.addAll(lates);
+            carryRows.addAll(rows);
+          }
+          return Future.<Void>failedFuture(new NotStored());
+        }
         List<dev.transom.state.PartitionState> states = new ArrayList<>();
         List<byte[]> outs = new ArrayList<>();
         List<byte[]> lates = new ArrayList<>();
@@ -998,10 +1021,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
           lates.addAll(c.late());
           rows.addAll(c.rows());
         }
-        long seq = appliedSeq;
-        long position = appliedSourcePosition;
         boolean save = usable;
         long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
+        boolean full = states.stream().anyMatch(b -> b != null && b.full());
         return vertx.executeBlocking(() -> {
           try {
             if (fatal != null) {
@@ -1046,6 +1068,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
               committedMarks = Set.copyOf(marks.keySet());
             }
             lastCheckpointBytes = stateBytes;
+            lastCheckpointFull = full;
             lastCheckpointSeq = seq;
             sinkCounts.committed(outs.size(), lates.size(), rows);
             return null;
@@ -1061,7 +1084,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
             throw e;
           }
         }, true);
-      }).<Void>mapEmpty().transform(r -> {
+      })).<Void>mapEmpty().transform(r -> {
+        lastWriteFailed = r.failed();
         if (r.failed()) {
           checkpointFailures.incrementAndGet();
           for (Partition p : ps) {
@@ -1072,6 +1096,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
           }
           Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
               ? c.getCause() : r.cause();
+          if (cause instanceof NotStored) {
+            return Future.<Void>failedFuture(cause); // the failure before it is reported already
+          }
+          history.checkpointFailed(time.nowMillis(), epoch + 1, System.nanoTime() - started,
+              StorageHealth.isStorageFailure(cause) ? StorageHealth.reason(cause) : oneLine(cause));
           if (fatal != null || cause instanceof Failed) {
             return Future.<Void>failedFuture(failedError());
           }
@@ -1086,7 +1115,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
           lastCheckpointError = null;
           storage.checkpointSucceeded();
           lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
-          lastCheckpointSuccessEpochMillis = System.currentTimeMillis();
+          lastCheckpointSuccessEpochMillis = time.nowMillis();
+          history.checkpointStored(lastCheckpointSuccessEpochMillis, epoch, System.nanoTime() - started, lastCheckpointBytes,
+              lastCheckpointFull);
           PipelineMetrics m = metrics;
           if (m != null) {
             m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -1094,6 +1125,15 @@ public final class PipelineHost implements MemoryBudget.Holder {
         }
         return r.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(r.cause());
       });
+      writes = written.transform(r -> Future.succeededFuture());
+      return written;
+    }
+  }
+
+  /** A checkpoint cut before the failure of the one before it was known: not stored, and not a failure of its own. */
+  private static final class NotStored extends RuntimeException {
+    NotStored() {
+      super("not stored: the checkpoint before it failed", null, false, false);
     }
   }
 
@@ -1140,7 +1180,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       in.addAndGet(n);
       return enqueue(events, bytes, -1, -1, arrivals.stampUnannounced());
     } finally {
-      appending.decrementAndGet();
+      admission.appended();
     }
   }
 
@@ -1159,7 +1199,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   Future<IngestLog.Appended> ingestRead(byte[] text, IngestLog.SourceMark mark) {
     List<ItemError> bad = new ArrayList<>();
-    List<Object> events = parseLines(text, mark, bad);
+    List<Object> events = parseLines(text, mark, bad::add);
     Future<IngestLog.Appended> f = logThenFeed(text, events, null, mark); // throws when refused: retried later
     bad.forEach(this::error);
     return f;
@@ -1185,7 +1225,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         }
         return enqueue(events, bytes, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
       } finally {
-        appending.decrementAndGet();
+        admission.appended();
       }
     }
     Promise<IngestLog.Appended> acked = Promise.promise();
@@ -1203,8 +1243,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
       }
       trace("logged seq=" + appended.seq() + " at=" + appended.arrivalMillis() + " events=" + n);
       sequencer.runOnContext(v -> {
-        enqueue(events, bytes, appended.seq(), position, appended.arrivalMillis());
-        appending.decrementAndGet();
+        // Acknowledged once handed to the partitions: a read after the answer sees the batch.
+        Promise<Void> handedOver = Promise.promise();
+        enqueue(() -> events, false, bytes, appended.seq(), position, appended.arrivalMillis(), handedOver);
+        admission.appended();
+        handedOver.future().onComplete(h -> acked.tryComplete(appended));
       });
     };
     log.append(def.id(), batchId, mark, text, arrivals::stamp, durable).whenComplete((appended, error) -> {
@@ -1216,38 +1259,30 @@ public final class PipelineHost implements MemoryBudget.Holder {
         } else {
           arrivals.withdrawn();
         }
-        pending.addAndGet(-n);
-        pendingBytes.addAndGet(-bytes);
-        appending.decrementAndGet();
+        admission.done(n, bytes);
+        admission.appended();
         if (!(cause instanceof IllegalStateException)) { // not the store closing at shutdown
           storage.logFailed(cause);
         }
         acked.fail(new Overloaded("could not make the events durable (" + cause.getMessage() + "); retry"));
       } else if (appended.duplicate()) {
         arrivals.withdrawn();
-        pending.addAndGet(-n);
-        pendingBytes.addAndGet(-bytes);
-        appending.decrementAndGet();
+        admission.done(n, bytes);
+        admission.appended();
         acked.complete(appended);
-      } else {
-        acked.complete(appended); // already on its way to the chain (durable, above)
       }
+      // else: acknowledged when it is handed over (durable, above)
     });
     return acked.future();
   }
 
-  /** Counts a batch as admitted (and {@link #appending}) or refuses it. */
+  /** Counts a batch as admitted (and on its way into the log) or refuses it. */
   private void admit(int n, long bytes) {
-    appending.incrementAndGet(); // before the checks: a stop that begins now waits for this batch
-    try {
-      refuseIfNotTaking(n, bytes);
-    } catch (RuntimeException refused) {
-      appending.decrementAndGet();
-      throw refused;
-    }
+    admission.admit(n, bytes, this::refuseIfNotTaking, this);
   }
 
-  private void refuseIfNotTaking(int n, long bytes) {
+  /** What refuses any batch, however small: a failure, a stop, failing storage, a full sink. */
+  private void refuseIfNotTaking() {
     if (fatal != null) {
       throw failedError();
     }
@@ -1259,24 +1294,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (waiting != null) {
       throw new Overloaded("pipeline '" + id() + "' is not taking input: " + waiting + "; retry shortly");
     }
-    if (pending.addAndGet(n) > queueLimit) {
-      pending.addAndGet(-n);
-      throw new Overloaded("pipeline '" + id() + "' has " + pending.get() + " events waiting (limit " + queueLimit
-          + "); retry shortly");
-    }
-    String over = budget.refusal(this);
-    if (over != null) {
-      pending.addAndGet(-n);
-      if (memoryRefusal.getAndSet(over) == null) {
-        LifecycleLog.warn(LifecycleLog.MEMORY_REFUSING, id()).log("pipeline '{}' refuses input: {}", id(), over);
-      }
-      throw new Overloaded(over);
-    }
-    if (memoryRefusal.get() != null && memoryRefusal.getAndSet(null) != null) {
-      LifecycleLog.info(LifecycleLog.MEMORY_OK, id()).log("pipeline '{}' takes input again: its memory is below budget",
-          id());
-    }
-    pendingBytes.addAndGet(bytes);
   }
 
   /**
@@ -1285,38 +1302,50 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * with its arrival time as the core's "now".
    */
   private Future<Void> enqueue(List<Object> events, long bytes, long seq, long sourcePosition, long arrivalMillis) {
-    return enqueue(() -> events, bytes, seq, sourcePosition, arrivalMillis);
+    return enqueue(() -> events, false, bytes, seq, sourcePosition, arrivalMillis, null);
   }
 
-  /** The same, with the events made only when the batch's turn comes ({@code events} counts {@link #pending}). */
-  private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, long bytes, long seq,
-      long sourcePosition, long arrivalMillis) {
+  /**
+   * The same, with the events made only when the batch's turn comes ({@code events} counts them as
+   * queued); {@code oneAtATime}: the next batch's events are made only once this one is processed (a
+   * replay: parsed events weigh several times their text, so they are not all made at once);
+   * {@code handedOver} (or null) completes once the batch is handed to the partitions.
+   */
+  private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, boolean oneAtATime,
+      long bytes, long seq, long sourcePosition, long arrivalMillis, Promise<Void> handedOver) {
     long nowMicros = arrivalMillis * 1_000;
     int[] n = new int[1];
-    Future<Void> batch = chain.transform(ignored -> {
-      List<Object> events = batchEvents.get();
-      n[0] = events.size();
-      return dispatch(events, nowMicros);
-    }).andThen(r -> {
-      pending.addAndGet(-n[0]);
-      pendingBytes.addAndGet(-bytes);
-      arrivals.processed(arrivalMillis);
-      trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
-      if (r.failed() && fatal == null) {
-        fail("internal error while processing a batch: " + oneLine(r.cause()), r.cause());
+    Promise<Void> processed = Promise.promise();
+    chain = chain.transform(ignored -> {
+      inFlight.begin();
+      try {
+        List<Object> events = batchEvents.get();
+        n[0] = events.size();
+        dispatch(events, nowMicros).onComplete(processed);
+      } catch (RuntimeException e) {
+        processed.tryFail(e);
       }
-      if (fatal != null) {
-        return; // not applied everywhere: never covered by a checkpoint, replayed by a replacement
-      }
+      // handed over: a checkpoint cut from now on comes after it on every partition
       if (seq > 0) {
         appliedSeq = seq;
       }
       if (sourcePosition >= 0) {
         appliedSourcePosition = sourcePosition;
       }
+      if (handedOver != null) {
+        handedOver.tryComplete();
+      }
+      return oneAtATime ? processed.future().transform(r -> Future.<Void>succeededFuture()) : Future.<Void>succeededFuture();
     });
-    chain = batch.transform(r -> Future.succeededFuture());
-    return batch;
+    return processed.future().andThen(r -> {
+      admission.done(n[0], bytes);
+      arrivals.processed(arrivalMillis);
+      trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
+      if (r.failed() && fatal == null) {
+        fail("internal error while processing a batch: " + oneLine(r.cause()), r.cause());
+      }
+      // A failed pipeline stores no checkpoint after this: a replacement replays the batch from the log.
+    }).andThen(r -> inFlight.end());
   }
 
   private Future<Void> dispatch(List<Object> events, long nowMicros) {
@@ -1324,41 +1353,24 @@ public final class PipelineHost implements MemoryBudget.Holder {
       return Future.succeededFuture(); // queued work of a failed pipeline is dropped (it stays in the log)
     }
     Partition[] ps = partitions;
-    if (ps.length == 1) {
-      Partition p = ps[0];
-      return p.call(() -> {
-        p.accept(events, nowMicros);
-        return null;
-      });
-    }
-    // Prepare here (stateless), then hand each partition the events of its keys.
-    List<List<ItemPreparer.Prepared>> buckets = new ArrayList<>(ps.length);
+    Batch[] batches = router.split(events, nowMicros);
+    List<Future<Object>> parts = new ArrayList<>(ps.length);
     for (int i = 0; i < ps.length; i++) {
-      buckets.add(new ArrayList<>());
-    }
-    ItemPreparer prep = preparer;
-    for (Object e : events) {
-      ItemPreparer.Prepared p = prep.prepare(e, this::prepareFailed);
-      if (p != null) {
-        buckets.get(dev.transom.windowing.KeyGroups.partitionOfKey(p.key(), ps.length)).add(p);
-      }
-    }
-    List<Future<Object>> parts = new ArrayList<>();
-    for (int i = 0; i < ps.length; i++) {
-      List<ItemPreparer.Prepared> bucket = buckets.get(i);
-      if (!bucket.isEmpty()) {
+      Batch b = batches[i];
+      if (b != null && !b.isEmpty()) {
         Partition p = ps[i];
         parts.add(p.call(() -> {
-          p.process(bucket, nowMicros);
+          p.process(b);
           return null;
         }));
       }
     }
-    return Future.all(parts).mapEmpty();
+    return parts.size() == 1 ? parts.get(0).mapEmpty() : Future.all(parts).mapEmpty();
   }
 
-  private void prepareFailed(String field, String message, Object item) {
-    error(new ItemError(field, message, item));
+  /** The server decodes its lines before routing: the router is never given one. */
+  private static void unroutedLine(LineDecoder.BadLine bad) {
+    throw new IllegalStateException("a line reached the router: " + bad.describe());
   }
 
   /**
@@ -1391,16 +1403,16 @@ public final class PipelineHost implements MemoryBudget.Holder {
     chain = f.transform(r -> Future.succeededFuture());
   }
 
-  private synchronized void flushImmediate() {
-    try {
-      immediateSinks.flush();
-    } catch (IOException e) {
-      failure = "sink: " + e.getMessage();
-    }
+  private void flushImmediate() {
+    fanout.flush();
   }
 
-  static long nowMicros() {
-    return dev.transom.io.SystemTime.nowMicros();
+  long nowMicros() {
+    return time.nowMicros();
+  }
+
+  ServerTime time() {
+    return time;
   }
 
   /**
@@ -1412,43 +1424,18 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return f == Long.MIN_VALUE ? Micros.NEG_INFINITY : f * 1_000;
   }
 
-  /** A window output from a partition: counted, shown, streamed, and sent to the at-least-once sinks. */
-  synchronized void emitted(Map<String, Object> record) {
-    out.incrementAndGet();
-    try {
-      immediateSinks.output(record);
-      sinkCounts.streamedOutput();
-    } catch (IOException e) {
-      failure = "sink: " + e.getMessage();
-    }
-    outputs.output(record);
+  /** A window output from a partition: see {@link OutputFanout}. */
+  void emitted(Map<String, Object> record) {
+    fanout.output(record);
   }
 
-  synchronized void emittedLate(Map<String, Object> record) {
-    late.incrementAndGet();
-    recentLate.addLast(record);
-    if (recentLate.size() > RECENT_ERRORS) {
-      recentLate.removeFirst();
-    }
-    try {
-      immediateSinks.late(record);
-      sinkCounts.streamedLate();
-    } catch (IOException e) {
-      failure = "late sink: " + e.getMessage();
-    }
+  void emittedLate(Map<String, Object> record) {
+    fanout.late(record);
   }
 
-  synchronized void error(ItemError error) {
-    errors.incrementAndGet();
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("time", Instant.now());
-    e.put("field", error.field());
-    e.put("message", error.message());
-    e.put("item", error.item());
-    recentErrors.addLast(e);
-    if (recentErrors.size() > RECENT_ERRORS) {
-      recentErrors.removeFirst();
-    }
+  void error(ItemError error) {
+    fanout.error(error);
+    errorGroups.add(error, java.time.Instant.ofEpochMilli(time.nowMillis()));
   }
 
   long inCount() {
@@ -1456,25 +1443,25 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   long outCount() {
-    return out.get();
+    return fanout.outCount();
   }
 
   long lateCount() {
-    return late.get();
+    return fanout.lateCount();
   }
 
   long errorCount() {
-    return errors.get();
+    return fanout.errorCount();
   }
 
   long pendingEvents() {
-    return pending.get();
+    return admission.events();
   }
 
   /** What the memory budget counts for this pipeline: its partitions' estimate and its queued input. */
   @Override
   public long heldBytes() {
-    long n = StateEstimate.queued(pendingBytes.get());
+    long n = StateEstimate.queued(admission.bytes());
     for (Partition p : partitions) {
       n += p.stateBytes();
     }
@@ -1489,7 +1476,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   void memoryBudget(MemoryBudget b) {
-    budget = b;
+    admission.budget(b);
   }
 
   /** What the last deploy recovered, in words; null when there was no checkpoint. */
@@ -1503,6 +1490,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   int version() {
     return version;
+  }
+
+  /** Items that reached the windows, and windows closed (before {@code then}), summed over the partitions. */
+  long[] windowCounts() {
+    long items = 0;
+    long closed = 0;
+    for (Partition p : partitions) {
+      items += p.windowedItems();
+      closed += p.closedWindows();
+    }
+    return new long[] {items, closed};
   }
 
   int openWindows() {
@@ -1606,71 +1604,65 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  /** The pipeline as the API shows it (the README's API table). */
+  /** The pipeline as the API shows it (the README's API table): see {@link PipelineView}. */
   public Future<Map<String, Object>> describe(boolean withDefinition) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", def.id());
-    m.put("status", status());
-    m.put("file", Pipelines.display(file));
-    m.put("version", version);
-    m.put("problems", ProblemsJson.of(problems));
-    Map<String, Object> counters = new LinkedHashMap<>();
-    counters.put("in", in.get());
-    counters.put("out", out.get());
-    counters.put("late", late.get());
-    counters.put("errors", errors.get());
-    m.put("counters", counters);
-    long wm = watermarkMicros();
-    m.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
-    m.put("open_windows", openWindows());
-    m.put("epoch", epoch);
-    if (lastCheckpointMillis >= 0) {
-      Map<String, Object> cp = new LinkedHashMap<>();
-      cp.put("millis", lastCheckpointMillis);
-      cp.put("state_bytes", lastCheckpointBytes);
-      cp.put("ingest_seq", lastCheckpointSeq);
-      m.put("last_checkpoint", cp);
-    }
-    m.put("pending", pending.get());
-    Map<String, Object> memory = new LinkedHashMap<>();
-    memory.put("held_bytes", heldBytes());
-    String refusing = budget.refusal(this);
-    if (refusing != null) {
-      memory.put("refusing_input", refusing);
-    }
-    m.put("memory", memory);
-    m.put("partitions", partitions.length);
-    m.put("deliveries", deliveries.describe());
-    String why = describeFailure();
-    Map<String, Object> storageProblem = storage.describe();
-    if (why == null && storageProblem != null) {
-      why = "paused: storage is failing (" + storageProblem.get("problem") + ")";
-    }
-    if (why != null) {
-      m.put("failure", why);
-    }
-    if (storageProblem != null) {
-      m.put("storage", storageProblem);
-    }
-    if (recovery != null) {
-      m.put("recovery", recovery);
-    }
-    synchronized (this) {
-      m.put("recent_errors", new ArrayList<>(recentErrors));
-      m.put("recent_late", new ArrayList<>(recentLate));
-    }
-    if (def.clock() instanceof ClockDef.Event e) {
-      m.put("clock", Map.of("kind", "event", "wait_seconds", e.waitMicros() / 1e6, "scope", e.pipelineScope() ? "pipeline" : "key"));
-    } else {
-      m.put("clock", Map.of("kind", "system"));
-    }
-    if (withDefinition) {
-      m.put("definition", def.text());
-    }
-    return Future.succeededFuture(m);
+    return Future.succeededFuture(PipelineView.describe(this, withDefinition));
   }
 
-  private synchronized String describeFailure() {
+  /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
+  public Future<Map<String, Object>> openWindows(String key, int cursor, int limit) {
+    return PipelineView.openWindows(this, key, cursor, limit);
+  }
+
+  public Future<List<Map<String, Object>>> recentOutputs(int limit) {
+    return Future.succeededFuture(outputs.recent(limit));
+  }
+
+  // What PipelineView shows, read as it is now.
+
+  Partition[] partitions() {
+    return partitions;
+  }
+
+  Path fileNow() {
+    return file;
+  }
+
+  List<Problem> problems() {
+    return problems;
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  /** The last stored checkpoint: how long it took, the state bytes it wrote, the log entry it covers; null before one. */
+  long[] lastCheckpoint() {
+    return lastCheckpointMillis < 0 ? null : new long[] {lastCheckpointMillis, lastCheckpointBytes, lastCheckpointSeq};
+  }
+
+  String memoryRefusal() {
+    return admission.budget().refusal(this);
+  }
+
+  Deliveries deliveryQueues() {
+    return deliveries;
+  }
+
+  StorageHealth storage() {
+    return storage;
+  }
+
+  List<Map<String, Object>> recentErrors() {
+    return fanout.recentErrors();
+  }
+
+  List<Map<String, Object>> recentLate() {
+    return fanout.recentLate();
+  }
+
+  /** Why the pipeline does not work as it should, in words, or null. */
+  synchronized String describeFailure() {
     if (fatal != null) {
       return fatal;
     }
@@ -1684,58 +1676,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (lastCheckpointError != null) {
       return lastCheckpointError;
     }
-    return immediateSinks.problem();
-  }
-
-  public Future<List<Map<String, Object>>> recentOutputs(int limit) {
-    return Future.succeededFuture(outputs.recent(limit));
-  }
-
-  /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
-  public Future<Map<String, Object>> openWindows(String key, int cursor, int limit) {
-    List<Future<List<Map<String, Object>>>> parts = new ArrayList<>();
-    for (Partition p : partitions) {
-      parts.add(p.call(() -> {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        if (p.execution() != null) {
-          var op = p.execution().operator();
-          long now = nowMicros();
-          op.forEachOpenWindow((k, w) -> {
-            if (key == null || key.equals(k)) {
-              Map<String, Object> r = new LinkedHashMap<>();
-              r.put("key", k);
-              r.put("open_time", Micros.toInstant(w.openMicros()));
-              r.put("close_time", Micros.toInstant(w.closeMicros()));
-              r.put("value", w.currentValue());
-              r.put("count", w.count());
-              long wm = op.watermark(k, now);
-              r.put("watermark", wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? null : Micros.toInstant(wm));
-              long closes = op.expectedCloseMicros(k, w);
-              r.put("closes_at", closes == Micros.POS_INFINITY ? null : Micros.toInstant(Math.max(closes, now)));
-              rows.add(r);
-            }
-          });
-        }
-        return rows;
-      }));
-    }
-    return Future.all(parts).map(cf -> {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (int i = 0; i < parts.size(); i++) {
-        List<Map<String, Object>> part = cf.resultAt(i);
-        rows.addAll(part);
-      }
-      rows.sort((a, b) -> {
-        int c = ((String) a.get("key")).compareTo((String) b.get("key"));
-        return c != 0 ? c : ((Instant) a.get("open_time")).compareTo((Instant) b.get("open_time"));
-      });
-      int from = Math.min(cursor, rows.size());
-      int to = Math.min(rows.size(), from + limit);
-      Map<String, Object> page = new LinkedHashMap<>();
-      page.put("windows", new ArrayList<>(rows.subList(from, to)));
-      page.put("next", to < rows.size() ? String.valueOf(to) : null);
-      return page;
-    });
+    return fanout.problem();
   }
 
   /** The live outputs and the recent ones, for streams. */
@@ -1750,5 +1691,24 @@ public final class PipelineHost implements MemoryBudget.Holder {
   void continueOutputsOf(PipelineHost failed) {
     outputs = failed.outputs;
     reloadWindows = "restored";
+    history = failed.history;
+    errorGroups = failed.errorGroups;
+  }
+
+  /** The dashboard's view of this pipeline's past (see {@link HistorySampler}). */
+  PipelineHistory history() {
+    return history;
+  }
+
+  ItemErrorGroups errorGroups() {
+    return errorGroups;
+  }
+
+  SinkCounts sinkCounts() {
+    return sinkCounts;
+  }
+
+  Deliveries deliveries() {
+    return deliveries;
   }
 }

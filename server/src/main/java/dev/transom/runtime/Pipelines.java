@@ -26,6 +26,12 @@ import java.util.stream.Stream;
  * short lock of their own. A pipeline that failed (see {@link PipelineHost#fail}) is replaced,
  * not swapped: the next valid version starts from its last good checkpoint and replays the ingest
  * log after it, as after a restart. A watchdog fails a pipeline whose task runs too long.
+ *
+ * <p>Longer than most files: a reload, a rename, a removal and a PUT read and move the same maps
+ * (pipelines by id and by file, refused files, ids waited for) under the same per-file locks, and
+ * splitting them would hand those maps and locks around. What stands apart lives elsewhere
+ * ({@link Watchdog}, {@link PipelineView}, {@link SinkCheck}).
+ * log after it, as after a restart. A watchdog fails a pipeline whose task runs too long.
  */
 public final class Pipelines {
   private final Vertx vertx;
@@ -40,9 +46,10 @@ public final class Pipelines {
   private final Map<String, Path> owners = new java.util.HashMap<>();
   /** Files refused because their id was taken, by that id: reloaded once it is free. */
   private final Map<String, java.util.Set<Path>> waitingForId = new java.util.HashMap<>();
-  private volatile java.util.concurrent.ScheduledExecutorService watchdog;
+  private volatile Watchdog watchdog;
 
   private final int workers;
+  private final ServerTime time;
   private final long queueLimit;
   private final io.micrometer.core.instrument.MeterRegistry registry;
   private final dev.transom.state.H2State state;
@@ -52,7 +59,15 @@ public final class Pipelines {
 
   public Pipelines(Vertx vertx, Path dir, int workers, long queueLimit, io.micrometer.core.instrument.MeterRegistry registry,
       dev.transom.state.H2State state, dev.transom.definition.PathPolicy paths) {
+    this(vertx, ServerTime.system(vertx), dir, workers, queueLimit, registry, state, paths);
+  }
+
+  /** With a clock and timers of the caller's (a manual clock in tests). */
+  public Pipelines(Vertx vertx, ServerTime time, Path dir, int workers, long queueLimit,
+      io.micrometer.core.instrument.MeterRegistry registry, dev.transom.state.H2State state,
+      dev.transom.definition.PathPolicy paths) {
     this.vertx = vertx;
+    this.time = time;
     this.dir = dir;
     this.workers = workers;
     this.queueLimit = queueLimit;
@@ -61,13 +76,18 @@ public final class Pipelines {
     this.paths = paths;
   }
 
+  /** The clock and timers its pipelines use (the dashboard's history samples by them too). */
+  ServerTime time() {
+    return time;
+  }
+
   /** Sets the memory budget every pipeline deployed from now on is held to (before {@link #loadAll}). */
   public void memoryBudget(MemoryBudget b) {
     budget = b;
   }
 
   private PipelineHost newHost(Path file) {
-    PipelineHost h = new PipelineHost(vertx, file, workers, queueLimit, registry, state, state, paths);
+    PipelineHost h = new PipelineHost(vertx, time, file, workers, queueLimit, registry, state, state, paths);
     h.memoryBudget(budget);
     return h;
   }
@@ -580,7 +600,7 @@ public final class Pipelines {
           .log("PUT of pipeline '{}' rejected, nothing changed: {}{}", id, r.problems().get(0).format(),
               r.problems().size() > 1 ? " (and " + (r.problems().size() - 1) + " more)" : "");
       if (existing != null) {
-        existing.editRejected();
+        existing.editRejected(r.problems());
       }
       return PutResult.refused(400, "invalid definition: " + r.problems().size() + " problem(s)", r.problems());
     }
@@ -649,23 +669,7 @@ public final class Pipelines {
 
   /** A file that has no running version: status failed, with its problems. */
   Map<String, Object> brokenView(Path file, List<Problem> problems) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    String id = DefinitionLoader.idFromFileName(file.toString());
-    m.put("id", id != null ? id : file.getFileName().toString());
-    m.put("status", "failed");
-    m.put("file", display(file));
-    m.put("version", 0);
-    m.put("problems", ProblemsJson.of(problems));
-    Map<String, Object> counters = new LinkedHashMap<>();
-    counters.put("in", 0);
-    counters.put("out", 0);
-    counters.put("late", 0);
-    counters.put("errors", 0);
-    m.put("counters", counters);
-    m.put("watermark", null);
-    m.put("open_windows", 0);
-    m.put("epoch", 0);
-    return m;
+    return PipelineView.broken(file, problems);
   }
 
   /** A failed file's view by id, if a never-valid file has that id. */
@@ -684,9 +688,9 @@ public final class Pipelines {
    */
   public List<String> suspendAll(java.time.Duration deadline) {
     PipelineHost.shuttingDown = true;
-    java.util.concurrent.ScheduledExecutorService w = watchdog;
+    Watchdog w = watchdog;
     if (w != null) {
-      w.shutdownNow();
+      w.stop();
     }
     Map<String, Thread> running = new LinkedHashMap<>();
     for (Map.Entry<Path, PipelineHost> e : byFile.entrySet()) {
@@ -733,29 +737,10 @@ public final class Pipelines {
   }
 
   /**
-   * Starts the watchdog: every pipeline whose partition task has run longer than {@code stuckAfter}
-   * fails ("stuck in ... for N s"). One thread checks each partition's "busy since" time, so a
-   * pipeline pays two volatile writes per task; the thread is not an event loop, which a stuck task
-   * may be holding.
+   * Starts the watchdog ({@link Watchdog}): every pipeline whose partition task has run longer than
+   * {@code stuckAfter} fails.
    */
   public void startWatchdog(java.time.Duration stuckAfter) {
-    long limit = stuckAfter.toNanos();
-    long every = Math.max(100, Math.min(1_000, stuckAfter.toMillis() / 4));
-    java.util.concurrent.ScheduledExecutorService w = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "transom-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
-    w.scheduleWithFixedDelay(() -> {
-      long now = System.nanoTime();
-      for (PipelineHost h : byId.values()) {
-        try {
-          h.checkStuck(now, limit);
-        } catch (RuntimeException e) {
-          LifecycleLog.error(LifecycleLog.FAILED, h.id()).setCause(e).log("watchdog: {}", e.toString());
-        }
-      }
-    }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
-    watchdog = w;
+    watchdog = Watchdog.start(stuckAfter, byId::values);
   }
 }

@@ -34,14 +34,15 @@ final class SinkCheck {
 
   private static void check(String where, ComponentDef sink, String file, dev.transom.state.H2State state,
       List<Problem> out) {
-    if (sink.kind().equals("file")) {
-      String path = sink.text("path", null);
-      String problem = path == null ? null : fileProblem(Path.of(path));
+    Object config = dev.transom.components.ComponentSpecs.sink(sink).config(sink);
+    if (config instanceof dev.transom.components.FileSink.Config f) {
+      Path path = f.path();
+      String problem = path == null ? null : fileProblem(path);
       if (problem != null) {
         out.add(at(file, sink, "path", where + ".path: cannot write " + path + ": " + problem));
       }
-    } else if (sink.kind().equals("h2") && state != null) {
-      String table = sink.text("table", null);
+    } else if (config instanceof dev.transom.components.H2Sink.Config h && state != null) {
+      String table = h.table();
       String problem;
       try {
         problem = table == null ? null : state.outputTableProblem(table).join();

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * sinks count their deliveries themselves ({@link Deliveries.Track}).
  */
 final class SinkCounts {
-  /** One sink of the current version: its metric name, kind and count. */
-  record Sink(String name, String kind, AtomicLong records) {}
+  /** One sink of the current version: its metric name, kind, what it guarantees, and count. */
+  record Sink(String name, String kind, dev.transom.components.Guarantee guarantee, AtomicLong records) {}
 
   private final Map<String, AtomicLong> byName = new HashMap<>();
   private volatile List<Sink> current = List.of();
@@ -52,25 +52,25 @@ final class SinkCounts {
 
   private void add(ComponentDef s, String prefix, List<Sink> sinks, List<AtomicLong> files, List<AtomicLong> streams,
       Map<String, AtomicLong> tbl) {
-    String base = switch (s.kind()) {
-      case "file" -> prefix + "file " + Pipelines.display(java.nio.file.Path.of(s.text("path", null)));
-      case "h2" -> prefix + "h2 " + s.text("table", null);
-      case "stdout" -> prefix + "stdout";
-      default -> null; // webhook: see Deliveries
-    };
-    if (base == null) {
-      return;
+    dev.transom.components.SinkKind kind = dev.transom.components.ComponentSpecs.sink(s);
+    Object config = kind.config(s);
+    if (kind.guarantee() == dev.transom.components.Guarantee.AT_LEAST_ONCE) {
+      return; // delivered from a queue: see Deliveries
     }
+    String base = prefix + (config instanceof dev.transom.components.FileSink.Config f
+        ? "file " + Pipelines.display(f.path()) : kind.describe(s));
     String name = base;
     for (int n = 2; contains(sinks, name); n++) {
       name = base + " #" + n;
     }
     AtomicLong count = byName.computeIfAbsent(name, k -> new AtomicLong());
-    sinks.add(new Sink(name, s.kind(), count));
-    switch (s.kind()) {
-      case "file" -> files.add(count);
-      case "stdout" -> streams.add(count);
-      default -> tbl.put(s.text("table", null), count);
+    sinks.add(new Sink(name, s.kind(), kind.guarantee(), count));
+    if (config instanceof dev.transom.components.FileSink.Config) {
+      files.add(count);
+    } else if (config instanceof dev.transom.components.H2Sink.Config h) {
+      tbl.put(h.table(), count);
+    } else {
+      streams.add(count);
     }
   }
 

@@ -18,13 +18,16 @@ abstract class SourceRunner {
   abstract void stop();
 
   static SourceRunner start(Vertx vertx, PipelineHost host, ComponentDef def, long startPosition) {
-    return switch (def.kind()) {
-      case "file" -> new FileRunner(host, def.text("path", null), def.bool("follow", false), startPosition);
-      case "generator" -> new GeneratorRunner(vertx, host, new GeneratorSource(def));
-      default -> new SourceRunner() {
-        @Override
-        void stop() {}
-      };
+    Object config = dev.transom.components.ComponentSpecs.source(def).config(def);
+    if (config instanceof dev.transom.components.FileSource.Config f) {
+      return new FileRunner(host, f.path(), f.follow(), startPosition);
+    }
+    if (config instanceof GeneratorSource.Config g) {
+      return new GeneratorRunner(host, new GeneratorSource(g));
+    }
+    return new SourceRunner() { // events come from elsewhere (the API)
+      @Override
+      void stop() {}
     };
   }
 
@@ -168,16 +171,17 @@ abstract class SourceRunner {
 
   /** Emits {@code rate} events per second in ten ticks a second, until {@code count}. */
   static final class GeneratorRunner extends SourceRunner {
-    private final Vertx vertx;
+    private final Timers timers;
     private final long timer;
     private double owed;
 
-    GeneratorRunner(Vertx vertx, PipelineHost host, GeneratorSource gen) {
-      this.vertx = vertx;
-      this.timer = vertx.setPeriodic(100, id -> {
+    GeneratorRunner(PipelineHost host, GeneratorSource gen) {
+      this.timers = host.time().timers();
+      long[] self = {-1};
+      this.timer = timers.periodic(100, () -> {
         owed += gen.rate() / 10.0;
         List<Object> batch = new ArrayList<>();
-        long now = PipelineHost.nowMicros();
+        long now = host.nowMicros();
         while (owed >= 1 && gen.hasNext()) {
           owed -= 1;
           try {
@@ -194,14 +198,15 @@ abstract class SourceRunner {
           }
         }
         if (!gen.hasNext()) {
-          vertx.cancelTimer(id);
+          timers.cancel(self[0]);
         }
       });
+      self[0] = timer;
     }
 
     @Override
     void stop() {
-      vertx.cancelTimer(timer);
+      timers.cancel(timer);
     }
   }
 }

@@ -38,6 +38,9 @@ import java.util.zip.CRC32C;
  *
  * <p>Not thread-safe: used by the ingest thread only, except {@link #snapshot} and {@link #read},
  * which read files that are only ever appended to.
+ *
+ * <p>Longer than most files: appending, group sync, replay, truncation at a checkpoint and recovery
+ * of a torn tail all read the same record format and the same open segments.
  */
 final class SegmentLog implements AutoCloseable {
   static final String SUFFIX = ".seg";

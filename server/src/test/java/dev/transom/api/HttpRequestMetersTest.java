@@ -13,7 +13,11 @@ class HttpRequestMetersTest {
     assertEquals("/api/pipelines/{id}/windows", HttpRequestMeters.route("/api/pipelines/x/windows"));
     assertEquals("/api/pipelines/{id}/outputs", HttpRequestMeters.route("/api/pipelines/x/outputs"));
     assertEquals("/api/pipelines/{id}/outputs/stream", HttpRequestMeters.route("/api/pipelines/x/outputs/stream"));
+    assertEquals("/api/pipelines/{id}/history", HttpRequestMeters.route("/api/pipelines/x/history"));
+    assertEquals("/api/pipelines/{id}/shape", HttpRequestMeters.route("/api/pipelines/x/shape"));
+    assertEquals("/api/pipelines/{id}/errors", HttpRequestMeters.route("/api/pipelines/x/errors"));
     assertEquals("/api/pipelines", HttpRequestMeters.route("/api/pipelines"));
+    assertEquals("/api/overview", HttpRequestMeters.route("/api/overview"));
     assertEquals("/api/validate", HttpRequestMeters.route("/api/validate"));
     assertEquals("/metrics", HttpRequestMeters.route("/metrics"));
     assertEquals("/health", HttpRequestMeters.route("/health"));

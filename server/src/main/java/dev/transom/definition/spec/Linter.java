@@ -30,6 +30,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <p>Where problems are reported: an unknown field or a duplicate key at that key; a bad value at
  * the value; a missing field at its parent mapping's key (line 1, column 1 at the top level); an
  * error inside an expression at its own character.
+ *
+ * <p>Longer than most files: one walk over the tree does every check, since each reports at a
+ * position only the walk knows (the key, the value, the parent mapping).
+ * error inside an expression at its own character.
  */
 public final class Linter {
   private static final Set<Tag> PLAIN_TAGS = Set.of(Tag.STR, Tag.INT, Tag.BOOL, Tag.FLOAT, Tag.NULL,

@@ -31,6 +31,27 @@ public record ObjectSpec(String name, String doc, List<FieldSpec> fields, List<S
     return null;
   }
 
+  /**
+   * A number option (a duration in microseconds), or its declared default when it is not given:
+   * each default is written once, in the spec, and read from there.
+   */
+  public long number(Checked options, String field) {
+    return options.has(field) ? options.number(field, 0) : (Long) declaredDefault(field);
+  }
+
+  /** A flag option, or its declared default. */
+  public boolean flag(Checked options, String field) {
+    return options.has(field) ? options.bool(field, false) : (Boolean) declaredDefault(field);
+  }
+
+  private Object declaredDefault(String field) {
+    FieldSpec f = field(field);
+    if (f == null || f.value() == null) {
+      throw new IllegalStateException(name + "." + field + " has no default the code can read");
+    }
+    return f.value();
+  }
+
   public List<String> fieldNames() {
     return fields.stream().map(FieldSpec::name).toList();
   }
@@ -60,6 +81,35 @@ public record ObjectSpec(String name, String doc, List<FieldSpec> fields, List<S
 
     public Builder optional(String field, FieldType type, String defaultValue, String doc, String example) {
       fields.add(new FieldSpec(field, type, false, defaultValue, doc, example));
+      return this;
+    }
+
+    /** An optional number with its default, shown as written (or as {@code shown}, e.g. "unlimited"). */
+    public Builder optional(String field, FieldType type, long defaultValue, String shown, String doc, String example) {
+      fields.add(new FieldSpec(field, type, false, shown != null ? shown : String.valueOf(defaultValue), doc, example,
+          defaultValue));
+      return this;
+    }
+
+    public Builder optional(String field, FieldType type, long defaultValue, String doc, String example) {
+      return optional(field, type, defaultValue, null, doc, example);
+    }
+
+    /** An optional flag with its default. */
+    public Builder optional(String field, FieldType.Bool type, boolean defaultValue, String doc, String example) {
+      fields.add(new FieldSpec(field, type, false, String.valueOf(defaultValue), doc, example, defaultValue));
+      return this;
+    }
+
+    /** An optional duration with its default as written ({@code 10s}), read in microseconds. */
+    public Builder optionalDuration(String field, FieldType.Dur type, String defaultValue, String doc, String example) {
+      long micros;
+      try {
+        micros = dev.transom.io.DurationText.parseMicros(defaultValue);
+      } catch (dev.transom.io.DurationText.Invalid e) {
+        throw new IllegalArgumentException(name + "." + field + ": bad default " + defaultValue, e);
+      }
+      fields.add(new FieldSpec(field, type, false, defaultValue, doc, example, micros));
       return this;
     }
 
