@@ -16,6 +16,9 @@ import java.util.List;
  * reads its top so the runtime can sleep until then; {@link #advance} closes what is due.
  *
  * <p>Not thread-safe: one operator belongs to one thread (one event loop, one partition of keys).
+ *
+ * <p>Longer than most files: items, wake-ups, a checkpoint's writing of a key group and a restore
+ * all work on the one key table, heap and group lists, which stay private to it.
  */
 public final class WindowOperator {
   private final Windower windower;
