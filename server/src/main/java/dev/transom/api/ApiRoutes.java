@@ -414,13 +414,18 @@ public final class ApiRoutes {
     LiveOutputs.open(ctx, h, vertx, guard.limits().ssePing().toMillis());
   }
 
-  /** The JSON Schema of definitions, as {@code transom schema} prints it (and docs/transom.schema.json holds). */
-  private static final String SCHEMA = dev.transom.definition.spec.JsonSchemaWriter.write(
-      dev.transom.definition.PipelineSpec.SPEC) + "\n";
+  /**
+   * The JSON Schema of definitions, as {@code transom schema} prints it (and docs/transom.schema.json
+   * holds). Written at the first request for it: at class load it took a few hundred ms of every start.
+   */
+  private static final class Schema {
+    static final String TEXT = dev.transom.definition.spec.JsonSchemaWriter.write(
+        dev.transom.definition.PipelineSpec.SPEC) + "\n";
+  }
 
   private void schema(RoutingContext ctx) {
     if (QueryParams.only(ctx)) {
-      ctx.response().putHeader("Content-Type", "application/schema+json").end(SCHEMA);
+      ctx.response().putHeader("Content-Type", "application/schema+json").end(Schema.TEXT);
     }
   }
 

@@ -26,7 +26,7 @@ final class CheckpointRestore {
   static Placed place(Checkpoint c, int partitions) throws SnapshotCodec.Corrupt {
     List<OperatorSnapshot> stored = new ArrayList<>(c.partitions().size());
     for (PartitionState ps : c.partitions()) {
-      stored.add(PartitionState.assemble(ps.header(), new ArrayList<>(ps.buckets().values())));
+      stored.add(ps.assemble());
     }
     if (stored.size() == partitions && KeyGroups.inPlace(stored)) {
       // stored in other buckets (an older version): the first cut rewrites them all

@@ -826,15 +826,19 @@ public final class PipelineHost implements MemoryBudget.Holder {
     boolean stageOutputs = files.hasOutputs();
     boolean stageLate = files.hasLate();
     boolean stored = keptIsStored && kept != null;
+    // Each partition restores its windows on its own event loop, all at once; all have ended when
+    // this goes on, or throws the first one's failure.
+    List<Future<Object>> installs = new ArrayList<>();
     for (int i = 0; i < ps.length; i++) {
       Partition p = new Partition(vertx, this, this::flushImmediate);
       OperatorSnapshot snap = kept == null ? null : kept[i];
-      await(p.call(() -> {
+      installs.add(p.call(() -> {
         p.install(plan, snap, stored, stageOutputs, stageLate, outputTables, lateTable);
         return null;
       }));
       ps[i] = p;
     }
+    await(Future.join(installs));
     router = new Router(plan, ps.length, this::error, PipelineHost::unroutedLine, 0, null);
     partitions = ps;
     endedInEpoch = -1;

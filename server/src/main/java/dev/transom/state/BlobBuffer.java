@@ -5,9 +5,10 @@ import java.util.Arrays;
 
 /**
  * A growable byte array for writing checkpoint blobs: varints (7 bits a byte, LEB128), zigzag
- * varints for signed numbers, raw 8-byte doubles, UTF-8 strings. Reused from blob to blob.
+ * varints for signed numbers, raw 8-byte doubles, UTF-8 strings; and values as the compact format
+ * writes them ({@link StoredValues.Out}). Reused from blob to blob.
  */
-final class BlobBuffer {
+final class BlobBuffer implements StoredValues.Out<RuntimeException> {
   private byte[] bytes = new byte[4096];
   private int size;
 
@@ -89,5 +90,45 @@ final class BlobBuffer {
 
   private void grow(int atLeast) {
     bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + atLeast));
+  }
+
+  @Override
+  public void tag(int tag) {
+    writeByte(tag);
+  }
+
+  @Override
+  public void integer(long v) {
+    writeZigZag(v);
+  }
+
+  /** A double holding a whole number as a varint; -0.0 and doubles beyond the longs keep their 8 bytes. */
+  @Override
+  public void real(double d) {
+    long whole = (long) d;
+    if (whole == d && Double.doubleToRawLongBits(d) != Double.doubleToRawLongBits(-0.0) && whole != Long.MAX_VALUE
+        && whole != Long.MIN_VALUE) {
+      writeByte(StoredValues.WHOLE_DOUBLE);
+      writeZigZag(whole);
+    } else {
+      writeByte(StoredValues.DOUBLE);
+      writeDouble(d);
+    }
+  }
+
+  @Override
+  public void text(String s) {
+    writeString(s);
+  }
+
+  @Override
+  public void count(int n) {
+    writeVarLong(n);
+  }
+
+  @Override
+  public void time(long seconds, int nanos) {
+    writeZigZag(seconds);
+    writeVarLong(nanos);
   }
 }

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Reads what {@link BlobBuffer} wrote, from {@code [position, end)} of an array. Every read checks
  * its bounds: a damaged blob is reported as {@link SnapshotCodec.Corrupt}, never misread past its end.
  */
-final class BlobReader {
+final class BlobReader implements StoredValues.In<SnapshotCodec.Corrupt> {
   private final byte[] bytes;
   private final int end;
   private int position;
@@ -29,6 +29,19 @@ final class BlobReader {
   }
 
   long readVarLong() throws SnapshotCodec.Corrupt {
+    int p = position;
+    if (end - p >= 10) { // every byte it can take is there: no check per byte
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        byte b = bytes[p++];
+        v |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          position = p;
+          return v;
+        }
+      }
+      throw new SnapshotCodec.Corrupt("damaged snapshot: a number longer than 10 bytes");
+    }
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int b = readByte();
@@ -85,5 +98,50 @@ final class BlobReader {
   void skipString() throws SnapshotCodec.Corrupt {
     int n = readCount(); // before the addition: "position += readCount()" would add to the position before the count
     position += n;
+  }
+
+  @Override
+  public int tag() throws SnapshotCodec.Corrupt {
+    return readByte();
+  }
+
+  @Override
+  public long integer() throws SnapshotCodec.Corrupt {
+    return readZigZag();
+  }
+
+  @Override
+  public double real() throws SnapshotCodec.Corrupt {
+    return readDouble();
+  }
+
+  @Override
+  public double wholeReal() throws SnapshotCodec.Corrupt {
+    return readZigZag();
+  }
+
+  @Override
+  public String text() throws SnapshotCodec.Corrupt {
+    return readString();
+  }
+
+  @Override
+  public int count() throws SnapshotCodec.Corrupt {
+    return readCount();
+  }
+
+  @Override
+  public long seconds() throws SnapshotCodec.Corrupt {
+    return readZigZag();
+  }
+
+  @Override
+  public long nanos() throws SnapshotCodec.Corrupt {
+    return readVarLong();
+  }
+
+  @Override
+  public SnapshotCodec.Corrupt damaged(String message) {
+    return new SnapshotCodec.Corrupt("damaged snapshot: " + message);
   }
 }

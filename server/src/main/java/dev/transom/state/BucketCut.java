@@ -21,9 +21,15 @@ public final class BucketCut {
   private final BucketFormat.Writer[] writers = new BucketFormat.Writer[PER_GROUP];
   /** The writer of the key being written. */
   private BucketFormat.Writer current;
-  /** Bytes of the last full cut, and of the incremental cuts since: a restore reads them all. */
-  private long fullBytes;
+  /** Keys in the buckets of the cut being made. */
+  private long keysWritten;
+  /** Bytes of the incremental cuts since the last full one: a restore reads them all after it. */
   private long sinceFullBytes;
+  /**
+   * Bytes per key of the last cut that wrote keys: the keys times this estimate a full cut (also
+   * after a restart, when this partition has not made one yet).
+   */
+  private double bytesPerKey;
 
   public BucketCut() {
     for (int j = 0; j < PER_GROUP; j++) {
@@ -35,8 +41,8 @@ public final class BucketCut {
    * A cut of {@code op}'s state: the buckets of the keys in {@code changed}, or every bucket when
    * {@code full} is asked for, when the changed keys are in more than an eighth of the buckets in
    * use (rewriting every bucket then costs about as much), or when the incremental cuts since the
-   * last full one have written more than it did (a restore reads them all: this keeps that at most
-   * about twice the state).
+   * last full one have written more than a full cut would (a restore reads them all: this keeps
+   * that at about twice the state).
    */
   public PartitionState cut(WindowOperator op, Set<String> changed, boolean full) {
     BitSet touched = new BitSet(PartitionState.BUCKETS);
@@ -47,9 +53,11 @@ public final class BucketCut {
         touched.set(b);
         groups.set(PartitionState.groupOf(b));
       }
-      full = touched.cardinality() > Math.min(PartitionState.BUCKETS, op.keyCount()) / 8 || sinceFullBytes > fullBytes;
+      full = touched.cardinality() > Math.min(PartitionState.BUCKETS, op.keyCount()) / 8
+          || bytesPerKey > 0 && sinceFullBytes > bytesPerKey * op.keyCount();
     }
     Map<Integer, byte[]> buckets = new HashMap<>();
+    keysWritten = 0;
     if (full) {
       for (int g = 0; g < KeyGroups.COUNT; g++) {
         writeGroup(op, g, null, buckets);
@@ -61,11 +69,10 @@ public final class BucketCut {
     }
     byte[] header = SnapshotCodec.encode(op.snapshot(List.of()));
     PartitionState state = new PartitionState(header, buckets, full);
-    if (full) {
-      fullBytes = state.bytes();
-      sinceFullBytes = 0;
-    } else {
-      sinceFullBytes += state.bytes();
+    long bytes = state.bytes() - header.length;
+    sinceFullBytes = full ? 0 : sinceFullBytes + bytes;
+    if (keysWritten > 0) {
+      bytesPerKey = bytes / (double) keysWritten;
     }
     return state;
   }
@@ -88,6 +95,7 @@ public final class BucketCut {
     for (int j = 0; j < PER_GROUP; j++) {
       int b = group + j * KeyGroups.COUNT;
       if (writers[j].keys() > 0) {
+        keysWritten += writers[j].keys();
         buckets.put(b, writers[j].finish());
       } else if (touched != null && touched.get(b)) {
         buckets.put(b, null);

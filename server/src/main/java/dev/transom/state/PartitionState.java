@@ -10,13 +10,54 @@ import java.util.Map;
  * One partition's part of a checkpoint, incrementally: its operator-wide header, and the buckets of
  * keys to write (a {@code null} value: the bucket has no keys any more). {@code full} replaces every
  * bucket stored before; otherwise buckets not named are unchanged and stay as stored.
- * {@code currentLayout} is false for a state loaded from a checkpoint stored with other buckets (an
- * older version): its next cut must be full, or old and new buckets would both hold a key.
+ * {@code currentLayout} is false for a state loaded from a checkpoint stored with other buckets or
+ * in another format (an older version): its next cut must be full, or old and new buckets would
+ * both hold a key.
  */
-public record PartitionState(byte[] header, Map<Integer, byte[]> buckets, boolean full, boolean currentLayout) {
+public final class PartitionState {
+  private final byte[] header;
+  private final Map<Integer, byte[]> buckets;
+  private final boolean full;
+  private final boolean currentLayout;
+  /** {@link #assemble()}'s answer once known (a start reads checkpoints ahead, see {@link H2State}). */
+  private volatile OperatorSnapshot assembled;
+
+  public PartitionState(byte[] header, Map<Integer, byte[]> buckets, boolean full, boolean currentLayout) {
+    this.header = header;
+    this.buckets = buckets;
+    this.full = full;
+    this.currentLayout = currentLayout;
+  }
+
   /** A state cut now: in the current bucket layout. */
   public PartitionState(byte[] header, Map<Integer, byte[]> buckets, boolean full) {
     this(header, buckets, full, true);
+  }
+
+  public byte[] header() {
+    return header;
+  }
+
+  public Map<Integer, byte[]> buckets() {
+    return buckets;
+  }
+
+  public boolean full() {
+    return full;
+  }
+
+  public boolean currentLayout() {
+    return currentLayout;
+  }
+
+  /** The partition's operator state, from the header and all the buckets ({@link #assemble(byte[], List)}). */
+  public OperatorSnapshot assemble() throws SnapshotCodec.Corrupt {
+    OperatorSnapshot s = assembled;
+    if (s == null) {
+      s = assemble(header, new ArrayList<>(buckets.values()));
+      assembled = s;
+    }
+    return s;
   }
 
   /**

@@ -124,7 +124,7 @@ final class SegmentLog implements AutoCloseable {
       Map.Entry<Long, Path> e = it.next();
       long[] end = {seq, 0};
       long size = Files.size(e.getValue());
-      scan(e.getValue(), size, Long.MAX_VALUE, (s, at, id, mark, events) -> {
+      scan(e.getValue(), size, Long.MAX_VALUE, (s, at, id, mark, events) -> { // events not needed: not copied
         if (id != null) {
           log.recent.put(id, new RecentBatch(id, s, at));
         }
@@ -154,10 +154,11 @@ final class SegmentLog implements AutoCloseable {
   }
 
   /**
-   * Reads the records of {@code file} up to {@code length} (records after {@code maxSeq} are not
-   * handed over); {@code end[1]} becomes the offset after the last good record.
+   * Reads the records of {@code file} up to {@code length}, checking each; records up to
+   * {@code eventsAfter} are handed over without their events ({@code null}: not copied out).
+   * {@code end[1]} becomes the offset after the last good record.
    */
-  private static void scan(Path file, long length, long maxSeq, RecordConsumer consumer, long[] end)
+  private static void scan(Path file, long length, long eventsAfter, RecordConsumer consumer, long[] end)
       throws IOException {
     CRC32C crc = new CRC32C();
     long pos = 0;
@@ -189,11 +190,12 @@ final class SegmentLog implements AutoCloseable {
         String id = idLength < 0 ? null : new String(payload, FIXED, idLength, StandardCharsets.UTF_8);
         IngestLog.SourceMark mark = idLength == MARKED ? new IngestLog.SourceMark(b.getLong(), b.getLong()) : null;
         int eventsAt = FIXED + (idLength == MARKED ? MARK_BYTES : Math.max(0, idLength));
-        if (seq <= maxSeq) {
-          byte[] events = new byte[n - eventsAt];
+        byte[] events = null;
+        if (seq > eventsAfter) {
+          events = new byte[n - eventsAt];
           System.arraycopy(payload, eventsAt, events, 0, events.length);
-          consumer.accept(seq, at, id, mark, events);
         }
+        consumer.accept(seq, at, id, mark, events);
         pos += HEADER + n;
         end[0] = seq;
       }
@@ -417,18 +419,31 @@ final class SegmentLog implements AutoCloseable {
     return new Snapshot(files, lengths, log.droppedThrough);
   }
 
+  /** The sequence number of a segment's first record, which names it ({@link #roll}); 0 when it does not. */
+  private static long firstSeq(Path segment) {
+    String name = segment.getFileName().toString();
+    try {
+      return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      return 0;
+    }
+  }
+
   /** Hands every record after {@code afterSeq} in {@code snapshot} to {@code consumer}, in order. */
   static void read(Snapshot snapshot, long afterSeq, Consumer<IngestLog.Entry> consumer) throws IOException {
     long after = Math.max(afterSeq, snapshot.droppedThrough());
     for (int i = 0; i < snapshot.files().size(); i++) {
       Path f = snapshot.files().get(i);
+      if (i + 1 < snapshot.files().size() && firstSeq(snapshot.files().get(i + 1)) - 1 <= after) {
+        continue; // every record of it is before the next segment's first: all covered, not read at all
+      }
       long length;
       try {
         length = Math.min(snapshot.lengths().get(i), Files.size(f));
       } catch (NoSuchFileException e) {
         continue; // deleted since: a checkpoint covered all of it
       }
-      scan(f, length, Long.MAX_VALUE, (seq, at, id, mark, events) -> {
+      scan(f, length, after, (seq, at, id, mark, events) -> {
         if (seq > after) {
           consumer.accept(new IngestLog.Entry(seq, at, events, mark));
         }

@@ -1,6 +1,5 @@
 package dev.transom.state;
 
-import dev.transom.expr.CelValues;
 import dev.transom.windowing.OperatorSnapshot;
 import dev.transom.windowing.WindowSnapshot;
 import java.io.ByteArrayInputStream;
@@ -8,30 +7,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Operator snapshots to bytes and back, exactly: a tagged binary form that keeps every value's
- * type (an int stays an int, a double a double, a timestamp a timestamp), which JSON would not.
+ * Operator snapshots to bytes and back, exactly, in format 1: fixed-width numbers and the values of
+ * {@link StoredValues}, which keep their types. A checkpoint's header is written so; its buckets
+ * are written in the compact format ({@link BucketFormat}), and buckets of either are read.
  */
 public final class SnapshotCodec {
   private static final int FORMAT = 1;
-  private static final byte NULL = 0;
-  private static final byte LONG = 1;
-  private static final byte DOUBLE = 2;
-  private static final byte STRING = 3;
-  private static final byte TRUE = 4;
-  private static final byte FALSE = 5;
-  private static final byte LIST = 6;
-  private static final byte MAP = 7;
-  private static final byte INSTANT = 8;
-  private static final byte DURATION = 9;
-  private static final byte JAVA_NULL = 10;
 
   private SnapshotCodec() {}
 
@@ -45,6 +30,7 @@ public final class SnapshotCodec {
   public static byte[] encode(OperatorSnapshot s) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
+      StoredValues.Out<IOException> values = parts(out);
       out.writeInt(FORMAT);
       out.writeLong(s.nextSeq());
       writeLongs(out, s.sharedClock());
@@ -57,7 +43,7 @@ public final class SnapshotCodec {
           out.writeLong(w.openMicros());
           out.writeLong(w.closeMicros());
           out.writeLong(w.count());
-          writeValue(out, w.acc());
+          StoredValues.write(w.acc(), values);
         }
       }
     } catch (IOException e) {
@@ -72,6 +58,7 @@ public final class SnapshotCodec {
       return new OperatorSnapshot(0, null, new ArrayList<>(new StoredKeys(List.of(data))));
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+      StoredValues.In<IOException> values = parts(in);
       int format = in.readInt();
       if (format != FORMAT) {
         throw new Corrupt("unknown snapshot format " + format);
@@ -86,7 +73,7 @@ public final class SnapshotCodec {
         int n = in.readInt();
         List<WindowSnapshot> windows = new ArrayList<>(n);
         for (int j = 0; j < n; j++) {
-          windows.add(new WindowSnapshot(in.readLong(), in.readLong(), in.readLong(), readValue(in)));
+          windows.add(new WindowSnapshot(in.readLong(), in.readLong(), in.readLong(), StoredValues.read(values)));
         }
         out.add(new OperatorSnapshot.KeySnapshot(key, clock, windows));
       }
@@ -138,91 +125,89 @@ public final class SnapshotCodec {
     return v;
   }
 
-  static void writeValue(DataOutputStream out, Object v) throws IOException {
-    if (v == null) {
-      out.writeByte(JAVA_NULL);
-    } else if (v instanceof Long l) {
-      out.writeByte(LONG);
-      out.writeLong(l);
-    } else if (v instanceof Integer i) {
-      out.writeByte(LONG);
-      out.writeLong(i);
-    } else if (v instanceof Double d) {
-      out.writeByte(DOUBLE);
-      out.writeDouble(d);
-    } else if (v instanceof String s) {
-      out.writeByte(STRING);
-      writeString(out, s);
-    } else if (v instanceof Boolean b) {
-      out.writeByte(b ? TRUE : FALSE);
-    } else if (v instanceof List<?> l) {
-      out.writeByte(LIST);
-      out.writeInt(l.size());
-      for (Object o : l) {
-        writeValue(out, o);
+  /** Format 1's parts of a value: fixed-width numbers, int-length strings. */
+  private static StoredValues.Out<IOException> parts(DataOutputStream out) {
+    return new StoredValues.Out<>() {
+      @Override
+      public void tag(int tag) throws IOException {
+        out.writeByte(tag);
       }
-    } else if (v instanceof Map<?, ?> m) {
-      out.writeByte(MAP);
-      out.writeInt(m.size());
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        writeValue(out, e.getKey());
-        writeValue(out, e.getValue());
+
+      @Override
+      public void integer(long v) throws IOException {
+        out.writeLong(v);
       }
-    } else if (v instanceof Instant t) {
-      out.writeByte(INSTANT);
-      out.writeLong(t.getEpochSecond());
-      out.writeInt(t.getNano());
-    } else if (v instanceof Duration d) {
-      out.writeByte(DURATION);
-      out.writeLong(d.getSeconds());
-      out.writeInt(d.getNano());
-    } else if (CelValues.isNull(v)) {
-      out.writeByte(NULL);
-    } else {
-      throw new IllegalArgumentException("cannot store a " + v.getClass().getName());
-    }
+
+      @Override
+      public void real(double d) throws IOException {
+        out.writeByte(StoredValues.DOUBLE);
+        out.writeDouble(d);
+      }
+
+      @Override
+      public void text(String s) throws IOException {
+        writeString(out, s);
+      }
+
+      @Override
+      public void count(int n) throws IOException {
+        out.writeInt(n);
+      }
+
+      @Override
+      public void time(long seconds, int nanos) throws IOException {
+        out.writeLong(seconds);
+        out.writeInt(nanos);
+      }
+    };
   }
 
-  static Object readValue(DataInputStream in) throws IOException {
-    byte tag = in.readByte();
-    switch (tag) {
-      case JAVA_NULL:
-        return null;
-      case NULL:
-        return CelValues.NULL;
-      case LONG:
+  private static StoredValues.In<IOException> parts(DataInputStream in) {
+    return new StoredValues.In<>() {
+      @Override
+      public int tag() throws IOException {
+        return in.readByte();
+      }
+
+      @Override
+      public long integer() throws IOException {
         return in.readLong();
-      case DOUBLE:
+      }
+
+      @Override
+      public double real() throws IOException {
         return in.readDouble();
-      case STRING:
+      }
+
+      @Override
+      public double wholeReal() throws IOException {
+        throw damaged("unknown value tag " + StoredValues.WHOLE_DOUBLE);
+      }
+
+      @Override
+      public String text() throws IOException {
         return readString(in);
-      case TRUE:
-        return Boolean.TRUE;
-      case FALSE:
-        return Boolean.FALSE;
-      case LIST: {
-        int n = in.readInt();
-        List<Object> l = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          l.add(readValue(in));
-        }
-        return l;
       }
-      case MAP: {
-        int n = in.readInt();
-        Map<Object, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-          Object k = readValue(in);
-          m.put(k, readValue(in));
-        }
-        return m;
+
+      @Override
+      public int count() throws IOException {
+        return in.readInt();
       }
-      case INSTANT:
-        return Instant.ofEpochSecond(in.readLong(), in.readInt());
-      case DURATION:
-        return Duration.ofSeconds(in.readLong(), in.readInt());
-      default:
-        throw new IOException("unknown value tag " + tag);
-    }
+
+      @Override
+      public long seconds() throws IOException {
+        return in.readLong();
+      }
+
+      @Override
+      public long nanos() throws IOException {
+        return in.readInt();
+      }
+
+      @Override
+      public IOException damaged(String message) {
+        return new IOException(message);
+      }
+    };
   }
 }

@@ -29,7 +29,9 @@ final class StoredKeys extends AbstractList<OperatorSnapshot.KeySnapshot>
       firstKey[b] = names.size();
       BucketFormat.Reader r = new BucketFormat.Reader(blobs.get(b));
       while (r.hasNext()) {
-        names.add(r.skip());
+        String key = r.skip();
+        key.hashCode(); // the string caches it: computed now, while the key is in the cache, not by each later use
+        names.add(key);
       }
     }
     firstKey[blobs.size()] = names.size();

@@ -3,76 +3,102 @@ package dev.transom.windowing;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of keys by {@link KeyState#heapKey} that knows each key's position, so a key
- * whose next close moves is re-sifted in place (no garbage entries, no allocation per item).
+ * A binary min-heap of keys by the time of their next close that knows each key's position, so a
+ * key whose next close moves is re-sifted in place (no garbage entries, no allocation per item).
+ * The times are in an array of their own beside the keys: a sift compares without reading the
+ * keys' objects, which at a million keys are cache misses (a restore's heapify was a fifth of it).
  */
 final class KeyHeap {
   private KeyState[] heap = new KeyState[16];
+  /** {@code times[i]}: when {@code heap[i]} next closes (system time, or watermark with a shared clock). */
+  private long[] times = new long[16];
   private int size;
+  /**
+   * Whether the array is a heap. What {@link #addUnordered} adds out of order (a restore) is
+   * ordered when something first needs the order: the first item or due close after a restart,
+   * not the restart itself. Until then {@link #earliest} is the smallest time.
+   */
+  private boolean ordered = true;
+  private long earliest = Micros.POS_INFINITY;
 
   int size() {
     return size;
   }
 
   KeyState peek() {
+    order();
     return size == 0 ? null : heap[0];
   }
 
-  /** Inserts, moves or removes {@code ks} for its new key ({@link Micros#POS_INFINITY} = remove). */
-  void update(KeyState ks, long newKey) {
-    if (newKey == Micros.POS_INFINITY) {
+  /** The time of {@link #peek()}'s next close ({@link Micros#POS_INFINITY} when empty), without ordering the heap. */
+  long peekTime() {
+    if (size == 0) {
+      return Micros.POS_INFINITY;
+    }
+    return ordered ? times[0] : earliest;
+  }
+
+  /** Inserts, moves or removes {@code ks} for its new time ({@link Micros#POS_INFINITY} = remove). */
+  void update(KeyState ks, long time) {
+    order();
+    if (time == Micros.POS_INFINITY) {
       remove(ks);
       return;
     }
-    if (ks.heapIndex < 0) {
-      if (size == heap.length) {
-        heap = Arrays.copyOf(heap, size * 2);
-      }
-      ks.heapKey = newKey;
-      ks.heapIndex = size;
-      heap[size++] = ks;
-      siftUp(ks.heapIndex);
+    int i = ks.heapIndex;
+    if (i < 0) {
+      grow();
+      place(ks, time, size++);
+      siftUp(size - 1);
       return;
     }
-    long old = ks.heapKey;
-    ks.heapKey = newKey;
-    if (newKey < old) {
-      siftUp(ks.heapIndex);
-    } else if (newKey > old) {
-      siftDown(ks.heapIndex);
+    long old = times[i];
+    times[i] = time;
+    if (time < old) {
+      siftUp(i);
+    } else if (time > old) {
+      siftDown(i);
     }
   }
 
   /** Forgets every key (their positions are not reset: they are being dropped). */
   void clear() {
     heap = new KeyState[16];
+    times = new long[16];
     size = 0;
+    ordered = true;
+    earliest = Micros.POS_INFINITY;
+  }
+
+  /** Adds {@code ks} without ordering the heap ({@link Micros#POS_INFINITY}: not at all). */
+  void addUnordered(KeyState ks, long time) {
+    if (time == Micros.POS_INFINITY) {
+      return;
+    }
+    grow();
+    if (ordered && size > 0 && times[size - 1] > time) {
+      ordered = false;
+      earliest = times[0]; // in order so far: the first is the smallest
+    }
+    earliest = Math.min(earliest, time);
+    place(ks, time, size++);
   }
 
   /**
-   * Adds {@code ks} without ordering the heap ({@link Micros#POS_INFINITY}: not at all);
-   * {@link #heapify} must follow before the heap is read.
+   * Orders what {@link #addUnordered} added, in linear time (Floyd's construction); nothing to do
+   * when it came in order (as when every key closes at the same time).
    */
-  void addUnordered(KeyState ks, long key) {
-    if (key == Micros.POS_INFINITY) {
-      return;
-    }
-    if (size == heap.length) {
-      heap = Arrays.copyOf(heap, size * 2);
-    }
-    ks.heapKey = key;
-    ks.heapIndex = size;
-    heap[size++] = ks;
-  }
-
-  /** Orders everything {@link #addUnordered} added, in linear time (Floyd's construction). */
-  void heapify() {
-    for (int i = (size >>> 1) - 1; i >= 0; i--) {
-      siftDown(i);
+  private void order() {
+    if (!ordered) {
+      for (int i = (size >>> 1) - 1; i >= 0; i--) {
+        siftDown(i);
+      }
+      ordered = true;
     }
   }
 
   void remove(KeyState ks) {
+    order();
     int i = ks.heapIndex;
     if (i < 0) {
       return;
@@ -84,46 +110,56 @@ final class KeyHeap {
       return;
     }
     KeyState moved = heap[size];
+    long time = times[size];
     heap[size] = null;
-    heap[i] = moved;
-    moved.heapIndex = i;
+    place(moved, time, i);
     siftDown(i);
     siftUp(moved.heapIndex);
   }
 
+  private void grow() {
+    if (size == heap.length) {
+      heap = Arrays.copyOf(heap, size * 2);
+      times = Arrays.copyOf(times, size * 2);
+    }
+  }
+
+  private void place(KeyState ks, long time, int i) {
+    heap[i] = ks;
+    times[i] = time;
+    ks.heapIndex = i;
+  }
+
   private void siftUp(int i) {
     KeyState x = heap[i];
+    long t = times[i];
     while (i > 0) {
       int parent = (i - 1) >>> 1;
-      KeyState p = heap[parent];
-      if (p.heapKey <= x.heapKey) {
+      if (times[parent] <= t) {
         break;
       }
-      heap[i] = p;
-      p.heapIndex = i;
+      place(heap[parent], times[parent], i);
       i = parent;
     }
-    heap[i] = x;
-    x.heapIndex = i;
+    place(x, t, i);
   }
 
   private void siftDown(int i) {
     KeyState x = heap[i];
+    long t = times[i];
     int half = size >>> 1;
     while (i < half) {
       int child = 2 * i + 1;
       int right = child + 1;
-      if (right < size && heap[right].heapKey < heap[child].heapKey) {
+      if (right < size && times[right] < times[child]) {
         child = right;
       }
-      if (x.heapKey <= heap[child].heapKey) {
+      if (t <= times[child]) {
         break;
       }
-      heap[i] = heap[child];
-      heap[i].heapIndex = i;
+      place(heap[child], times[child], i);
       i = child;
     }
-    heap[i] = x;
-    x.heapIndex = i;
+    place(x, t, i);
   }
 }

@@ -17,8 +17,6 @@ final class KeyState extends ClockState {
   final int hash;
   /** The key's position in the {@link KeyHeap}, -1 when absent. */
   int heapIndex = -1;
-  /** Ordering in the heap: the system time (own clock) or watermark (shared clock) of its next close. */
-  long heapKey;
   /**
    * The next key of its key group, in a list the operator keeps while it tracks changes (so an
    * incremental checkpoint reads a group's keys without visiting every key). A key that loses its

@@ -16,6 +16,9 @@ import java.util.List;
  * reads its top so the runtime can sleep until then; {@link #advance} closes what is due.
  *
  * <p>Not thread-safe: one operator belongs to one thread (one event loop, one partition of keys).
+ *
+ * <p>Longer than most files: items, wake-ups, a checkpoint's writing of a key group and a restore
+ * all work on the one key table, heap and group lists, which stay private to it.
  */
 public final class WindowOperator {
   private final Windower windower;
@@ -35,8 +38,6 @@ public final class WindowOperator {
   private long keyChars;
   /** The largest {@code watermark - now} any key's clock has had: the display watermark, O(1). */
   private long maxWatermarkLeadMicros = Micros.NEG_INFINITY;
-  /** After a restore the lead is unknown until computed once from the restored clocks. */
-  private boolean leadStale;
   /** Keys whose state changed since {@link #drainChangedKeys()} was last called (incremental checkpoints). */
   private java.util.HashSet<String> changedKeys = new java.util.HashSet<>();
   /** Off unless someone drains the changed keys (the server's checkpoints); {@code run} pays nothing. */
@@ -77,9 +78,7 @@ public final class WindowOperator {
     // "An item's own time counts before it is judged."
     clock.observe(cs, t, nowMicros);
     long wm = clock.watermark(cs, nowMicros);
-    if (wm != Micros.POS_INFINITY && wm != Micros.NEG_INFINITY) {
-      maxWatermarkLeadMicros = Math.max(maxWatermarkLeadMicros, wm - nowMicros);
-    }
+    noteLead(wm, nowMicros);
     if (!ks.isEmpty()) {
       openWindows -= windows.closeUpTo(ks, wm, sink);
     }
@@ -95,18 +94,34 @@ public final class WindowOperator {
     advance(nowMicros, sink);
   }
 
+  /** Keeps the largest {@code watermark - now} seen, for {@link #pipelineWatermark}. */
+  private void noteLead(long wm, long nowMicros) {
+    if (wm != Micros.POS_INFINITY && wm != Micros.NEG_INFINITY) {
+      maxWatermarkLeadMicros = Math.max(maxWatermarkLeadMicros, wm - nowMicros);
+    }
+  }
+
+  /**
+   * A system time after every restored clock's last item: an event clock's {@code watermark - now}
+   * is the same for every such time, so a restore takes each key's at this one, while the key is at
+   * hand, instead of visiting every key again at the first {@link #pipelineWatermark} (a fifth of a
+   * restore of 1M keys). A system clock stepped back past the stored clocks' gets a lower display
+   * watermark until its keys see items again.
+   */
+  private static final long LEAD_PROBE_MICROS = Micros.MAX_ABS_TIME;
+
   /** A wake-up: closes every window whose close the watermark has reached by {@code nowMicros}. */
   public void advance(long nowMicros, WindowSink sink) {
     if (sharedClock != null) {
       long wm = clock.watermark(sharedClock, nowMicros);
-      KeyState top;
-      while ((top = heap.peek()) != null && top.heapKey <= wm) {
+      while (heap.peekTime() <= wm) {
+        KeyState top = heap.peek();
         openWindows -= windows.closeUpTo(top, wm, sink);
         settle(top);
       }
     } else {
-      KeyState top;
-      while ((top = heap.peek()) != null && top.heapKey <= nowMicros) {
+      while (heap.peekTime() <= nowMicros) {
+        KeyState top = heap.peek();
         openWindows -= windows.closeUpTo(top, clock.watermark(top, nowMicros), sink);
         settle(top);
       }
@@ -132,11 +147,11 @@ public final class WindowOperator {
    * {@link Micros#POS_INFINITY} when nothing is open.
    */
   public long nextWakeMicros() {
-    KeyState top = heap.peek();
-    if (top == null) {
+    if (heap.size() == 0) {
       return Micros.POS_INFINITY;
     }
-    return sharedClock != null ? clock.systemTimeWhenWatermarkReaches(sharedClock, top.heapKey) : top.heapKey;
+    long time = heap.peekTime();
+    return sharedClock != null ? clock.systemTimeWhenWatermarkReaches(sharedClock, time) : time;
   }
 
   /** The watermark of {@code key} now ({@link Micros#NEG_INFINITY} for a key never seen). */
@@ -156,15 +171,6 @@ public final class WindowOperator {
   public long pipelineWatermark(long nowMicros) {
     if (sharedClock != null) {
       return clock.watermark(sharedClock, nowMicros);
-    }
-    if (leadStale) {
-      leadStale = false;
-      keys.forEach(ks -> {
-        long wm = clock.watermark(ks, nowMicros);
-        if (wm != Micros.POS_INFINITY && wm != Micros.NEG_INFINITY) {
-          maxWatermarkLeadMicros = Math.max(maxWatermarkLeadMicros, wm - nowMicros);
-        }
-      });
     }
     return maxWatermarkLeadMicros == Micros.NEG_INFINITY ? Micros.NEG_INFINITY : nowMicros + maxWatermarkLeadMicros;
   }
@@ -352,7 +358,7 @@ public final class WindowOperator {
   /**
    * Replaces all state with {@code snapshot}'s. The restored state is the baseline of the changes
    * tracked from here on: a restored key is not changed until an item or a close changes it. The
-   * heap is built once at the end (linear time) rather than key by key.
+   * heap is ordered once, in linear time, when first needed (see {@link KeyHeap}), not key by key.
    */
   public void restore(OperatorSnapshot snapshot) {
     keys.clear();
@@ -366,7 +372,6 @@ public final class WindowOperator {
     changedKeys = new java.util.HashSet<>();
     openWindows = 0;
     maxWatermarkLeadMicros = Micros.NEG_INFINITY;
-    leadStale = true;
     if (sharedClock != null && snapshot.sharedClock() != null) {
       clock.restore(sharedClock, snapshot.sharedClock());
     }
@@ -409,6 +414,7 @@ public final class WindowOperator {
       }
       if (sharedClock == null && clockState != null) {
         clock.restore(ks, clockState);
+        noteLead(clock.watermark(ks, LEAD_PROBE_MICROS), LEAD_PROBE_MICROS);
       }
       keyChars += key.length();
       link(ks);
@@ -439,7 +445,6 @@ public final class WindowOperator {
 
     void finish() {
       file();
-      heap.heapify();
     }
   }
 }

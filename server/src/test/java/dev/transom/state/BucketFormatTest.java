@@ -204,33 +204,39 @@ class BucketFormatTest {
     }
   }
 
+  private static void touch(WindowOperator op, int keys) {
+    for (int i = 0; i < keys; i++) {
+      op.process("user-" + i, 10_000L, 1L, null, 6_000_000L, new Recorder());
+    }
+  }
+
+  /** How many cuts of 100 changed keys each {@code cuts} makes incrementally before it makes a full one. */
+  private static int incrementalBeforeFull(BucketCut cuts, WindowOperator op) {
+    for (int incremental = 0;; incremental++) {
+      touch(op, 100);
+      if (cuts.cut(op, op.drainChangedKeys(), false).full()) {
+        return incremental;
+      }
+    }
+  }
+
   @Test
-  void aCutIsFullWhenManyBucketsChangedOrTheIncrementalOnesOutgrewTheLastFullOne() {
+  void aCutIsFullWhenManyBucketsChangedOrTheIncrementalOnesOutgrewAFullOne() {
     WindowOperator op = counting(1_000);
     BucketCut cuts = new BucketCut();
     assertTrue(cuts.cut(op, op.drainChangedKeys(), true).full());
-    for (int i = 0; i < 10; i++) {
-      op.process("user-" + i, 10_000L, 1L, null, 6_000_000L, new Recorder());
-    }
+    touch(op, 10);
     PartitionState few = cuts.cut(op, op.drainChangedKeys(), false);
     assertFalse(few.full());
     assertEquals(10, few.buckets().size(), "the ten changed keys' buckets");
-    for (int i = 0; i < 200; i++) { // 200 buckets of about 1,000 in use: more than an eighth
-      op.process("user-" + i, 10_000L, 1L, null, 6_000_000L, new Recorder());
-    }
+    touch(op, 200); // 200 buckets of about 1,000 in use: more than an eighth
     assertTrue(cuts.cut(op, op.drainChangedKeys(), false).full());
-    int incremental = 0;
-    while (true) {
-      for (int i = 0; i < 100; i++) {
-        op.process("user-" + i, 10_000L, 1L, null, 6_000_000L, new Recorder());
-      }
-      if (cuts.cut(op, op.drainChangedKeys(), false).full()) {
-        break;
-      }
-      incremental++;
-    }
     // each writes about a tenth of the buckets: about ten of them outgrow the full cut
+    int incremental = incrementalBeforeFull(cuts, op);
     assertTrue(incremental >= 8 && incremental <= 12, incremental + " incremental cuts before the full one");
+    // a partition's first cut after a restart knows no full cut of its own: it estimates one from its keys
+    int afterRestart = incrementalBeforeFull(new BucketCut(), op);
+    assertTrue(afterRestart >= 8 && afterRestart <= 12, afterRestart + " incremental cuts after a restart before a full one");
   }
 
   @Test

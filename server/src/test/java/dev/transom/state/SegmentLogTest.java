@@ -156,6 +156,31 @@ class SegmentLogTest {
     }
   }
 
+  /** A restart reads the log after its checkpoint: from any point, in segments of several records each. */
+  @Test
+  void aReadAfterAnyPointHandsOverExactlyTheRecordsAfterItAlsoAfterReopening() throws IOException {
+    try (SegmentLog log = open(300)) {
+      for (int i = 1; i <= 40; i++) {
+        stage(log, "p", i, null, "{\"i\":" + i + ",\"pad\":\"" + "x".repeat(i % 7 * 10) + "\"}", i);
+        assertTrue(log.flush().isEmpty());
+      }
+      assertTrue(segments("p").size() > 5, "several records in each of several segments");
+    }
+    try (SegmentLog log = open(300)) {
+      for (int after = 0; after <= 41; after++) {
+        List<IngestLog.Entry> out = read(log, "p", after);
+        List<Long> expected = new ArrayList<>();
+        for (long i = after + 1; i <= 40; i++) {
+          expected.add(i);
+        }
+        assertEquals(expected, out.stream().map(IngestLog.Entry::seq).toList(), "after " + after);
+        for (IngestLog.Entry e : out) {
+          assertTrue(new String(e.events(), StandardCharsets.UTF_8).startsWith("{\"i\":" + e.seq() + ","));
+        }
+      }
+    }
+  }
+
   @Test
   void aSegmentDeletedWhileBeingReadIsSkipped() throws IOException {
     try (SegmentLog log = open(10)) {

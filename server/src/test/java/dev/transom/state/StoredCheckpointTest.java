@@ -99,8 +99,15 @@ class StoredCheckpointTest {
     }
   }
 
+  /** A bucket in the current format holding one key, {@code k<n>}. */
   private static byte[] bytes(int n) {
-    return new byte[] {2, (byte) n};
+    return bucket("k" + n);
+  }
+
+  private static byte[] bucket(String key) {
+    BucketFormat.Writer w = new BucketFormat.Writer();
+    w.key(key, null, 0);
+    return w.finish();
   }
 
   @Test
@@ -109,8 +116,7 @@ class StoredCheckpointTest {
     try (Database db = Database.open(dir); H2State state = new H2State(db)) {
       Map<Integer, byte[]> all = new HashMap<>();
       for (int b = 0; b < 3_000; b++) {
-        all.put(b * 20, new byte[1_000]); // about 3 MB: a full cut of several chunks
-        all.get(b * 20)[0] = 2;
+        all.put(b * 20, bucket("k" + b + "-".repeat(1_000))); // about 3 MB: a full cut of several chunks
       }
       state.save(new Checkpoint("p", 1, "fp", List.of(new PartitionState(header, all, true),
           new PartitionState(header, Map.of(7, bytes(7)), true)), 0, -1, Map.of(), List.of())).join();
@@ -149,6 +155,32 @@ class StoredCheckpointTest {
         assertEquals(0, r.getInt(1), "a forgotten pipeline leaves no chunks");
       }
       db.connection().rollback();
+    }
+  }
+
+  /** The store reads checkpoints ahead when it opens: what it hands out is always what is stored. */
+  @Test
+  void aCheckpointReadAheadIsNeverHandedOutAfterItChanged() throws Exception {
+    byte[] header = SnapshotCodec.encode(new OperatorSnapshot(0, null, List.of()));
+    try (H2State state = new H2State(Database.open(dir))) {
+      for (String p : List.of("p", "q", "r")) {
+        state.save(new Checkpoint(p, 1, "fp", List.of(new PartitionState(header, Map.of(3, bytes(1)), true)), 0, -1,
+            Map.of(), List.of())).join();
+      }
+    }
+    try (H2State state = new H2State(Database.open(dir))) {
+      assertEquals(1, state.load("r").orElseThrow().epoch(), "read ahead");
+      assertEquals(1, state.load("r").orElseThrow().epoch(), "read again");
+      state.save(new Checkpoint("p", 2, "fp", List.of(new PartitionState(header, Map.of(3, bytes(2)), true)), 0, -1,
+          Map.of(), List.of())).join();
+      Checkpoint p = state.load("p").orElseThrow();
+      assertEquals(2, p.epoch());
+      assertArrayEquals(bytes(2), p.partitions().get(0).buckets().get(3));
+      assertEquals(1, state.load("q").orElseThrow().epoch());
+    }
+    try (H2State state = new H2State(Database.open(dir))) {
+      state.forget("q").join();
+      assertFalse(state.load("q").isPresent());
     }
   }
 }
