@@ -85,16 +85,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Reloads that changed the definition's text, and edits refused while this version kept running (metrics). */
   private final AtomicLong reloads = new AtomicLong();
   private final AtomicLong rejectedEdits = new AtomicLong();
-  private final AtomicLong checkpointFailures = new AtomicLong();
-  /** System time of the last stored checkpoint, -1 before one: a stale one is what an alert looks for. */
-  private volatile long lastCheckpointSuccessEpochMillis = -1;
   /** A file source (without {@code follow}) has read all its input: its watermark lags behind nothing. */
   private volatile boolean inputFinished;
   private final SinkCounts sinkCounts = new SinkCounts();
   /** The dashboard's history and error groups; a replacement of a failed version carries them on. */
   private volatile PipelineHistory history = new PipelineHistory();
   private volatile ItemErrorGroups errorGroups = new ItemErrorGroups();
-  private volatile boolean lastCheckpointFull;
   private volatile PipelineDef def;
   private volatile Partition[] partitions = new Partition[0];
   /** Prepares and routes each batch to its partitions (used on the chain: one batch at a time). */
@@ -127,42 +123,32 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * tasks in the order given, so a checkpoint's cut on each partition comes after exactly the batches
    * handed over before it — a barrier — while batches overlap each other and the checkpoint's write.
    */
-  private Future<Void> chain = Future.succeededFuture();
-  /** Batches handed over and not yet processed everywhere: what a swap or stop waits for. */
-  private final InFlight inFlight = new InFlight();
-  /** Checkpoint writes, one after the other in epoch order (their cuts were taken in order on the chain). */
-  private Future<Void> writes = Future.succeededFuture();
-  /** Whether the last checkpoint write failed: the next one, cut before that was known, must not be stored. */
-  private volatile boolean lastWriteFailed;
-  /** The last ingest log entry handed to the partitions: every checkpoint cut after it covers it. */
-  private volatile long appliedSeq;
-  /** The source's byte position after the last batch handed to the partitions (file sources). */
-  private volatile long appliedSourcePosition;
+  private final BatchChain chain = new BatchChain(new BatchChain.Target() {
+    @Override
+    public Future<Void> dispatch(List<Object> events, long nowMicros) {
+      return PipelineHost.this.dispatch(events, nowMicros);
+    }
+
+    @Override
+    public void processed(int events, long bytes, long seq, long arrivalMillis, io.vertx.core.AsyncResult<Void> result) {
+      PipelineHost.this.processed(events, bytes, seq, arrivalMillis, result);
+    }
+  });
   /** The file source's byte position after the last batch it handed over (maybe not yet processed). */
   private volatile long readPosition;
-  private volatile long epoch;
   /**
    * The epoch in progress when a finite source's input ended and every window was flushed, or -1:
    * the pipeline is {@code finished} once a checkpoint after it has written what the flush emitted.
    */
   private volatile long endedInEpoch = -1;
-  private volatile String lastCheckpointError;
-  private volatile long lastCheckpointMillis = -1;
-  private volatile long lastCheckpointBytes = -1;
-  private volatile long lastCheckpointSeq = -1;
   private volatile long epochTimer = -1;
-  /** Records of replaced partitions (a reload) still to be written at the next checkpoint. */
-  private final List<byte[]> carryOutputs = new ArrayList<>();
-  private final List<byte[]> carryLate = new ArrayList<>();
-  private final List<Checkpoint.TableRow> carryRows = new ArrayList<>();
-  /** The exactly-once files whose length the last stored checkpoint holds. */
-  private volatile Set<String> committedMarks = Set.of();
   /** Set while a deployment replays the log: the source starts after it. */
   private boolean deferSource;
   /** Set while installing state loaded from the store: its partitions need no full rewrite. */
   private boolean keptIsStored;
   /** Pauses the pipeline while its checkpoints or ingest log writes fail, and resumes it. */
   private final StorageHealth storage;
+  private final Checkpointer checkpoints;
   /** How a definition stored with a checkpoint is loaded again (as its file was). */
   private final dev.transom.definition.PathPolicy paths;
 
@@ -180,6 +166,32 @@ public final class PipelineHost implements MemoryBudget.Holder {
     this.state = state;
     this.log = log;
     this.storage = new StorageHealth(vertx, this, log);
+    this.checkpoints = new Checkpointer(vertx, time, state, deliveries, sinkCounts, storage, new Checkpointer.Owner() {
+      @Override
+      public boolean failed() {
+        return fatal != null;
+      }
+
+      @Override
+      public RuntimeException failedError() {
+        return PipelineHost.this.failedError();
+      }
+
+      @Override
+      public void fail(String reason, Throwable cause) {
+        PipelineHost.this.fail(reason, cause);
+      }
+
+      @Override
+      public PipelineHistory history() {
+        return history;
+      }
+
+      @Override
+      public PipelineMetrics metrics() {
+        return metrics;
+      }
+    });
     this.paths = paths;
   }
 
@@ -193,20 +205,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private static final boolean TRACE = "1".equals(System.getenv("TRANSOM_TRACE"));
 
   private void trace(String what) {
+    trace(def == null ? "?" : def.id(), what);
+  }
+
+  static void trace(String pipeline, String what) {
     if (TRACE) {
-      System.err.println("trace " + System.currentTimeMillis() + " " + (def == null ? "?" : def.id()) + " " + what);
+      System.err.println("trace " + System.currentTimeMillis() + " " + pipeline + " " + what);
     }
   }
 
-  /** A checkpoint that was committed although storage then failed (see H2State.CommittedNotSynced). */
   /** The text a generated event stands for in the memory estimate (it has none). */
   private static final long GENERATED_EVENT_BYTES = 64;
-
-  private static final class CheckpointStood extends RuntimeException {
-    CheckpointStood(Throwable cause) {
-      super(cause.getMessage(), cause);
-    }
-  }
 
   /**
    * The pipeline has failed (see {@link #fail}): it takes no input until a fixed definition replaces
@@ -304,7 +313,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     String id = def == null ? String.valueOf(file.getFileName()) : def.id();
     LifecycleLog.error(LifecycleLog.FAILED, id).setCause(cause).log("pipeline '{}' failed: {}; it takes no input until"
         + " its definition is fixed (PUT or edit {}); its last checkpoint (epoch {}) and its ingest log are kept", id,
-        reason, Pipelines.display(file), epoch);
+        reason, Pipelines.display(file), checkpoints.epoch());
     long t = epochTimer;
     if (t >= 0) {
       time.timers().cancel(t);
@@ -459,11 +468,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     Map<String, Long> marks = new LinkedHashMap<>(state == null ? Map.of() : state.sinkStarts(newDef.id()));
     if (cp.isPresent()) {
       Checkpoint c = cp.get();
-      appliedSeq = c.ingestSeq();
-      appliedSourcePosition = c.sourcePosition();
-      epoch = c.epoch();
+      chain.resumeAt(c.ingestSeq(), c.sourcePosition());
+      checkpoints.resumeFrom(c);
       marks.putAll(c.sinkMarks());
-      committedMarks = c.sinkMarks().keySet();
       deliveries.restore(c.deliveries()); // outputs still owed, whatever happens to the windows below
     }
     List<IngestLog.Entry> logged = readLog(newDef.id());
@@ -540,9 +547,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   private List<IngestLog.Entry> readLog(String id) {
     List<IngestLog.Entry> logged = new ArrayList<>();
-    readPosition = appliedSourcePosition;
+    readPosition = chain.appliedSourcePosition();
     if (log != null) {
-      log.replay(id, appliedSeq, logged::add);
+      log.replay(id, chain.appliedSeq(), logged::add);
     }
     for (IngestLog.Entry e : logged) {
       if (e.mark() != null) {
@@ -559,7 +566,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       arrivals.replaying(entry.arrivalMillis());
       trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis());
       admission.queued(0, entry.events().length);
-      enqueue(() -> {
+      chain.batch(() -> {
         List<Object> events = parseLines(entry.events(), entry.mark(), this::error);
         in.addAndGet(events.size());
         admission.queued(events.size(), 0);
@@ -623,14 +630,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   /** Puts {@code gate} at the end of the chain; completes when everything before it is done. */
-  private synchronized Future<Void> holdChain(Promise<Void> gate) {
-    Future<Void> before = chain.transform(ignored -> inFlight.idle()).transform(ignored -> writes);
-    chain = before.transform(ignored -> gate.future());
-    return before;
+  private Future<Void> holdChain(Promise<Void> gate) {
+    return chain.hold(gate, checkpoints::written);
   }
 
   private boolean swap(PipelineDef newDef) {
-    trace("swap begins, applied seq=" + appliedSeq);
+    trace("swap begins, applied seq=" + chain.appliedSeq());
     Partition[] old = partitions;
     boolean keep = PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && partitionsFor(newDef) == old.length
         && failedPartition() == null;
@@ -655,13 +660,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         kept[i] = handOvers.get(i).snapshot();
       }
     }
-    synchronized (carryOutputs) {
-      for (Partition.Cut c : cuts) {
-        carryOutputs.addAll(c.outputs());
-        carryLate.addAll(c.late());
-        carryRows.addAll(c.rows());
-      }
-    }
+    checkpoints.carry(cuts);
     closeAll(old);
     shutdownIo();
     reloadWindows = keep ? "kept" : "flushed";
@@ -934,19 +933,19 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** The last ingest log entry handed to the partitions (what the next checkpoint cut covers). */
   long handedOverSeq() {
-    return appliedSeq;
+    return chain.appliedSeq();
   }
 
   /** Completes once every batch, flush and checkpoint queued so far is done (for tests' barriers). */
-  synchronized Future<Void> drained() {
-    return chain.transform(r -> inFlight.idle()).transform(r -> writes).transform(r -> Future.succeededFuture());
+  Future<Void> drained() {
+    return chain.drained(checkpoints::written);
   }
 
   /** @param flushDefinition see {@link Checkpoint#flushDefinition()} */
-  private synchronized Future<Void> checkpoint(String flushDefinition) {
+  private Future<Void> checkpoint(String flushDefinition) {
     Promise<Void> done = Promise.promise();
     // A checkpoint queued behind a stop finds its files closed: the stop took the last one.
-    chain = chain.transform(ignored -> {
+    chain.then(() -> {
       if (stopped) {
         done.complete();
       } else {
@@ -963,178 +962,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * chain, or by a caller holding it); it is written after the checkpoint before it.
    */
   private synchronized Future<Void> checkpointNow(String flushDefinition) {
-    Partition[] ps = partitions;
-    if (fatal != null) {
-      return Future.failedFuture(failedError()); // its last good checkpoint stays the last
-    }
-    {
-      long started = System.nanoTime();
-      long seq = appliedSeq; // every batch handed over so far: the cuts come after them
-      long position = appliedSourcePosition;
-      List<Future<Partition.Cut>> cuts = new ArrayList<>();
-      for (Partition p : ps) {
-        cuts.add(p.call(p::cut));
-      }
-      Future<Void> before = writes;
-      // After the write before it, even when a cut failed: writes never run side by side.
-      Future<Void> written = Future.all(cuts).transform(cutsTaken -> before.transform(ignored -> {
-        if (cutsTaken.failed()) {
-          return Future.<Void>failedFuture(cutsTaken.cause());
-        }
-        boolean allFull = cuts.stream().allMatch(f -> f.result().state() == null || f.result().state().full());
-        if (lastWriteFailed && !allFull) {
-          // Cut before the failure was known, as changes since that failed one: it cannot be stored
-          // (the store misses those changes); a cut that writes everything can.
-          List<byte[]> outs = new ArrayList<>();
-          List<byte[]> lates = new ArrayList<>();
-          List<Checkpoint.TableRow> rows = new ArrayList<>();
-          for (Future<Partition.Cut> f : cuts) {
-            outs.addAll(f.result().outputs());
-            lates.addAll(f.result().late());
-            rows.addAll(f.result().rows());
-          }
-          synchronized (carryOutputs) {
-            carryOutputs.addAll(outs);
-            carryLate.addAll(lates);
-            carryRows.addAll(rows);
-          }
-          return Future.<Void>failedFuture(new NotStored());
-        }
-        List<dev.transom.state.PartitionState> states = new ArrayList<>();
-        List<byte[]> outs = new ArrayList<>();
-        List<byte[]> lates = new ArrayList<>();
-        List<Checkpoint.TableRow> rows = new ArrayList<>();
-        synchronized (carryOutputs) {
-          outs.addAll(carryOutputs);
-          lates.addAll(carryLate);
-          rows.addAll(carryRows);
-          carryOutputs.clear();
-          carryLate.clear();
-          carryRows.clear();
-        }
-        boolean usable = true;
-        for (Future<Partition.Cut> f : cuts) {
-          Partition.Cut c = f.result();
-          usable &= c.state() != null;
-          states.add(c.state());
-          outs.addAll(c.outputs());
-          lates.addAll(c.late());
-          rows.addAll(c.rows());
-        }
-        boolean save = usable;
-        long stateBytes = states.stream().mapToLong(b -> b == null ? 0 : b.bytes()).sum();
-        boolean full = states.stream().anyMatch(b -> b != null && b.full());
-        return vertx.executeBlocking(() -> {
-          try {
-            if (fatal != null) {
-              throw failedError(); // failed while the cuts were taken: store nothing of it
-            }
-            if (state != null && (!outs.isEmpty() || !lates.isEmpty())) {
-              Map<String, Long> starts = files.uncommitted(committedMarks);
-              if (!starts.isEmpty()) {
-                state.saveSinkStarts(def.id(), starts).join(); // durable before the first records
-                Faults.at("checkpoint-after-sink-starts");
-              }
-            }
-            List<Checkpoint.Delivery> queued = deliveries.collect(); // after every cut: see Deliveries
-            Map<String, Long> marks = files.write(outs, lates);
-            if (!outs.isEmpty() || !lates.isEmpty()) {
-              Faults.at("checkpoint-after-records");
-            }
-            if (state != null && save) {
-              try {
-                state.save(new Checkpoint(def.id(), epoch + 1, fingerprint, states, seq, position, marks, rows,
-                    flushDefinition, queued)).join();
-              } catch (RuntimeException e) {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                    ? e.getCause() : e;
-                if (cause instanceof dev.transom.state.H2State.CommittedNotSynced) {
-                  // It stands: count it, keep its records where they are, and report the failure
-                  // so storage is retried; the next checkpoint's sync covers this one too.
-                  epoch++;
-                  committedMarks = Set.copyOf(marks.keySet());
-                  sinkCounts.committed(outs.size(), lates.size(), rows);
-                  throw new CheckpointStood(cause);
-                }
-                files.undoLastWrite();
-                throw e;
-              }
-              if (seq > Math.max(lastCheckpointSeq, 0) || !outs.isEmpty() || !lates.isEmpty()) {
-                Faults.at("checkpoint-after-commit"); // a checkpoint that stores something new
-              }
-              trace("checkpoint epoch=" + (epoch + 1) + " seq=" + seq + " outputs=" + outs.size() + " late=" + lates.size()
-                  + " marks=" + marks);
-              epoch++;
-              committedMarks = Set.copyOf(marks.keySet());
-            }
-            lastCheckpointBytes = stateBytes;
-            lastCheckpointFull = full;
-            lastCheckpointSeq = seq;
-            sinkCounts.committed(outs.size(), lates.size(), rows);
-            return null;
-          } catch (CheckpointStood e) {
-            throw e; // committed: its records are stored, nothing to carry
-          } catch (Exception e) {
-            // Nothing is lost: the records wait for the next epoch, which tries again.
-            synchronized (carryOutputs) {
-              carryOutputs.addAll(0, outs);
-              carryLate.addAll(0, lates);
-              carryRows.addAll(0, rows);
-            }
-            throw e;
-          }
-        }, true);
-      })).<Void>mapEmpty().transform(r -> {
-        lastWriteFailed = r.failed();
-        if (r.failed()) {
-          checkpointFailures.incrementAndGet();
-          for (Partition p : ps) {
-            p.call(() -> {
-              p.requireFullCut(); // the store missed these changes: write everything next time
-              return null;
-            });
-          }
-          Throwable cause = r.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-              ? c.getCause() : r.cause();
-          if (cause instanceof NotStored) {
-            return Future.<Void>failedFuture(cause); // the failure before it is reported already
-          }
-          history.checkpointFailed(time.nowMillis(), epoch + 1, System.nanoTime() - started,
-              StorageHealth.isStorageFailure(cause) ? StorageHealth.reason(cause) : oneLine(cause));
-          if (fatal != null || cause instanceof Failed) {
-            return Future.<Void>failedFuture(failedError());
-          }
-          if (!StorageHealth.isStorageFailure(cause)) {
-            // Not the disk: pausing to retry would retry forever. The pipeline fails, reporting it.
-            fail("checkpoint of epoch " + (epoch + 1) + " failed: " + oneLine(cause), cause);
-            return Future.<Void>failedFuture(failedError());
-          }
-          lastCheckpointError = "checkpoint of epoch " + (epoch + 1) + " failed, retrying: " + StorageHealth.reason(cause);
-          storage.checkpointFailed(epoch + 1, cause);
-        } else {
-          lastCheckpointError = null;
-          storage.checkpointSucceeded();
-          lastCheckpointMillis = (System.nanoTime() - started) / 1_000_000;
-          lastCheckpointSuccessEpochMillis = time.nowMillis();
-          history.checkpointStored(lastCheckpointSuccessEpochMillis, epoch, System.nanoTime() - started, lastCheckpointBytes,
-              lastCheckpointFull);
-          PipelineMetrics m = metrics;
-          if (m != null) {
-            m.checkpointDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-          }
-        }
-        return r.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(r.cause());
-      });
-      writes = written.transform(r -> Future.succeededFuture());
-      return written;
-    }
-  }
-
-  /** A checkpoint cut before the failure of the one before it was known: not stored, and not a failure of its own. */
-  private static final class NotStored extends RuntimeException {
-    NotStored() {
-      super("not stored: the checkpoint before it failed", null, false, false);
-    }
+    return checkpoints.take(new Checkpointer.Request(partitions, def.id(), fingerprint, files, chain.appliedSeq(),
+        chain.appliedSourcePosition(), flushDefinition));
   }
 
   /**
@@ -1156,7 +985,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
           throw new Overloaded("the server is stopping; pipeline '" + def.id() + "' keeps its last stored state");
         }
         LifecycleLog.warn(LifecycleLog.STORAGE_FAILED, def.id()).log("pipeline '{}' waits for its storage to finish a {}:"
-            + " {}", def.id(), flushDefinition != null ? "reload or removal" : "swap", lastCheckpointError);
+            + " {}", def.id(), flushDefinition != null ? "reload or removal" : "swap", checkpoints.lastError());
       }
       try {
         Thread.sleep(backoffMillis);
@@ -1245,7 +1074,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       sequencer.runOnContext(v -> {
         // Acknowledged once handed to the partitions: a read after the answer sees the batch.
         Promise<Void> handedOver = Promise.promise();
-        enqueue(() -> events, false, bytes, appended.seq(), position, appended.arrivalMillis(), handedOver);
+        chain.batch(() -> events, false, bytes, appended.seq(), position, appended.arrivalMillis(), handedOver);
         admission.appended();
         handedOver.future().onComplete(h -> acked.tryComplete(appended));
       });
@@ -1296,56 +1125,20 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  /**
-   * Puts a batch at the end of the chain; {@code seq} is its ingest log entry and
-   * {@code sourcePosition} its source's position after it, each -1 when it has none. It is processed
-   * with its arrival time as the core's "now".
-   */
+  /** A batch of events made already: see {@link BatchChain#batch}. */
   private Future<Void> enqueue(List<Object> events, long bytes, long seq, long sourcePosition, long arrivalMillis) {
-    return enqueue(() -> events, false, bytes, seq, sourcePosition, arrivalMillis, null);
+    return chain.batch(() -> events, false, bytes, seq, sourcePosition, arrivalMillis, null);
   }
 
-  /**
-   * The same, with the events made only when the batch's turn comes ({@code events} counts them as
-   * queued); {@code oneAtATime}: the next batch's events are made only once this one is processed (a
-   * replay: parsed events weigh several times their text, so they are not all made at once);
-   * {@code handedOver} (or null) completes once the batch is handed to the partitions.
-   */
-  private synchronized Future<Void> enqueue(java.util.function.Supplier<List<Object>> batchEvents, boolean oneAtATime,
-      long bytes, long seq, long sourcePosition, long arrivalMillis, Promise<Void> handedOver) {
-    long nowMicros = arrivalMillis * 1_000;
-    int[] n = new int[1];
-    Promise<Void> processed = Promise.promise();
-    chain = chain.transform(ignored -> {
-      inFlight.begin();
-      try {
-        List<Object> events = batchEvents.get();
-        n[0] = events.size();
-        dispatch(events, nowMicros).onComplete(processed);
-      } catch (RuntimeException e) {
-        processed.tryFail(e);
-      }
-      // handed over: a checkpoint cut from now on comes after it on every partition
-      if (seq > 0) {
-        appliedSeq = seq;
-      }
-      if (sourcePosition >= 0) {
-        appliedSourcePosition = sourcePosition;
-      }
-      if (handedOver != null) {
-        handedOver.tryComplete();
-      }
-      return oneAtATime ? processed.future().transform(r -> Future.<Void>succeededFuture()) : Future.<Void>succeededFuture();
-    });
-    return processed.future().andThen(r -> {
-      admission.done(n[0], bytes);
-      arrivals.processed(arrivalMillis);
-      trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
-      if (r.failed() && fatal == null) {
-        fail("internal error while processing a batch: " + oneLine(r.cause()), r.cause());
-      }
-      // A failed pipeline stores no checkpoint after this: a replacement replays the batch from the log.
-    }).andThen(r -> inFlight.end());
+  /** A batch was processed everywhere (or failed): it is no longer queued, and no wake-up waits for it. */
+  private void processed(int n, long bytes, long seq, long arrivalMillis, io.vertx.core.AsyncResult<Void> r) {
+    admission.done(n, bytes);
+    arrivals.processed(arrivalMillis);
+    trace("processed seq=" + seq + (r.failed() ? " FAILED " + r.cause() : ""));
+    if (r.failed() && fatal == null) {
+      fail("internal error while processing a batch: " + oneLine(r.cause()), r.cause());
+    }
+    // A failed pipeline stores no checkpoint after this: a replacement replays the batch from the log.
   }
 
   private Future<Void> dispatch(List<Object> events, long nowMicros) {
@@ -1384,9 +1177,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     sequencer.runOnContext(v -> flushAtEndOfInput());
   }
 
-  private synchronized void flushAtEndOfInput() {
+  private void flushAtEndOfInput() {
     Partition[] ps = partitions;
-    Future<Void> f = chain.transform(ignored -> {
+    chain.then(() -> {
       List<Future<Object>> done = new ArrayList<>();
       for (Partition p : ps) {
         done.add(p.call(() -> {
@@ -1396,11 +1189,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
       }
       return Future.all(done).<Void>mapEmpty().onSuccess(v -> {
         if (partitions == ps) { // not a version installed meanwhile, whose own source ends it
-          endedInEpoch = epoch;
+          endedInEpoch = checkpoints.epoch();
         }
       });
     });
-    chain = f.transform(r -> Future.succeededFuture());
   }
 
   private void flushImmediate() {
@@ -1556,13 +1348,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   long checkpointFailures() {
-    return checkpointFailures.get();
+    return checkpoints.failures();
   }
 
   /** Seconds since the epoch of the last stored checkpoint; NaN before the first. */
   double lastCheckpointSuccessSeconds() {
-    long t = lastCheckpointSuccessEpochMillis;
-    return t < 0 ? Double.NaN : t / 1e3;
+    return checkpoints.lastSuccessSeconds();
   }
 
   /** 1 when {@link #status()} is {@code s}, else 0: one series per status, as Prometheus state sets go. */
@@ -1593,7 +1384,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
       return "paused";
     }
     long ended = endedInEpoch;
-    return ended >= 0 && epoch > ended ? "finished" : "running";
+    return ended >= 0 && checkpoints.epoch() > ended ? "finished" : "running";
   }
 
   /** Records how long an ingest request took to be acknowledged. */
@@ -1633,12 +1424,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   long epoch() {
-    return epoch;
+    return checkpoints.epoch();
   }
 
   /** The last stored checkpoint: how long it took, the state bytes it wrote, the log entry it covers; null before one. */
   long[] lastCheckpoint() {
-    return lastCheckpointMillis < 0 ? null : new long[] {lastCheckpointMillis, lastCheckpointBytes, lastCheckpointSeq};
+    return checkpoints.last();
   }
 
   String memoryRefusal() {
@@ -1673,8 +1464,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (failure != null) {
       return failure;
     }
-    if (lastCheckpointError != null) {
-      return lastCheckpointError;
+    String checkpointError = checkpoints.lastError();
+    if (checkpointError != null) {
+      return checkpointError;
     }
     return fanout.problem();
   }
