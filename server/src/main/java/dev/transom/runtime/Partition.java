@@ -23,7 +23,7 @@ final class Partition {
   private final Vertx vertx;
   private final Context context;
   private final Runnable afterWork;
-  private final PipelineHost host;
+  private final Owner host;
   /** Records for the exactly-once file sinks, produced since the last checkpoint cut. */
   private List<byte[]> stagedOutputs = new java.util.ArrayList<>();
   private List<byte[]> stagedLate = new java.util.ArrayList<>();
@@ -62,8 +62,22 @@ final class Partition {
   /** How soon a wake-up held back by input on its way tries again (input closes windows meanwhile). */
   private static final long RETRY_WAKEUP_MILLIS = 5;
 
+  /**
+   * The pipeline a partition works for: where its outputs, late items and item errors go (from the
+   * partition's context), the time its wake-ups use, and who hears that it broke.
+   */
+  interface Owner extends Outputs {
+    /** This partition broke (see {@link #failed}): the pipeline fails. */
+    void partitionFailed(Throwable e, String during);
+
+    ServerTime time();
+
+    /** The latest time a wake-up may close windows at (see {@link PipelineHost#wakeupMicros}). */
+    long wakeupMicros();
+  }
+
   /** @param afterWork runs on the context after each batch or wake-up (sink flushes) */
-  Partition(Vertx vertx, PipelineHost host, Runnable afterWork) {
+  Partition(Vertx vertx, Owner host, Runnable afterWork) {
     this.vertx = vertx;
     this.context = PipelineHost.newContext(vertx);
     this.host = host;
@@ -80,7 +94,7 @@ final class Partition {
       for (String table : outputTables) {
         stageRow(table, record);
       }
-      host.emitted(record);
+      host.output(record);
     }
 
     @Override
@@ -91,7 +105,7 @@ final class Partition {
       if (lateTable != null) {
         stageRow(lateTable, record);
       }
-      host.emittedLate(record);
+      host.late(record);
     }
 
     @Override
@@ -361,7 +375,7 @@ final class Partition {
     windowedItems = exec.windowedCount();
     closedWindows = exec.closedCount();
     estimate();
-    long seen = host.nowMicros();
+    long seen = host.time().nowMicros();
     long wm = exec.operator().pipelineWatermark(seen);
     if (wm != watermarkMicros) {
       lagAtAdvanceMicros = seen - wm; // first: a reader that sees the new watermark sees its lag
@@ -375,7 +389,7 @@ final class Partition {
     if (due == Micros.POS_INFINITY || failure != null) {
       return;
     }
-    long delayMillis = Math.max(1, (due - host.nowMicros() + 999) / 1_000);
+    long delayMillis = Math.max(1, (due - host.time().nowMicros() + 999) / 1_000);
     timerDueMicros = due;
     timerId = host.time().timers().once(delayMillis, () -> {
       timerId = -1;

@@ -149,6 +149,38 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Pauses the pipeline while its checkpoints or ingest log writes fail, and resumes it. */
   private final StorageHealth storage;
   private final Checkpointer checkpoints;
+  /** What its partitions call back. */
+  private final Partition.Owner partitionOwner = new Partition.Owner() {
+    @Override
+    public void output(Map<String, Object> record) {
+      fanout.output(record);
+    }
+
+    @Override
+    public void late(Map<String, Object> record) {
+      fanout.late(record);
+    }
+
+    @Override
+    public void error(ItemError error) {
+      PipelineHost.this.error(error);
+    }
+
+    @Override
+    public void partitionFailed(Throwable e, String during) {
+      fail("internal error while " + during + ": " + oneLine(e), e);
+    }
+
+    @Override
+    public ServerTime time() {
+      return time;
+    }
+
+    @Override
+    public long wakeupMicros() {
+      return PipelineHost.this.wakeupMicros();
+    }
+  };
   /** How a definition stored with a checkpoint is loaded again (as its file was). */
   private final dev.transom.definition.PathPolicy paths;
 
@@ -285,11 +317,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return fatal;
   }
 
-  /** A partition broke (any Throwable, an Error too): the whole pipeline fails. On the partition's context. */
-  void partitionFailed(Throwable e, String during) {
-    fail("internal error while " + during + ": " + oneLine(e), e);
-  }
-
   static String oneLine(Throwable e) {
     String m = e.toString();
     int nl = m.indexOf('\n');
@@ -318,9 +345,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (t >= 0) {
       time.timers().cancel(t);
     }
-    for (Partition p : partitions) {
-      p.release();
-    }
+    Partitions.release(partitions);
     SourceRunner s = source;
     if (s != null) {
       Thread stopper = new Thread(s::stop, "transom-release-" + id); // a file source's stop waits for its thread
@@ -335,15 +360,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (fatal != null || stopped) {
       return;
     }
-    Partition[] ps = partitions;
-    for (int i = 0; i < ps.length; i++) {
-      long since = ps[i].busySinceNanos();
-      if (since != Partition.IDLE && nowNanos - since > limitNanos) {
-        String with = ps[i].busyWith();
-        fail("stuck in " + (with == null ? "a task" : with) + " for " + TimeUnit.NANOSECONDS.toSeconds(nowNanos - since)
-            + " s (partition " + i + " of " + ps.length + ")", null);
-        return;
-      }
+    String stuck = Partitions.stuck(partitions, nowNanos, limitNanos);
+    if (stuck != null) {
+      fail(stuck, null);
     }
   }
 
@@ -386,9 +405,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     closing = true;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     admission.awaitAppends(deadline);
-    for (Partition p : partitions) {
-      p.release();
-    }
+    Partitions.release(partitions);
     removeMetrics();
     Thread closer = new Thread(() -> {
       SourceRunner s = source;
@@ -649,7 +666,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
     // Snapshot, cut and stop in one task per partition: a wake-up in between would close a window
     // that the kept snapshot still holds open, and the new version would emit it again.
-    List<Partition.HandOver> handOvers = handOverAll(old, keep);
+    List<Partition.HandOver> handOvers = await(Partitions.handOver(old, keep));
     List<Partition.Cut> cuts = new ArrayList<>();
     if (keep) {
       kept = new OperatorSnapshot[old.length];
@@ -735,43 +752,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   private void finishAll(Partition[] ps) {
-    List<Future<Object>> done = new ArrayList<>();
-    for (Partition p : ps) {
-      done.add(p.call(() -> {
-        p.finish();
-        return null;
-      }));
-    }
-    await(Future.all(done));
+    await(Partitions.finish(ps));
     if (fatal != null) {
       throw failedError(); // a window's flush broke it: what comes next would store a broken state
     }
-  }
-
-  private List<Partition.HandOver> handOverAll(Partition[] ps, boolean snapshot) {
-    List<Future<Partition.HandOver>> all = new ArrayList<>();
-    for (Partition p : ps) {
-      all.add(p.call(() -> p.handOver(snapshot)));
-    }
-    await(Future.all(all));
-    List<Partition.HandOver> out = new ArrayList<>();
-    for (Future<Partition.HandOver> f : all) {
-      out.add(f.result());
-    }
-    return out;
-  }
-
-  private List<Partition.Cut> cutAll(Partition[] ps) {
-    List<Future<Partition.Cut>> cuts = new ArrayList<>();
-    for (Partition p : ps) {
-      cuts.add(p.call(p::cut));
-    }
-    await(Future.all(cuts));
-    List<Partition.Cut> out = new ArrayList<>();
-    for (Future<Partition.Cut> f : cuts) {
-      out.add(f.result());
-    }
-    return out;
   }
 
   private void closeAll(Partition[] ps) {
@@ -829,7 +813,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     // this goes on, or throws the first one's failure.
     List<Future<Object>> installs = new ArrayList<>();
     for (int i = 0; i < ps.length; i++) {
-      Partition p = new Partition(vertx, this, this::flushImmediate);
+      Partition p = new Partition(vertx, partitionOwner, this::flushImmediate);
       OperatorSnapshot snap = kept == null ? null : kept[i];
       installs.add(p.call(() -> {
         p.install(plan, snap, stored, stageOutputs, stageLate, outputTables, lateTable);
@@ -1145,20 +1129,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (fatal != null) {
       return Future.succeededFuture(); // queued work of a failed pipeline is dropped (it stays in the log)
     }
-    Partition[] ps = partitions;
-    Batch[] batches = router.split(events, nowMicros);
-    List<Future<Object>> parts = new ArrayList<>(ps.length);
-    for (int i = 0; i < ps.length; i++) {
-      Batch b = batches[i];
-      if (b != null && !b.isEmpty()) {
-        Partition p = ps[i];
-        parts.add(p.call(() -> {
-          p.process(b);
-          return null;
-        }));
-      }
-    }
-    return parts.size() == 1 ? parts.get(0).mapEmpty() : Future.all(parts).mapEmpty();
+    return Partitions.process(partitions, router.split(events, nowMicros));
   }
 
   /** The server decodes its lines before routing: the router is never given one. */
@@ -1179,20 +1150,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   private void flushAtEndOfInput() {
     Partition[] ps = partitions;
-    chain.then(() -> {
-      List<Future<Object>> done = new ArrayList<>();
-      for (Partition p : ps) {
-        done.add(p.call(() -> {
-          p.finish();
-          return null;
-        }));
-      }
-      return Future.all(done).<Void>mapEmpty().onSuccess(v -> {
+    chain.then(() -> Partitions.finish(ps).onSuccess(v -> {
         if (partitions == ps) { // not a version installed meanwhile, whose own source ends it
           endedInEpoch = checkpoints.epoch();
         }
-      });
-    });
+      }));
   }
 
   private void flushImmediate() {
@@ -1214,15 +1176,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
   long wakeupMicros() {
     long f = arrivals.frontierMillis();
     return f == Long.MIN_VALUE ? Micros.NEG_INFINITY : f * 1_000;
-  }
-
-  /** A window output from a partition: see {@link OutputFanout}. */
-  void emitted(Map<String, Object> record) {
-    fanout.output(record);
-  }
-
-  void emittedLate(Map<String, Object> record) {
-    fanout.late(record);
   }
 
   void error(ItemError error) {
@@ -1253,11 +1206,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** What the memory budget counts for this pipeline: its partitions' estimate and its queued input. */
   @Override
   public long heldBytes() {
-    long n = StateEstimate.queued(admission.bytes());
-    for (Partition p : partitions) {
-      n += p.stateBytes();
-    }
-    return n;
+    return StateEstimate.queued(admission.bytes()) + Partitions.stateBytes(partitions);
   }
 
   /** This pipeline's own budget in bytes ({@code limits.memory}), 0 for none. */
@@ -1286,29 +1235,15 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** Items that reached the windows, and windows closed (before {@code then}), summed over the partitions. */
   long[] windowCounts() {
-    long items = 0;
-    long closed = 0;
-    for (Partition p : partitions) {
-      items += p.windowedItems();
-      closed += p.closedWindows();
-    }
-    return new long[] {items, closed};
+    return Partitions.windowCounts(partitions);
   }
 
   int openWindows() {
-    int n = 0;
-    for (Partition p : partitions) {
-      n += p.openWindows();
-    }
-    return n;
+    return Partitions.openWindows(partitions);
   }
 
   long watermarkMicros() {
-    long wm = Micros.NEG_INFINITY;
-    for (Partition p : partitions) {
-      wm = Math.max(wm, p.watermarkMicros());
-    }
-    return wm;
+    return Partitions.watermarkMicros(partitions);
   }
 
   /** The watermark as seconds since the epoch; NaN while there is none. */
@@ -1324,19 +1259,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * transom_watermark_timestamp_seconds} is the wall-clock age for whoever wants that instead.
    */
   double watermarkLagSeconds() {
-    if (inputFinished) {
-      return Double.NaN;
-    }
-    long wm = Micros.NEG_INFINITY;
-    long lag = 0;
-    for (Partition p : partitions) {
-      long w = p.watermarkMicros();
-      if (w > wm) {
-        wm = w;
-        lag = p.lagAtAdvanceMicros();
-      }
-    }
-    return wm == Micros.NEG_INFINITY || wm == Micros.POS_INFINITY ? Double.NaN : lag / 1e6;
+    return inputFinished ? Double.NaN : Partitions.lagSeconds(partitions);
   }
 
   long reloads() {
@@ -1362,13 +1285,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   private Throwable failedPartition() {
-    for (Partition p : partitions) {
-      if (p.failure() != null) {
-        return p.failure();
-      }
-    }
-    return null;
+    return Partitions.failure(partitions);
   }
+
 
   String status() {
     if (fatal != null) {
