@@ -254,7 +254,7 @@ final class Partition {
     this.stageLate = stageLate;
     this.outputTables = outputTables;
     this.lateTable = lateTable;
-    shard = new Shard(plan, outputs, bad -> host.error(PipelineHost.badLineError(bad)));
+    shard = new Shard(plan, outputs, bad -> host.error(Ingest.badLineError(bad)));
     exec = shard.execution();
     faultArmed = Faults.armedFor(plan.definition().id());
     exec.operator().trackChanges();

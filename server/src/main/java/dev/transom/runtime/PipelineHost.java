@@ -55,8 +55,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
   static final int RECENT_OUTPUTS = 1_000;
 
   private final Vertx vertx;
-  /** Where acknowledged HTTP batches join the chain, one after another in log order. */
-  private final io.vertx.core.Context sequencer;
   /** Its definition file; another one after a rename ({@link #moveTo}). */
   private volatile Path file;
   /** Set once it is being stopped for good: it can no longer move to a renamed file. */
@@ -81,7 +79,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private final ServerTime time;
   /** Set once a stop or shutdown begins: no batch is admitted after it. */
   private volatile boolean closing;
-  private final AtomicLong in = new AtomicLong();
   /** Reloads that changed the definition's text, and edits refused while this version kept running (metrics). */
   private final AtomicLong reloads = new AtomicLong();
   private final AtomicLong rejectedEdits = new AtomicLong();
@@ -134,8 +131,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
       PipelineHost.this.processed(events, bytes, seq, arrivalMillis, result);
     }
   });
-  /** The file source's byte position after the last batch it handed over (maybe not yet processed). */
-  private volatile long readPosition;
   /**
    * The epoch in progress when a finite source's input ended and every window was flushed, or -1:
    * the pipeline is {@code finished} once a checkpoint after it has written what the flush emitted.
@@ -149,6 +144,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Pauses the pipeline while its checkpoints or ingest log writes fail, and resumes it. */
   private final StorageHealth storage;
   private final Checkpointer checkpoints;
+  private final Ingest ingest;
   /** What its partitions call back. */
   private final Partition.Owner partitionOwner = new Partition.Owner() {
     @Override
@@ -190,7 +186,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
     this.time = time;
     this.arrivals = new ArrivalClock(time::nowMillis);
     this.fanout = new OutputFanout(() -> outputs, sinkCounts, time.clock());
-    this.sequencer = newContext(vertx);
     this.file = file;
     this.workers = Math.max(1, workers);
     this.admission = new Admission(this::id, queueLimit);
@@ -198,6 +193,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
     this.state = state;
     this.log = log;
     this.storage = new StorageHealth(vertx, this, log);
+    this.ingest = new Ingest(() -> def.id(), log, admission, arrivals, storage, chain, newContext(vertx),
+        this::refuseIfNotTaking, this, this::error);
     this.checkpoints = new Checkpointer(vertx, time, state, deliveries, sinkCounts, storage, new Checkpointer.Owner() {
       @Override
       public boolean failed() {
@@ -246,8 +243,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
   }
 
-  /** The text a generated event stands for in the memory estimate (it has none). */
-  private static final long GENERATED_EVENT_BYTES = 64;
 
   /**
    * The pipeline has failed (see {@link #fail}): it takes no input until a fixed definition replaces
@@ -564,7 +559,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   private List<IngestLog.Entry> readLog(String id) {
     List<IngestLog.Entry> logged = new ArrayList<>();
-    readPosition = chain.appliedSourcePosition();
+    long readPosition = chain.appliedSourcePosition();
     if (log != null) {
       log.replay(id, chain.appliedSeq(), logged::add);
     }
@@ -573,6 +568,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         readPosition = e.mark().endOffset(); // the last one: a file read again from 0 goes back
       }
     }
+    ingest.readFrom(readPosition);
     return logged;
   }
 
@@ -584,31 +580,13 @@ public final class PipelineHost implements MemoryBudget.Holder {
       trace("replay seq=" + entry.seq() + " at=" + entry.arrivalMillis());
       admission.queued(0, entry.events().length);
       chain.batch(() -> {
-        List<Object> events = parseLines(entry.events(), entry.mark(), this::error);
-        in.addAndGet(events.size());
+        List<Object> events = Ingest.parseLines(entry.events(), entry.mark(), this::error);
+        ingest.replayed(events.size());
         admission.queued(events.size(), 0);
         return events;
       }, true, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis(),
           null);
     }
-  }
-
-  /**
-   * The events of a batch of JSON lines. HTTP batches were checked before they were logged; a line
-   * a file source read that is not JSON is an item error naming its line ({@code mark} says which
-   * line the batch starts at), and is skipped.
-   */
-  private static List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, java.util.function.Consumer<ItemError> bad) {
-    return LineDecoder.events(text, mark == null ? 1 : mark.firstLine(), line -> {
-      if (mark != null) {
-        bad.accept(badLineError(line));
-      }
-    });
-  }
-
-  /** A line a source read that is not JSON, as the item error it is shown as. */
-  static ItemError badLineError(LineDecoder.BadLine bad) {
-    return new ItemError("source", bad.describe(), bad.text(), bad.line());
   }
 
   /**
@@ -855,7 +833,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private void startSource() {
     if (source == null && !stopped && fatal == null) {
       inputFinished = false;
-      source = SourceRunner.start(vertx, this, def.source(), readPosition);
+      source = SourceRunner.start(vertx, this, def.source(), ingest.readPosition());
     }
   }
 
@@ -986,112 +964,26 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * the same chain. Fails with {@link Overloaded} instead of queueing more than the pipeline's limit.
    */
   public Future<Void> ingest(List<Object> events) {
-    int n = events.size();
-    long bytes = n * GENERATED_EVENT_BYTES;
-    admit(n, bytes);
-    try {
-      in.addAndGet(n);
-      return enqueue(events, bytes, -1, -1, arrivals.stampUnannounced());
-    } finally {
-      admission.appended();
-    }
+    return ingest.generated(events);
   }
 
   /**
-   * Makes a batch of HTTP events durable in the ingest log, then feeds it (docs/durability.md: acknowledged
-   * means it survives a crash). Completes when the batch is durable; a batch id seen before is
-   * acknowledged again without being appended or processed twice.
+   * Makes a batch of HTTP events durable in the ingest log, then feeds it (see {@link Ingest}).
+   * Completes when the batch is durable and handed over; a batch id seen before is acknowledged
+   * again without being appended or processed twice.
    */
   public Future<IngestLog.Appended> ingestDurably(byte[] text, List<Object> events, String batchId) {
-    return logThenFeed(text, events, batchId, null);
+    return ingest.durably(text, events, batchId);
   }
 
-  /**
-   * A batch a file source read: logged like an HTTP batch, so that after a crash it is replayed at
-   * the time it was first read, then fed. {@code mark} says where in the file it ends.
-   */
+  /** A batch a file source read (see {@link Ingest#read}). */
   Future<IngestLog.Appended> ingestRead(byte[] text, IngestLog.SourceMark mark) {
-    List<ItemError> bad = new ArrayList<>();
-    List<Object> events = parseLines(text, mark, bad::add);
-    Future<IngestLog.Appended> f = logThenFeed(text, events, null, mark); // throws when refused: retried later
-    bad.forEach(this::error);
-    return f;
+    return ingest.read(text, mark);
   }
 
   /** Where a file source goes on reading: after the last batch it handed over (logged or not). */
   long readPosition() {
-    return readPosition;
-  }
-
-  private Future<IngestLog.Appended> logThenFeed(byte[] text, List<Object> events, String batchId,
-      IngestLog.SourceMark mark) {
-    int n = events.size();
-    long bytes = text.length;
-    admit(n, bytes);
-    long position = mark == null ? -1 : mark.endOffset();
-    if (log == null) {
-      try {
-        in.addAndGet(n);
-        long at = arrivals.stampUnannounced();
-        if (mark != null) {
-          readPosition = mark.endOffset();
-        }
-        return enqueue(events, bytes, -1, position, at).map(v -> new IngestLog.Appended(0, false, at));
-      } finally {
-        admission.appended();
-      }
-    }
-    Promise<IngestLog.Appended> acked = Promise.promise();
-    arrivals.admitted();
-    // Appends complete on the ingest thread in log order. The batch is handed to one event-loop
-    // context, which runs tasks in the order given, so the order holds; the ingest thread itself
-    // only commits (preparing events there used to delay the next group commit).
-    // On the ingest thread, in log order: so batches join the chain in the order of the log.
-    java.util.function.Consumer<IngestLog.Appended> durable = appended -> {
-      storage.logSucceeded();
-      Faults.at("ingest-after-sync"); // durable, not yet acknowledged
-      in.addAndGet(n);
-      if (mark != null) {
-        readPosition = mark.endOffset();
-      }
-      trace("logged seq=" + appended.seq() + " at=" + appended.arrivalMillis() + " events=" + n);
-      sequencer.runOnContext(v -> {
-        // Acknowledged once handed to the partitions: a read after the answer sees the batch.
-        Promise<Void> handedOver = Promise.promise();
-        chain.batch(() -> events, false, bytes, appended.seq(), position, appended.arrivalMillis(), handedOver);
-        admission.appended();
-        handedOver.future().onComplete(h -> acked.tryComplete(appended));
-      });
-    };
-    log.append(def.id(), batchId, mark, text, arrivals::stamp, durable).whenComplete((appended, error) -> {
-      if (error != null) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-            ? c.getCause() : error;
-        if (cause instanceof dev.transom.state.H2State.StagingFailed f) {
-          arrivals.processed(f.arrivalMillis());
-        } else {
-          arrivals.withdrawn();
-        }
-        admission.done(n, bytes);
-        admission.appended();
-        if (!(cause instanceof IllegalStateException)) { // not the store closing at shutdown
-          storage.logFailed(cause);
-        }
-        acked.fail(new Overloaded("could not make the events durable (" + cause.getMessage() + "); retry"));
-      } else if (appended.duplicate()) {
-        arrivals.withdrawn();
-        admission.done(n, bytes);
-        admission.appended();
-        acked.complete(appended);
-      }
-      // else: acknowledged when it is handed over (durable, above)
-    });
-    return acked.future();
-  }
-
-  /** Counts a batch as admitted (and on its way into the log) or refuses it. */
-  private void admit(int n, long bytes) {
-    admission.admit(n, bytes, this::refuseIfNotTaking, this);
+    return ingest.readPosition();
   }
 
   /** What refuses any batch, however small: a failure, a stop, failing storage, a full sink. */
@@ -1107,11 +999,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (waiting != null) {
       throw new Overloaded("pipeline '" + id() + "' is not taking input: " + waiting + "; retry shortly");
     }
-  }
-
-  /** A batch of events made already: see {@link BatchChain#batch}. */
-  private Future<Void> enqueue(List<Object> events, long bytes, long seq, long sourcePosition, long arrivalMillis) {
-    return chain.batch(() -> events, false, bytes, seq, sourcePosition, arrivalMillis, null);
   }
 
   /** A batch was processed everywhere (or failed): it is no longer queued, and no wake-up waits for it. */
@@ -1145,7 +1032,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   void finishInput() {
     inputFinished = true;
-    sequencer.runOnContext(v -> flushAtEndOfInput());
+    ingest.afterAcknowledged(this::flushAtEndOfInput);
   }
 
   private void flushAtEndOfInput() {
@@ -1184,7 +1071,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   long inCount() {
-    return in.get();
+    return ingest.count();
   }
 
   long outCount() {
