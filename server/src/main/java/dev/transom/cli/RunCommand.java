@@ -51,8 +51,17 @@ public final class RunCommand {
   /** Exit code after Ctrl-C, as a shell gives for SIGINT (128 + 2). */
   static final int INTERRUPTED = 130;
 
+  /** The system time a run reads: the clock of {@code clock: system}, the wake-ups of live input. */
+  private final dev.transom.engine.Clock clock;
+
   public RunCommand(PrintStream err) {
+    this(err, dev.transom.engine.Clock.SYSTEM);
+  }
+
+  /** @param clock what the run reads as the time: the system clock, or a manual one in tests */
+  public RunCommand(PrintStream err, dev.transom.engine.Clock clock) {
     this.err = err;
+    this.clock = clock;
   }
 
   public int run(String[] args) throws UsageException {
@@ -142,7 +151,7 @@ public final class RunCommand {
     }
     Shard exec = new Shard(Plan.of(def), outputs, outputs::lineError);
     RunProgress progress = new RunProgress(err);
-    RunFeeds feeds = new RunFeeds(() -> interrupted);
+    RunFeeds feeds = new RunFeeds(() -> interrupted, clock);
     onInterrupt(Thread.currentThread());
     try {
       if (input != null && input.equals("-")) {
@@ -309,8 +318,8 @@ public final class RunCommand {
     return def.source().options().mark() == null ? 1 : def.source().options().mark().getLine() + 1;
   }
 
-  static long nowMicros() {
-    return dev.transom.io.SystemTime.nowMicros();
+  private long nowMicros() {
+    return clock.nowMicros();
   }
 
   /**

@@ -18,14 +18,16 @@ import java.util.function.BooleanSupplier;
  */
 final class RunFeeds {
   private final BooleanSupplier interrupted;
+  private final dev.transom.engine.Clock clock;
 
-  RunFeeds(BooleanSupplier interrupted) {
+  RunFeeds(BooleanSupplier interrupted, dev.transom.engine.Clock clock) {
     this.interrupted = interrupted;
+    this.clock = clock;
   }
 
   void feed(Shard shard, RunOutputs outputs, InputStream in, RunProgress progress) throws IOException {
     try (LineReader lines = new LineReader(in)) {
-      long now = RunCommand.nowMicros();
+      long now = clock.nowMicros();
       int sinceClock = 0;
       while (!interrupted.getAsBoolean() && lines.next()) {
         if (lines.isBlank()) {
@@ -35,7 +37,7 @@ final class RunFeeds {
         // hundred lines share one reading (all within well under a millisecond).
         if (++sinceClock == 256) {
           sinceClock = 0;
-          now = RunCommand.nowMicros();
+          now = clock.nowMicros();
           progress.tick(shard, now);
         }
         outputs.line = lines.lineNumber();
@@ -91,7 +93,7 @@ final class RunFeeds {
       throws IOException {
     try {
       while (!interrupted.getAsBoolean()) {
-        long now = RunCommand.nowMicros();
+        long now = clock.nowMicros();
         long wake = shard.nextWakeMicros();
         if (wake <= now) {
           shard.advance(now);
@@ -103,7 +105,7 @@ final class RunFeeds {
         if (lines == null) {
           return;
         }
-        now = RunCommand.nowMicros();
+        now = clock.nowMicros();
         for (StdinPump.Line line : lines) {
           outputs.line = line.number();
           shard.line(line.bytes(), 0, line.bytes().length, line.number(), now);
@@ -123,7 +125,7 @@ final class RunFeeds {
       long due = start + n * 1_000_000_000L / gen.rate();
       long wait = due - System.nanoTime();
       if (wait > 0) {
-        shard.advance(RunCommand.nowMicros());
+        shard.advance(clock.nowMicros());
         outputs.flush();
         try {
           Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
@@ -132,7 +134,7 @@ final class RunFeeds {
           return;
         }
       }
-      long now = RunCommand.nowMicros();
+      long now = clock.nowMicros();
       n++;
       outputs.line = n;
       try {

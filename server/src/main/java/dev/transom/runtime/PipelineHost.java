@@ -35,21 +35,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One deployed pipeline. Its keys' groups are spread over {@code workers} {@link Partition}s, each
- * owning its keys' window state on one event loop; events are prepared (steps, key, time, value)
- * and routed by the engine's {@link dev.transom.engine.Router}.
+ * One deployed pipeline: its versions' lifecycle (deploy and recovery, reload, stop, shutdown,
+ * failure) and the parts that do the work, each a class of its own:
+ * <ul>
+ *   <li>{@link Ingest}: admission, the ingest log, arrival times, hand-over in log order;
+ *   <li>{@link BatchChain}: the order batches, checkpoints and swaps reach the partitions in;
+ *   <li>{@link Partition}s (see {@link Partitions}): each owns its key groups' windows on its own
+ *       event loop; the engine's {@link dev.transom.engine.Router} prepares and routes to them;
+ *   <li>{@link Checkpointer}: each epoch's barrier cut, written after the one before it;
+ *   <li>{@link CheckpointRestore}: what a deployment resumes from;
+ *   <li>{@link OutputFanout}, {@link Deliveries}, {@link CommittedFiles}: where outputs go;
+ *   <li>{@link PipelineView}: what the API shows.
+ * </ul>
  *
- * <p>Batches and checkpoints pass one at a time through a chain, so a checkpoint sees every
- * partition at the same point of the input: after the last batch it covers, before the next. Each
- * epoch ({@code checkpoint.interval}) stores the partitions' state, the ingest log position and the
- * lengths of the exactly-once file sinks, whose records are written only then (docs/durability.md).
- *
- * <p>Why this file is still long: deployment and recovery, version swaps, the chain and the
- * checkpoint share one set of facts (the epoch, the log position applied, the committed file
- * lengths, the chain itself, the failure state) that each of them reads and moves. What stands apart
- * has left: {@link Admission}, {@link OutputFanout}, {@link PipelineView}, {@link CheckpointRestore}.
- * The checkpoint is the next to go, once it is a barrier each partition takes in turn instead of a
- * step of the chain.
+ * <p>Why this file is still long: a version swap, a stop, a shutdown and a failure each move the
+ * same facts in a fixed order (hold the chain, flush or keep the windows, checkpoint until
+ * stored, close the partitions and sinks, install the next version, start its source, its epoch
+ * timer and its meters). Split across classes, that order would be split too. The rest is the
+ * accessors the API, metrics and dashboard read.
  */
 public final class PipelineHost implements MemoryBudget.Holder {
   static final int RECENT_OUTPUTS = 1_000;
@@ -474,8 +477,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   private void deployHeld(PipelineDef newDef) {
     Optional<Checkpoint> cp = state == null ? Optional.empty() : state.load(newDef.id());
-    OperatorSnapshot[] kept = null;
-    keptIsStored = false;
     // Files the checkpoint has no length for go back to where they were before their first records.
     Map<String, Long> marks = new LinkedHashMap<>(state == null ? Map.of() : state.sinkStarts(newDef.id()));
     if (cp.isPresent()) {
@@ -487,69 +488,18 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
     List<IngestLog.Entry> logged = readLog(newDef.id());
     replayedBatches = logged.size();
-    if (cp.isPresent()) {
-      Checkpoint c = cp.get();
-      String fp = PlanDiff.windowingFingerprint(newDef);
-      PipelineDef replaced = c.fingerprint().equals(fp) ? null : replacedVersion(c);
-      if (replaced != null) {
-        finishInterruptedReload(replaced, c, newDef, logged, marks);
-        return;
-      }
-      if (!c.fingerprint().equals(fp)) {
-        recovery = "checkpoint " + c.epoch() + " belongs to another windowing (key, value, clock, window or aggregate "
-            + "changed): not applied; the pipeline started empty";
-      } else {
-        try {
-          int n = partitionsFor(newDef);
-          CheckpointRestore.Placed placed = CheckpointRestore.place(c, n);
-          kept = placed.snapshots();
-          keptIsStored = placed.asStored();
-          recovery = "resumed from checkpoint " + c.epoch() + (c.partitions().size() == n ? ""
-              : ", its " + c.partitions().size() + " partition(s) spread over " + n + " (--workers changed)");
-        } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
-          kept = null;
-          recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
-        }
-      }
-    }
-    install(newDef, kept, marks);
-    keptIsStored = false;
-    replay(logged);
-  }
-
-  /**
-   * The version a windowing change was replacing when the server stopped before the new version's
-   * first checkpoint, when {@code c} was taken for that and still compiles to its windowing.
-   */
-  private PipelineDef replacedVersion(Checkpoint c) {
-    return CheckpointRestore.replacedVersion(c, file.getFileName().toString(), paths);
-  }
-
-  /**
-   * Redoes a windowing-change reload a crash cut short: the old version's windows come back from
-   * the checkpoint taken just before their flush, are flushed into the new version's first
-   * checkpoint as the reload would have, and the new version then replays the log after it.
-   */
-  private void finishInterruptedReload(PipelineDef replaced, Checkpoint c, PipelineDef newDef,
-      List<IngestLog.Entry> logged, Map<String, Long> marks) {
-    OperatorSnapshot[] kept;
-    boolean inPlace;
+    CheckpointRestore.Resume r = cp.isEmpty() ? new CheckpointRestore.Resume(newDef, null, false, null, null)
+        : CheckpointRestore.resume(cp.get(), newDef, file.getFileName().toString(), paths, this::partitionsFor);
+    recovery = r.recovery();
+    keptIsStored = r.stored();
     try {
-      CheckpointRestore.Placed placed = CheckpointRestore.place(c, partitionsFor(replaced));
-      kept = placed.snapshots();
-      inPlace = placed.asStored();
-    } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
-      install(newDef, null, marks);
-      recovery = "checkpoint " + c.epoch() + " is damaged (" + e.getMessage() + "): the pipeline started empty";
-      replay(logged);
-      return;
+      install(r.first(), r.kept(), marks);
+    } finally {
+      keptIsStored = false;
     }
-    keptIsStored = inPlace;
-    install(replaced, kept, marks);
-    keptIsStored = false;
-    redeploy(newDef);
-    recovery = "checkpoint " + c.epoch() + " was taken as the windowing changed and the server stopped before the new "
-        + "version's first checkpoint: the old version's open windows were flushed, then the new version started empty";
+    if (r.then() != null) {
+      redeploy(r.then()); // the interrupted reload, done again: flushes the old windows
+    }
     replay(logged);
   }
 
