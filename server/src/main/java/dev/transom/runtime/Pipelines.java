@@ -30,8 +30,7 @@ import java.util.stream.Stream;
  * <p>Longer than most files: a reload, a rename, a removal and a PUT read and move the same maps
  * (pipelines by id and by file, refused files, ids waited for) under the same per-file locks, and
  * splitting them would hand those maps and locks around. What stands apart lives elsewhere
- * ({@link Watchdog}, {@link PipelineView}, {@link SinkCheck}).
- * log after it, as after a restart. A watchdog fails a pipeline whose task runs too long.
+ * ({@link Watchdog}, {@link PipelineView}, {@link SinkCheck}, {@link DeployLog}, {@link Shutdown}).
  */
 public final class Pipelines {
   private final Vertx vertx;
@@ -424,48 +423,8 @@ public final class Pipelines {
     }
     byFile.put(key, host);
     byId.put(def.id(), host);
-    logDeploy(host, key);
+    DeployLog.deployed(host, display(key));
     return host;
-  }
-
-  private static void logDeploy(PipelineHost host, Path key) {
-    String id = host.id();
-    if (host.failed()) {
-      LifecycleLog.error(LifecycleLog.DEPLOY, id).log("pipeline '{}' from {} failed as it started: {}", id, display(key),
-          host.failureReason());
-      return;
-    }
-    String recovery = host.recovery() == null ? "no checkpoint, started empty" : host.recovery();
-    LifecycleLog.info(LifecycleLog.DEPLOY, id).addKeyValue("version", host.version())
-        .addKeyValue("windows", host.openWindows()).addKeyValue("replayed_batches", host.replayedBatches())
-        .log("pipeline '{}' deployed from {} (version {}): {}; {} open window(s), {} logged batch(es) to replay", id,
-            display(key), host.version(), recovery, host.openWindows(), host.replayedBatches());
-  }
-
-  /**
-   * One line after the start: how many pipelines run, resumed from their checkpoints, started
-   * empty although they had one (with why in their own lines), or did not load.
-   */
-  public void logRecoverySummary() {
-    int resumed = 0;
-    int empty = 0;
-    int failed = 0;
-    long windows = 0;
-    for (PipelineHost h : byId.values()) {
-      if (h.failed()) {
-        failed++;
-      } else if (h.recovery() != null && h.recovery().startsWith("resumed")) {
-        resumed++;
-      } else if (h.recovery() != null) {
-        empty++;
-      }
-      windows += h.openWindows();
-    }
-    LifecycleLog.info(LifecycleLog.RECOVERY, null).addKeyValue("pipelines", byId.size()).addKeyValue("resumed", resumed)
-        .addKeyValue("windows", windows).addKeyValue("not_loaded", broken.size())
-        .log("started {} pipeline(s): {} resumed from a checkpoint ({} open window(s) restored), {} could not use theirs"
-            + " and started empty, {} failed, {} definition file(s) did not load", byId.size(), resumed, windows, empty,
-            failed, broken.size());
   }
 
   /**
@@ -683,8 +642,8 @@ public final class Pipelines {
   }
 
   /**
-   * Server shutdown: a final checkpoint of every pipeline; open windows continue at the next start.
-   * A reload still waiting for storage gives up first, so the shutdown does not wait behind it.
+   * Server shutdown: a final checkpoint of every pipeline; open windows continue at the next start
+   * (see {@link Shutdown}). Returns the ids of the pipelines abandoned at the deadline.
    */
   public List<String> suspendAll(java.time.Duration deadline) {
     PipelineHost.shuttingDown = true;
@@ -692,48 +651,12 @@ public final class Pipelines {
     if (w != null) {
       w.stop();
     }
-    Map<String, Thread> running = new LinkedHashMap<>();
-    for (Map.Entry<Path, PipelineHost> e : byFile.entrySet()) {
-      Path key = e.getKey();
-      String id = e.getValue().id();
-      Thread t = new Thread(() -> {
-        java.util.concurrent.locks.ReentrantLock lock = lockFor(key);
-        try {
-          lock.lockInterruptibly(); // after a change of this file in progress (bounded below)
-        } catch (InterruptedException ie) {
-          return;
-        }
-        try {
-          PipelineHost h = byFile.get(key);
-          if (h != null) {
-            h.suspend();
-          }
-        } catch (RuntimeException ex) {
-          LifecycleLog.warn(LifecycleLog.SERVER, id).log("pipeline '{}' did not stop cleanly: {}", id, ex.getMessage());
-        } finally {
-          lock.unlock();
-        }
-      }, "transom-stop-" + id);
-      t.setDaemon(true);
-      t.start();
-      running.put(id, t);
-    }
-    long end = System.nanoTime() + deadline.toNanos();
-    List<String> abandoned = new ArrayList<>();
-    for (Map.Entry<String, Thread> e : running.entrySet()) {
-      try {
-        e.getValue().join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-      if (e.getValue().isAlive()) {
-        abandoned.add(e.getKey());
-        LifecycleLog.error(LifecycleLog.SERVER, e.getKey()).log("pipeline '{}' did not finish its final checkpoint within"
-            + " {} s: abandoned (it resumes from its last checkpoint and its ingest log at the next start)", e.getKey(),
-            deadline.toMillis() / 1000.0);
-      }
-    }
-    return abandoned;
+    return Shutdown.suspendAll(byFile, this::lockFor, deadline);
+  }
+
+  /** One line after the start: see {@link DeployLog#summary}. */
+  public void logRecoverySummary() {
+    DeployLog.summary(byId.values(), broken.size());
   }
 
   /**
