@@ -45,6 +45,14 @@ public final class ComponentSpecs {
     throw new IllegalArgumentException("no sink kind " + def.kind());
   }
 
+  /**
+   * Whether {@code sink} writes its records with the checkpoint of their epoch (file, h2), not as
+   * they are produced.
+   */
+  public static boolean exactlyOnce(ComponentDef sink) {
+    return sink(sink).guarantee() == Guarantee.EXACTLY_ONCE;
+  }
+
   /** Opens a sink; {@code append} keeps what a file already holds (serve), else it starts afresh (run). */
   public static RecordSink open(ComponentDef def, boolean append) throws java.io.IOException {
     return sink(def).open(def, append);

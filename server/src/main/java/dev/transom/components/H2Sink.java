@@ -7,7 +7,9 @@ import dev.transom.definition.spec.ObjectSpec;
 /**
  * {@code kind: h2}: window outputs as rows of a table in the server's own H2 database, written in
  * the same transaction as the checkpoint of their epoch (exactly-once). Only {@code serve} has the
- * database; {@code run} refuses it.
+ * database; {@code run} refuses it. This class declares the sink; its rows and their SQL are
+ * {@code state.SinkTables} (JDBC stays in {@code state}), staged by the partitions and inserted
+ * with each checkpoint.
  */
 public final class H2Sink {
   private H2Sink() {}
@@ -23,6 +25,11 @@ public final class H2Sink {
 
   /** The table it writes. */
   public record Config(String table) {}
+
+  /** The table {@code sink} writes when it is an h2 sink, else null. */
+  public static String tableOf(ComponentDef sink) {
+    return ComponentSpecs.sink(sink).config(sink) instanceof Config c ? c.table() : null;
+  }
 
   public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.EXACTLY_ONCE) {
     @Override

@@ -26,11 +26,20 @@ public final class Batch {
     return this;
   }
 
-  /** The events of {@code events}, unprepared and without lines (a batch of one request). */
+  /**
+   * The events of {@code events}, unprepared: without lines (a batch of one request), or with each
+   * one's when they are {@link NumberedEvents}.
+   */
   public static Batch of(java.util.List<Object> events, long nowMicros) {
     Batch b = new Batch(events.size(), nowMicros);
-    for (Object e : events) {
-      b.add(e, 0);
+    if (events instanceof NumberedEvents n) {
+      for (int i = 0; i < n.size(); i++) {
+        b.add(n.get(i), n.line(i));
+      }
+    } else {
+      for (Object e : events) {
+        b.add(e, 0);
+      }
     }
     return b;
   }

@@ -58,6 +58,21 @@ public final class LineDecoder {
     }
   }
 
+  /**
+   * The events of a text of JSON lines whose numbers matter (a file's, numbered from
+   * {@code firstLine}), each event keeping its line for the item errors found later.
+   */
+  public static NumberedEvents numberedEvents(byte[] text, long firstLine, Consumer<BadLine> bad) {
+    NumberedEvents events = new NumberedEvents();
+    forEachLine(text, firstLine, (buf, off, len, lineNo) -> {
+      Object e = parse(buf, off, len, lineNo, bad);
+      if (e != NOT_JSON) {
+        events.add(e, lineNo);
+      }
+    });
+    return events;
+  }
+
   /** The events of a text of JSON lines, its lines numbered from {@code firstLine}. */
   public static List<Object> events(byte[] text, long firstLine, Consumer<BadLine> bad) {
     List<Object> events = new ArrayList<>();

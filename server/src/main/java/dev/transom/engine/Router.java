@@ -53,7 +53,10 @@ public final class Router {
     return shards;
   }
 
-  /** A batch of events (one request's) at {@code nowMicros}: per shard its batch, or null when it has none. */
+  /**
+   * A batch of events (one request's, or a file's lines as {@link NumberedEvents}, which keep their
+   * lines) at {@code nowMicros}: per shard its batch, or null when it has none.
+   */
   public Batch[] split(List<Object> events, long nowMicros) {
     Batch[] out = new Batch[shards];
     if (shards == 1) {
@@ -61,14 +64,18 @@ public final class Router {
       return out;
     }
     int expected = Math.max(16, 2 * events.size() / shards);
+    NumberedEvents numbered = events instanceof NumberedEvents n ? n : null;
+    int i = 0;
     for (Object e : events) {
-      ItemPreparer.Prepared p = prepare(e, 0);
+      long lineNo = numbered == null ? 0 : numbered.line(i);
+      i++;
+      ItemPreparer.Prepared p = prepare(e, lineNo);
       if (p != null) {
         int s = KeyGroups.partitionOfKey(p.key(), shards);
         if (out[s] == null) {
           out[s] = new Batch(expected, nowMicros);
         }
-        out[s].add(p, 0);
+        out[s].add(p, lineNo);
       }
     }
     return out;

@@ -190,14 +190,14 @@ final class Ingest {
   /**
    * The events of a batch of JSON lines. HTTP batches were checked before they were logged; a line
    * a file source read that is not JSON is an item error naming its line ({@code mark} says which
-   * line the batch starts at), and is skipped.
+   * line the batch starts at), and is skipped, and its other events keep their lines for the item
+   * errors found on the partitions.
    */
   static List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, Consumer<ItemError> bad) {
-    return LineDecoder.events(text, mark == null ? 1 : mark.firstLine(), line -> {
-      if (mark != null) {
-        bad.accept(badLineError(line));
-      }
-    });
+    if (mark == null) {
+      return LineDecoder.events(text, 1, line -> {});
+    }
+    return LineDecoder.numberedEvents(text, mark.firstLine(), line -> bad.accept(badLineError(line)));
   }
 
   /** A line a source read that is not JSON, as the item error it is shown as. */

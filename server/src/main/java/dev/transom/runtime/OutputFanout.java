@@ -89,6 +89,9 @@ final class OutputFanout {
     e.put("field", error.field());
     e.put("message", error.message());
     e.put("item", error.item());
+    if (error.line() > 0) {
+      e.put("line", error.line()); // the input line it came from: a file source's, counted from 1
+    }
     keep(recentErrors, e);
   }
 

@@ -121,9 +121,9 @@ final class Partition {
     stagedBytes += l.length;
   }
 
-  /** Stages a record for an h2 sink's table, counted in the memory estimate. */
+  /** Stages the row an h2 sink's table gets for a record, counted in the memory estimate. */
   private void stageRow(String table, java.util.Map<String, Object> record) {
-    stagedRows.add(row(table, record));
+    stagedRows.add(dev.transom.state.SinkTables.row(table, record));
     stagedBytes += StateEstimate.TABLE_ROW_BYTES;
   }
 
@@ -132,18 +132,6 @@ final class Partition {
     byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
     withNewline[json.length] = '\n';
     return withNewline;
-  }
-
-  private static dev.transom.state.Checkpoint.TableRow row(String table, java.util.Map<String, Object> record) {
-    Object key = record.get("key");
-    java.time.Instant open = null;
-    java.time.Instant close = null;
-    if (record.get("window") instanceof java.util.Map<?, ?> w) {
-      open = w.get("open_time") instanceof java.time.Instant i ? i : null;
-      close = w.get("close_time") instanceof java.time.Instant i ? i : null;
-    }
-    return new dev.transom.state.Checkpoint.TableRow(table, key == null ? null : String.valueOf(key), open, close,
-        dev.transom.io.JsonValues.toJson(record));
   }
 
   /** A checkpoint cut (on the context): the state and the staged records that belong with it. */

@@ -2,7 +2,6 @@ package dev.transom.runtime;
 
 import dev.transom.compile.ItemError;
 import dev.transom.components.ComponentSpecs;
-import dev.transom.components.Guarantee;
 import dev.transom.components.H2Sink;
 import dev.transom.engine.Batch;
 import dev.transom.engine.LineDecoder;
@@ -705,8 +704,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
     this.fingerprint = PlanDiff.windowingFingerprint(newDef);
     try {
-      List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !isTransactional(s)).toList();
-      ComponentDef lateImmediate = newDef.late() != null && !isTransactional(newDef.late()) ? newDef.late() : null;
+      List<ComponentDef> immediate = newDef.sinks().stream().filter(s -> !ComponentSpecs.exactlyOnce(s)).toList();
+      ComponentDef lateImmediate = newDef.late() != null && !ComponentSpecs.exactlyOnce(newDef.late()) ? newDef.late() : null;
       SinkSet immediateSinks = SinkSet.open(immediate, lateImmediate, true);
       fanout.use(immediateSinks);
       deliveries.attach(newDef.id(), immediateSinks);
@@ -721,9 +720,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
         throw new IllegalStateException(impossible);
       }
     }
-    List<String> outputTables = newDef.sinks().stream().map(PipelineHost::tableOf).filter(java.util.Objects::nonNull)
+    List<String> outputTables = newDef.sinks().stream().map(H2Sink::tableOf).filter(java.util.Objects::nonNull)
         .toList();
-    String lateTable = newDef.late() == null ? null : tableOf(newDef.late());
+    String lateTable = newDef.late() == null ? null : H2Sink.tableOf(newDef.late());
     if (state != null) {
       for (String t : outputTables) {
         state.ensureOutputTable(t).join();
@@ -785,16 +784,6 @@ public final class PipelineHost implements MemoryBudget.Holder {
       inputFinished = false;
       source = SourceRunner.start(vertx, this, def.source(), ingest.readPosition());
     }
-  }
-
-  /** Exactly-once sinks are written at checkpoints only; the others at once. */
-  private static boolean isTransactional(ComponentDef s) {
-    return ComponentSpecs.sink(s).guarantee() == Guarantee.EXACTLY_ONCE;
-  }
-
-  /** The table an h2 sink writes, or null for another kind. */
-  private static String tableOf(ComponentDef s) {
-    return ComponentSpecs.sink(s).config(s) instanceof H2Sink.Config c ? c.table() : null;
   }
 
   private void startEpochTimer(long intervalMicros) {

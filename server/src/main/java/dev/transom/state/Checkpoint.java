@@ -26,7 +26,7 @@ public record Checkpoint(String pipeline, long epoch, String fingerprint, List<P
     this(pipeline, epoch, fingerprint, partitions, ingestSeq, sourcePosition, sinkMarks, rows, null);
   }
 
-  /** An output row for an {@code h2} sink, committed with the checkpoint. */
+  /** An output row for an {@code h2} sink, committed with the checkpoint ({@link SinkTables#row} makes it). */
   public record TableRow(String table, String key, java.time.Instant openTime, java.time.Instant closeTime, String record) {}
 
   /** The undelivered records of one at-least-once sink (by its name in the pipeline), oldest first. */

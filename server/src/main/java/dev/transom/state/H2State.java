@@ -357,18 +357,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         }
         PartitionRows.deleteFrom(c, cp.pipeline(), cp.partitions().size());
         saveDeliveries(c, cp);
-        for (Checkpoint.TableRow row : cp.rows()) {
-          try (PreparedStatement s = c.prepareStatement("INSERT INTO " + quote(row.table())
-              + " (pipeline, record_key, open_time, close_time, record, epoch) VALUES (?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, cp.pipeline());
-            s.setString(2, row.key());
-            s.setObject(3, row.openTime() == null ? null : row.openTime().atOffset(ZoneOffset.UTC));
-            s.setObject(4, row.closeTime() == null ? null : row.closeTime().atOffset(ZoneOffset.UTC));
-            s.setString(5, row.record());
-            s.setLong(6, cp.epoch());
-            s.executeUpdate();
-          }
-        }
+        SinkTables.insert(c, cp.pipeline(), cp.epoch(), cp.rows()); // with the checkpoint: exactly once
         try (PreparedStatement s = c.prepareStatement("DELETE FROM sink_start WHERE pipeline = ?")) {
           s.setString(1, cp.pipeline()); // the checkpoint holds every current file's length now
           s.executeUpdate();
@@ -654,49 +643,25 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     });
   }
 
-  /** Creates an h2 sink's table when it is missing (DDL commits on its own, so never inside a checkpoint). */
+  /** Creates an h2 sink's table when it is missing ({@link SinkTables#create}), never inside a checkpoint. */
   @Override
   public CompletableFuture<Void> ensureOutputTable(String table) {
     return submit(() -> {
-      try (java.sql.Statement s = db.connection().createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS " + quote(table) + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
-            + "pipeline VARCHAR(63) NOT NULL, record_key VARCHAR(100000), open_time TIMESTAMP WITH TIME ZONE, "
-            + "close_time TIMESTAMP WITH TIME ZONE, record CLOB NOT NULL, epoch BIGINT NOT NULL)");
-      }
+      SinkTables.create(db.connection(), table);
       Database.commitDurably(db.connection());
       return null;
     });
   }
 
-  /**
-   * Why an h2 sink cannot write {@code table}, or null: a table of that name that exists must have
-   * the columns {@link #ensureOutputTable} makes (one made by hand, or by something else, would
-   * refuse every checkpoint's rows). A table that does not exist yet is made at deployment.
-   */
+  /** Why an h2 sink cannot write {@code table}, or null ({@link SinkTables#problem}). */
   public CompletableFuture<String> outputTableProblem(String table) {
     return submit(() -> {
-      try (java.sql.Statement s = db.connection().createStatement()) {
-        s.executeQuery("SELECT id, pipeline, record_key, open_time, close_time, record, epoch FROM " + quote(table)
-            + " WHERE 1 = 0").close();
-        return null;
-      } catch (java.sql.SQLException e) {
-        if (e.getErrorCode() != org.h2.api.ErrorCode.COLUMN_NOT_FOUND_1) {
-          return null; // no such table yet, or storage failing: the deployment makes it or reports that
-        }
-        return "table " + table + " exists but is not an h2 sink's table (it needs the columns id, pipeline, "
-            + "record_key, open_time, close_time, record and epoch)";
+      try {
+        return SinkTables.problem(db.connection(), table);
       } finally {
         db.connection().rollback();
       }
     });
-  }
-
-  /** Table names are checked by the sink's spec; quoting keeps their case as written. */
-  static String quote(String table) {
-    if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-      throw new IllegalArgumentException("bad table name " + table);
-    }
-    return "\"" + table + "\"";
   }
 
   static String encodeMarks(Map<String, Long> marks) {
