@@ -93,6 +93,11 @@ final class ServerHarness implements AutoCloseable {
     return pipelines == null ? null : pipelines.reload(f);
   }
 
+  /** The server's pipelines, for what the API asks of them (a view, a PUT). */
+  Pipelines pipelines() {
+    return pipelines;
+  }
+
   PipelineHost host(String id) {
     PipelineHost h = pipelines.get(id);
     if (h == null) {
