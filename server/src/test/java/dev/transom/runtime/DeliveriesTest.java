@@ -160,10 +160,10 @@ class DeliveriesTest {
     assertEquals(List.of("r2"), next.texts());
     assertEquals(List.of("b1"), dropped.texts(), "a removed sink keeps what it holds, to deliver in the background");
     next.deliver(1);
-    Map<String, Object> view = d.describe().get(0);
-    assertEquals("webhook http://a/", view.get("sink"));
-    assertEquals(2L, view.get("delivered"), "delivered before and after the reload");
-    assertEquals(0L, view.get("pending"));
+    Deliveries.Queue view = d.describe().get(0);
+    assertEquals("webhook http://a/", view.sink());
+    assertEquals(2L, view.delivered(), "delivered before and after the reload");
+    assertEquals(0L, view.pending());
     assertEquals(1, d.describe().size(), "only the sinks of the running version");
   }
 
