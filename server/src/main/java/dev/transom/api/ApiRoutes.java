@@ -4,7 +4,9 @@ import dev.transom.definition.DefinitionLoader;
 import dev.transom.io.IngestBody;
 import dev.transom.io.JsonValues;
 import dev.transom.io.ObjectLines;
+import dev.transom.io.RecordJson;
 import dev.transom.runtime.PipelineHost;
+import dev.transom.runtime.PipelineView;
 import dev.transom.runtime.Pipelines;
 import dev.transom.runtime.ProblemsJson;
 import io.vertx.core.Future;
@@ -86,7 +88,7 @@ public final class ApiRoutes {
     r.put("/api/*").handler(bodies);
     r.get("/api/pipelines").handler(ctx -> {
       if (QueryParams.only(ctx)) {
-        pipelines.describeAll().onSuccess(list -> json(ctx, 200, Map.of("pipelines", list))).onFailure(ctx::fail);
+        pipelines.describeAll().onSuccess(list -> json(ctx, 200, Map.of("pipelines", RecordJson.of(list)))).onFailure(ctx::fail);
       }
     });
     r.get("/api/pipelines/:id").handler(this::getPipeline);
@@ -211,15 +213,15 @@ public final class ApiRoutes {
     String id = ctx.pathParam("id");
     PipelineHost h = pipelines.get(id);
     if (h == null) {
-      Map<String, Object> broken = pipelines.brokenById(id);
+      PipelineView.Broken broken = pipelines.brokenById(id);
       if (broken != null) {
-        json(ctx, 200, broken);
+        json(ctx, 200, RecordJson.of(broken));
       } else {
         error(ctx, 404, "no pipeline '" + id + "'", List.of());
       }
       return;
     }
-    h.describe(true).onSuccess(m -> json(ctx, 200, m)).onFailure(ctx::fail);
+    h.describe(true).onSuccess(view -> json(ctx, 200, RecordJson.of(view))).onFailure(ctx::fail);
   }
 
   private void putPipeline(RoutingContext ctx) {
@@ -244,7 +246,7 @@ public final class ApiRoutes {
       if (result.status() == 201) {
         ctx.response().putHeader("Location", "/api/pipelines/" + id);
       }
-      json(ctx, result.status(), result.view());
+      json(ctx, result.status(), RecordJson.of(result.view()));
     }).onFailure(ctx::fail);
   }
 
@@ -388,7 +390,8 @@ public final class ApiRoutes {
     if (limit == null || !single(ctx, "key")) {
       return;
     }
-    h.openWindows(ctx.request().getParam("key"), cursor, limit).onSuccess(m -> json(ctx, 200, m)).onFailure(ctx::fail);
+    h.openWindows(ctx.request().getParam("key"), cursor, limit).onSuccess(page -> json(ctx, 200, RecordJson.of(page)))
+        .onFailure(ctx::fail);
   }
 
   private void getOutputs(RoutingContext ctx) {

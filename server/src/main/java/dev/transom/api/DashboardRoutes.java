@@ -1,5 +1,6 @@
 package dev.transom.api;
 
+import dev.transom.io.RecordJson;
 import dev.transom.runtime.DashboardViews;
 import dev.transom.runtime.PipelineHistory;
 import dev.transom.runtime.PipelineHost;

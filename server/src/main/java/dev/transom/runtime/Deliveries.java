@@ -25,7 +25,7 @@ import java.util.Map;
  * </ul>
  * The other immediate sinks ({@code stdout}) are flushed before a checkpoint is stored.
  */
-final class Deliveries {
+public final class Deliveries {
   /** One sink by name; outlives the sink objects a reload replaces, so its counts only grow. */
   static final class Track {
     final String sink;
@@ -138,18 +138,14 @@ final class Deliveries {
     return new ArrayList<>(tracks.values());
   }
 
+  /** A queued sink as the API shows it; {@code lastError} is null while deliveries work. */
+  public record Queue(String sink, long pending, long limit, long delivered, long failedAttempts, String lastError) {}
+
   /** The API's view: one entry per queued sink. */
-  List<Map<String, Object>> describe() {
-    List<Map<String, Object>> out = new ArrayList<>();
+  List<Queue> describe() {
+    List<Queue> out = new ArrayList<>();
     for (Track t : tracks()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("sink", t.sink);
-      m.put("pending", t.pending());
-      m.put("limit", t.limit());
-      m.put("delivered", t.delivered());
-      m.put("failed_attempts", t.failedAttempts());
-      m.put("last_error", t.lastError());
-      out.add(m);
+      out.add(new Queue(t.sink, t.pending(), t.limit(), t.delivered(), t.failedAttempts(), t.lastError()));
     }
     return out;
   }

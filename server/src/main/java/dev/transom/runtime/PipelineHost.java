@@ -1141,12 +1141,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   /** The pipeline as the API shows it (the README's API table): see {@link PipelineView}. */
-  public Future<Map<String, Object>> describe(boolean withDefinition) {
+  public Future<PipelineView.Summary> describe(boolean withDefinition) {
     return Future.succeededFuture(PipelineView.describe(this, withDefinition));
   }
 
   /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
-  public Future<Map<String, Object>> openWindows(String key, int cursor, int limit) {
+  public Future<PipelineView.WindowsPage> openWindows(String key, int cursor, int limit) {
     return PipelineView.openWindows(this, key, cursor, limit);
   }
 

@@ -1,100 +1,106 @@
 package dev.transom.runtime;
 
 import dev.transom.definition.ClockDef;
+import dev.transom.definition.DefinitionLoader;
 import dev.transom.definition.PipelineDef;
+import dev.transom.definition.spec.Problem;
 import dev.transom.windowing.Micros;
 import io.vertx.core.Future;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** A pipeline as the API shows it: its summary, and a page of its open windows. */
-final class PipelineView {
+/**
+ * A pipeline as the API shows it: its summary, and a page of its open windows. Typed records the
+ * API renders in the order declared here; an {@link Optional} part is left out when it does not
+ * apply, a null one (a watermark before any) is shown as null.
+ */
+public final class PipelineView {
   private PipelineView() {}
 
-  static Map<String, Object> describe(PipelineHost h, boolean withDefinition) {
-    PipelineDef def = h.definition();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", def.id());
-    m.put("status", h.status());
-    m.put("file", Pipelines.display(h.fileNow()));
-    m.put("version", h.version());
-    m.put("problems", ProblemsJson.of(h.problems()));
-    Map<String, Object> counters = new LinkedHashMap<>();
-    counters.put("in", h.inCount());
-    counters.put("out", h.outCount());
-    counters.put("late", h.lateCount());
-    counters.put("errors", h.errorCount());
-    m.put("counters", counters);
-    m.put("watermark", instantOrNull(h.watermarkMicros()));
-    m.put("open_windows", h.openWindows());
-    m.put("epoch", h.epoch());
-    long[] last = h.lastCheckpoint();
-    if (last != null) {
-      Map<String, Object> cp = new LinkedHashMap<>();
-      cp.put("millis", last[0]);
-      cp.put("state_bytes", last[1]);
-      cp.put("ingest_seq", last[2]);
-      m.put("last_checkpoint", cp);
-    }
-    m.put("pending", h.pendingEvents());
-    Map<String, Object> memory = new LinkedHashMap<>();
-    memory.put("held_bytes", h.heldBytes());
-    String refusing = h.memoryRefusal();
-    if (refusing != null) {
-      memory.put("refusing_input", refusing);
-    }
-    m.put("memory", memory);
-    m.put("partitions", h.partitions().length);
-    m.put("deliveries", h.deliveryQueues().describe());
-    String why = h.describeFailure();
-    Map<String, Object> storageProblem = h.storage().describe();
-    if (why == null && storageProblem != null) {
-      why = "paused: storage is failing (" + storageProblem.get("problem") + ")";
-    }
-    if (why != null) {
-      m.put("failure", why);
-    }
-    if (storageProblem != null) {
-      m.put("storage", storageProblem);
-    }
-    if (h.recovery() != null) {
-      m.put("recovery", h.recovery());
-    }
-    m.put("recent_errors", h.recentErrors());
-    m.put("recent_late", h.recentLate());
-    if (def.clock() instanceof ClockDef.Event e) {
-      m.put("clock", Map.of("kind", "event", "wait_seconds", e.waitMicros() / 1e6, "scope", e.pipelineScope() ? "pipeline" : "key"));
-    } else {
-      m.put("clock", Map.of("kind", "system"));
-    }
-    if (withDefinition) {
-      m.put("definition", def.text());
-    }
-    return m;
+  /** One entry of {@code GET /api/pipelines}: a pipeline's summary, or a file that never validated. */
+  public sealed interface Entry permits Summary, Broken {
+    String id();
   }
 
-  /** A file that has no running version: status failed, with its problems. */
-  static Map<String, Object> broken(java.nio.file.Path file, List<dev.transom.definition.spec.Problem> problems) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    String id = dev.transom.definition.DefinitionLoader.idFromFileName(file.toString());
-    m.put("id", id != null ? id : file.getFileName().toString());
-    m.put("status", "failed");
-    m.put("file", Pipelines.display(file));
-    m.put("version", 0);
-    m.put("problems", ProblemsJson.of(problems));
-    Map<String, Object> counters = new LinkedHashMap<>();
-    counters.put("in", 0);
-    counters.put("out", 0);
-    counters.put("late", 0);
-    counters.put("errors", 0);
-    m.put("counters", counters);
-    m.put("watermark", null);
-    m.put("open_windows", 0);
-    m.put("epoch", 0);
-    return m;
+  public record Counters(long in, long out, long late, long errors) {
+    static final Counters NONE = new Counters(0, 0, 0, 0);
+  }
+
+  /** The last stored checkpoint: how long it took, the state bytes it wrote, the log entry it covers. */
+  public record LastCheckpoint(long millis, long stateBytes, long ingestSeq) {}
+
+  /** What the memory budget counts for the pipeline, and why it takes no input when it does not. */
+  public record Memory(long heldBytes, Optional<String> refusingInput) {}
+
+  /** {@code kind} is {@code system} or {@code event}; only an event clock has a wait and a scope. */
+  public record Clock(String kind, Optional<Double> waitSeconds, Optional<String> scope) {
+    static Clock of(ClockDef def) {
+      if (def instanceof ClockDef.Event e) {
+        return new Clock("event", Optional.of(e.waitMicros() / 1e6), Optional.of(e.pipelineScope() ? "pipeline" : "key"));
+      }
+      return new Clock("system", Optional.empty(), Optional.empty());
+    }
+  }
+
+  /**
+   * A running (or paused, failed, stopped) pipeline. {@code problems} are the last refused edit's;
+   * {@code definition} is given for one pipeline, not in the list; {@code reload} only in a PUT's answer.
+   */
+  public record Summary(String id, String status, String file, int version, List<Map<String, Object>> problems,
+      Counters counters, Instant watermark, int openWindows, long epoch, Optional<LastCheckpoint> lastCheckpoint,
+      long pending, Memory memory, int partitions, List<Deliveries.Queue> deliveries, Optional<String> failure,
+      Optional<StorageHealth.Pause> storage, Optional<String> recovery, List<Map<String, Object>> recentErrors,
+      List<Map<String, Object>> recentLate, Clock clock, Optional<String> definition, Optional<String> reload)
+      implements Entry {
+    /** This summary as the answer to the PUT that deployed it, which says how the reload went. */
+    public Summary withReload(String outcome) {
+      return new Summary(id, status, file, version, problems, counters, watermark, openWindows, epoch, lastCheckpoint,
+          pending, memory, partitions, deliveries, failure, storage, recovery, recentErrors, recentLate, clock,
+          definition, Optional.of(outcome));
+    }
+  }
+
+  /** A file that has no running version: status failed, with its problems, and nothing counted. */
+  public record Broken(String id, String status, String file, int version, List<Map<String, Object>> problems,
+      Counters counters, Instant watermark, int openWindows, long epoch) implements Entry {}
+
+  /**
+   * One open window. {@code watermark} (its key's) is null before any; {@code closesAt}, the system
+   * time it is expected to close at, is null when no time will close it.
+   */
+  public record WindowRow(String key, Instant openTime, Instant closeTime, Object value, long count,
+      Instant watermark, Instant closesAt) {}
+
+  /** {@code next}: the cursor of the page after this one, null on the last page. */
+  public record WindowsPage(List<WindowRow> windows, String next) {}
+
+  static Summary describe(PipelineHost h, boolean withDefinition) {
+    PipelineDef def = h.definition();
+    long[] last = h.lastCheckpoint();
+    String failure = h.describeFailure();
+    StorageHealth.Pause paused = h.storage().describe();
+    if (failure == null && paused != null) {
+      failure = "paused: storage is failing (" + paused.problem() + ")";
+    }
+    return new Summary(def.id(), h.status(), Pipelines.display(h.fileNow()), h.version(), ProblemsJson.of(h.problems()),
+        new Counters(h.inCount(), h.outCount(), h.lateCount(), h.errorCount()), instantOrNull(h.watermarkMicros()),
+        h.openWindows(), h.epoch(),
+        last == null ? Optional.empty() : Optional.of(new LastCheckpoint(last[0], last[1], last[2])),
+        h.pendingEvents(), new Memory(h.heldBytes(), Optional.ofNullable(h.memoryRefusal())), h.partitions().length,
+        h.deliveryQueues().describe(), Optional.ofNullable(failure), Optional.ofNullable(paused),
+        Optional.ofNullable(h.recovery()), h.recentErrors(), h.recentLate(), Clock.of(def.clock()),
+        withDefinition ? Optional.of(def.text()) : Optional.empty(), Optional.empty());
+  }
+
+  static Broken broken(Path file, List<Problem> problems) {
+    String id = DefinitionLoader.idFromFileName(file.toString());
+    return new Broken(id != null ? id : file.getFileName().toString(), "failed", Pipelines.display(file), 0,
+        ProblemsJson.of(problems), Counters.NONE, null, 0, 0);
   }
 
   private static Instant instantOrNull(long micros) {
@@ -102,27 +108,20 @@ final class PipelineView {
   }
 
   /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
-  static Future<Map<String, Object>> openWindows(PipelineHost h, String key, int cursor, int limit) {
-    List<Future<List<Map<String, Object>>>> parts = new ArrayList<>();
+  static Future<WindowsPage> openWindows(PipelineHost h, String key, int cursor, int limit) {
+    List<Future<List<WindowRow>>> parts = new ArrayList<>();
     for (Partition p : h.partitions()) {
       parts.add(p.call(() -> {
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<WindowRow> rows = new ArrayList<>();
         if (p.execution() != null) {
           var op = p.execution().operator();
           long now = h.nowMicros();
           op.forEachOpenWindow((k, w) -> {
             if (key == null || key.equals(k)) {
-              Map<String, Object> r = new LinkedHashMap<>();
-              r.put("key", k);
-              r.put("open_time", Micros.toInstant(w.openMicros()));
-              r.put("close_time", Micros.toInstant(w.closeMicros()));
-              r.put("value", w.currentValue());
-              r.put("count", w.count());
-              long wm = op.watermark(k, now);
-              r.put("watermark", instantOrNull(wm));
               long closes = op.expectedCloseMicros(k, w);
-              r.put("closes_at", closes == Micros.POS_INFINITY ? null : Micros.toInstant(Math.max(closes, now)));
-              rows.add(r);
+              rows.add(new WindowRow(k, Micros.toInstant(w.openMicros()), Micros.toInstant(w.closeMicros()),
+                  w.currentValue(), w.count(), instantOrNull(op.watermark(k, now)),
+                  closes == Micros.POS_INFINITY ? null : Micros.toInstant(Math.max(closes, now))));
             }
           });
         }
@@ -130,21 +129,15 @@ final class PipelineView {
       }));
     }
     return Future.all(parts).map(cf -> {
-      List<Map<String, Object>> rows = new ArrayList<>();
+      List<WindowRow> rows = new ArrayList<>();
       for (int i = 0; i < parts.size(); i++) {
-        List<Map<String, Object>> part = cf.resultAt(i);
+        List<WindowRow> part = cf.resultAt(i);
         rows.addAll(part);
       }
-      rows.sort((a, b) -> {
-        int c = ((String) a.get("key")).compareTo((String) b.get("key"));
-        return c != 0 ? c : ((Instant) a.get("open_time")).compareTo((Instant) b.get("open_time"));
-      });
+      rows.sort(Comparator.comparing(WindowRow::key).thenComparing(WindowRow::openTime));
       int from = Math.min(cursor, rows.size());
       int to = Math.min(rows.size(), from + limit);
-      Map<String, Object> page = new LinkedHashMap<>();
-      page.put("windows", new ArrayList<>(rows.subList(from, to)));
-      page.put("next", to < rows.size() ? String.valueOf(to) : null);
-      return page;
+      return new WindowsPage(new ArrayList<>(rows.subList(from, to)), to < rows.size() ? String.valueOf(to) : null);
     });
   }
 }

@@ -518,7 +518,7 @@ public final class Pipelines {
    * (with {@code status}, {@code error} and the problems) and nothing was written.
    */
   public record PutResult(int status, String error, List<Problem> problems, ReloadResult reload,
-      Map<String, Object> view) {
+      PipelineView.Summary view) {
     static PutResult refused(int status, String error, List<Problem> problems) {
       return new PutResult(status, error, problems, null, null);
     }
@@ -582,11 +582,10 @@ public final class Pipelines {
     Files.write(tmp, body);
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     ReloadResult result = reloadNow(key);
-    Map<String, Object> view = null;
+    PipelineView.Summary view = null;
     PipelineHost now = byId.get(id);
     if (result.ok() && now != null) {
-      view = now.describe(true).result();
-      view.put("reload", result.outcome());
+      view = now.describe(true).result().withReload(result.outcome());
     }
     // 201 when the id named no running pipeline before (a file that never loaded included)
     return new PutResult(result.ok() && view != null ? (existing == null ? 201 : 200) : 400,
@@ -608,34 +607,29 @@ public final class Pipelines {
   }
 
   /** Every pipeline for the API, including files that never validated. */
-  public Future<List<Map<String, Object>>> describeAll() {
-    List<Future<Map<String, Object>>> parts = new ArrayList<>();
+  public Future<List<PipelineView.Entry>> describeAll() {
+    List<Future<PipelineView.Summary>> parts = new ArrayList<>();
     for (PipelineHost h : byId.values()) {
       parts.add(h.describe(false));
     }
     return Future.all(parts).map(cf -> {
-      List<Map<String, Object>> out = new ArrayList<>();
+      List<PipelineView.Entry> out = new ArrayList<>();
       for (int i = 0; i < parts.size(); i++) {
-        out.add(cf.resultAt(i));
+        out.add(cf.<PipelineView.Summary>resultAt(i));
       }
       for (Map.Entry<Path, List<Problem>> e : broken.entrySet()) {
-        out.add(brokenView(e.getKey(), e.getValue()));
+        out.add(PipelineView.broken(e.getKey(), e.getValue()));
       }
-      out.sort((a, b) -> String.valueOf(a.get("id")).compareTo(String.valueOf(b.get("id"))));
+      out.sort(java.util.Comparator.comparing(PipelineView.Entry::id));
       return out;
     });
   }
 
-  /** A file that has no running version: status failed, with its problems. */
-  Map<String, Object> brokenView(Path file, List<Problem> problems) {
-    return PipelineView.broken(file, problems);
-  }
-
   /** A failed file's view by id, if a never-valid file has that id. */
-  public Map<String, Object> brokenById(String id) {
+  public PipelineView.Broken brokenById(String id) {
     for (Map.Entry<Path, List<Problem>> e : broken.entrySet()) {
       if (id.equals(DefinitionLoader.idFromFileName(e.getKey().toString()))) {
-        return brokenView(e.getKey(), e.getValue());
+        return PipelineView.broken(e.getKey(), e.getValue());
       }
     }
     return null;

@@ -4,8 +4,6 @@ import dev.transom.state.IngestLog;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Whether a pipeline's storage works (docs/durability.md, "When writing fails": on a full disk the pipeline pauses, reports, and
@@ -20,7 +18,7 @@ import java.util.Map;
  * work. Retrying without a backoff would rewrite the whole state (the next checkpoint after a
  * failure writes everything) as fast as the disk refuses it.
  */
-final class StorageHealth {
+public final class StorageHealth {
   static final long MIN_DELAY_MILLIS = 100;
   static final long MAX_DELAY_MILLIS = 5_000;
 
@@ -83,16 +81,12 @@ final class StorageHealth {
     }
   }
 
+  /** A pause as the API shows it: what fails, since when, how often it was retried. */
+  public record Pause(String problem, Instant since, int retries) {}
+
   /** What fails, for the API; null while storage works. */
-  synchronized Map<String, Object> describe() {
-    if (!paused) {
-      return null;
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("problem", problem());
-    m.put("since", since);
-    m.put("retries", retries);
-    return m;
+  synchronized Pause describe() {
+    return paused ? new Pause(problem(), since, retries) : null;
   }
 
   String problem() {

@@ -96,8 +96,9 @@ class BarrierHarnessTest {
       release.countDown();
       checkpoint.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       h.settle("counts");
-      Map<?, ?> last = (Map<?, ?>) host.describe(false).toCompletionStage().toCompletableFuture().get().get("last_checkpoint");
-      assertEquals(1L, ((Number) last.get("ingest_seq")).longValue(), "the cut covers the batch before it, not the one after");
+      PipelineView.LastCheckpoint last = host.describe(false).toCompletionStage().toCompletableFuture().get()
+          .lastCheckpoint().orElseThrow();
+      assertEquals(1L, last.ingestSeq(), "the cut covers the batch before it, not the one after");
       Map<String, Object> before = h.windows("counts");
       assertEquals(Map.of(k[0] + " 2026-01-01T00:00:00Z", 2L, k[1] + " 2026-01-01T00:00:00Z", 2L), before);
       h.crash(); // the second batch is replayed from the log on top of the cut, once

@@ -20,12 +20,12 @@ class CheckpointHarnessTest {
     return RecoveryHarnessTest.COUNTS.replace("checkpoint: {interval: 1h}", "checkpoint: {interval: " + interval + "}");
   }
 
-  private static Map<?, ?> lastCheckpoint(ServerHarness h) throws Exception {
-    return (Map<?, ?>) h.host("counts").describe(false).toCompletionStage().toCompletableFuture().get().get("last_checkpoint");
+  private static PipelineView.LastCheckpoint lastCheckpoint(ServerHarness h) throws Exception {
+    return h.host("counts").describe(false).toCompletionStage().toCompletableFuture().get().lastCheckpoint().orElseThrow();
   }
 
   private static long epoch(ServerHarness h) throws Exception {
-    return ((Number) h.host("counts").describe(false).toCompletionStage().toCompletableFuture().get().get("epoch")).longValue();
+    return h.host("counts").describe(false).toCompletionStage().toCompletableFuture().get().epoch();
   }
 
   private static String[] distinctKeys(int n, int second) {
@@ -52,10 +52,10 @@ class CheckpointHarnessTest {
     try (ServerHarness h = ServerHarness.running(dir, "counts", RecoveryHarnessTest.COUNTS)) {
       h.post("counts", distinctKeys(2_000, 1));
       h.checkpoint("counts");
-      long full = ((Number) lastCheckpoint(h).get("state_bytes")).longValue();
+      long full = lastCheckpoint(h).stateBytes();
       h.post("counts", RecoveryHarnessTest.at("user-7", 2));
       h.checkpoint("counts");
-      long incremental = ((Number) lastCheckpoint(h).get("state_bytes")).longValue();
+      long incremental = lastCheckpoint(h).stateBytes();
       assertTrue(full > 2_000 * 8, "the full checkpoint holds every key: " + full + " bytes");
       assertTrue(incremental * 50 < full, "one key's bucket, not the state: " + incremental + " of " + full + " bytes");
     }

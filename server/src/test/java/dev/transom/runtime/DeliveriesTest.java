@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.transom.components.DeliveryQueue;
 import dev.transom.components.RecordSink;
 import dev.transom.components.SinkSet;
+import dev.transom.io.JsonValues;
+import dev.transom.io.RecordJson;
 import dev.transom.state.Checkpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -158,11 +160,25 @@ class DeliveriesTest {
     assertEquals(List.of("r2"), next.texts());
     assertEquals(List.of("b1"), dropped.texts(), "a removed sink keeps what it holds, to deliver in the background");
     next.deliver(1);
-    Map<String, Object> view = d.describe().get(0);
-    assertEquals("webhook http://a/", view.get("sink"));
-    assertEquals(2L, view.get("delivered"), "delivered before and after the reload");
-    assertEquals(0L, view.get("pending"));
+    Deliveries.Queue view = d.describe().get(0);
+    assertEquals("webhook http://a/", view.sink());
+    assertEquals(2L, view.delivered(), "delivered before and after the reload");
+    assertEquals(0L, view.pending());
     assertEquals(1, d.describe().size(), "only the sinks of the running version");
+  }
+
+  @Test
+  void theApiShowsEachQueuedSinkWithItsCountsInOrder() {
+    Deliveries d = new Deliveries();
+    HeldQueue a = new HeldQueue("http://a/");
+    HeldQueue lateA = new HeldQueue("http://a/");
+    d.attach("p", new SinkSet(List.of(a), lateA));
+    a.add("1");
+    a.add("2");
+    a.deliver(1);
+    assertEquals("[{\"sink\":\"webhook http://a/\",\"pending\":1,\"limit\":3,\"delivered\":1,\"failed_attempts\":0,"
+        + "\"last_error\":null},{\"sink\":\"late webhook http://a/\",\"pending\":0,\"limit\":3,\"delivered\":0,"
+        + "\"failed_attempts\":0,\"last_error\":null}]", JsonValues.toJson(RecordJson.of(d.describe())));
   }
 
   @Test

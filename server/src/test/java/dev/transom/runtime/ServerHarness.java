@@ -93,6 +93,11 @@ final class ServerHarness implements AutoCloseable {
     return pipelines == null ? null : pipelines.reload(f);
   }
 
+  /** The server's pipelines, for what the API asks of them (a view, a PUT). */
+  Pipelines pipelines() {
+    return pipelines;
+  }
+
   PipelineHost host(String id) {
     PipelineHost h = pipelines.get(id);
     if (h == null) {
@@ -151,11 +156,9 @@ final class ServerHarness implements AutoCloseable {
 
   /** The open windows, {@code key open_time -> value}. */
   Map<String, Object> windows(String id) throws Exception {
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> rows = (List<Map<String, Object>>) get(host(id).openWindows(null, 0, 100_000)).get("windows");
     Map<String, Object> out = new TreeMap<>();
-    for (Map<String, Object> r : rows) {
-      out.put(r.get("key") + " " + r.get("open_time"), r.get("value"));
+    for (PipelineView.WindowRow r : get(host(id).openWindows(null, 0, 100_000)).windows()) {
+      out.put(r.key() + " " + r.openTime(), r.value());
     }
     return out;
   }
