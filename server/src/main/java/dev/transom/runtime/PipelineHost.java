@@ -194,7 +194,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     this.registry = registry;
     this.state = state;
     this.log = log;
-    this.storage = new StorageHealth(vertx, this, log);
+    this.storage = new StorageHealth(this, log);
     this.ingest = new Ingest(() -> def.id(), log, admission, arrivals, storage, chain, newContext(vertx),
         this::refuseIfNotTaking, this, this::error);
     this.checkpoints = new Checkpointer(vertx, time, state, deliveries, sinkCounts, storage, new Checkpointer.Owner() {

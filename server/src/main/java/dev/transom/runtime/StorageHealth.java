@@ -1,7 +1,6 @@
 package dev.transom.runtime;
 
 import dev.transom.state.IngestLog;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -22,7 +21,6 @@ public final class StorageHealth {
   static final long MIN_DELAY_MILLIS = 100;
   static final long MAX_DELAY_MILLIS = 5_000;
 
-  private final Vertx vertx;
   private final PipelineHost host;
   /** The pipeline's ingest log, or null without a data directory. */
   private final IngestLog log;
@@ -34,8 +32,7 @@ public final class StorageHealth {
   private long delayMillis;
   private long timer = -1;
 
-  StorageHealth(Vertx vertx, PipelineHost host, IngestLog log) {
-    this.vertx = vertx;
+  StorageHealth(PipelineHost host, IngestLog log) {
     this.host = host;
     this.log = log;
   }
@@ -98,7 +95,7 @@ public final class StorageHealth {
   private synchronized void failed() {
     if (!paused) {
       paused = true;
-      since = Instant.now();
+      since = Instant.ofEpochMilli(host.time().nowMillis());
       retries = 0;
       long interval = host.definition().checkpointIntervalMicros() / 1_000;
       delayMillis = Math.max(MIN_DELAY_MILLIS, Math.min(MAX_DELAY_MILLIS, interval));
@@ -108,7 +105,7 @@ public final class StorageHealth {
     if (timer < 0) {
       long delay = delayMillis;
       delayMillis = Math.min(MAX_DELAY_MILLIS, delayMillis * 2);
-      timer = vertx.setTimer(delay, id -> retry());
+      timer = host.time().timers().once(delay, this::retry);
     }
   }
 
@@ -118,11 +115,11 @@ public final class StorageHealth {
     }
     paused = false;
     if (timer >= 0) {
-      vertx.cancelTimer(timer);
+      host.time().timers().cancel(timer);
       timer = -1;
     }
     LifecycleLog.info(LifecycleLog.STORAGE_RECOVERED, host.id()).log("pipeline '{}' resumed: storage works again (paused"
-        + " {} s, {} retries)", host.id(), Duration.between(since, Instant.now()).toMillis() / 1000.0, retries);
+        + " {} s, {} retries)", host.id(), Duration.between(since, Instant.ofEpochMilli(host.time().nowMillis())).toMillis() / 1000.0, retries);
   }
 
   /** Tries what failed again; each outcome reports back, and a failure schedules the next try. */
