@@ -28,6 +28,13 @@ import java.util.function.Consumer;
  *
  * <p>Databases written before the segment files may still hold batches in the {@code ingest_log}
  * table: they are replayed first and deleted by the next checkpoint, as before.
+ *
+ * <p>Why this file is long: the two threads, the log's truncation after a checkpoint, the batch
+ * ids looked up across both, and the read-ahead of checkpoints at start share the state of one
+ * store (the queues, the newest sequence per pipeline, the checkpoints committed in this process)
+ * that must change only on its own thread. The parts that need none of it live apart:
+ * {@link PartitionRows} (a partition's buckets), {@link CheckpointRows} (sink lengths, owed
+ * webhook records), {@link SinkTables} (the h2 sink), {@link SegmentLog} (the log's files).
  */
 public final class H2State implements IngestLog, CheckpointStore, AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.state");
@@ -347,7 +354,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.setString(3, cp.fingerprint());
           s.setLong(4, cp.ingestSeq());
           s.setLong(5, cp.sourcePosition());
-          s.setString(6, encodeMarks(cp.sinkMarks()));
+          s.setString(6, CheckpointRows.encodeMarks(cp.sinkMarks()));
           s.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
           s.setString(8, cp.flushDefinition());
           s.executeUpdate();
@@ -356,7 +363,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           PartitionRows.write(c, cp.pipeline(), i, cp.partitions().get(i));
         }
         PartitionRows.deleteFrom(c, cp.pipeline(), cp.partitions().size());
-        saveDeliveries(c, cp);
+        CheckpointRows.saveDeliveries(c, cp);
         SinkTables.insert(c, cp.pipeline(), cp.epoch(), cp.rows()); // with the checkpoint: exactly once
         try (PreparedStatement s = c.prepareStatement("DELETE FROM sink_start WHERE pipeline = ?")) {
           s.setString(1, cp.pipeline()); // the checkpoint holds every current file's length now
@@ -419,46 +426,6 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
     });
   }
 
-  /** Replaces the stored undelivered records of the pipeline's at-least-once sinks (in the checkpoint's transaction). */
-  private static void saveDeliveries(Connection c, Checkpoint cp) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM checkpoint_deliveries WHERE pipeline = ?")) {
-      s.setString(1, cp.pipeline());
-      s.executeUpdate();
-    }
-    if (cp.deliveries().isEmpty()) {
-      return;
-    }
-    try (PreparedStatement s = c.prepareStatement(
-        "INSERT INTO checkpoint_deliveries (pipeline, sink, seq, record) VALUES (?, ?, ?, ?)")) {
-      for (Checkpoint.Delivery d : cp.deliveries()) {
-        for (int i = 0; i < d.records().size(); i++) {
-          s.setString(1, cp.pipeline());
-          s.setString(2, d.sink());
-          s.setInt(3, i);
-          s.setBytes(4, d.records().get(i));
-          s.addBatch();
-        }
-      }
-      s.executeBatch();
-    }
-  }
-
-  private static List<Checkpoint.Delivery> loadDeliveries(Connection c, String pipeline) throws SQLException {
-    Map<String, List<byte[]>> bySink = new LinkedHashMap<>();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT sink, record FROM checkpoint_deliveries WHERE pipeline = ? ORDER BY sink, seq")) {
-      s.setString(1, pipeline);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          bySink.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getBytes(2));
-        }
-      }
-    }
-    List<Checkpoint.Delivery> out = new ArrayList<>();
-    bySink.forEach((sink, records) -> out.add(new Checkpoint.Delivery(sink, records)));
-    return out;
-  }
-
   /**
    * How long the log keeps batches a checkpoint covers: a margin in case a restart ever loads an
    * older checkpoint than the last one committed, as H2 did before {@link NewestVersion}; the older
@@ -509,7 +476,8 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         }
         List<PartitionState> parts = PartitionRows.read(c, pipeline);
         return new Checkpoint(pipeline, r.getLong(1), r.getString(2), parts, r.getLong(3), r.getLong(4),
-            decodeMarks(r.getString(5)), List.of(), r.getString(6), loadDeliveries(c, pipeline));
+            CheckpointRows.decodeMarks(r.getString(5)), List.of(), r.getString(6),
+            CheckpointRows.loadDeliveries(c, pipeline));
       }
     }
   }
@@ -662,25 +630,6 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         db.connection().rollback();
       }
     });
-  }
-
-  static String encodeMarks(Map<String, Long> marks) {
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, Long> e : marks.entrySet()) {
-      sb.append(e.getValue()).append(' ').append(e.getKey()).append('\n');
-    }
-    return sb.toString();
-  }
-
-  static Map<String, Long> decodeMarks(String text) {
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (String line : text.split("\n")) {
-      if (!line.isEmpty()) {
-        int sp = line.indexOf(' ');
-        m.put(line.substring(sp + 1), Long.parseLong(line.substring(0, sp)));
-      }
-    }
-    return m;
   }
 
   @Override
