@@ -35,7 +35,6 @@ import java.util.Set;
  * <p>Its flags decide together which sinks open and which feed runs, so they stay in one place; the
  * feeds ({@link RunFeeds}), outputs ({@link RunOutputs}) and progress line ({@link RunProgress}) are
  * their own files.
- * closes. It ends with one summary line on stderr; exit 3 when every event read failed.
  */
 public final class RunCommand {
   static final String USAGE = "usage: transom run FILE.yaml [--input PATH|-] [--output PATH|-] [--late PATH|-] [--workers N] "

@@ -18,6 +18,11 @@ import java.util.function.Supplier;
  * The keys of one pipeline that hash to one slot, owned by one event-loop context: its window
  * state is touched only there, without locks. Sets a timer for the core's next wake-up so windows
  * close on time without input.
+ *
+ * <p>Why it is longer than most: its state (the shard, staged records, the wake-up timer, the
+ * failure and busy marks the watchdog reads) is confined to its context, and every task on it
+ * (a batch, a wake-up, a cut, a hand-over, an install) reads and moves that state together; the
+ * window logic itself is the engine's {@link Shard}.
  */
 final class Partition {
   private final Vertx vertx;
