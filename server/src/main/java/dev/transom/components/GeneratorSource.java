@@ -15,7 +15,7 @@ public final class GeneratorSource {
   public static final ObjectSpec SPEC = ComponentSpecs.kind("generator",
           "Synthetic events {\"key\", \"value\", \"ts\"} at a steady rate, for demos and benchmarks.")
       .optional("rate", new FieldType.Int(1, 10_000_000), 10, "events per second", "100")
-      .optional("count", new FieldType.Int(0, Long.MAX_VALUE), Long.MAX_VALUE, "unlimited", "stop after this many events",
+      .optional("count", new FieldType.Int(0, Long.MAX_VALUE), Long.MAX_VALUE, "unlimited", "stop after this many events: its input has ended, and every open window closes",
           "1000")
       .optional("keys", new FieldType.Int(1, 100_000_000), 10, "how many distinct keys", "50")
       .optional("seed", new FieldType.Int(Long.MIN_VALUE, Long.MAX_VALUE), 1, "random seed for keys and values", "42")

@@ -169,7 +169,7 @@ abstract class SourceRunner {
     }
   }
 
-  /** Emits {@code rate} events per second in ten ticks a second, until {@code count}. */
+  /** Emits {@code rate} events per second in ten ticks a second, until {@code count}; then its input has ended. */
   static final class GeneratorRunner extends SourceRunner {
     private final Timers timers;
     private final long timer;
@@ -199,6 +199,7 @@ abstract class SourceRunner {
         }
         if (!gen.hasNext()) {
           timers.cancel(self[0]);
+          host.finishInput(); // a count reached is the end of its input, as in `run`: every window closes
         }
       });
       self[0] = timer;
