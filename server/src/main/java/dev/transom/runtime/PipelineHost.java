@@ -3,7 +3,6 @@ package dev.transom.runtime;
 import dev.transom.compile.ItemError;
 import dev.transom.components.ComponentSpecs;
 import dev.transom.components.H2Sink;
-import dev.transom.engine.Batch;
 import dev.transom.engine.LineDecoder;
 import dev.transom.engine.Router;
 import dev.transom.engine.ShardCount;
