@@ -16,7 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durable-state benchmark of `transom serve` (the real jar): ingest throughput with durable
+ * Durable-state benchmark of `transom serve` (the real jar, started by ./transom as users start it,
+ * with its class-data archive; TRANSOM_CDS=off measures without): ingest throughput with durable
  * acknowledgement, the time of a checkpoint holding N open windows, and the time to restart from
  * it after kill -9. One key per event, so N events leave N open windows.
  *
@@ -28,7 +29,7 @@ public final class DurableBench {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
     int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-    Path jar = Path.of("server/target/transom.jar").toAbsolutePath();
+    Path launcher = Path.of("transom").toAbsolutePath();
     Path dir = Files.createTempDirectory("transom-bench");
     Files.createDirectories(dir.resolve("defs"));
     Files.writeString(dir.resolve("defs/bench.yaml"), String.join("\n",
@@ -47,7 +48,7 @@ public final class DurableBench {
     }
     String base = "http://127.0.0.1:" + port;
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    Process server = start(jar, dir, port, http, base);
+    Process server = start(launcher, dir, port, http, base);
 
     AtomicLong next = new AtomicLong();
     AtomicLong retries = new AtomicLong();
@@ -128,7 +129,7 @@ public final class DurableBench {
 
     server.destroyForcibly().waitFor();
     long r0 = System.nanoTime();
-    server = start(jar, dir, port, http, base);
+    server = start(launcher, dir, port, http, base);
     double healthSeconds = (System.nanoTime() - r0) / 1e9;
     while (true) {
       String p = http.send(HttpRequest.newBuilder(URI.create(base + "/api/pipelines/bench")).build(),
@@ -141,6 +142,9 @@ public final class DurableBench {
     double restoredSeconds = (System.nanoTime() - r0) / 1e9;
     server.destroy();
     server.waitFor();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
 
     List<Long> lat = new ArrayList<>(latenciesMicros);
     lat.sort(null);
@@ -156,9 +160,11 @@ public final class DurableBench {
         events, restoredSeconds);
   }
 
-  static Process start(Path jar, Path dir, int port, HttpClient http, String base) throws Exception {
-    Process p = new ProcessBuilder("java", "-jar", jar.toString(), "serve", "--definitions", dir.resolve("defs").toString(),
-        "--data", dir.resolve("data").toString(), "--port", String.valueOf(port), "--queue", "1000000")
+  static Process start(Path launcher, Path dir, int port, HttpClient http, String base) throws Exception {
+    // through the launcher, as users start it (and with its class-data archive)
+    List<String> cmd = List.of(launcher.toString(), "serve", "--definitions", dir.resolve("defs").toString(),
+        "--data", dir.resolve("data").toString(), "--port", String.valueOf(port), "--queue", "1000000");
+    Process p = new ProcessBuilder(cmd)
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile())).start();
     while (true) {
       try {

@@ -61,6 +61,8 @@ public final class Main {
         }
         case "serve" -> new dev.transom.cli.ServeCommand(err).run(args);
         case "run" -> new RunCommand(err).run(args);
+        // the launcher's training run for its class-data archive (./transom); not a user's command
+        case "warm-up" -> new dev.transom.cli.WarmUpCommand(err).run(args);
         case "validate" -> new ValidateCommand(out).run(args);
         case "schema" -> new SchemaCommand(out).run(args);
         case "reference" -> {

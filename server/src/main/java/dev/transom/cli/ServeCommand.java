@@ -91,7 +91,48 @@ public final class ServeCommand {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.server");
 
+  /** A server that listens: its port, and the shutdown SIGTERM takes (true when every pipeline checkpointed). */
+  record Started(int port, java.util.function.BooleanSupplier shutdown) {}
+
+  /** The server could not start; the reason is logged and {@code code} is the exit code. */
+  static final class StartFailed extends Exception {
+    final int code;
+
+    StartFailed(int code) {
+      super(null, null, false, false);
+      this.code = code;
+    }
+  }
+
   private int serve(Args a) throws UsageException {
+    Started started;
+    try {
+      started = start(a);
+    } catch (StartFailed e) {
+      return e.code;
+    }
+    Object done = new Object();
+    boolean[] clean = {true};
+    SignalExit.onTermOrInt(() -> {
+      LOG.atInfo().addKeyValue("event", dev.transom.runtime.LifecycleLog.SERVER).log("shutting down");
+      clean[0] = started.shutdown().getAsBoolean();
+      synchronized (done) {
+        done.notifyAll();
+      }
+      System.exit(clean[0] ? 0 : 1);
+    });
+    synchronized (done) {
+      try {
+        done.wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return clean[0] ? 0 : 1;
+  }
+
+  /** Opens the state, deploys every pipeline and listens; {@link #serve} and the warm-up share it. */
+  Started start(Args a) throws UsageException, StartFailed {
     String logFormat = a.flags.getOrDefault("log-format", "text");
     String logLevel = a.flags.getOrDefault("log-level", "info");
     String logProblem = dev.transom.logging.LogSetup.problem(logFormat, logLevel);
@@ -146,20 +187,20 @@ public final class ServeCommand {
     long memory = MemoryFlag.parse(a.flags.getOrDefault("memory", MemoryFlag.DEFAULT), maxHeap);
     if (!Files.isDirectory(dir)) {
       LOG.error("definitions directory {} does not exist", dir);
-      return 2;
+      throw new StartFailed(2);
     }
     try {
       Files.createDirectories(data);
     } catch (IOException e) {
       LOG.error("cannot create data directory {}: {}", data, e.getMessage());
-      return 1;
+      throw new StartFailed(1);
     }
     dev.transom.state.H2State state;
     try {
       state = new dev.transom.state.H2State(dev.transom.state.Database.open(data));
     } catch (dev.transom.state.Database.Unusable e) {
       LOG.error(e.getMessage());
-      return 1;
+      throw new StartFailed(1);
     }
     Vertx vertx = Vertx.vertx();
     io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
@@ -189,7 +230,7 @@ public final class ServeCommand {
     } catch (IOException e) {
       LOG.error("cannot read {}: {}", dir, e.getMessage());
       vertx.close();
-      return 1;
+      throw new StartFailed(1);
     }
     HttpServer server;
     try {
@@ -207,7 +248,7 @@ public final class ServeCommand {
     } catch (Exception e) {
       LOG.error(cannotListen(host, port, e));
       vertx.close();
-      return 1;
+      throw new StartFailed(1);
     }
     if (token == null && !isLoopback(host)) {
       LOG.warn("listening on {} without a token: anyone who can reach this port can deploy and delete pipelines"
@@ -216,15 +257,13 @@ public final class ServeCommand {
     LOG.atInfo().addKeyValue("event", dev.transom.runtime.LifecycleLog.SERVER).addKeyValue("port", server.actualPort())
         .log("serving {} pipeline(s) from {} on http://{}:{}/ (transom {})", pipelines.hosts().size(), dir, host,
             server.actualPort(), Version.get());
-    Object done = new Object();
-    boolean[] clean = {true};
-    Runnable shutdown = () -> {
+    return new Started(server.actualPort(), () -> {
       try {
         watcher.close();
       } catch (IOException ignored) {
         // closing anyway
       }
-      clean[0] = pipelines.suspendAll(shutdownTimeout).isEmpty();
+      boolean clean = pipelines.suspendAll(shutdownTimeout).isEmpty();
       state.close();
       serverMeters.close();
       try {
@@ -233,22 +272,7 @@ public final class ServeCommand {
       } catch (Exception e) {
         LOG.warn("the event loops did not close within 5 s ({}); exiting anyway", e.toString());
       }
-      synchronized (done) {
-        done.notifyAll();
-      }
-    };
-    SignalExit.onTermOrInt(() -> {
-      LOG.atInfo().addKeyValue("event", dev.transom.runtime.LifecycleLog.SERVER).log("shutting down");
-      shutdown.run();
-      System.exit(clean[0] ? 0 : 1);
+      return clean;
     });
-    synchronized (done) {
-      try {
-        done.wait();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    return clean[0] ? 0 : 1;
   }
 }
