@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher script ({@code ./transom}) as users run it: its class-data archive is made once per
- * build, is one the JVM can map, changes nothing a command prints, and is made again after a build.
+ * The launcher script ({@code ./transom}) as users run it: on Java 25 and later its class-data
+ * archive is made once per build, is one the JVM can map, changes nothing a command prints, and is
+ * made again after a build; before Java 25 there is none.
  * The script and the jar are copied into a layout of their own, so that the launcher finds no
  * sources to rebuild from and writes its archive beside the copy.
  */
@@ -50,15 +51,15 @@ class LauncherIT {
 
   record Run(int exit, String out, String err) {}
 
-  private Run launch(Path home, Map<String, String> env, String... args) throws IOException, InterruptedException {
+  private Run launch(Path home, Path jdk, Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> cmd = new java.util.ArrayList<>(List.of(home.resolve("transom").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
     pb.environment().remove("TRANSOM_CDS");
     pb.environment().remove("TRANSOM_JAVA_OPTS");
     pb.environment().putAll(env);
-    // the JVM the tests run on, first on the PATH the script looks in
-    pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+    // the JVM under test, first on the PATH the script looks in
+    pb.environment().put("PATH", jdk.resolve("bin") + ":" + System.getenv("PATH"));
     Path out = tmp.resolve("out.txt");
     Path err = tmp.resolve("err.txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -89,13 +90,47 @@ class LauncherIT {
     }
   }
 
+  /** The major version of the JDK at {@code home}, as the launcher reads it. */
+  private static int major(Path home) {
+    try {
+      Process p = new ProcessBuilder(home.resolve("bin/java").toString(), "-XshowSettings:properties", "-version")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      p.waitFor(60, TimeUnit.SECONDS);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("java\\.specification\\.version = (?:1\\.)?(\\d+)").matcher(out);
+      return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    } catch (IOException | InterruptedException e) {
+      return -1;
+    }
+  }
+
+  /** The JDK the tests run on when it is the kind asked for, else one in /usr/lib/jvm; fails when there is none. */
+  private static Path jdk(java.util.function.IntPredicate wanted, String what) throws IOException {
+    Path self = Path.of(System.getProperty("java.home"));
+    if (wanted.test(major(self))) {
+      return self;
+    }
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (Files.isDirectory(jvms)) {
+      try (Stream<Path> s = Files.list(jvms)) {
+        for (Path p : s.sorted().toList()) {
+          if (Files.isExecutable(p.resolve("bin/java")) && wanted.test(major(p))) {
+            return p;
+          }
+        }
+      }
+    }
+    throw new AssertionError("this test needs " + what + " (as the test JVM or in /usr/lib/jvm); none was found");
+  }
+
   @Test
-  void theArchiveIsMadeOnceIsUsableAndChangesNoOutput() throws Exception {
+  void onJava25TheArchiveIsMadeOnceIsUsableAndChangesNoOutput() throws Exception {
+    Path jdk = jdk(v -> v >= 25, "a JDK 25 or later");
     Path home = layout();
     Files.writeString(tmp.resolve("p.yaml"), DEF);
     Files.writeString(tmp.resolve("in.jsonl"), INPUT);
 
-    Run first = launch(home, Map.of(), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
+    Run first = launch(home, jdk, Map.of(), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
     assertEquals(0, first.exit(), first.err());
     assertEquals(EXPECTED, first.out().lines().toList(), first.err());
     assertTrue(first.err().contains("preparing a class-data archive"), first.err());
@@ -103,7 +138,7 @@ class LauncherIT {
     assertEquals(1, made.size(), "one archive, no temporary file left: " + made);
 
     // The JVM refuses to start with -Xshare:on when it cannot map the archive.
-    Process check = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    Process check = new ProcessBuilder(jdk.resolve("bin/java").toString(),
         "-XX:SharedArchiveFile=" + made.get(0), "-Xshare:on", "-jar", home.resolve("server/target/transom.jar").toString(),
         "version").redirectErrorStream(true).start();
     String checkOut = new String(check.getInputStream().readAllBytes());
@@ -111,7 +146,7 @@ class LauncherIT {
     assertEquals(0, check.exitValue(), checkOut);
     assertTrue(checkOut.startsWith("transom "), checkOut);
 
-    Run second = launch(home, Map.of(), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
+    Run second = launch(home, jdk, Map.of(), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
     assertEquals(0, second.exit(), second.err());
     assertEquals(EXPECTED, second.out().lines().toList());
     assertFalse(second.err().contains("class-data archive"), second.err());
@@ -119,7 +154,7 @@ class LauncherIT {
     // A new build (a newer jar) is trained again; the old archive is replaced, not kept beside it.
     Path jar = home.resolve("server/target/transom.jar");
     Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(made.get(0)).toMillis() + 5_000));
-    Run third = launch(home, Map.of(), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
+    Run third = launch(home, jdk, Map.of(), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
     assertEquals(0, third.exit(), third.err());
     assertEquals(EXPECTED, third.out().lines().toList());
     assertTrue(third.err().contains("preparing a class-data archive"), third.err());
@@ -127,16 +162,33 @@ class LauncherIT {
   }
 
   @Test
-  void offMeansNoArchive() throws Exception {
+  void offMeansNoArchiveAndValidateTrainsNone() throws Exception {
+    Path jdk = jdk(v -> v >= 25, "a JDK 25 or later");
     Path home = layout();
     Files.writeString(tmp.resolve("p.yaml"), DEF);
     Files.writeString(tmp.resolve("in.jsonl"), INPUT);
-    Run r = launch(home, Map.of(), "validate", "p.yaml");
+    Run r = launch(home, jdk, Map.of(), "validate", "p.yaml");
     assertEquals(0, r.exit(), r.err());
     assertEquals(List.of(), archives(home), "validate is short: no training for it");
-    Run off = launch(home, Map.of("TRANSOM_CDS", "off"), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
+    Run off = launch(home, jdk, Map.of("TRANSOM_CDS", "off"), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
     assertEquals(0, off.exit(), off.err());
     assertEquals(EXPECTED, off.out().lines().toList());
     assertEquals(List.of(), archives(home));
+  }
+
+  /** On Java 17 the archive cost throughput (README, "The launcher"): none is made, and nothing changes. */
+  @Test
+  void beforeJava25NoArchive() throws Exception {
+    Path jdk = jdk(v -> v > 0 && v < 25, "a JDK before 25");
+    Path home = layout();
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    Files.writeString(tmp.resolve("in.jsonl"), INPUT);
+    for (int i = 0; i < 2; i++) {
+      Run r = launch(home, jdk, Map.of(), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
+      assertEquals(0, r.exit(), r.err());
+      assertEquals(EXPECTED, r.out().lines().toList());
+      assertFalse(r.err().contains("class-data archive"), r.err());
+      assertEquals(List.of(), archives(home));
+    }
   }
 }
