@@ -60,8 +60,16 @@ public interface IngestLog {
     }
   }
 
-  /** The byte offset just after a file-source batch, and the line number of its first line. */
-  record SourceMark(long endOffset, long firstLine) {}
+  /**
+   * Where a source's batch ends: for a file, the byte offset just after it and the line number of its
+   * first line; {@code state} (null for a file) is a position that two numbers cannot hold, in the
+   * source's own words (e.g. an offset per partition of a topic), kept as text.
+   */
+  record SourceMark(long endOffset, long firstLine, String state) {
+    public SourceMark(long endOffset, long firstLine) {
+      this(endOffset, firstLine, null);
+    }
+  }
 
   /** The outcome of {@link #append}. */
   record Appended(long seq, boolean duplicate, long arrivalMillis) {}

@@ -33,7 +33,9 @@ import java.util.zip.CRC32C;
  * <p>A record is {@code [payload length:int][CRC32C of payload:int]} then the payload
  * {@code [seq:long][appended at, epoch ms:long][batch id length or -1:int][batch id][events]},
  * all UTF-8. A batch read from a file source has no id but where it came from: its length field
- * is -2 and {@code [end offset:long][first line:long]} takes the id's place. A record cut short by a crash, or one whose checksum fails, ends the log: it was never
+ * is -2 and {@code [end offset:long][first line:long]} takes the id's place; a source whose position
+ * is more than an offset (a topic's partitions) writes -3 and adds {@code [state length:int][state]}
+ * after the two numbers. A record cut short by a crash, or one whose checksum fails, ends the log: it was never
  * acknowledged, because acknowledgement waits for the sync.
  *
  * <p>Not thread-safe: used by the ingest thread only, except {@link #snapshot} and {@link #read},
@@ -48,6 +50,8 @@ final class SegmentLog implements AutoCloseable {
   private static final int FIXED = 20;
   /** The id length that says a source mark follows instead of a batch id. */
   private static final int MARKED = -2;
+  /** A mark with a state: the two numbers, then the state's length and its UTF-8 bytes. */
+  private static final int MARKED_STATE = -3;
   private static final int MARK_BYTES = 16;
   private final Path root;
   private final long segmentBytes;
@@ -184,12 +188,27 @@ final class SegmentLog implements AutoCloseable {
         long seq = b.getLong();
         long at = b.getLong();
         int idLength = b.getInt();
-        if (idLength > n - FIXED || idLength == MARKED && n - FIXED < MARK_BYTES) {
+        if (idLength > n - FIXED || (idLength == MARKED || idLength == MARKED_STATE) && n - FIXED < MARK_BYTES
+            || idLength == MARKED_STATE && n - FIXED < MARK_BYTES + 4) {
           break;
         }
         String id = idLength < 0 ? null : new String(payload, FIXED, idLength, StandardCharsets.UTF_8);
-        IngestLog.SourceMark mark = idLength == MARKED ? new IngestLog.SourceMark(b.getLong(), b.getLong()) : null;
-        int eventsAt = FIXED + (idLength == MARKED ? MARK_BYTES : Math.max(0, idLength));
+        IngestLog.SourceMark mark = null;
+        int eventsAt = FIXED + Math.max(0, idLength);
+        if (idLength == MARKED) {
+          mark = new IngestLog.SourceMark(b.getLong(), b.getLong());
+          eventsAt = FIXED + MARK_BYTES;
+        } else if (idLength == MARKED_STATE) {
+          long endOffset = b.getLong();
+          long firstLine = b.getLong();
+          int stateLength = b.getInt();
+          if (stateLength < 0 || stateLength > n - FIXED - MARK_BYTES - 4) {
+            break;
+          }
+          mark = new IngestLog.SourceMark(endOffset, firstLine,
+              new String(payload, FIXED + MARK_BYTES + 4, stateLength, StandardCharsets.UTF_8));
+          eventsAt = FIXED + MARK_BYTES + 4 + stateLength;
+        }
         byte[] events = null;
         if (seq > eventsAfter) {
           events = new byte[n - eventsAt];
@@ -223,7 +242,9 @@ final class SegmentLog implements AutoCloseable {
     if (id != null && mark != null) {
       throw new IllegalArgumentException("a batch has a batch id or a source mark, not both");
     }
-    int n = FIXED + (id == null ? 0 : id.length) + (mark == null ? 0 : MARK_BYTES) + text.length;
+    byte[] state = mark == null || mark.state() == null ? null : mark.state().getBytes(StandardCharsets.UTF_8);
+    int n = FIXED + (id == null ? 0 : id.length) + (mark == null ? 0 : MARK_BYTES) + (state == null ? 0 : 4 + state.length)
+        + text.length;
     if (log.staging.remaining() < HEADER + n) {
       ByteBuffer bigger = ByteBuffer.allocate(Math.max(log.staging.capacity() * 2, log.staging.position() + HEADER + n));
       log.staging.flip();
@@ -232,12 +253,16 @@ final class SegmentLog implements AutoCloseable {
     }
     ByteBuffer b = log.staging;
     int start = b.position();
-    b.putInt(n).putInt(0).putLong(seq).putLong(nowMillis).putInt(id != null ? id.length : mark != null ? MARKED : -1);
+    b.putInt(n).putInt(0).putLong(seq).putLong(nowMillis)
+        .putInt(id != null ? id.length : state != null ? MARKED_STATE : mark != null ? MARKED : -1);
     if (id != null) {
       b.put(id);
     }
     if (mark != null) {
       b.putLong(mark.endOffset()).putLong(mark.firstLine());
+    }
+    if (state != null) {
+      b.putInt(state.length).put(state);
     }
     b.put(text);
     CRC32C crc = new CRC32C();

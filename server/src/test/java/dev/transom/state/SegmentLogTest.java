@@ -246,6 +246,30 @@ class SegmentLogTest {
   }
 
   @Test
+  void aSourceMarkWithAStateIsReadBackBesideMarksWithout() throws IOException {
+    String offsets = "{\"clicks\":{\"0\":1200,\"2\":77}}";
+    try (SegmentLog log = open(1 << 20)) {
+      log.stage("p", 1, null, new IngestLog.SourceMark(10, 1), "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8), 5L);
+      log.stage("p", 2, null, new IngestLog.SourceMark(3, 0, offsets), "{\"b\":2}\n{\"c\":3}\n".getBytes(StandardCharsets.UTF_8),
+          6L);
+      log.stage("p", 3, null, new IngestLog.SourceMark(4, 0, "é"), new byte[0], 7L);
+      stage(log, "p", 4, "b4", "{\"d\":4}\n", 8L);
+      assertTrue(log.flush().isEmpty());
+    }
+    try (SegmentLog log = open(1 << 20)) {
+      List<IngestLog.Entry> all = new ArrayList<>();
+      SegmentLog.read(log.snapshot("p"), 0, all::add);
+      assertEquals(List.of(
+          new IngestLog.Entry(1, 5L, "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8), new IngestLog.SourceMark(10, 1)),
+          new IngestLog.Entry(2, 6L, "{\"b\":2}\n{\"c\":3}\n".getBytes(StandardCharsets.UTF_8),
+              new IngestLog.SourceMark(3, 0, offsets)),
+          new IngestLog.Entry(3, 7L, new byte[0], new IngestLog.SourceMark(4, 0, "é")),
+          new IngestLog.Entry(4, 8L, "{\"d\":4}\n".getBytes(StandardCharsets.UTF_8), null)), all);
+      assertEquals(4, log.lastSeq("p"));
+    }
+  }
+
+  @Test
   void aBatchThatIsNotUtf8IsReadBackByteForByte() throws IOException {
     // a file source logs what it read, bad lines included; the replay must see the same bad line
     byte[] batch = {'{', '"', 'k', '"', ':', '"', 'a', (byte) 0xff, '"', '}', '\n', '{', '}', '\n'};
