@@ -82,37 +82,37 @@ public final class WarmUpCommand {
 
   private static void write(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("defs"));
-    Files.writeString(dir.resolve("defs/sums.yaml"), String.join("\n",
-        "name: sums",
-        "source: {kind: http}",
-        "key: event.user",
-        "value: event.n",
-        "clock: {kind: event, timestamp: event.ts, wait: 1h}",
-        "window: {kind: tumbling, length: 1m}",
-        "aggregate: {sum: true}",
-        "then:",
-        "  - map: '{\"user\": result.key, \"total\": result.value}'",
-        ""));
-    Files.writeString(dir.resolve("defs/sessions.yaml"), String.join("\n",
-        "name: sessions",
-        "source: {kind: http}",
-        "key: event.user",
-        "clock: {kind: event, timestamp: event.ts, wait: 10s}",
-        "window: {kind: session, gap: 30s}",
-        "aggregate:",
-        "  fold:",
-        "    init: '{\"views\": 0}'",
-        "    step: '{\"views\": acc.views + 1}'",
-        "    merge: '{\"views\": acc.views + other.views}'",
-        "then:",
-        "  - filter: result.value.views >= 2",
-        ""));
+    Files.writeString(dir.resolve("defs/sums.yaml"), """
+        name: sums
+        source: {kind: http}
+        key: event.account
+        value: event.amount
+        clock: {kind: event, timestamp: event.at, wait: 1h}
+        window: {kind: tumbling, length: 1m}
+        aggregate: {sum: true}
+        then:
+          - map: '{"account": result.key, "total": result.value}'
+        """);
+    Files.writeString(dir.resolve("defs/sessions.yaml"), """
+        name: sessions
+        source: {kind: http}
+        key: event.account
+        clock: {kind: event, timestamp: event.at, wait: 10s}
+        window: {kind: session, gap: 30s}
+        aggregate:
+          fold:
+            init: '{"views": 0}'
+            step: '{"views": acc.views + 1}'
+            merge: '{"views": acc.views + other.views}'
+        then:
+          - filter: result.value.views >= 2
+        """);
     Files.writeString(dir.resolve("events.jsonl"), String.join("\n", batch(0, EVENTS)) + "\n");
   }
 
   private static List<String> batch(int from, int count) {
     return java.util.stream.IntStream.range(from, from + count)
-        .mapToObj(i -> "{\"user\":\"u" + (i % 500) + "\",\"n\":" + i + ",\"ts\":\"2024-05-01T10:"
+        .mapToObj(i -> "{\"account\":\"a" + (i % 500) + "\",\"amount\":" + i + ",\"at\":\"2024-05-01T10:"
             + String.format("%02d:%02d", (i / 600) % 60, (i / 10) % 60) + "Z\"}")
         .toList();
   }
@@ -124,8 +124,12 @@ public final class WarmUpCommand {
       for (int from = 0; from < EVENTS; from += BATCH) {
         String body = String.join("\n", batch(from, BATCH)) + "\n";
         for (String p : List.of("sums", "sessions")) {
-          send(http, base, token, HttpRequest.newBuilder(URI.create(base + "/api/pipelines/" + p + "/events"))
+          int status = send(http, base, token, HttpRequest.newBuilder(URI.create(base + "/api/pipelines/" + p + "/events"))
               .POST(HttpRequest.BodyPublishers.ofString(body)));
+          if (status != 202) {
+            // a training run that takes no input trains nothing worth keeping
+            throw new IOException("POST /api/pipelines/" + p + "/events answered " + status);
+          }
         }
       }
     }
@@ -135,10 +139,10 @@ public final class WarmUpCommand {
     }
   }
 
-  private static void send(HttpClient http, String base, String token, HttpRequest.Builder request)
+  private static int send(HttpClient http, String base, String token, HttpRequest.Builder request)
       throws IOException, InterruptedException {
-    http.send(request.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.discarding());
+    return http.send(request.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private static void delete(Path dir) {

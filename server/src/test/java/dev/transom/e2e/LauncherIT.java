@@ -28,13 +28,12 @@ class LauncherIT {
   Path tmp;
 
   private static final String DEF = """
-      name: per-user
+      name: launched
       source: {kind: http}
       key: event.user
-      value: event.n
       clock: {kind: event, timestamp: event.ts, wait: 0s}
       window: {kind: tumbling, length: 10s}
-      aggregate: {sum: true}
+      aggregate: {count: true}
       """;
 
   private static final String INPUT = """
@@ -44,10 +43,10 @@ class LauncherIT {
       """;
 
   private static final List<String> EXPECTED = List.of(
-      "{\"pipeline\":\"per-user\",\"key\":\"a\",\"window\":{\"open_time\":\"2024-05-01T10:00:00Z\","
-          + "\"close_time\":\"2024-05-01T10:00:10Z\"},\"value\":3}",
-      "{\"pipeline\":\"per-user\",\"key\":\"b\",\"window\":{\"open_time\":\"2024-05-01T10:00:10Z\","
-          + "\"close_time\":\"2024-05-01T10:00:20Z\"},\"value\":5}");
+      "{\"pipeline\":\"launched\",\"key\":\"a\",\"window\":{\"open_time\":\"2024-05-01T10:00:00Z\","
+          + "\"close_time\":\"2024-05-01T10:00:10Z\"},\"value\":2}",
+      "{\"pipeline\":\"launched\",\"key\":\"b\",\"window\":{\"open_time\":\"2024-05-01T10:00:10Z\","
+          + "\"close_time\":\"2024-05-01T10:00:20Z\"},\"value\":1}");
 
   record Run(int exit, String out, String err) {}
 
@@ -72,7 +71,10 @@ class LauncherIT {
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
+  /** The launcher and jar in a home of their own, and the definition and input in the working directory. */
   private Path layout() throws IOException {
+    Files.writeString(tmp.resolve("p.yaml"), DEF);
+    Files.writeString(tmp.resolve("in.jsonl"), INPUT);
     Path home = tmp.resolve("home");
     Files.createDirectories(home.resolve("server/target"));
     Files.copy(Jar.ROOT.resolve("transom"), home.resolve("transom"));
@@ -127,8 +129,6 @@ class LauncherIT {
   void onJava25TheArchiveIsMadeOnceIsUsableAndChangesNoOutput() throws Exception {
     Path jdk = jdk(v -> v >= 25, "a JDK 25 or later");
     Path home = layout();
-    Files.writeString(tmp.resolve("p.yaml"), DEF);
-    Files.writeString(tmp.resolve("in.jsonl"), INPUT);
 
     Run first = launch(home, jdk, Map.of(), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
     assertEquals(0, first.exit(), first.err());
@@ -165,8 +165,6 @@ class LauncherIT {
   void offMeansNoArchiveAndValidateTrainsNone() throws Exception {
     Path jdk = jdk(v -> v >= 25, "a JDK 25 or later");
     Path home = layout();
-    Files.writeString(tmp.resolve("p.yaml"), DEF);
-    Files.writeString(tmp.resolve("in.jsonl"), INPUT);
     Run r = launch(home, jdk, Map.of(), "validate", "p.yaml");
     assertEquals(0, r.exit(), r.err());
     assertEquals(List.of(), archives(home), "validate is short: no training for it");
@@ -181,8 +179,6 @@ class LauncherIT {
   void beforeJava25NoArchive() throws Exception {
     Path jdk = jdk(v -> v > 0 && v < 25, "a JDK before 25");
     Path home = layout();
-    Files.writeString(tmp.resolve("p.yaml"), DEF);
-    Files.writeString(tmp.resolve("in.jsonl"), INPUT);
     for (int i = 0; i < 2; i++) {
       Run r = launch(home, jdk, Map.of(), "run", "p.yaml", "--input", "in.jsonl", "--output", "-");
       assertEquals(0, r.exit(), r.err());
