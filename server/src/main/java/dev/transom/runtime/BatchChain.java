@@ -32,15 +32,18 @@ final class BatchChain {
   private volatile long appliedSeq;
   /** The source's byte position after the last batch handed to the partitions (file sources). */
   private volatile long appliedSourcePosition;
+  /** The source's position as its own text after that batch, when an offset cannot say it; else null. */
+  private volatile String appliedSourceState;
 
   BatchChain(Target target) {
     this.target = target;
   }
 
   /** After a restore: the checkpoint covers the log up to {@code seq} and the source up to {@code position}. */
-  void resumeAt(long seq, long position) {
+  void resumeAt(long seq, long position, String state) {
     appliedSeq = seq;
     appliedSourcePosition = position;
+    appliedSourceState = state;
   }
 
   long appliedSeq() {
@@ -51,9 +54,13 @@ final class BatchChain {
     return appliedSourcePosition;
   }
 
+  String appliedSourceState() {
+    return appliedSourceState;
+  }
+
   /**
-   * Puts a batch at the end of the chain; {@code seq} is its ingest log entry and
-   * {@code sourcePosition} its source's position after it, each -1 when it has none. It is processed
+   * Puts a batch at the end of the chain; {@code seq} is its ingest log entry (-1: none) and
+   * {@code mark} where in its source it ends (null: it has no place in a source). It is processed
    * with its arrival time as the core's "now". Its events are made only when its turn comes;
    * {@code oneAtATime}: the next batch waits until this one is processed (a replay: parsed events
    * weigh several times their text, so they are not all made at once); {@code handedOver} (or null)
@@ -61,7 +68,7 @@ final class BatchChain {
    * queued. Completes once it is processed.
    */
   synchronized Future<Void> batch(Supplier<List<Object>> events, boolean oneAtATime, long bytes, long seq,
-      long sourcePosition, long arrivalMillis, Promise<Void> handedOver) {
+      dev.transom.state.IngestLog.SourceMark mark, long arrivalMillis, Promise<Void> handedOver) {
     long nowMicros = arrivalMillis * 1_000;
     int[] n = new int[1];
     Promise<Void> processed = Promise.promise();
@@ -78,8 +85,9 @@ final class BatchChain {
       if (seq > 0) {
         appliedSeq = seq;
       }
-      if (sourcePosition >= 0) {
-        appliedSourcePosition = sourcePosition;
+      if (mark != null) {
+        appliedSourcePosition = mark.endOffset();
+        appliedSourceState = mark.state();
       }
       if (handedOver != null) {
         handedOver.tryComplete();

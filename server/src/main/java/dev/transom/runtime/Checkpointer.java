@@ -53,7 +53,7 @@ final class Checkpointer {
    * definition it flushes, see {@link Checkpoint#flushDefinition()}.
    */
   record Request(Partition[] partitions, String pipeline, String fingerprint, CommittedFiles files, long seq,
-      long sourcePosition, String flushDefinition) {}
+      long sourcePosition, String sourceState, String flushDefinition) {}
 
   private final Vertx vertx;
   private final ServerTime time;
@@ -200,7 +200,7 @@ final class Checkpointer {
       if (state != null && usable) {
         try {
           state.save(new Checkpoint(r.pipeline(), epoch + 1, r.fingerprint(), states, r.seq(), r.sourcePosition(), marks,
-              rows, r.flushDefinition(), queued)).join();
+              rows, r.flushDefinition(), queued, r.sourceState())).join();
         } catch (RuntimeException e) {
           if (unwrap(e) instanceof H2State.CommittedNotSynced) {
             // It stands: count it, keep its records where they are, and report the failure so

@@ -41,6 +41,8 @@ final class Ingest {
   private final AtomicLong in = new AtomicLong();
   /** The file source's byte position after the last batch it handed over (maybe not yet processed). */
   private volatile long readPosition;
+  /** The source's position in its own text after that batch, when an offset cannot say it; else null. */
+  private volatile String readState;
 
   Ingest(Supplier<String> pipeline, IngestLog log, Admission admission, ArrivalClock arrivals, StorageHealth storage,
       BatchChain chain, Context sequencer, Admission.Checks refuseIfNotTaking, MemoryBudget.Holder holder,
@@ -72,8 +74,14 @@ final class Ingest {
     return readPosition;
   }
 
-  void readFrom(long position) {
+  /** The state of a source whose position is more than an offset (see {@link IngestLog.SourceMark#state()}). */
+  String readState() {
+    return readState;
+  }
+
+  void readFrom(long position, String state) {
     readPosition = position;
+    readState = state;
   }
 
   /** Runs {@code task} after every batch acknowledged so far has joined the chain. */
@@ -92,7 +100,7 @@ final class Ingest {
     admit(n, bytes);
     try {
       in.addAndGet(n);
-      return chain.batch(() -> events, false, bytes, -1, -1, arrivals.stampUnannounced(), null);
+      return chain.batch(() -> events, false, bytes, -1, null, arrivals.stampUnannounced(), null);
     } finally {
       admission.appended();
     }
@@ -120,15 +128,14 @@ final class Ingest {
     int n = events.size();
     long bytes = text.length;
     admit(n, bytes);
-    long position = mark == null ? -1 : mark.endOffset();
     if (log == null) {
       try {
         in.addAndGet(n);
         long at = arrivals.stampUnannounced();
         if (mark != null) {
-          readPosition = mark.endOffset();
+          readFrom(mark.endOffset(), mark.state());
         }
-        return chain.batch(() -> events, false, bytes, -1, position, at, null)
+        return chain.batch(() -> events, false, bytes, -1, mark, at, null)
             .map(v -> new IngestLog.Appended(0, false, at));
       } finally {
         admission.appended();
@@ -145,14 +152,14 @@ final class Ingest {
       Faults.at("ingest-after-sync"); // durable, not yet acknowledged
       in.addAndGet(n);
       if (mark != null) {
-        readPosition = mark.endOffset();
+        readFrom(mark.endOffset(), mark.state());
       }
       PipelineHost.trace(pipeline.get(), "logged seq=" + appended.seq() + " at=" + appended.arrivalMillis()
           + " events=" + n);
       sequencer.runOnContext(v -> {
         // Acknowledged once handed to the partitions: a read after the answer sees the batch.
         Promise<Void> handedOver = Promise.promise();
-        chain.batch(() -> events, false, bytes, appended.seq(), position, appended.arrivalMillis(), handedOver);
+        chain.batch(() -> events, false, bytes, appended.seq(), mark, appended.arrivalMillis(), handedOver);
         admission.appended();
         handedOver.future().onComplete(h -> acked.tryComplete(appended));
       });

@@ -479,7 +479,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     Map<String, Long> marks = new LinkedHashMap<>(state == null ? Map.of() : state.sinkStarts(newDef.id()));
     if (cp.isPresent()) {
       Checkpoint c = cp.get();
-      chain.resumeAt(c.ingestSeq(), c.sourcePosition());
+      chain.resumeAt(c.ingestSeq(), c.sourcePosition(), c.sourceState());
       checkpoints.resumeFrom(c);
       marks.putAll(c.sinkMarks());
       deliveries.restore(c.deliveries()); // outputs still owed, whatever happens to the windows below
@@ -508,15 +508,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private List<IngestLog.Entry> readLog(String id) {
     List<IngestLog.Entry> logged = new ArrayList<>();
     long readPosition = chain.appliedSourcePosition();
+    String readState = chain.appliedSourceState();
     if (log != null) {
       log.replay(id, chain.appliedSeq(), logged::add);
     }
     for (IngestLog.Entry e : logged) {
       if (e.mark() != null) {
         readPosition = e.mark().endOffset(); // the last one: a file read again from 0 goes back
+        readState = e.mark().state();
       }
     }
-    ingest.readFrom(readPosition);
+    ingest.readFrom(readPosition, readState);
     return logged;
   }
 
@@ -532,8 +534,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
         ingest.replayed(events.size());
         admission.queued(events.size(), 0);
         return events;
-      }, true, entry.events().length, entry.seq(), entry.mark() == null ? -1 : entry.mark().endOffset(), entry.arrivalMillis(),
-          null);
+      }, true, entry.events().length, entry.seq(), entry.mark(), entry.arrivalMillis(), null);
     }
   }
 
@@ -863,7 +864,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    */
   private synchronized Future<Void> checkpointNow(String flushDefinition) {
     return checkpoints.take(new Checkpointer.Request(partitions, def.id(), fingerprint, files, chain.appliedSeq(),
-        chain.appliedSourcePosition(), flushDefinition));
+        chain.appliedSourcePosition(), chain.appliedSourceState(), flushDefinition));
   }
 
   /**
@@ -922,6 +923,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Where a file source goes on reading: after the last batch it handed over (logged or not). */
   long readPosition() {
     return ingest.readPosition();
+  }
+
+  /** Where a source whose position is more than an offset goes on reading (see {@link IngestLog.SourceMark#state()}). */
+  String readState() {
+    return ingest.readState();
   }
 
   /** What refuses any batch, however small: a failure, a stop, failing storage, a full sink. */

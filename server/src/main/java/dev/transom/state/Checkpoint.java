@@ -11,11 +11,19 @@ import java.util.Map;
  * (YAML text) this state belongs to, so that a crash before the new version's first checkpoint
  * can redo the flush on restart. Otherwise {@code null}. {@code deliveries} are the records the
  * at-least-once sinks had not delivered yet when it was cut: the input they came from is covered,
- * so after a crash only this copy would deliver them.
+ * so after a crash only this copy would deliver them. {@code sourceState} is the source's position
+ * when a byte offset cannot say it (see {@link IngestLog.SourceMark#state()}), else {@code null}.
  */
 public record Checkpoint(String pipeline, long epoch, String fingerprint, List<PartitionState> partitions, long ingestSeq,
     long sourcePosition, Map<String, Long> sinkMarks, List<TableRow> rows, String flushDefinition,
-    List<Delivery> deliveries) {
+    List<Delivery> deliveries, String sourceState) {
+  public Checkpoint(String pipeline, long epoch, String fingerprint, List<PartitionState> partitions, long ingestSeq,
+      long sourcePosition, Map<String, Long> sinkMarks, List<TableRow> rows, String flushDefinition,
+      List<Delivery> deliveries) {
+    this(pipeline, epoch, fingerprint, partitions, ingestSeq, sourcePosition, sinkMarks, rows, flushDefinition, deliveries,
+        null);
+  }
+
   public Checkpoint(String pipeline, long epoch, String fingerprint, List<PartitionState> partitions, long ingestSeq,
       long sourcePosition, Map<String, Long> sinkMarks, List<TableRow> rows, String flushDefinition) {
     this(pipeline, epoch, fingerprint, partitions, ingestSeq, sourcePosition, sinkMarks, rows, flushDefinition, List.of());

@@ -348,7 +348,8 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           }
         }
         try (PreparedStatement s = c.prepareStatement("MERGE INTO checkpoint (pipeline, epoch, fingerprint, ingest_seq, "
-            + "source_pos, sink_marks, created_at, flush_definition) KEY (pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + "source_pos, sink_marks, created_at, flush_definition, source_state) KEY (pipeline) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           s.setString(1, cp.pipeline());
           s.setLong(2, cp.epoch());
           s.setString(3, cp.fingerprint());
@@ -357,6 +358,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
           s.setString(6, CheckpointRows.encodeMarks(cp.sinkMarks()));
           s.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
           s.setString(8, cp.flushDefinition());
+          s.setString(9, cp.sourceState());
           s.executeUpdate();
         }
         for (int i = 0; i < cp.partitions().size(); i++) {
@@ -468,7 +470,8 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
   private Checkpoint loadNow(String pipeline) throws SQLException {
     Connection c = db.connection();
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT epoch, fingerprint, ingest_seq, source_pos, sink_marks, flush_definition FROM checkpoint WHERE pipeline = ?")) {
+        "SELECT epoch, fingerprint, ingest_seq, source_pos, sink_marks, flush_definition, source_state FROM checkpoint "
+            + "WHERE pipeline = ?")) {
       s.setString(1, pipeline);
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
@@ -477,7 +480,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
         List<PartitionState> parts = PartitionRows.read(c, pipeline);
         return new Checkpoint(pipeline, r.getLong(1), r.getString(2), parts, r.getLong(3), r.getLong(4),
             CheckpointRows.decodeMarks(r.getString(5)), List.of(), r.getString(6),
-            CheckpointRows.loadDeliveries(c, pipeline));
+            CheckpointRows.loadDeliveries(c, pipeline), r.getString(7));
       }
     }
   }

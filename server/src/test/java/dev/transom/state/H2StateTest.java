@@ -110,6 +110,29 @@ class H2StateTest {
     }
   }
 
+  /** A source position that an offset cannot hold (a topic's partitions) is stored as given, and replaced by the next. */
+  @Test
+  void aSourceStateIsStoredWithItsCheckpointAndSurvivesReopening() throws Exception {
+    byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
+    List<PartitionState> parts = List.of(new PartitionState(header, Map.of(), true));
+    String offsets = "{\"clicks\":{\"0\":41,\"1\":7}}";
+    try (H2State state = new H2State(Database.open(dir))) {
+      state.save(new Checkpoint("p", 1, "fp", parts, 3, 0, Map.of(), List.of(), null, List.of(), offsets)).join();
+      state.save(new Checkpoint("q", 1, "fp", parts, 2, 128, Map.of(), List.of())).join();
+    }
+    try (H2State state = new H2State(Database.open(dir))) {
+      Checkpoint p = state.load("p").orElseThrow();
+      assertEquals(offsets, p.sourceState());
+      assertEquals(3, p.ingestSeq());
+      Checkpoint q = state.load("q").orElseThrow();
+      assertEquals(null, q.sourceState());
+      assertEquals(128, q.sourcePosition());
+      state.save(new Checkpoint("p", 2, "fp", parts, 5, 0, Map.of(), List.of(), null, List.of(),
+          "{\"clicks\":{\"0\":50,\"1\":7}}")).join();
+      assertEquals("{\"clicks\":{\"0\":50,\"1\":7}}", state.load("p").orElseThrow().sourceState());
+    }
+  }
+
   @Test
   void undeliveredRecordsAreStoredWithTheirCheckpointReplacedByTheNextAndForgotten() throws Exception {
     byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
