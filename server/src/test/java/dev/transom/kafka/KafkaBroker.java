@@ -45,11 +45,13 @@ import org.slf4j.LoggerFactory;
  * {@code @TempDir}.
  */
 public final class KafkaBroker implements AutoCloseable {
-  /** Start takes 3-5 s here; the bound is for a machine busy with other tests, not for a normal start. */
+  /** A start took 2.3-4.8 s here (idle to busy 2-core machine); the bound is for a starved machine. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(45);
   /** A graceful stop takes ~1.5 s; past this it is killed, so a wedged broker cannot hang the suite. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
-  private static final int LOG_TAIL_LINES = 60;
+  private static final int LOG_TAIL_LINES = 40;
+  private static final int LOG_ERROR_LINES = 40;
+  private static final String MARK = "---- ";
   private static final InetAddress LOOPBACK = loopback();
 
   /**
@@ -338,18 +340,38 @@ public final class KafkaBroker implements AutoCloseable {
     return new IllegalStateException(what + "; the end of " + log + ":\n" + logTail(), cause);
   }
 
+  /**
+   * The end of the last run's output and, when the first error lies further back (a broker that
+   * fails logs its whole shutdown after it), that error with what follows it.
+   */
   private String logTail() {
+    List<String> lines;
     try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+      lines = Files.readAllLines(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
+    int from = 0;
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).startsWith(MARK)) {
+        from = i;
+        break;
+      }
+    }
+    int tail = Math.max(from, lines.size() - LOG_TAIL_LINES);
+    StringBuilder out = new StringBuilder();
+    for (int i = from; i < tail; i++) {
+      if (lines.get(i).contains("] ERROR ") || lines.get(i).contains("] FATAL ")) {
+        out.append(String.join("\n", lines.subList(i, Math.min(i + LOG_ERROR_LINES, tail)))).append("\n[...]\n");
+        break;
+      }
+    }
+    return out.append(String.join("\n", lines.subList(tail, lines.size()))).toString();
   }
 
   /** A line in the log between runs, so a reader can tell the format, the start and each restart apart. */
   private void mark(String what) throws IOException {
-    Files.writeString(log, "---- " + what + " " + Instant.now() + " ----\n", StandardCharsets.UTF_8,
+    Files.writeString(log, MARK + what + " " + Instant.now() + " ----\n", StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
