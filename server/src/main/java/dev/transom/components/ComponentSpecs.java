@@ -13,7 +13,8 @@ import java.util.List;
 public final class ComponentSpecs {
   private ComponentSpecs() {}
 
-  private static final List<SourceKind> SOURCE_KINDS = List.of(HttpSource.KIND, FileSource.KIND, GeneratorSource.KIND);
+  private static final List<SourceKind> SOURCE_KINDS = List.of(HttpSource.KIND, FileSource.KIND, GeneratorSource.KIND,
+      KafkaSource.KIND);
   private static final List<SinkKind> SINK_KINDS = List.of(StdoutSink.KIND, FileSink.KIND, WebhookSink.KIND, H2Sink.KIND);
 
   public static final FieldType.Kinds SOURCES = new FieldType.Kinds("source",

@@ -67,7 +67,7 @@ public final class LogSetup {
 
   /** Libraries' chatter at debug would drown the server's own lines: they log from warnings up. */
   static void quiet(LoggerContext ctx) {
-    for (String noisy : List.of("io.netty", "io.vertx", "com.networknt", "org.h2")) {
+    for (String noisy : List.of("io.netty", "io.vertx", "com.networknt", "org.h2", "org.apache.kafka")) {
       ch.qos.logback.classic.Logger l = ctx.getLogger(noisy);
       if (l.getLevel() == null) {
         l.setLevel(Level.WARN);

@@ -123,6 +123,16 @@ final class Ingest {
     return f;
   }
 
+  /**
+   * A batch a source parsed itself (a topic's records, each checked where it was read): logged as
+   * its text, fed as {@code events}; {@code bad} are the item errors of the records left out.
+   */
+  Future<IngestLog.Appended> read(byte[] text, List<Object> events, IngestLog.SourceMark mark, List<ItemError> bad) {
+    Future<IngestLog.Appended> f = logThenFeed(text, events, null, mark); // throws when refused: retried later
+    bad.forEach(errors);
+    return f;
+  }
+
   private Future<IngestLog.Appended> logThenFeed(byte[] text, List<Object> events, String batchId,
       IngestLog.SourceMark mark) {
     int n = events.size();
@@ -201,7 +211,8 @@ final class Ingest {
    * errors found on the partitions.
    */
   static List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, Consumer<ItemError> bad) {
-    if (mark == null) {
+    if (mark == null || mark.state() != null) {
+      // a request's, or a source without lines (its records were checked when they were read)
       return LineDecoder.events(text, 1, line -> {});
     }
     return LineDecoder.numberedEvents(text, mark.firstLine(), line -> bad.accept(badLineError(line)));

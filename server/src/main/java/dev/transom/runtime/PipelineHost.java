@@ -920,6 +920,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return ingest.read(text, mark);
   }
 
+  /** A batch a source parsed itself (see {@link Ingest#read(byte[], List, IngestLog.SourceMark, List)}). */
+  Future<IngestLog.Appended> ingestRead(byte[] text, List<Object> events, IngestLog.SourceMark mark,
+      List<dev.transom.compile.ItemError> bad) {
+    return ingest.read(text, events, mark, bad);
+  }
+
   /** Where a file source goes on reading: after the last batch it handed over (logged or not). */
   long readPosition() {
     return ingest.readPosition();

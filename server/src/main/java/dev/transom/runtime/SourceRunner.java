@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Feeds a pipeline from its source in {@code serve}: nothing for {@code http} (the API does), a
  * reader thread for {@code file} (once, or following the file as it grows), a timer for
- * {@code generator}.
+ * {@code generator}, a consumer thread for {@code kafka} ({@link KafkaRunner}).
  */
 abstract class SourceRunner {
   abstract void stop();
@@ -24,6 +24,9 @@ abstract class SourceRunner {
     }
     if (config instanceof GeneratorSource.Config g) {
       return new GeneratorRunner(host, new GeneratorSource(g));
+    }
+    if (config instanceof dev.transom.components.KafkaSource.Config k) {
+      return new KafkaRunner(host, k, host.readState());
     }
     return new SourceRunner() { // events come from elsewhere (the API)
       @Override

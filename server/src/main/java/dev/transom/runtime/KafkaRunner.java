@@ -1,0 +1,257 @@
+package dev.transom.runtime;
+
+import dev.transom.compile.ItemError;
+import dev.transom.components.KafkaSource;
+import dev.transom.io.JsonValues;
+import dev.transom.state.IngestLog;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a pipeline's topics in {@code serve}. Each poll's records become one batch, logged with the
+ * offsets after it (the mark's state, {@link #encode}) and then fed, as a file source's lines are
+ * with their byte offset: after a crash the logged batches are replayed at the times they were
+ * first read, and reading goes on from the offsets after the last of them. The consumer group's
+ * own committed offsets play no part in that; a partition this pipeline has not read before starts
+ * where {@code start} says. The runner takes every partition itself ({@link #assign}): one server
+ * reads the whole topic, as its checkpoint holds every partition's offset.
+ *
+ * <p>A record whose value is not JSON (or has none) is an item error naming its topic, partition
+ * and offset, and is left out of the batch; the batch's text holds the good values only, each on a
+ * line (a value's raw line breaks, only ever whitespace between JSON tokens, become spaces).
+ */
+final class KafkaRunner extends SourceRunner {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.pipelines");
+  private static final int MAX_BATCH = 5_000;
+  private static final long REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+  private static final long MISSING_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
+  private final Thread thread;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private volatile boolean stopped;
+
+  KafkaRunner(PipelineHost host, KafkaSource.Config config, String startState) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupOf(host.id()));
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "transom-" + host.id());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // records of transactions not (yet) committed are never read: an exactly-once producer's aborts stay out
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(MAX_BATCH));
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.fromEarliest() ? "earliest" : "latest");
+    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Map<TopicPartition, Long> next = decode(startState);
+    thread = new Thread(() -> run(host, config, next), "transom-kafka-" + host.id());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run(PipelineHost host, KafkaSource.Config config, Map<TopicPartition, Long> next) {
+    Set<TopicPartition> assigned = new HashSet<>();
+    Set<String> missing = new HashSet<>();
+    long refreshAt = 0;
+    try {
+      while (!stopped) {
+        if (System.nanoTime() - refreshAt >= 0) {
+          assign(host, config, next, assigned, missing);
+          // new partitions of a topic are found within this; a topic that does not exist yet, sooner
+          refreshAt = System.nanoTime() + (missing.isEmpty() ? REFRESH_NANOS : MISSING_REFRESH_NANOS);
+        }
+        if (assigned.isEmpty()) {
+          Thread.sleep(200);
+          continue;
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          continue;
+        }
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        List<Object> events = new ArrayList<>(records.count());
+        List<ItemError> bad = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+          take(r, text, events, bad);
+        }
+        if (!submit(host, text.toByteArray(), events, new IngestLog.SourceMark(0, 0, encode(next)), bad)) {
+          return;
+        }
+      }
+    } catch (WakeupException | InterruptedException e) {
+      // stopped
+    } catch (KafkaException | IllegalStateException e) {
+      if (!stopped) {
+        LOG.error("pipeline '{}': the kafka source stopped: {}", host.id(), e.getMessage());
+      }
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * Takes every partition of the topics (no group membership: a restarted server reads at once,
+   * instead of waiting for the group to give up on the one that crashed); a partition new to the
+   * pipeline starts where {@code start} says, one it has read where it left off.
+   */
+  private void assign(PipelineHost host, KafkaSource.Config config, Map<TopicPartition, Long> next,
+      Set<TopicPartition> assigned, Set<String> missing) {
+    List<TopicPartition> all = new ArrayList<>();
+    for (String topic : config.topics()) {
+      List<PartitionInfo> parts;
+      try {
+        parts = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        parts = null; // the brokers do not answer: keep what is assigned, ask again later
+      }
+      if (parts == null || parts.isEmpty()) {
+        if (parts != null && missing.add(topic)) {
+          LOG.warn("pipeline '{}': topic '{}' does not exist at {}; it is read once it does", host.id(), topic,
+              config.bootstrap());
+        }
+        assigned.stream().filter(tp -> tp.topic().equals(topic)).forEach(all::add);
+        continue;
+      }
+      if (missing.remove(topic)) {
+        LOG.info("pipeline '{}': topic '{}' exists now; reading it", host.id(), topic);
+      }
+      parts.forEach(pi -> all.add(new TopicPartition(pi.topic(), pi.partition())));
+    }
+    if (new HashSet<>(all).equals(assigned)) {
+      return;
+    }
+    consumer.assign(all);
+    List<TopicPartition> fresh = new ArrayList<>();
+    for (TopicPartition tp : all) {
+      if (assigned.contains(tp)) {
+        continue;
+      }
+      Long at = next.get(tp);
+      if (at != null) {
+        consumer.seek(tp, at);
+      } else {
+        fresh.add(tp);
+      }
+    }
+    // Not the group's committed offsets: they only say what was checkpointed, for monitoring.
+    // (An empty list would mean every assigned partition to seekToBeginning and seekToEnd.)
+    if (!fresh.isEmpty()) {
+      if (config.fromEarliest()) {
+        consumer.seekToBeginning(fresh);
+      } else {
+        consumer.seekToEnd(fresh);
+      }
+    }
+    assigned.clear();
+    assigned.addAll(all);
+  }
+
+  /** Adds a record's value to the batch, or its item error when it is not one JSON value. */
+  private static void take(ConsumerRecord<byte[], byte[]> r, ByteArrayOutputStream text, List<Object> events,
+      List<ItemError> bad) {
+    String where = r.topic() + "/" + r.partition() + "@" + r.offset();
+    byte[] v = r.value();
+    if (v == null || dev.transom.io.LineReader.isBlank(v, 0, v.length)) {
+      bad.add(new ItemError("source", where + ": the record has no value", null));
+      return;
+    }
+    Object event;
+    try {
+      event = JsonValues.parse(v, 0, v.length);
+    } catch (JsonValues.Invalid e) {
+      bad.add(new ItemError("source", where + ": byte " + e.column() + ": " + e.getMessage(),
+          new String(v, StandardCharsets.UTF_8)));
+      return;
+    }
+    for (byte b : v) {
+      text.write(b == '\n' || b == '\r' ? ' ' : b);
+    }
+    text.write('\n');
+    events.add(event);
+  }
+
+  /**
+   * Hands a batch over, waiting while the pipeline is overloaded or its log cannot be written; false
+   * when the runner was stopped first. While it waits it does not poll: past the consumer's
+   * {@code max.poll.interval.ms} the group takes the partitions away, and when they come back they
+   * are read on from the offsets of the last batch handed over.
+   */
+  private boolean submit(PipelineHost host, byte[] text, List<Object> events, IngestLog.SourceMark mark,
+      List<ItemError> bad) {
+    while (!stopped) {
+      try {
+        host.ingestRead(text, events, mark, bad).toCompletionStage().toCompletableFuture().join();
+        return true;
+      } catch (PipelineHost.Overloaded | java.util.concurrent.CompletionException e) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The offsets as the mark's state: {@code {"topic": {"partition": next offset}}}, topics and partitions in order. */
+  static String encode(Map<TopicPartition, Long> next) {
+    Map<String, TreeMap<Integer, Long>> sorted = new TreeMap<>();
+    next.forEach((tp, o) -> sorted.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), o));
+    Map<String, Map<String, Object>> byTopic = new java.util.LinkedHashMap<>();
+    sorted.forEach((topic, parts) -> {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      parts.forEach((partition, offset) -> m.put(String.valueOf(partition), offset));
+      byTopic.put(topic, m);
+    });
+    return JsonValues.toJson(byTopic);
+  }
+
+  /** The offsets of a mark's state ({@link #encode}); none for {@code null}. */
+  @SuppressWarnings("unchecked")
+  static Map<TopicPartition, Long> decode(String state) {
+    Map<TopicPartition, Long> next = new HashMap<>();
+    if (state == null) {
+      return next;
+    }
+    try {
+      Object parsed = JsonValues.parse(state);
+      for (Map.Entry<String, Object> t : ((Map<String, Object>) parsed).entrySet()) {
+        for (Map.Entry<String, Object> p : ((Map<String, Object>) t.getValue()).entrySet()) {
+          next.put(new TopicPartition(t.getKey(), Integer.parseInt(p.getKey())), ((Number) p.getValue()).longValue());
+        }
+      }
+    } catch (JsonValues.Invalid | ClassCastException | NumberFormatException e) {
+      throw new IllegalStateException("a kafka source position that does not read: " + state, e);
+    }
+    return next;
+  }
+
+  @Override
+  void stop() {
+    stopped = true;
+    consumer.wakeup();
+    try {
+      // a batch it is logging right now must be handed over before the next reader starts
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.transom.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.transom.kafka.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code serve} reading a topic of a real broker: every record's value counted once, a record that
+ * is not JSON an item error naming its topic, partition and offset, and a {@code kill -9} of the
+ * server (with and without a checkpoint since) reads nothing twice and loses nothing.
+ */
+class KafkaSourceIT {
+  @TempDir
+  Path tmp;
+
+  private KafkaBroker broker;
+
+  @AfterEach
+  void stopBroker() throws Exception {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private static final int USERS = 7;
+
+  /** Events {@code from .. to-1}: user {@code i % USERS}, all in one hour's window. */
+  private static void produce(KafkaProducer<byte[], byte[]> p, int from, int to) throws Exception {
+    for (int i = from; i < to; i++) {
+      String user = "u" + (i % USERS);
+      String value = "{\"user\":\"" + user + "\",\n \"n\":" + i + ",\"ts\":\"2024-05-01T10:00:00Z\"}";
+      p.send(new ProducerRecord<>("clicks", user.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+    }
+    p.flush();
+  }
+
+  /** Count per user of the open windows. */
+  private static Map<String, Integer> counts(ServerProcess s) throws Exception {
+    Map<String, Integer> out = new TreeMap<>();
+    for (JsonNode w : s.json("/api/pipelines/clicks/windows?limit=1000").get("windows")) {
+      out.merge(w.get("key").asText(), w.get("count").asInt(), Integer::sum);
+    }
+    return out;
+  }
+
+  private static Map<String, Integer> expected(int events) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (int i = 0; i < events; i++) {
+      out.merge("u" + (i % USERS), 1, Integer::sum);
+    }
+    return out;
+  }
+
+  private static int total(Map<String, Integer> counts) {
+    return counts.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  @Test
+  void recordsAreCountedOnceAcrossKillsAndABadRecordNamesItsPlace() throws Exception {
+    broker = KafkaBroker.start(tmp.resolve("kafka"));
+    broker.createTopic("clicks", 3);
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      produce(p, 0, 300);
+      // partition 1 gets one record that is not JSON, and one with no value
+      p.send(new ProducerRecord<>("clicks", 1, null, "{\"user\": oops}".getBytes(StandardCharsets.UTF_8)));
+      p.send(new ProducerRecord<>("clicks", 1, null, null));
+      p.flush();
+
+      Path dir = tmp.resolve("server");
+      ServerProcess.define(dir, "clicks.yaml", String.join("\n",
+          "name: clicks",
+          "source: {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: clicks}",
+          "key: event.user",
+          "clock: {kind: event, timestamp: event.ts, wait: 1h}",
+          "window: {kind: tumbling, length: 1h}",
+          "aggregate: {count: true}",
+          "checkpoint: {interval: 1s}",
+          ""));
+      ServerProcess s = new ServerProcess(dir).start();
+      ServerProcess.await("300 records counted", () -> total(counts(s)) == 300);
+      assertEquals(expected(300), counts(s));
+      JsonNode pipeline = s.json("/api/pipelines/clicks");
+      assertEquals(2, pipeline.get("counters").get("errors").asInt(), pipeline.toString());
+      List<String> messages = new ArrayList<>();
+      pipeline.get("recent_errors").forEach(e -> messages.add(e.get("message").asText()));
+      assertTrue(messages.stream().anyMatch(m -> m.matches("clicks/1@\\d+: byte \\d+: .*")), messages.toString());
+      assertTrue(messages.stream().anyMatch(m -> m.matches("clicks/1@\\d+: the record has no value")), messages.toString());
+
+      // A kill right after more records: some are in the log only, some not read yet.
+      produce(p, 300, 600);
+      ServerProcess.await("reading on", () -> total(counts(s)) > 300);
+      s.kill();
+      produce(p, 600, 700);
+      ServerProcess s2 = new ServerProcess(dir).start();
+      ServerProcess.await("all 700 counted", () -> total(counts(s2)) >= 700);
+      assertEquals(expected(700), counts(s2), "after a kill: nothing twice, nothing lost");
+
+      // A kill after a checkpoint covered everything: the restart reads on from its offsets.
+      long epoch = s2.json("/api/pipelines/clicks").get("epoch").asLong();
+      ServerProcess.await("a checkpoint after the reading", () ->
+          s2.json("/api/pipelines/clicks").get("epoch").asLong() > epoch + 1);
+      s2.kill();
+      produce(p, 700, 750);
+      ServerProcess s3 = new ServerProcess(dir).start();
+      ServerProcess.await("all 750 counted", () -> total(counts(s3)) >= 750);
+      assertEquals(expected(750), counts(s3), "after a checkpoint and a kill");
+      s3.stop();
+    }
+  }
+}
