@@ -57,6 +57,8 @@ final class Checkpointer {
 
   private final Vertx vertx;
   private final ServerTime time;
+  /** See {@link #committedSourceState()}; read by a source's own thread. */
+  private volatile String committedSourceState;
   /** The server's store, or null without one (then nothing is stored, the records are still written). */
   private final CheckpointStore state;
   private final Deliveries deliveries;
@@ -98,6 +100,12 @@ final class Checkpointer {
   void resumeFrom(Checkpoint c) {
     epoch = c.epoch();
     committedMarks = c.sinkMarks().keySet();
+    committedSourceState = c.sourceState();
+  }
+
+  /** The source state of the last stored checkpoint (null: none, or a source without one). */
+  String committedSourceState() {
+    return committedSourceState;
   }
 
   /** The epoch of the last stored checkpoint (0 before the first). */
@@ -220,6 +228,7 @@ final class Checkpointer {
             + outs.size() + " late=" + lates.size() + " marks=" + marks);
         epoch++;
         committedMarks = Set.copyOf(marks.keySet());
+        committedSourceState = r.sourceState();
       }
       lastBytes = stateBytes;
       lastFull = full;

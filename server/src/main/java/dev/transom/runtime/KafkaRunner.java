@@ -69,8 +69,14 @@ final class KafkaRunner extends SourceRunner {
     Set<TopicPartition> assigned = new HashSet<>();
     Set<String> missing = new HashSet<>();
     long refreshAt = 0;
+    String committed = null;
     try {
       while (!stopped) {
+        String checkpointed = host.checkpointedSourceState();
+        if (checkpointed != null && !checkpointed.equals(committed)) {
+          commit(host, checkpointed);
+          committed = checkpointed;
+        }
         if (System.nanoTime() - refreshAt >= 0) {
           assign(host, config, next, assigned, missing);
           // new partitions of a topic are found within this; a topic that does not exist yet, sooner
@@ -161,6 +167,20 @@ final class KafkaRunner extends SourceRunner {
     }
     assigned.clear();
     assigned.addAll(all);
+  }
+
+  /**
+   * Commits a checkpoint's offsets to the consumer group, so that lag tools see how far the pipeline
+   * got; nothing reads them back (a failed commit is only a stale figure there).
+   */
+  private void commit(PipelineHost host, String state) {
+    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>();
+    decode(state).forEach((tp, o) -> offsets.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(o)));
+    consumer.commitAsync(offsets, (done, e) -> {
+      if (e != null) {
+        LOG.debug("pipeline '{}': committing the checkpoint's offsets to the group failed: {}", host.id(), e.toString());
+      }
+    });
   }
 
   /** Adds a record's value to the batch, or its item error when it is not one JSON value. */

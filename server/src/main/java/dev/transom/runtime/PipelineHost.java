@@ -931,6 +931,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return ingest.readPosition();
   }
 
+  /** The source state the last stored checkpoint holds (a kafka source commits it to its group, for monitoring). */
+  String checkpointedSourceState() {
+    return checkpoints.committedSourceState();
+  }
+
   /** Where a source whose position is more than an offset goes on reading (see {@link IngestLog.SourceMark#state()}). */
   String readState() {
     return ingest.readState();
