@@ -15,7 +15,8 @@ public final class ComponentSpecs {
 
   private static final List<SourceKind> SOURCE_KINDS = List.of(HttpSource.KIND, FileSource.KIND, GeneratorSource.KIND,
       KafkaSource.KIND);
-  private static final List<SinkKind> SINK_KINDS = List.of(StdoutSink.KIND, FileSink.KIND, WebhookSink.KIND, H2Sink.KIND);
+  private static final List<SinkKind> SINK_KINDS = List.of(StdoutSink.KIND, FileSink.KIND, WebhookSink.KIND, H2Sink.KIND,
+      KafkaSink.KIND);
 
   public static final FieldType.Kinds SOURCES = new FieldType.Kinds("source",
       SOURCE_KINDS.stream().map(SourceKind::spec).toList());

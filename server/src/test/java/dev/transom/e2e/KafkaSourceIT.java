@@ -133,4 +133,63 @@ class KafkaSourceIT {
       s3.stop();
     }
   }
+
+  /** From a topic through tumbling windows to a topic: one record per closed window, keyed by the window's key. */
+  @Test
+  void closedWindowsAreWrittenToATopicKeyedByTheirKey() throws Exception {
+    broker = KafkaBroker.start(tmp.resolve("kafka"));
+    broker.createTopic("clicks", 1); // one partition: the events in their order, so none is late at wait 0s
+    broker.createTopic("per-user", 2);
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      // a and b click in the first 10 s; one late-enough event of c closes that window
+      for (String[] e : new String[][] {{"a", "01"}, {"b", "02"}, {"a", "03"}, {"a", "09"}, {"c", "15"}}) {
+        p.send(new ProducerRecord<>("clicks", e[0].getBytes(StandardCharsets.UTF_8),
+            ("{\"user\":\"" + e[0] + "\",\"ts\":\"2024-05-01T10:00:" + e[1] + "Z\"}").getBytes(StandardCharsets.UTF_8)));
+      }
+      p.flush();
+    }
+    Path dir = tmp.resolve("server");
+    ServerProcess.define(dir, "per-user.yaml", String.join("\n",
+        "name: per-user",
+        "source: {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: clicks}",
+        "key: event.user",
+        "clock: {kind: event, timestamp: event.ts, wait: 0s, scope: pipeline}",
+        "window: {kind: tumbling, length: 10s}",
+        "aggregate: {count: true}",
+        "sinks:",
+        "  - {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: per-user}",
+        ""));
+    ServerProcess s = new ServerProcess(dir).start();
+    Map<String, String> got = new TreeMap<>();
+    Properties c = new Properties();
+    c.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    c.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "reader");
+    c.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+        c, new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      consumer.subscribe(List.of("per-user"));
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (got.size() < 2 && System.nanoTime() < deadline) {
+        for (var r : consumer.poll(java.time.Duration.ofMillis(200))) {
+          got.put(new String(r.key(), StandardCharsets.UTF_8), new String(r.value(), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    assertEquals(Map.of(
+        "a", "{\"pipeline\":\"per-user\",\"key\":\"a\",\"window\":{\"open_time\":\"2024-05-01T10:00:00Z\","
+            + "\"close_time\":\"2024-05-01T10:00:10Z\"},\"value\":3}",
+        "b", "{\"pipeline\":\"per-user\",\"key\":\"b\",\"window\":{\"open_time\":\"2024-05-01T10:00:00Z\","
+            + "\"close_time\":\"2024-05-01T10:00:10Z\"},\"value\":1}"), got, () -> {
+              try {
+                return s.json("/api/pipelines/per-user").toString();
+              } catch (Exception e) {
+                return e.toString();
+              }
+            });
+    JsonNode sinks = s.json("/api/pipelines/per-user");
+    assertTrue(sinks.toString().contains("kafka per-user at"), sinks.toString());
+    s.stop();
+  }
 }

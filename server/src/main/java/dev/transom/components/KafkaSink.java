@@ -1,0 +1,380 @@
+package dev.transom.components;
+
+import dev.transom.definition.spec.ComponentDef;
+import dev.transom.definition.spec.FieldType;
+import dev.transom.definition.spec.ObjectSpec;
+import dev.transom.expr.Expr;
+import dev.transom.expr.ExprFailure;
+import dev.transom.expr.ExprScope;
+import dev.transom.io.JsonValues;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code kind: kafka} as a sink: each record becomes one Kafka record, its value the record's JSON,
+ * its key the {@code key} expression's value (by default the window's key). Delivered from a queue
+ * of its own by an idempotent producer ({@code acks=all}), in order, retried with backoff while the
+ * brokers do not take it: at-least-once like {@code webhook}, what is not delivered yet is stored
+ * with each checkpoint ({@link DeliveryQueue}), and the pipeline stops taking input while
+ * {@code queue} records wait.
+ *
+ * <p>Longer than most files: the queue, the sender thread and its backoff share one lock and the
+ * state a checkpoint stores; they are one mechanism, as in {@link WebhookSink}.
+ */
+public final class KafkaSink implements DeliveryQueue {
+  static final long DEFAULT_QUEUE = 100_000;
+  private static final int BATCH = 1_000;
+  private static final long FIRST_BACKOFF_MILLIS = 200;
+  private static final long MAX_BACKOFF_MILLIS = 30_000;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.sinks");
+
+  public static final ObjectSpec SPEC = ComponentSpecs.kind("kafka",
+          "Writes each record to a Kafka (or Redpanda) topic, its JSON as the value (at-least-once: records not "
+              + "yet acknowledged by the brokers are kept with each checkpoint).")
+      .required("bootstrap", new FieldType.Text(KafkaSource.BOOTSTRAP, "host:port, comma-separated"),
+          "the brokers to connect to first (`bootstrap.servers`)", "localhost:9092")
+      .required("topic", new FieldType.Text(KafkaSource.TOPIC, "a topic name"), "the topic to write", "clicks-per-user")
+      .optional("key", new FieldType.Expression(ExprScope.RESULT, Set.of(), "the record's key"), "result.key",
+          "the Kafka record's key (variable: result): a string as it is, anything else as its JSON; records of one "
+              + "key go to one partition, in order",
+          "result.value.user")
+      .optional("queue", new FieldType.Int(1, 10_000_000), DEFAULT_QUEUE,
+          "records waiting for the brokers at which the pipeline stops taking input (ingest answers 503, sources "
+              + "wait) until they catch up", "10000")
+      .example("kind: kafka\nbootstrap: localhost:9092\ntopic: clicks-per-user")
+      .build();
+
+  /** Its options, as read; {@code key} null for the window's key. */
+  public record Config(String bootstrap, String topic, Expr key, long queue) {}
+
+  public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.AT_LEAST_ONCE) {
+    @Override
+    public Config config(ComponentDef def) {
+      return new Config(def.text("bootstrap", null), def.text("topic", null),
+          def.options().has("key") ? def.options().expr("key") : null, SPEC.number(def.options(), "queue"));
+    }
+
+    @Override
+    public String notInRun() {
+      return "kind kafka is written by `transom serve`";
+    }
+
+    @Override
+    public String describe(ComponentDef def) {
+      return "kafka " + def.text("topic", null) + " at " + def.text("bootstrap", null);
+    }
+
+    @Override
+    public RecordSink open(ComponentDef def, boolean append) throws java.io.IOException {
+      try {
+        return new KafkaSink(config(def));
+      } catch (org.apache.kafka.common.KafkaException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        throw new java.io.IOException("cannot open the kafka sink for topic " + def.text("topic", null) + ": "
+            + root.getMessage(), e);
+      }
+    }
+  };
+
+  private final Config config;
+  private final KafkaProducer<byte[], byte[]> producer;
+  /** A record waiting: its JSON (what a checkpoint stores) and its key (null: none). */
+  private record Pending(byte[] json, byte[] key) {}
+
+  /** Records not yet in flight, oldest first; guards the fields below. */
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private List<Pending> inFlight = List.of();
+  private boolean closing;
+  private boolean detached;
+  private volatile int backlog;
+  private final Thread sender;
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong failedAttempts = new AtomicLong();
+  private volatile String lastError;
+  private volatile String pipeline = "?";
+  private long failingAttempts;
+
+  KafkaSink(Config config) {
+    this.config = config;
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    // a send that cannot be delivered fails within this (at least linger + request timeout), and the
+    // batch is tried again from the queue
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.sender = new Thread(this::sendLoop, "transom-kafka-sink-" + config.topic());
+    sender.setDaemon(true);
+    sender.start();
+  }
+
+  @Override
+  public void write(Map<String, Object> record) {
+    Pending p = new Pending(JsonValues.toJsonBytes(record), keyOf(record));
+    synchronized (queue) {
+      queue.addLast(p);
+      backlog++;
+      queue.notifyAll();
+    }
+  }
+
+  /** The record's key as UTF-8: a string as it is, another value as its JSON; null when there is none. */
+  private byte[] keyOf(Map<String, Object> record) {
+    Object k;
+    if (config.key() == null) {
+      k = record.get("key");
+    } else {
+      try {
+        k = config.key().eval1(record);
+      } catch (ExprFailure e) {
+        k = null; // a record without the field it names goes to a partition of the producer's choosing
+      }
+    }
+    return k == null ? null : (k instanceof String s ? s : JsonValues.toJson(k)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A stored record (its JSON) waiting again, with its key worked out again. */
+  @SuppressWarnings("unchecked")
+  private Pending pendingOf(byte[] json) {
+    try {
+      Object record = JsonValues.parse(json, 0, json.length);
+      return new Pending(json, record instanceof Map<?, ?> m ? keyOf((Map<String, Object>) m) : null);
+    } catch (JsonValues.Invalid e) {
+      return new Pending(json, null);
+    }
+  }
+
+  @Override
+  public void flush() {
+    // delivery is continuous; nothing to push
+  }
+
+  @Override
+  public long backlog() {
+    return backlog;
+  }
+
+  @Override
+  public long backlogLimit() {
+    return config.queue();
+  }
+
+  private void sendLoop() {
+    long backoff = FIRST_BACKOFF_MILLIS;
+    while (true) {
+      List<Pending> batch;
+      synchronized (queue) {
+        while (inFlight.isEmpty() && queue.isEmpty() && !detached) {
+          if (closing) {
+            producer.close(Duration.ofSeconds(5));
+            return;
+          }
+          try {
+            queue.wait(1_000);
+          } catch (InterruptedException e) {
+            if (detached) {
+              break;
+            }
+          }
+        }
+        if (detached) {
+          producer.close(Duration.ZERO);
+          return;
+        }
+        if (inFlight.isEmpty()) {
+          int n = Math.min(BATCH, queue.size());
+          List<Pending> next = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            next.add(queue.removeFirst());
+          }
+          inFlight = next;
+        }
+        batch = inFlight;
+      }
+      boolean ok = send(batch);
+      synchronized (queue) {
+        if (detached) {
+          producer.close(Duration.ZERO);
+          return; // the sink that took over has this batch too
+        }
+        if (ok) {
+          delivered.addAndGet(batch.size());
+          inFlight = List.of();
+          backlog = queue.size();
+          queue.notifyAll();
+        } else {
+          failedAttempts.incrementAndGet();
+        }
+      }
+      logOutcome(ok, backoff);
+      if (ok) {
+        backoff = FIRST_BACKOFF_MILLIS;
+      } else {
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException e) {
+          // detached: seen above on the next turn
+        }
+        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+      }
+    }
+  }
+
+  /** Sends a batch and waits for every acknowledgement; false when any failed (the batch is sent again). */
+  private boolean send(List<Pending> batch) {
+    try {
+      List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+      for (Pending e : batch) {
+        acks.add(producer.send(new ProducerRecord<>(config.topic(), e.key(), e.json())));
+      }
+      producer.flush();
+      for (Future<RecordMetadata> a : acks) {
+        a.get();
+      }
+      lastError = null;
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      lastError = "kafka " + config.topic() + ": " + (e.getCause() == null ? e : e.getCause()).getMessage();
+    } catch (org.apache.kafka.common.KafkaException e) {
+      lastError = "kafka " + config.topic() + ": " + e.getMessage();
+    } catch (InterruptedException e) {
+      lastError = "interrupted";
+    }
+    return false;
+  }
+
+  @Override
+  public void logAs(String pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  /** One line when deliveries start failing, one when they work again: never one per retry. */
+  private void logOutcome(boolean ok, long backoffMillis) {
+    if (!ok && failingAttempts++ == 0) {
+      LOG.atWarn().addKeyValue("event", "sink_failed").addKeyValue("pipeline", pipeline).addKeyValue("sink", name())
+          .log("sink '{}' of pipeline '{}' cannot deliver: {}; retrying (after {} ms, then longer), {} record(s) waiting",
+              name(), pipeline, lastError, backoffMillis, backlog);
+    } else if (ok && failingAttempts > 0) {
+      LOG.atInfo().addKeyValue("event", "sink_recovered").addKeyValue("pipeline", pipeline).addKeyValue("sink", name())
+          .log("sink '{}' of pipeline '{}' delivers again, after {} failed attempt(s)", name(), pipeline, failingAttempts);
+      failingAttempts = 0;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "kafka " + config.topic() + " at " + config.bootstrap();
+  }
+
+  @Override
+  public List<byte[]> undelivered() {
+    synchronized (queue) {
+      List<byte[]> all = new ArrayList<>(inFlight.size() + queue.size());
+      inFlight.forEach(p -> all.add(p.json()));
+      queue.forEach(p -> all.add(p.json()));
+      return all;
+    }
+  }
+
+  @Override
+  public void requeue(List<byte[]> records) {
+    synchronized (queue) {
+      for (int i = records.size() - 1; i >= 0; i--) {
+        queue.addFirst(pendingOf(records.get(i)));
+      }
+      backlog += records.size();
+      queue.notifyAll();
+    }
+  }
+
+  @Override
+  public List<byte[]> detach() {
+    List<byte[]> all;
+    synchronized (queue) {
+      all = undelivered();
+      detached = true;
+      inFlight = List.of();
+      queue.clear();
+      backlog = 0;
+      queue.notifyAll();
+    }
+    sender.interrupt();
+    return all;
+  }
+
+  @Override
+  public long delivered() {
+    return delivered.get();
+  }
+
+  @Override
+  public long failedAttempts() {
+    return failedAttempts.get();
+  }
+
+  @Override
+  public String lastError() {
+    return lastError;
+  }
+
+  @Override
+  public boolean drain(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (queue) {
+      while (backlog > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          queue.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String problem() {
+    String e = lastError;
+    return e == null ? null : "kafka sink failing (retrying, " + backlog + " waiting): " + e;
+  }
+
+  @Override
+  public String describe() {
+    return config.topic() + " at " + config.bootstrap();
+  }
+
+  /** Hands over what is queued and returns; the sender keeps delivering it in the background. */
+  @Override
+  public void close() {
+    synchronized (queue) {
+      closing = true;
+      queue.notifyAll();
+    }
+  }
+}
