@@ -52,7 +52,7 @@ public final class ComponentSpecs {
    * they are produced.
    */
   public static boolean exactlyOnce(ComponentDef sink) {
-    return sink(sink).guarantee() == Guarantee.EXACTLY_ONCE;
+    return sink(sink).guarantee(sink) == Guarantee.EXACTLY_ONCE;
   }
 
   /** Opens a sink; {@code append} keeps what a file already holds (serve), else it starts afresh (run). */

@@ -52,20 +52,36 @@ public final class KafkaSink implements DeliveryQueue {
           "the Kafka record's key (variable: result): a string as it is, anything else as its JSON; records of one "
               + "key go to one partition, in order",
           "result.value.user")
+      .optional("guarantee", new FieldType.OneWord(List.of("exactly-once", "at-least-once")), "exactly-once",
+          "exactly-once: an epoch's records are written in one Kafka transaction once its checkpoint is stored, so "
+              + "a `read_committed` consumer sees each once, even across crashes (the brokers must allow "
+              + "transactions); at-least-once: written as they are produced, without transactions, and maybe again "
+              + "after a crash", "at-least-once")
       .optional("queue", new FieldType.Int(1, 10_000_000), DEFAULT_QUEUE,
-          "records waiting for the brokers at which the pipeline stops taking input (ingest answers 503, sources "
-              + "wait) until they catch up", "10000")
+          "at-least-once: records waiting for the brokers at which the pipeline stops taking input (ingest "
+              + "answers 503, sources wait) until they catch up", "10000")
       .example("kind: kafka\nbootstrap: localhost:9092\ntopic: clicks-per-user")
       .build();
 
   /** Its options, as read; {@code key} null for the window's key. */
-  public record Config(String bootstrap, String topic, Expr key, long queue) {}
+  public record Config(String bootstrap, String topic, Expr key, long queue, boolean exactlyOnce) {
+    /** How checkpoints and the dashboard name it. */
+    public String name() {
+      return "kafka " + topic + " at " + bootstrap;
+    }
+  }
 
   public static final SinkKind KIND = new SinkKind(SPEC, Guarantee.AT_LEAST_ONCE) {
     @Override
     public Config config(ComponentDef def) {
       return new Config(def.text("bootstrap", null), def.text("topic", null),
-          def.options().has("key") ? def.options().expr("key") : null, SPEC.number(def.options(), "queue"));
+          def.options().has("key") ? def.options().expr("key") : null, SPEC.number(def.options(), "queue"),
+          !"at-least-once".equals(def.text("guarantee", "exactly-once")));
+    }
+
+    @Override
+    public Guarantee guarantee(ComponentDef def) {
+      return ((Config) config(def)).exactlyOnce() ? Guarantee.EXACTLY_ONCE : Guarantee.AT_LEAST_ONCE;
     }
 
     @Override
@@ -139,8 +155,12 @@ public final class KafkaSink implements DeliveryQueue {
     }
   }
 
-  /** The record's key as UTF-8: a string as it is, another value as its JSON; null when there is none. */
   private byte[] keyOf(Map<String, Object> record) {
+    return keyOf(config, record);
+  }
+
+  /** The record's key as UTF-8: a string as it is, another value as its JSON; null when there is none. */
+  static byte[] keyOf(Config config, Map<String, Object> record) {
     Object k;
     if (config.key() == null) {
       k = record.get("key");
@@ -284,7 +304,7 @@ public final class KafkaSink implements DeliveryQueue {
 
   @Override
   public String name() {
-    return "kafka " + config.topic() + " at " + config.bootstrap();
+    return config.name();
   }
 
   @Override

@@ -26,6 +26,11 @@ public abstract class SinkKind {
     return guarantee;
   }
 
+  /** What this sink promises: the kind's guarantee, unless its options choose (a kafka sink's {@code guarantee}). */
+  public Guarantee guarantee(ComponentDef def) {
+    return guarantee;
+  }
+
   /** The options of {@code def} as this kind reads them (defaults from its spec); null when it has none. */
   public Object config(ComponentDef def) {
     return null;

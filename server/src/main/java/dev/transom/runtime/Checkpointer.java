@@ -52,8 +52,8 @@ final class Checkpointer {
    * handed over so far ends at, the files its records go to, and (for a reload or removal) the
    * definition it flushes, see {@link Checkpoint#flushDefinition()}.
    */
-  record Request(Partition[] partitions, String pipeline, String fingerprint, CommittedFiles files, long seq,
-      long sourcePosition, String sourceState, String flushDefinition) {}
+  record Request(Partition[] partitions, String pipeline, String fingerprint, CommittedFiles files,
+      CommittedTopics topics, long seq, long sourcePosition, String sourceState, String flushDefinition) {}
 
   private final Vertx vertx;
   private final ServerTime time;
@@ -166,6 +166,7 @@ final class Checkpointer {
 
   /** Writes the records and stores the checkpoint (a worker thread). */
   private Void write(Request r, List<Partition.Cut> taken) throws Exception {
+    int[] topicsStaged = {0, 0}; // what this write staged with the kafka sinks, to take back if it fails
     List<PartitionState> states = new ArrayList<>();
     List<byte[]> outs = new ArrayList<>();
     List<byte[]> lates = new ArrayList<>();
@@ -200,7 +201,12 @@ final class Checkpointer {
           Faults.at("checkpoint-after-sink-starts");
         }
       }
-      List<Checkpoint.Delivery> queued = deliveries.collect(); // after every cut: see Deliveries
+      // staged before what is owed is collected: the checkpoint stores this epoch's kafka records too
+      r.topics().stage(epoch + 1, outs, lates);
+      topicsStaged[0] = outs.size();
+      topicsStaged[1] = lates.size();
+      List<Checkpoint.Delivery> queued = new ArrayList<>(deliveries.collect()); // after every cut: see Deliveries
+      queued.addAll(r.topics().owed());
       Map<String, Long> marks = files.write(outs, lates);
       if (!outs.isEmpty() || !lates.isEmpty()) {
         Faults.at("checkpoint-after-records");
@@ -215,6 +221,7 @@ final class Checkpointer {
             // storage is retried; the next checkpoint's sync covers this one too.
             epoch++;
             committedMarks = Set.copyOf(marks.keySet());
+            r.topics().released(epoch);
             sinkCounts.committed(outs.size(), lates.size(), rows);
             throw new Stood(unwrap(e));
           }
@@ -229,7 +236,9 @@ final class Checkpointer {
         epoch++;
         committedMarks = Set.copyOf(marks.keySet());
         committedSourceState = r.sourceState();
+        r.topics().released(epoch); // stored: its kafka records may be committed now
       }
+      // (not stored: its kafka records stay staged for this epoch number, which the next stored one takes)
       lastBytes = stateBytes;
       lastFull = full;
       lastSeq = r.seq();
@@ -239,6 +248,7 @@ final class Checkpointer {
       throw e; // committed: its records are stored, nothing to carry
     } catch (Exception e) {
       // Nothing is lost: the records wait for the next epoch, which tries again.
+      r.topics().unstage(epoch + 1, topicsStaged[0], topicsStaged[1]);
       synchronized (carryOutputs) {
         carryOutputs.addAll(0, outs);
         carryLate.addAll(0, lates);

@@ -97,6 +97,10 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** The queued at-least-once sinks (webhook): what checkpoints store of them, and their backlog. */
   private final Deliveries deliveries = new Deliveries();
   private CommittedFiles files;
+  /** The exactly-once kafka sinks of the current version (see {@link CommittedTopics}). */
+  private CommittedTopics topics = CommittedTopics.none();
+  /** What a checkpoint being recovered stored for the exactly-once kafka sinks, for the next install. */
+  private List<Checkpoint.Delivery> restoredTopics = List.of();
   private volatile SourceRunner source;
   private PipelineMetrics metrics;
   private volatile boolean stopped;
@@ -482,7 +486,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
       chain.resumeAt(c.ingestSeq(), c.sourcePosition(), c.sourceState());
       checkpoints.resumeFrom(c);
       marks.putAll(c.sinkMarks());
-      deliveries.restore(c.deliveries()); // outputs still owed, whatever happens to the windows below
+      // outputs still owed, whatever happens to the windows below
+      deliveries.restore(c.deliveries().stream().filter(d -> !CommittedTopics.ours(d)).toList());
+      restoredTopics = c.deliveries().stream().filter(CommittedTopics::ours).toList();
     }
     List<IngestLog.Entry> logged = readLog(newDef.id());
     replayedBatches = logged.size();
@@ -710,6 +716,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
       fanout.use(immediateSinks);
       deliveries.attach(newDef.id(), immediateSinks);
       files = new CommittedFiles(newDef.sinks(), newDef.late(), marks == null ? Map.of() : marks);
+      CommittedTopics previous = topics;
+      topics = new CommittedTopics(newDef.id(), newDef.sinks(), newDef.late());
+      topics.takeOver(previous);
+      topics.restore(restoredTopics);
+      restoredTopics = List.of();
       failure = null;
     } catch (IOException e) {
       failure = "cannot open sink: " + e.getMessage();
@@ -733,8 +744,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
     Plan plan = Plan.of(newDef);
     Partition[] ps = new Partition[partitionsFor(newDef)];
-    boolean stageOutputs = files.hasOutputs();
-    boolean stageLate = files.hasLate();
+    boolean stageOutputs = files.hasOutputs() || topics.hasOutputs();
+    boolean stageLate = files.hasLate() || topics.hasLate();
     boolean stored = keptIsStored && kept != null;
     // Each partition restores its windows on its own event loop, all at once; all have ended when
     // this goes on, or throws the first one's failure.
@@ -812,6 +823,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (files != null) {
       files.close();
     }
+    topics.close();
   }
 
   /**
@@ -863,7 +875,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * chain, or by a caller holding it); it is written after the checkpoint before it.
    */
   private synchronized Future<Void> checkpointNow(String flushDefinition) {
-    return checkpoints.take(new Checkpointer.Request(partitions, def.id(), fingerprint, files, chain.appliedSeq(),
+    return checkpoints.take(new Checkpointer.Request(partitions, def.id(), fingerprint, files, topics, chain.appliedSeq(),
         chain.appliedSourcePosition(), chain.appliedSourceState(), flushDefinition));
   }
 

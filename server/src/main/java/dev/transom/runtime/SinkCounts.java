@@ -54,7 +54,8 @@ final class SinkCounts {
       Map<String, AtomicLong> tbl) {
     dev.transom.components.SinkKind kind = dev.transom.components.ComponentSpecs.sink(s);
     Object config = kind.config(s);
-    if (kind.guarantee() == dev.transom.components.Guarantee.AT_LEAST_ONCE) {
+    dev.transom.components.Guarantee guarantee = kind.guarantee(s);
+    if (guarantee == dev.transom.components.Guarantee.AT_LEAST_ONCE) {
       return; // delivered from a queue: see Deliveries
     }
     String base = prefix + (config instanceof dev.transom.components.FileSink.Config f
@@ -64,8 +65,9 @@ final class SinkCounts {
       name = base + " #" + n;
     }
     AtomicLong count = byName.computeIfAbsent(name, k -> new AtomicLong());
-    sinks.add(new Sink(name, s.kind(), kind.guarantee(), count));
-    if (config instanceof dev.transom.components.FileSink.Config) {
+    sinks.add(new Sink(name, s.kind(), guarantee, count));
+    // a file, or a topic written in a transaction: both take a checkpoint's records when it is stored
+    if (config instanceof dev.transom.components.FileSink.Config || config instanceof dev.transom.components.KafkaSink.Config) {
       files.add(count);
     } else if (config instanceof dev.transom.components.H2Sink.Config h) {
       tbl.put(h.table(), count);
