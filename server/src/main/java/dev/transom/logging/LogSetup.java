@@ -73,5 +73,10 @@ public final class LogSetup {
         l.setLevel(Level.WARN);
       }
     }
+    // A broker that is down makes it warn about every reconnect; the kafka source says it once itself.
+    ch.qos.logback.classic.Logger network = ctx.getLogger("org.apache.kafka.clients.NetworkClient");
+    if (network.getLevel() == null) {
+      network.setLevel(Level.ERROR);
+    }
   }
 }

@@ -47,6 +47,8 @@ final class KafkaRunner extends SourceRunner {
   private final Thread thread;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean stopped;
+  /** Whether the brokers did not answer the last time they were asked (to say so once, not per retry). */
+  private boolean unreachable;
 
   KafkaRunner(PipelineHost host, KafkaSource.Config config, String startState) {
     Properties p = new Properties();
@@ -80,7 +82,7 @@ final class KafkaRunner extends SourceRunner {
         if (System.nanoTime() - refreshAt >= 0) {
           assign(host, config, next, assigned, missing);
           // new partitions of a topic are found within this; a topic that does not exist yet, sooner
-          refreshAt = System.nanoTime() + (missing.isEmpty() ? REFRESH_NANOS : MISSING_REFRESH_NANOS);
+          refreshAt = System.nanoTime() + (missing.isEmpty() && !unreachable ? REFRESH_NANOS : MISSING_REFRESH_NANOS);
         }
         if (assigned.isEmpty()) {
           Thread.sleep(200);
@@ -126,6 +128,14 @@ final class KafkaRunner extends SourceRunner {
         parts = consumer.partitionsFor(topic, Duration.ofSeconds(5));
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
         parts = null; // the brokers do not answer: keep what is assigned, ask again later
+        if (!unreachable) {
+          unreachable = true;
+          LOG.warn("pipeline '{}': the kafka brokers at {} do not answer; trying again", host.id(), config.bootstrap());
+        }
+      }
+      if (parts != null && unreachable) {
+        unreachable = false;
+        LOG.info("pipeline '{}': the kafka brokers at {} answer again", host.id(), config.bootstrap());
       }
       if (parts == null || parts.isEmpty()) {
         if (parts != null && missing.add(topic)) {
