@@ -22,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +35,22 @@ class KafkaExactlyOnceIT {
   @TempDir
   Path tmp;
 
-  private KafkaBroker broker;
+  @TempDir
+  static Path shared;
 
-  @AfterEach
-  void stopBroker() throws Exception {
+  /** One broker for the class (its start is most of a short test's time); each test has topics of its own. */
+  private static KafkaBroker broker;
+  private static final java.util.concurrent.atomic.AtomicInteger RUN = new java.util.concurrent.atomic.AtomicInteger();
+  private String events;
+  private String sums;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void startBroker() throws Exception {
+    broker = KafkaBroker.start(shared.resolve("kafka"));
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopBroker() throws Exception {
     if (broker != null) {
       broker.close();
     }
@@ -70,7 +81,7 @@ class KafkaExactlyOnceIT {
   @Test
   void everyWindowOnceAcrossKills() throws Exception {
     long seed = Long.getLong("transom.kafka.seed", System.nanoTime());
-    int kills = Integer.getInteger("transom.kafka.kills", 6); // 0: the same without a crash
+    int kills = Integer.getInteger("transom.kafka.kills", 10); // 0: the same without a crash
     System.out.println("KafkaExactlyOnceIT: seed " + seed + ", " + kills + " kills (-Dtransom.kafka.seed=" + seed + ")");
     SplittableRandom random = new SplittableRandom(seed);
     Path dir = setUp();
@@ -82,7 +93,7 @@ class KafkaExactlyOnceIT {
       produce(input.subList(from, Math.min(input.size(), from + chunk)));
       if (k < kills) {
         // a kill at a random moment of the reading, the windows' closing and the commits
-        Thread.sleep(random.nextInt(1_500));
+        Thread.sleep(random.nextInt(1_000));
         s.kill();
         s = new ServerProcess(dir).start();
       }
@@ -92,13 +103,15 @@ class KafkaExactlyOnceIT {
 
   /** The broker, its topics and the pipeline's definition; the server's directory. */
   private Path setUp() throws Exception {
-    broker = KafkaBroker.start(tmp.resolve("kafka"));
-    broker.createTopic("events", 1); // read in time order
-    broker.createTopic("sums", 3);
+    int run = RUN.incrementAndGet();
+    events = "events-" + run;
+    sums = "sums-" + run;
+    broker.createTopic(events, 1); // read in time order
+    broker.createTopic(sums, 3);
     Path dir = tmp.resolve("server");
     ServerProcess.define(dir, "sums.yaml", String.join("\n",
         "name: sums",
-        "source: {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: events}",
+        "source: {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: " + events + "}",
         "key: event.user",
         "value: event.n",
         // A minute of slack: the time a kill and a restart take moves the watermark on too (system time
@@ -108,7 +121,7 @@ class KafkaExactlyOnceIT {
         "window: {kind: tumbling, length: 10s}",
         "aggregate: {sum: true}",
         "sinks:",
-        "  - {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: sums}",
+        "  - {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: " + sums + "}",
         "checkpoint: {interval: 200ms}",
         ""));
     return dir;
@@ -134,7 +147,7 @@ class KafkaExactlyOnceIT {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (String line : lines) {
-        p.send(new ProducerRecord<>("events", line.getBytes(StandardCharsets.UTF_8)));
+        p.send(new ProducerRecord<>(events, line.getBytes(StandardCharsets.UTF_8)));
       }
       p.flush();
     }
@@ -146,12 +159,12 @@ class KafkaExactlyOnceIT {
     List<String> duplicates = new ArrayList<>();
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader");
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + sums);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of("sums"));
+      consumer.subscribe(List.of(sums));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       // then anything committed late (a duplicate would be) arrives within 3 s more
       long quietUntil = Long.MAX_VALUE;
