@@ -9,15 +9,12 @@ import dev.transom.expr.ExprScope;
 import dev.transom.io.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,15 +29,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * with each checkpoint ({@link DeliveryQueue}), and the pipeline stops taking input while
  * {@code queue} records wait.
  *
- * <p>Longer than most files: the queue, the sender thread and its backoff share one lock and the
- * state a checkpoint stores; they are one mechanism, as in {@link WebhookSink}.
+ * <p>The queue, its sender and the backoff are {@link QueuedSink}'s; with {@code guarantee:
+ * exactly-once} (the default) none of this runs: {@link KafkaTransactions} writes the records.
  */
-public final class KafkaSink implements DeliveryQueue {
+public final class KafkaSink extends QueuedSink<KafkaSink.Pending> {
   static final long DEFAULT_QUEUE = 100_000;
   private static final int BATCH = 1_000;
-  private static final long FIRST_BACKOFF_MILLIS = 200;
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.sinks");
 
   public static final ObjectSpec SPEC = ComponentSpecs.kind("kafka",
           "Writes each record to a Kafka (or Redpanda) topic, its JSON as the value (at-least-once: records not "
@@ -111,23 +105,12 @@ public final class KafkaSink implements DeliveryQueue {
 
   private final Config config;
   private final KafkaProducer<byte[], byte[]> producer;
-  /** A record waiting: its JSON (what a checkpoint stores) and its key (null: none). */
-  private record Pending(byte[] json, byte[] key) {}
 
-  /** Records not yet in flight, oldest first; guards the fields below. */
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private List<Pending> inFlight = List.of();
-  private boolean closing;
-  private boolean detached;
-  private volatile int backlog;
-  private final Thread sender;
-  private final AtomicLong delivered = new AtomicLong();
-  private final AtomicLong failedAttempts = new AtomicLong();
-  private volatile String lastError;
-  private volatile String pipeline = "?";
-  private long failingAttempts;
+  /** A record waiting: its JSON (what a checkpoint stores) and its key (null: none). */
+  record Pending(byte[] json, byte[] key) {}
 
   KafkaSink(Config config) {
+    super("transom-kafka-sink-" + config.topic(), BATCH, config.queue());
     this.config = config;
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
@@ -140,19 +123,12 @@ public final class KafkaSink implements DeliveryQueue {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    this.sender = new Thread(this::sendLoop, "transom-kafka-sink-" + config.topic());
-    sender.setDaemon(true);
-    sender.start();
+    start();
   }
 
   @Override
   public void write(Map<String, Object> record) {
-    Pending p = new Pending(JsonValues.toJsonBytes(record), keyOf(record));
-    synchronized (queue) {
-      queue.addLast(p);
-      backlog++;
-      queue.notifyAll();
-    }
+    enqueue(new Pending(JsonValues.toJsonBytes(record), keyOf(record)));
   }
 
   private byte[] keyOf(Map<String, Object> record) {
@@ -174,9 +150,15 @@ public final class KafkaSink implements DeliveryQueue {
     return k == null ? null : (k instanceof String s ? s : JsonValues.toJson(k)).getBytes(StandardCharsets.UTF_8);
   }
 
+  @Override
+  protected byte[] stored(Pending item) {
+    return item.json();
+  }
+
   /** A stored record (its JSON) waiting again, with its key worked out again. */
+  @Override
   @SuppressWarnings("unchecked")
-  private Pending pendingOf(byte[] json) {
+  protected Pending restored(byte[] json) {
     try {
       Object record = JsonValues.parse(json, 0, json.length);
       return new Pending(json, record instanceof Map<?, ?> m ? keyOf((Map<String, Object>) m) : null);
@@ -185,84 +167,9 @@ public final class KafkaSink implements DeliveryQueue {
     }
   }
 
+  /** Sends a batch and waits for every acknowledgement: null when all arrived, else why not (the batch is sent again). */
   @Override
-  public void flush() {
-    // delivery is continuous; nothing to push
-  }
-
-  @Override
-  public long backlog() {
-    return backlog;
-  }
-
-  @Override
-  public long backlogLimit() {
-    return config.queue();
-  }
-
-  private void sendLoop() {
-    long backoff = FIRST_BACKOFF_MILLIS;
-    while (true) {
-      List<Pending> batch;
-      synchronized (queue) {
-        while (inFlight.isEmpty() && queue.isEmpty() && !detached) {
-          if (closing) {
-            producer.close(Duration.ofSeconds(5));
-            return;
-          }
-          try {
-            queue.wait(1_000);
-          } catch (InterruptedException e) {
-            if (detached) {
-              break;
-            }
-          }
-        }
-        if (detached) {
-          producer.close(Duration.ZERO);
-          return;
-        }
-        if (inFlight.isEmpty()) {
-          int n = Math.min(BATCH, queue.size());
-          List<Pending> next = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            next.add(queue.removeFirst());
-          }
-          inFlight = next;
-        }
-        batch = inFlight;
-      }
-      boolean ok = send(batch);
-      synchronized (queue) {
-        if (detached) {
-          producer.close(Duration.ZERO);
-          return; // the sink that took over has this batch too
-        }
-        if (ok) {
-          delivered.addAndGet(batch.size());
-          inFlight = List.of();
-          backlog = queue.size();
-          queue.notifyAll();
-        } else {
-          failedAttempts.incrementAndGet();
-        }
-      }
-      logOutcome(ok, backoff);
-      if (ok) {
-        backoff = FIRST_BACKOFF_MILLIS;
-      } else {
-        try {
-          Thread.sleep(backoff);
-        } catch (InterruptedException e) {
-          // detached: seen above on the next turn
-        }
-        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-      }
-    }
-  }
-
-  /** Sends a batch and waits for every acknowledgement; false when any failed (the batch is sent again). */
-  private boolean send(List<Pending> batch) {
+  protected String attempt(List<Pending> batch) {
     try {
       List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
       for (Pending e : batch) {
@@ -272,34 +179,19 @@ public final class KafkaSink implements DeliveryQueue {
       for (Future<RecordMetadata> a : acks) {
         a.get();
       }
-      lastError = null;
-      return true;
+      return null;
     } catch (java.util.concurrent.ExecutionException e) {
-      lastError = "kafka " + config.topic() + ": " + (e.getCause() == null ? e : e.getCause()).getMessage();
+      return "kafka " + config.topic() + ": " + (e.getCause() == null ? e : e.getCause()).getMessage();
     } catch (org.apache.kafka.common.KafkaException e) {
-      lastError = "kafka " + config.topic() + ": " + e.getMessage();
+      return "kafka " + config.topic() + ": " + e.getMessage();
     } catch (InterruptedException e) {
-      lastError = "interrupted";
+      return "interrupted";
     }
-    return false;
   }
 
   @Override
-  public void logAs(String pipeline) {
-    this.pipeline = pipeline;
-  }
-
-  /** One line when deliveries start failing, one when they work again: never one per retry. */
-  private void logOutcome(boolean ok, long backoffMillis) {
-    if (!ok && failingAttempts++ == 0) {
-      LOG.atWarn().addKeyValue("event", "sink_failed").addKeyValue("pipeline", pipeline).addKeyValue("sink", name())
-          .log("sink '{}' of pipeline '{}' cannot deliver: {}; retrying (after {} ms, then longer), {} record(s) waiting",
-              name(), pipeline, lastError, backoffMillis, backlog);
-    } else if (ok && failingAttempts > 0) {
-      LOG.atInfo().addKeyValue("event", "sink_recovered").addKeyValue("pipeline", pipeline).addKeyValue("sink", name())
-          .log("sink '{}' of pipeline '{}' delivers again, after {} failed attempt(s)", name(), pipeline, failingAttempts);
-      failingAttempts = 0;
-    }
+  protected void senderStopped() {
+    producer.close(Duration.ofSeconds(5));
   }
 
   @Override
@@ -308,93 +200,13 @@ public final class KafkaSink implements DeliveryQueue {
   }
 
   @Override
-  public List<byte[]> undelivered() {
-    synchronized (queue) {
-      List<byte[]> all = new ArrayList<>(inFlight.size() + queue.size());
-      inFlight.forEach(p -> all.add(p.json()));
-      queue.forEach(p -> all.add(p.json()));
-      return all;
-    }
-  }
-
-  @Override
-  public void requeue(List<byte[]> records) {
-    synchronized (queue) {
-      for (int i = records.size() - 1; i >= 0; i--) {
-        queue.addFirst(pendingOf(records.get(i)));
-      }
-      backlog += records.size();
-      queue.notifyAll();
-    }
-  }
-
-  @Override
-  public List<byte[]> detach() {
-    List<byte[]> all;
-    synchronized (queue) {
-      all = undelivered();
-      detached = true;
-      inFlight = List.of();
-      queue.clear();
-      backlog = 0;
-      queue.notifyAll();
-    }
-    sender.interrupt();
-    return all;
-  }
-
-  @Override
-  public long delivered() {
-    return delivered.get();
-  }
-
-  @Override
-  public long failedAttempts() {
-    return failedAttempts.get();
-  }
-
-  @Override
-  public String lastError() {
-    return lastError;
-  }
-
-  @Override
-  public boolean drain(Duration max) {
-    long deadline = System.nanoTime() + max.toNanos();
-    synchronized (queue) {
-      while (backlog > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          queue.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  @Override
   public String problem() {
-    String e = lastError;
-    return e == null ? null : "kafka sink failing (retrying, " + backlog + " waiting): " + e;
+    String e = lastError();
+    return e == null ? null : "kafka sink failing (retrying, " + backlog() + " waiting): " + e;
   }
 
   @Override
   public String describe() {
     return config.topic() + " at " + config.bootstrap();
-  }
-
-  /** Hands over what is queued and returns; the sender keeps delivering it in the background. */
-  @Override
-  public void close() {
-    synchronized (queue) {
-      closing = true;
-      queue.notifyAll();
-    }
   }
 }

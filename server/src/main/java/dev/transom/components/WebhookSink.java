@@ -11,12 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code kind: webhook}: POSTs records as JSON arrays of at most {@code batch} records. A failed
@@ -27,11 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * bounded because the pipeline stops taking input while {@code queue} records wait
  * ({@link #backlogLimit()}).
  *
- * <p>Longer than most files: the queue, the sender thread and its backoff share one lock and the
- * state a checkpoint stores; they are one mechanism.
- * ({@link #backlogLimit()}).
+ * <p>The queue, its sender and the backoff are {@link QueuedSink}'s.
  */
-public final class WebhookSink implements DeliveryQueue {
+public final class WebhookSink extends QueuedSink<byte[]> {
   /**
    * The default {@code queue}. A healthy receiver keeps the backlog near zero, so the limit only
    * bites when it is slow or down; 10,000 records are 100 requests of the default batch, and at the
@@ -70,131 +64,37 @@ public final class WebhookSink implements DeliveryQueue {
     }
   };
 
-  private static final long FIRST_BACKOFF_MILLIS = 200;
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
-
   private final URI url;
-  private final int batchSize;
-  private final long limit;
   private final Duration timeout;
   private final HttpClient client;
-  /** Records not yet in flight, oldest first; guards every field below that is not final. */
-  private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
-  /** The batch being sent (and retried, as it is) until the receiver takes it; delivered before {@link #queue}. */
-  private List<byte[]> inFlight = List.of();
-  private byte[] inFlightBody;
-  private boolean closing;
-  private boolean detached;
-  /** {@code inFlight} plus {@code queue}, readable without the lock (asked on every ingest request). */
-  private volatile int backlog;
-  private final Thread sender;
-  private final AtomicLong delivered = new AtomicLong();
-  private final AtomicLong failedAttempts = new AtomicLong();
-  private volatile String lastError;
-  private volatile String pipeline = "?";
-  /** Failed attempts in a row, and since when (for the line that says it delivers again). */
-  private long failingAttempts;
-  private long failingSinceMillis;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.sinks");
 
   public WebhookSink(ComponentDef def) {
+    super("transom-webhook-" + URI.create(def.text("url", null)).getHost(), (int) SPEC.number(def.options(), "batch"),
+        SPEC.number(def.options(), "queue"));
     this.url = URI.create(def.text("url", null));
-    this.batchSize = (int) SPEC.number(def.options(), "batch");
-    this.limit = SPEC.number(def.options(), "queue");
     this.timeout = Duration.ofNanos(SPEC.number(def.options(), "timeout") * 1_000L);
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
-    this.sender = new Thread(this::sendLoop, "transom-webhook-" + url.getHost());
-    sender.setDaemon(true);
-    sender.start();
+    start();
   }
 
   @Override
   public void write(Map<String, Object> record) {
-    byte[] json = JsonValues.toJsonBytes(record);
-    synchronized (queue) {
-      queue.addLast(json);
-      backlog++;
-      queue.notifyAll();
-    }
+    enqueue(JsonValues.toJsonBytes(record));
   }
 
   @Override
-  public void flush() {
-    // delivery is continuous; nothing to push
+  protected String attempt(List<byte[]> batch) {
+    return post(jsonArray(batch));
   }
 
   @Override
-  public long backlog() {
-    return backlog;
+  protected byte[] stored(byte[] item) {
+    return item;
   }
 
   @Override
-  public long backlogLimit() {
-    return limit;
-  }
-
-  private void sendLoop() {
-    long backoff = FIRST_BACKOFF_MILLIS;
-    while (true) {
-      byte[] body;
-      synchronized (queue) {
-        while (inFlight.isEmpty() && queue.isEmpty() && !detached) {
-          if (closing) {
-            return;
-          }
-          try {
-            queue.wait(1_000);
-          } catch (InterruptedException e) {
-            if (detached) {
-              return;
-            }
-          }
-        }
-        if (detached) {
-          return;
-        }
-        if (inFlight.isEmpty()) {
-          int n = Math.min(batchSize, queue.size());
-          List<byte[]> batch = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            batch.add(queue.removeFirst());
-          }
-          inFlight = batch;
-          inFlightBody = jsonArray(batch);
-        }
-        body = inFlightBody;
-      }
-      boolean ok = post(body);
-      synchronized (queue) {
-        if (detached) {
-          return; // the sink that took over has this batch too
-        }
-        if (ok) {
-          delivered.addAndGet(inFlight.size());
-          inFlight = List.of();
-          inFlightBody = null;
-          backlog = queue.size();
-          queue.notifyAll();
-        } else {
-          failedAttempts.incrementAndGet();
-        }
-      }
-      logOutcome(ok, backoff);
-      if (ok) {
-        backoff = FIRST_BACKOFF_MILLIS;
-      } else {
-        try {
-          Thread.sleep(backoff);
-        } catch (InterruptedException e) {
-          synchronized (queue) {
-            if (detached) {
-              return;
-            }
-          }
-        }
-        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-      }
-    }
+  protected byte[] restored(byte[] stored) {
+    return stored;
   }
 
   private static byte[] jsonArray(List<byte[]> records) {
@@ -210,22 +110,18 @@ public final class WebhookSink implements DeliveryQueue {
     return out.toByteArray();
   }
 
-  private boolean post(byte[] body) {
+  /** POSTs one batch: null once the receiver answered 2xx, else why not. */
+  private String post(byte[] body) {
     try {
       HttpResponse<Void> r = client.send(HttpRequest.newBuilder(url).timeout(timeout)
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
           HttpResponse.BodyHandlers.discarding());
-      if (r.statusCode() / 100 == 2) {
-        lastError = null;
-        return true;
-      }
-      lastError = url + " answered " + r.statusCode();
+      return r.statusCode() / 100 == 2 ? null : url + " answered " + r.statusCode();
     } catch (IOException e) {
-      lastError = url + ": " + reason(e);
+      return url + ": " + reason(e);
     } catch (InterruptedException e) {
-      lastError = "interrupted";
+      return "interrupted";
     }
-    return false;
   }
 
   /**
@@ -244,120 +140,18 @@ public final class WebhookSink implements DeliveryQueue {
   }
 
   @Override
-  public void logAs(String pipeline) {
-    this.pipeline = pipeline;
-  }
-
-  /** One line when deliveries start failing, one when they work again: never one per retry. */
-  private void logOutcome(boolean ok, long backoffMillis) {
-    if (!ok && failingAttempts++ == 0) {
-      failingSinceMillis = System.currentTimeMillis();
-      LOG.atWarn().addKeyValue("event", "sink_failed").addKeyValue("pipeline", pipeline).addKeyValue("sink", name())
-          .log("sink '{}' of pipeline '{}' cannot deliver: {}; retrying (after {} ms, then longer), {} record(s) waiting",
-              name(), pipeline, lastError, backoffMillis, backlog);
-    } else if (ok && failingAttempts > 0) {
-      LOG.atInfo().addKeyValue("event", "sink_recovered").addKeyValue("pipeline", pipeline).addKeyValue("sink", name())
-          .log("sink '{}' of pipeline '{}' delivers again, after {} failed attempt(s) over {} s", name(), pipeline,
-              failingAttempts, (System.currentTimeMillis() - failingSinceMillis) / 1000.0);
-      failingAttempts = 0;
-    }
-  }
-
-  @Override
   public String name() {
     return "webhook " + url;
   }
 
   @Override
-  public List<byte[]> undelivered() {
-    synchronized (queue) {
-      List<byte[]> all = new ArrayList<>(inFlight.size() + queue.size());
-      all.addAll(inFlight);
-      all.addAll(queue);
-      return all;
-    }
-  }
-
-  @Override
-  public void requeue(List<byte[]> records) {
-    synchronized (queue) {
-      for (int i = records.size() - 1; i >= 0; i--) {
-        queue.addFirst(records.get(i));
-      }
-      backlog += records.size();
-      queue.notifyAll();
-    }
-  }
-
-  @Override
-  public List<byte[]> detach() {
-    List<byte[]> all;
-    synchronized (queue) {
-      all = undelivered();
-      detached = true;
-      inFlight = List.of();
-      inFlightBody = null;
-      queue.clear();
-      backlog = 0;
-      queue.notifyAll();
-    }
-    sender.interrupt(); // out of a backoff or a request, so it does not linger
-    return all;
-  }
-
-  @Override
-  public long delivered() {
-    return delivered.get();
-  }
-
-  @Override
-  public long failedAttempts() {
-    return failedAttempts.get();
-  }
-
-  @Override
-  public String lastError() {
-    return lastError;
-  }
-
-  /** Waits up to {@code max} for everything written so far to be delivered; false if it was not. */
-  @Override
-  public boolean drain(Duration max) {
-    long deadline = System.nanoTime() + max.toNanos();
-    synchronized (queue) {
-      while (backlog > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          queue.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  @Override
   public String problem() {
-    String e = lastError;
-    return e == null ? null : "webhook failing (retrying, " + backlog + " waiting): " + e;
+    String e = lastError();
+    return e == null ? null : "webhook failing (retrying, " + backlog() + " waiting): " + e;
   }
 
   @Override
   public String describe() {
     return url.toString();
-  }
-
-  /** Hands over what is queued and returns; the sender keeps delivering it in the background. */
-  @Override
-  public void close() {
-    synchronized (queue) {
-      closing = true;
-      queue.notifyAll();
-    }
   }
 }

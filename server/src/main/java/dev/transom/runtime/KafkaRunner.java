@@ -99,7 +99,10 @@ final class KafkaRunner extends SourceRunner {
           next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
           take(r, text, events, bad);
         }
-        if (!submit(host, text.toByteArray(), events, new IngestLog.SourceMark(0, 0, encode(next)), bad)) {
+        byte[] batch = text.toByteArray();
+        IngestLog.SourceMark mark = new IngestLog.SourceMark(0, 0, encode(next));
+        // (assigned partitions, no group: waiting here for a pipeline that pushes back costs nothing)
+        if (!handOver(() -> host.ingestRead(batch, events, mark, bad), () -> stopped)) {
           return;
         }
       }
@@ -215,29 +218,6 @@ final class KafkaRunner extends SourceRunner {
     }
     text.write('\n');
     events.add(event);
-  }
-
-  /**
-   * Hands a batch over, waiting while the pipeline is overloaded or its log cannot be written; false
-   * when the runner was stopped first. While it waits it does not poll: past the consumer's
-   * {@code max.poll.interval.ms} the group takes the partitions away, and when they come back they
-   * are read on from the offsets of the last batch handed over.
-   */
-  private boolean submit(PipelineHost host, byte[] text, List<Object> events, IngestLog.SourceMark mark,
-      List<ItemError> bad) {
-    while (!stopped) {
-      try {
-        host.ingestRead(text, events, mark, bad).toCompletionStage().toCompletableFuture().join();
-        return true;
-      } catch (PipelineHost.Overloaded | java.util.concurrent.CompletionException e) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException ie) {
-          return false;
-        }
-      }
-    }
-    return false;
   }
 
   /** The offsets as the mark's state: {@code {"topic": {"partition": next offset}}}, topics and partitions in order. */

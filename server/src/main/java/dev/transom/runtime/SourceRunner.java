@@ -137,26 +137,9 @@ abstract class SourceRunner {
       return lines;
     }
 
-    /**
-     * Hands a batch over, waiting while the pipeline is overloaded or its log cannot be written: a
-     * file can always wait. False when the runner was stopped first.
-     */
     private boolean submit(PipelineHost host, byte[] text, long endPosition, long firstLine) {
       dev.transom.state.IngestLog.SourceMark mark = new dev.transom.state.IngestLog.SourceMark(endPosition, firstLine);
-      while (!stopped) {
-        try {
-          // join, not await: a stop interrupts the sleep below, never a batch on its way into the log
-          host.ingestRead(text, mark).toCompletionStage().toCompletableFuture().join();
-          return true;
-        } catch (PipelineHost.Overloaded | java.util.concurrent.CompletionException e) {
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException ie) {
-            return false;
-          }
-        }
-      }
-      return false;
+      return handOver(() -> host.ingestRead(text, mark), () -> stopped);
     }
 
     @Override
@@ -170,6 +153,28 @@ abstract class SourceRunner {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Hands a batch a reader thread made over, waiting while the pipeline is overloaded or its log
+   * cannot be written: a file or a topic can always wait. False when the runner was stopped first.
+   * Join, not await: a stop interrupts the sleep here, never a batch on its way into the log.
+   */
+  static boolean handOver(java.util.function.Supplier<io.vertx.core.Future<?>> batch,
+      java.util.function.BooleanSupplier stopped) {
+    while (!stopped.getAsBoolean()) {
+      try {
+        batch.get().toCompletionStage().toCompletableFuture().join();
+        return true;
+      } catch (PipelineHost.Overloaded | java.util.concurrent.CompletionException e) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          return false;
+        }
+      }
+    }
+    return false;
   }
 
   /** Emits {@code rate} events per second in ten ticks a second, until {@code count}; then its input has ended. */

@@ -2,7 +2,6 @@ package dev.transom.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.transom.kafka.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,30 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * every window exactly once, with the value a run without crashes gives (worked out here from the
  * input, not by the server).
  */
-class KafkaExactlyOnceIT {
+class KafkaExactlyOnceIT extends KafkaTests {
   @TempDir
   Path tmp;
 
-  @TempDir
-  static Path shared;
-
-  /** One broker for the class (its start is most of a short test's time); each test has topics of its own. */
-  private static KafkaBroker broker;
   private static final java.util.concurrent.atomic.AtomicInteger RUN = new java.util.concurrent.atomic.AtomicInteger();
   private String events;
   private String sums;
-
-  @org.junit.jupiter.api.BeforeAll
-  static void startBroker() throws Exception {
-    broker = KafkaBroker.start(shared.resolve("kafka"));
-  }
-
-  @org.junit.jupiter.api.AfterAll
-  static void stopBroker() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-  }
 
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
   private static final int USERS = 5;

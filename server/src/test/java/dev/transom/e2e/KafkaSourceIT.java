@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.transom.kafka.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,27 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * is not JSON an item error naming its topic, partition and offset, and a {@code kill -9} of the
  * server (with and without a checkpoint since) reads nothing twice and loses nothing.
  */
-class KafkaSourceIT {
+class KafkaSourceIT extends KafkaTests {
   @TempDir
   Path tmp;
 
-  @TempDir
-  static Path shared;
-
-  /** One broker for the class; each test has topics and a consumer group of its own. */
-  private static KafkaBroker broker;
-
-  @org.junit.jupiter.api.BeforeAll
-  static void startBroker() throws Exception {
-    broker = KafkaBroker.start(shared.resolve("kafka"));
-  }
-
-  @org.junit.jupiter.api.AfterAll
-  static void stopBroker() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-  }
 
   private static final int USERS = 7;
 

@@ -21,10 +21,10 @@ class SourceStateHarnessTest {
       "name: topic",
       "source: {kind: http}",
       "key: event.user",
-      "clock: {kind: event, timestamp: event.ts, wait: 5s}",
-      "window: {kind: tumbling, length: 10s}",
+      "clock: {kind: event, timestamp: event.ts, wait: 30s}",
+      "window: {kind: tumbling, length: 1m}",
       "aggregate: {count: true}",
-      "checkpoint: {interval: 1h}",
+      "checkpoint: {interval: 10m}",
       "");
 
   private static void read(ServerHarness h, String state, String... users) throws Exception {
