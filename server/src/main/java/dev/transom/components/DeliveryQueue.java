@@ -13,6 +13,9 @@ public interface DeliveryQueue extends RecordSink {
   /** Names the sink by its kind and destination: the same after a restart or a reload. */
   String name();
 
+  /** Its kind, as a definition names it ({@code webhook}, {@code kafka}), for the meters' tags. */
+  String kind();
+
   /** Everything written and not yet delivered, oldest first, the batch in flight included. */
   List<byte[]> undelivered();
 

@@ -200,6 +200,11 @@ public final class KafkaSink extends QueuedSink<KafkaSink.Pending> {
   }
 
   @Override
+  public String kind() {
+    return SPEC.name();
+  }
+
+  @Override
   public String problem() {
     String e = lastError();
     return e == null ? null : "kafka sink failing (retrying, " + backlog() + " waiting): " + e;

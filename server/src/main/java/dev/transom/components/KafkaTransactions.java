@@ -160,6 +160,13 @@ public final class KafkaTransactions implements AutoCloseable {
     return all;
   }
 
+  /** Counts on from {@code before}'s, the sink of the same name this one takes over from (meters only grow). */
+  public void countOn(KafkaTransactions before) {
+    commits.addAndGet(before.commits());
+    aborts.addAndGet(before.aborts());
+    written.addAndGet(before.written());
+  }
+
   public long commits() {
     return commits.get();
   }

@@ -145,6 +145,11 @@ public final class WebhookSink extends QueuedSink<byte[]> {
   }
 
   @Override
+  public String kind() {
+    return SPEC.name();
+  }
+
+  @Override
   public String problem() {
     String e = lastError();
     return e == null ? null : "webhook failing (retrying, " + backlog() + " waiting): " + e;

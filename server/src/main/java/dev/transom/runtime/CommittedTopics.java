@@ -102,13 +102,18 @@ final class CommittedTopics implements AutoCloseable {
   /** What {@code old}'s sinks still owe, for the sinks of the same name here; {@code old} stops writing. */
   void takeOver(CommittedTopics old) {
     Map<String, List<byte[]>> owed = new LinkedHashMap<>();
+    Map<String, KafkaTransactions> before = new LinkedHashMap<>();
     for (KafkaTransactions t : old.all()) {
       owed.put(t.name(), t.detach());
+      before.put(t.name(), t);
     }
     for (KafkaTransactions t : all()) {
       List<byte[]> o = owed.get(t.name());
       if (o != null && !o.isEmpty()) {
         t.restore(o);
+      }
+      if (before.containsKey(t.name())) {
+        t.countOn(before.get(t.name()));
       }
     }
   }

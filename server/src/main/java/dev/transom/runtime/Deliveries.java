@@ -57,6 +57,10 @@ public final class Deliveries {
     String lastError() {
       return queue.lastError();
     }
+
+    String kind() {
+      return queue.kind();
+    }
   }
 
   private final Map<String, Track> tracks = new LinkedHashMap<>();

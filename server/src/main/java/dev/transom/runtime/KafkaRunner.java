@@ -44,6 +44,8 @@ final class KafkaRunner extends SourceRunner {
   private static final long REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private static final long MISSING_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
+  /** Each assigned partition's lag as the consumer last knew it, for the meters (read by other threads). */
+  private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
   private final Thread thread;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean stopped;
@@ -89,6 +91,9 @@ final class KafkaRunner extends SourceRunner {
           continue;
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        for (TopicPartition tp : assigned) {
+          consumer.currentLag(tp).ifPresent(l -> lag.put(tp, l)); // from the last fetch: no request
+        }
         if (records.isEmpty()) {
           continue;
         }
@@ -180,6 +185,9 @@ final class KafkaRunner extends SourceRunner {
     }
     assigned.clear();
     assigned.addAll(all);
+    for (TopicPartition tp : all) {
+      host.consumerLag(tp.topic(), tp.partition(), () -> lag.containsKey(tp) ? lag.get(tp) : Double.NaN);
+    }
   }
 
   /**

@@ -773,6 +773,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     if (metrics != null) {
       metrics.deliveries(deliveries);
       metrics.sinks(sinkCounts, deliveries);
+      metrics.transactions(topics);
     }
     if (!deferSource) {
       startSource();
@@ -941,6 +942,14 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** Where a file source goes on reading: after the last batch it handed over (logged or not). */
   long readPosition() {
     return ingest.readPosition();
+  }
+
+  /** A kafka source was assigned a partition: its lag becomes a meter ({@code lag} reads it). */
+  void consumerLag(String topic, int partition, java.util.function.Supplier<Number> lag) {
+    PipelineMetrics m = metrics;
+    if (m != null) {
+      m.consumerLag(topic, partition, lag);
+    }
   }
 
   /** The source state the last stored checkpoint holds (a kafka source commits it to its group, for monitoring). */

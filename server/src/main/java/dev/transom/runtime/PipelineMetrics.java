@@ -132,17 +132,58 @@ final class PipelineMetrics {
       Meter kept = sinkMeters.remove(t.sink);
       next.put(t.sink, kept != null ? kept : FunctionCounter.builder("transom.sink.records", t, Deliveries.Track::delivered)
           .description("records the sink took: file and h2 at the checkpoint that stores them, stdout as written, "
-              + "webhook once delivered").tags("pipeline", id, "sink", t.sink, "kind", "webhook").register(registry));
+              + "webhook once delivered").tags("pipeline", id, "sink", t.sink, "kind", t.kind()).register(registry));
     }
     sinkMeters.values().forEach(registry::remove);
     sinkMeters.clear();
     sinkMeters.putAll(next);
   }
 
+  /** Per partition a kafka source reads (tags {@code topic}, {@code partition}): its lag, registered once assigned. */
+  private final Map<String, Meter> lagMeters = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per exactly-once kafka sink, by name: its transaction meters. */
+  private final Map<String, List<Meter>> transactionMeters = new HashMap<>();
+
+  /** Called by a kafka source's thread when it is assigned a partition; {@code lag} reads its lag (NaN: unknown). */
+  void consumerLag(String topic, int partition, java.util.function.Supplier<Number> lag) {
+    lagMeters.computeIfAbsent(topic + "/" + partition, k -> Gauge.builder("transom.kafka.consumer.lag", lag)
+        .description("records in the partition after the last one read (Kafka's own lag; NaN until known)")
+        .tags("pipeline", id, "topic", topic, "partition", String.valueOf(partition)).strongReference(true)
+        .register(registry));
+  }
+
+  /** Brings the exactly-once kafka sinks' meters in line with a (re)deployed version's {@code topics}. */
+  void transactions(CommittedTopics topics) {
+    Map<String, List<Meter>> next = new HashMap<>();
+    for (dev.transom.components.KafkaTransactions t : topics.sinks()) {
+      List<Meter> old = transactionMeters.remove(t.name());
+      if (old != null) {
+        old.forEach(registry::remove); // bound to the sink the version before had
+      }
+      next.put(t.name(), List.of(
+          FunctionCounter.builder("transom.kafka.transactions", t, dev.transom.components.KafkaTransactions::commits)
+              .description("Kafka transactions of an exactly-once kafka sink, by outcome")
+              .tags("pipeline", id, "sink", t.name(), "outcome", "committed").register(registry),
+          FunctionCounter.builder("transom.kafka.transactions", t, dev.transom.components.KafkaTransactions::aborts)
+              .description("Kafka transactions of an exactly-once kafka sink, by outcome")
+              .tags("pipeline", id, "sink", t.name(), "outcome", "aborted").register(registry),
+          Gauge.builder("transom.kafka.pending.epochs", t, dev.transom.components.KafkaTransactions::pendingEpochs)
+              .description("checkpointed epochs whose records are not committed to Kafka yet")
+              .tags("pipeline", id, "sink", t.name()).strongReference(true).register(registry)));
+    }
+    transactionMeters.values().forEach(ms -> ms.forEach(registry::remove));
+    transactionMeters.clear();
+    transactionMeters.putAll(next);
+  }
+
   void remove() {
     for (Meter m : meters) {
       registry.remove(m);
     }
+    lagMeters.values().forEach(registry::remove);
+    lagMeters.clear();
+    transactionMeters.values().forEach(ms -> ms.forEach(registry::remove));
+    transactionMeters.clear();
     deliveryMeters.values().forEach(ms -> ms.forEach(registry::remove));
     deliveryMeters.clear();
     sinkMeters.values().forEach(registry::remove);

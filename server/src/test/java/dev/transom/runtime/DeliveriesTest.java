@@ -53,6 +53,11 @@ class DeliveriesTest {
     }
 
     @Override
+    public String kind() {
+      return "webhook";
+    }
+
+    @Override
     public List<byte[]> undelivered() {
       return new ArrayList<>(held);
     }
