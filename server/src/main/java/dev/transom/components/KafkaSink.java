@@ -205,12 +205,6 @@ public final class KafkaSink extends QueuedSink<KafkaSink.Pending> {
   }
 
   @Override
-  public String problem() {
-    String e = lastError();
-    return e == null ? null : "kafka sink failing (retrying, " + backlog() + " waiting): " + e;
-  }
-
-  @Override
   public String describe() {
     return config.topic() + " at " + config.bootstrap();
   }

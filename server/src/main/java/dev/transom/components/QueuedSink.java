@@ -222,6 +222,12 @@ abstract class QueuedSink<T> implements DeliveryQueue {
     return lastError;
   }
 
+  @Override
+  public String problem() {
+    String e = lastError;
+    return e == null ? null : kind() + " failing (retrying, " + backlog + " waiting): " + e;
+  }
+
   /** Waits up to {@code max} for everything written so far to be delivered; false if it was not. */
   @Override
   public boolean drain(Duration max) {

@@ -150,12 +150,6 @@ public final class WebhookSink extends QueuedSink<byte[]> {
   }
 
   @Override
-  public String problem() {
-    String e = lastError();
-    return e == null ? null : "webhook failing (retrying, " + backlog() + " waiting): " + e;
-  }
-
-  @Override
   public String describe() {
     return url.toString();
   }

@@ -40,7 +40,7 @@ class KafkaExactlyOnceIT extends KafkaTests {
 
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
   private static final int USERS = 5;
-  private static final int SECONDS = 120;
+  private static final int SECONDS = 60;
 
   /** A crash right before a transaction's commit, and right after it (the checkpoint still owing its records). */
   @org.junit.jupiter.params.ParameterizedTest
@@ -75,7 +75,7 @@ class KafkaExactlyOnceIT extends KafkaTests {
       produce(input.subList(from, Math.min(input.size(), from + chunk)));
       if (k < kills) {
         // a kill at a random moment of the reading, the windows' closing and the commits
-        Thread.sleep(random.nextInt(1_000));
+        Thread.sleep(random.nextInt(700));
         s.kill();
         s = new ServerProcess(dir).start();
       }
