@@ -100,9 +100,12 @@ final class KafkaRunner extends SourceRunner {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         List<Object> events = new ArrayList<>(records.count());
         List<ItemError> bad = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-          take(r, text, events, bad);
+        for (TopicPartition tp : records.partitions()) {
+          List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
+          for (ConsumerRecord<byte[], byte[]> r : rs) {
+            take(r, text, events, bad);
+          }
+          next.put(tp, rs.get(rs.size() - 1).offset() + 1); // once per partition, not per record
         }
         byte[] batch = text.toByteArray();
         IngestLog.SourceMark mark = new IngestLog.SourceMark(0, 0, encode(next));
@@ -221,9 +224,16 @@ final class KafkaRunner extends SourceRunner {
           new String(v, StandardCharsets.UTF_8)));
       return;
     }
-    for (byte b : v) {
-      text.write(b == '\n' || b == '\r' ? ' ' : b);
+    byte[] line = v;
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] == '\n' || v[i] == '\r') {
+        if (line == v) {
+          line = v.clone(); // copied only for a value that has line breaks (pretty-printed JSON)
+        }
+        line[i] = ' ';
+      }
     }
+    text.write(line, 0, line.length);
     text.write('\n');
     events.add(event);
   }
