@@ -62,7 +62,6 @@ public final class KafkaTransactions implements AutoCloseable {
   private boolean detached;
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong aborts = new AtomicLong();
-  private final AtomicLong written = new AtomicLong();
   private volatile long committedEpoch = -1;
   private volatile String lastError;
   private KafkaProducer<byte[], byte[]> producer;
@@ -164,7 +163,6 @@ public final class KafkaTransactions implements AutoCloseable {
   public void countOn(KafkaTransactions before) {
     commits.addAndGet(before.commits());
     aborts.addAndGet(before.aborts());
-    written.addAndGet(before.written());
   }
 
   public long commits() {
@@ -173,15 +171,6 @@ public final class KafkaTransactions implements AutoCloseable {
 
   public long aborts() {
     return aborts.get();
-  }
-
-  /** Records committed to the topic so far. */
-  public long written() {
-    return written.get();
-  }
-
-  public long committedEpoch() {
-    return committedEpoch;
   }
 
   /** Epochs released and not committed yet. */
@@ -256,7 +245,6 @@ public final class KafkaTransactions implements AutoCloseable {
       fault("kafka-after-commit"); // committed, the checkpoint still owes it: the restart must not write it again
       committedEpoch = number;
       commits.incrementAndGet();
-      written.addAndGet(records.size());
       if (lastError != null) {
         LOG.info("sink '{}' of pipeline '{}' commits again", name(), pipeline);
       }
@@ -356,32 +344,12 @@ public final class KafkaTransactions implements AutoCloseable {
     }
   }
 
-  /** Stops once every released epoch is committed, or at once if the brokers do not take them within {@code max}. */
+  /** Stops once every released epoch is committed (in the background: the restart's dedup covers a shutdown first). */
   @Override
   public void close() {
     synchronized (this) {
       closing = true;
       notifyAll();
     }
-  }
-
-  /** Waits up to {@code max} until every released epoch is committed; true when they are. */
-  public boolean drain(Duration max) {
-    long deadline = System.nanoTime() + max.toNanos();
-    synchronized (this) {
-      while (epochs.values().stream().anyMatch(e -> e.released)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return true;
   }
 }

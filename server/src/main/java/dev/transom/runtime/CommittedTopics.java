@@ -5,7 +5,6 @@ import dev.transom.components.KafkaSink;
 import dev.transom.components.KafkaTransactions;
 import dev.transom.definition.spec.ComponentDef;
 import dev.transom.state.Checkpoint;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,17 +115,6 @@ final class CommittedTopics implements AutoCloseable {
         t.countOn(before.get(t.name()));
       }
     }
-  }
-
-  /** Waits up to {@code max} for every released epoch to be committed. */
-  boolean drain(Duration max) {
-    long deadline = System.nanoTime() + max.toNanos();
-    for (KafkaTransactions t : all()) {
-      if (!t.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   List<KafkaTransactions> sinks() {
