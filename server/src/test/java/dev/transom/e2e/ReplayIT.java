@@ -12,12 +12,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Recovery that does not depend on when the server comes back: batches replayed at their arrival
  * time, and exactly-once files cut back even when no checkpoint held their length yet.
  */
+// Runs beside the other test classes: its long case waits out a 30 s downtime.
+@Execution(ExecutionMode.CONCURRENT)
 class ReplayIT {
   @TempDir
   Path tmp;

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (10 min) longer than all the system time the test takes: windows close because later events
  * arrive, never because the client was held up, and nothing is late.
  */
+// Runs beside the other test classes: it waits out a 60 s outage.
+@Execution(ExecutionMode.CONCURRENT)
 class WebhookOutageIT {
   static final long OUTAGE_MILLIS = 60_000;
   static final int KEYS = 5;

@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * several commits older than the newest one in the file ({@link NewestVersion}). Without the
  * repair this test loses commits within a few cycles.
  */
+// Runs beside the other test classes: a child JVM does the work; the test mostly waits to kill it.
+@Execution(ExecutionMode.CONCURRENT)
 class UncleanShutdownIT {
   @TempDir
   Path tmp;
