@@ -9,7 +9,7 @@ import { statusBadge, problemsList, refusing } from './parts.js';
 import { renderShape } from './shape.js';
 import { windowsSection, bindWindows, fetchWindows, renderWindows } from './windows.js';
 import { outputsSection, bindOutputs, addOutput, clearOutputs, draw as drawOutputs } from './outputs.js';
-import { sinksTable, checkpointsTable, reloadsTable, errorsTable, lateList, put } from './tables.js';
+import { sinksTable, partitionsTable, checkpointsTable, reloadsTable, errorsTable, lateList, put } from './tables.js';
 import { startStream, stopStream } from './stream.js';
 
 const KEEP = { checkpoints: 100, reloads: 50 };
@@ -32,6 +32,7 @@ function skeleton(view, id, connection) {
     ${section('shape', 'Shape', '<figure id="shape"></figure>')}
     ${section('rates', 'Rates and lag', `<p class="muted">One sample a second, the last 15 minutes (kept by the server).</p>
       <div id="rate-chart" class="chart"></div><div id="lag-chart" class="chart"></div>`)}
+    ${section('source', 'Source partitions', '<div id="source-partitions"></div>')}
     ${section('sinks', 'Sinks', '<div id="sinks"></div>')}
     ${windowsSection()}
     ${outputsSection()}
@@ -164,6 +165,9 @@ export async function showPipeline(view, id, connection) {
   put(root, '#summary', summary(p));
   renderShape(root.querySelector('#shape'), shape);
   drawHistory();
+  const partitions = shape.source_partitions || [];
+  root.querySelector('section[aria-labelledby="h-source"]').hidden = partitions.length === 0; // kafka sources only
+  if (partitions.length > 0) put(root, '#source-partitions', partitionsTable(partitions));
   put(root, '#sinks', sinksTable(shape.sinks));
   renderWindows(root, windows, p);
   put(root, '#checkpoints', checkpointsTable(page.checkpoints));

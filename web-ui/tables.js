@@ -5,20 +5,41 @@ import { reloadSummary } from './parts.js';
 
 const none = (what) => `<p class="muted">${what}</p>`;
 
-/** Every sink of the running version: what it took, what waits, failed attempts, the last error. */
+const dash = '<span class="muted">—</span>';
+
+/** What waits: a queue's records against its limit, or the checkpoints a transactional sink still owes Kafka. */
+function pendingCell(s) {
+  if (s.transactions) return `${count(s.transactions.pending_epochs)}<span class="muted"> epochs</span>`;
+  return s.pending === null ? dash : `${count(s.pending)}<span class="muted"> / ${count(s.limit)}</span>`;
+}
+
+/** Every sink of the running version: what it took, what waits, failed attempts, transactions, the last error. */
 export function sinksTable(sinks) {
   if (!sinks || sinks.length === 0) return none('No sinks: outputs are kept for the API and the live stream only.');
   const rows = sinks.map((s) => `<tr data-sink="${esc(s.name)}"><th scope="row"><code>${esc(s.name)}</code>${s.role === 'late'
     ? ' <span class="muted">(late items)</span>' : ''}</th>
       <td><span class="health ${esc(s.health)}">${esc(s.health)}</span></td>
       <td class="num">${count(s.records)}</td>
-      <td class="num pending">${s.pending === null ? '<span class="muted">—</span>' : `${count(s.pending)}<span class="muted"> / ${count(s.limit)}</span>`}</td>
-      <td class="num">${s.failed_attempts === null ? '<span class="muted">—</span>' : count(s.failed_attempts)}</td>
-      <td>${s.last_error ? `<span class="problems">${esc(s.last_error)}</span>` : '<span class="muted">—</span>'}</td></tr>`).join('');
+      <td class="num pending">${pendingCell(s)}</td>
+      <td class="num">${s.failed_attempts === null ? dash : count(s.failed_attempts)}</td>
+      <td class="transactions">${s.transactions ? `${count(s.transactions.committed)} committed, ${count(s.transactions.aborted)} aborted` : dash}</td>
+      <td>${s.last_error ? `<span class="problems">${esc(s.last_error)}</span>` : dash}</td></tr>`).join('');
   return `<div class="table-wrap"><table aria-label="sinks"><thead><tr><th scope="col">sink</th><th scope="col">health</th>
-    <th scope="col" class="num">records taken</th><th scope="col" class="num">pending / limit</th><th scope="col" class="num">failed attempts</th>
-    <th scope="col">last error</th></tr></thead><tbody>${rows}</tbody></table></div>
-    <p class="muted small">File and h2 sinks take records at the checkpoint that stores them; webhooks once delivered.</p>`;
+    <th scope="col" class="num">records taken</th><th scope="col" class="num">pending</th><th scope="col" class="num">failed attempts</th>
+    <th scope="col">transactions</th><th scope="col">last error</th></tr></thead><tbody>${rows}</tbody></table></div>
+    <p class="muted small">File, h2 and exactly-once kafka sinks take records at the checkpoint that stores them (kafka: in one
+    transaction each); webhooks and at-least-once kafka sinks once delivered.</p>`;
+}
+
+/** The partitions a kafka source reads: the next offset and how many records are behind it. */
+export function partitionsTable(partitions) {
+  const rows = partitions.map((p) => `<tr data-partition="${esc(`${p.topic}/${p.partition}`)}">
+      <th scope="row"><code>${esc(p.topic)}</code> / ${p.partition}</th>
+      <td class="num">${p.offset === null ? dash : count(p.offset)}</td>
+      <td class="num lag">${p.lag === null ? dash : count(p.lag)}</td></tr>`).join('');
+  return `<div class="table-wrap"><table aria-label="source partitions"><thead><tr><th scope="col">topic / partition</th>
+    <th scope="col" class="num">next offset</th><th scope="col" class="num">lag (records)</th></tr></thead><tbody>${rows}</tbody></table></div>
+    <p class="muted small">The lag is what the consumer last heard from the broker; the checkpoint, not the consumer group, says where reading goes on.</p>`;
 }
 
 export function checkpointsTable(entries) {

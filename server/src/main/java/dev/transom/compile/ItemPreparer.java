@@ -77,16 +77,21 @@ public final class ItemPreparer {
 
   /** Like {@link #prepare(Object, StepChain.Failures)}, into {@code into}; false when dropped or failed. */
   public boolean prepare(Object event, StepChain.Failures failures, Prepared into) {
+    Object meta = WithMeta.NONE;
+    if (event instanceof WithMeta m) {
+      event = m.event();
+      meta = m.meta();
+    }
     Object item = event;
     if (!steps.isEmpty()) {
-      item = steps.apply(event, failures);
+      item = steps.apply(event, meta, failures);
       if (item == StepChain.GONE) {
         return false;
       }
     }
     String k;
     try {
-      k = keyOf(key.eval1(item));
+      k = keyOf(key.eval2(item, meta));
     } catch (ExprFailure e) {
       failures.fail("key", e.getMessage(), item);
       return false;
@@ -94,7 +99,7 @@ public final class ItemPreparer {
     long t = 0;
     if (timestamp != null) {
       try {
-        t = Timestamps.toMicros(timestamp.eval1(item), unitMicros);
+        t = Timestamps.toMicros(timestamp.eval2(item, meta), unitMicros);
       } catch (ExprFailure e) {
         failures.fail("clock.timestamp", e.getMessage(), item);
         return false;
@@ -102,7 +107,7 @@ public final class ItemPreparer {
     }
     Object v;
     try {
-      v = value == null ? item : value.eval1(item);
+      v = value == null ? item : value.eval2(item, meta);
     } catch (ExprFailure e) {
       failures.fail("value", e.getMessage(), item);
       return false;

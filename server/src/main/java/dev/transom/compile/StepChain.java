@@ -32,12 +32,17 @@ public final class StepChain {
 
   /** The item after every step, or {@link #GONE} (a failure has then been reported). */
   Object apply(Object item, Failures failures) {
+    return apply(item, null, failures);
+  }
+
+  /** Like {@link #apply(Object, Failures)}, for steps that also read the event's {@code meta}. */
+  Object apply(Object item, Object meta, Failures failures) {
     for (int i = 0; i < steps.size(); i++) {
       StepDef step = steps.get(i);
       String field = name + "[" + i + "]." + (step.filter() ? "filter" : "map");
       Object r;
       try {
-        r = step.expr().eval1(item);
+        r = meta == null ? step.expr().eval1(item) : step.expr().eval2(item, meta);
       } catch (ExprFailure e) {
         failures.fail(field, e.getMessage(), item);
         return GONE;

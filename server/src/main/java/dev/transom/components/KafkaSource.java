@@ -21,7 +21,10 @@ public final class KafkaSource {
   static final String BOOTSTRAP = "[^\\s,:]+:[0-9]{1,5}(,[^\\s,:]+:[0-9]{1,5})*";
 
   public static final ObjectSpec SPEC = ComponentSpecs.kind("kafka",
-          "Reads the records of Kafka (or Redpanda) topics; each record's value is one JSON event.")
+          "Reads the records of Kafka (or Redpanda) topics; each record's value is one JSON event. Expressions "
+              + "over the event also read `meta`: the record's `topic`, `partition`, `offset`, `timestamp` (a "
+              + "timestamp) and `key` (a string; absent when the record has none), e.g. `clock.timestamp: "
+              + "meta.timestamp`.")
       .required("bootstrap", new FieldType.Text(BOOTSTRAP, "host:port, comma-separated"),
           "the brokers to connect to first (`bootstrap.servers`)", "localhost:9092")
       .optional("topic", new FieldType.Text(TOPIC, "a topic name"), null, "the topic to read", "clicks")

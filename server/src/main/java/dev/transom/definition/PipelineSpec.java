@@ -14,11 +14,13 @@ public final class PipelineSpec {
   public static final String ID_PATTERN = "[a-z0-9][a-z0-9_-]{0,62}";
 
   static ObjectSpec step(ExprScope scope, String variable) {
+    String variables = String.join(", ", scope.variables());
+    String named = scope.variables().size() == 1 ? "variable: " : "variables: ";
     return ObjectSpec.of("step", "A stateless step: exactly one of filter or map.")
         .optional("filter", new FieldType.Expression(scope, Set.of(ResultKind.BOOL), "a bool"), null,
-            "keep the item when true (variable: " + variable + ")", variable.equals("event") ? "event.clicks > 0" : "result.value > 100")
+            "keep the item when true (" + named + variables + ")", variable.equals("event") ? "event.clicks > 0" : "result.value > 100")
         .optional("map", new FieldType.Expression(scope, Set.of(), "the new item"), null,
-            "replace the item by this (variable: " + variable + ")",
+            "replace the item by this (" + named + variables + ")",
             variable.equals("event") ? "'{\"user\": event.user, \"clicks\": event.clicks}'" : "'result.with(\"big\", true)'")
         .exactlyOne("filter", "map")
         .build();
@@ -56,9 +58,9 @@ public final class PipelineSpec {
           "stateless filter/map steps before windowing, in order", "[{filter: event.clicks > 0}]")
       .required("key", new FieldType.Expression(ExprScope.EVENT, Set.of(ResultKind.STRING, ResultKind.INT, ResultKind.UINT,
               ResultKind.BOOL), "a string, an int or a bool"),
-          "the key of each event: a string, an int or a bool (variable: event)", "event.user")
+          "the key of each event: a string, an int or a bool (variables: event, meta)", "event.user")
       .optional("value", new FieldType.Expression(ExprScope.EVENT, Set.of(), "the value"), "the whole event",
-          "what goes into the window (variable: event)", "event.clicks")
+          "what goes into the window (variables: event, meta)", "event.clicks")
       .required("clock", WindowingSpecs.CLOCKS, "which clock gives each event its time", "{kind: event, timestamp: event.ts, wait: 10s}")
       .required("window", WindowingSpecs.WINDOWS, "how events are bucketed into windows", "{kind: tumbling, length: 1m}")
       .required("aggregate", new FieldType.Obj(WindowingSpecs.AGGREGATE), "how a window's values are combined", "{count: true}")

@@ -4,8 +4,12 @@ import java.util.List;
 
 /** The places an expression can stand, each with its own variables (docs/reference.md, expressions). */
 public enum ExprScope {
-  /** {@code steps[]}, {@code key}, {@code value}, {@code clock.timestamp}. */
-  EVENT(List.of("event")),
+  /**
+   * {@code steps[]}, {@code key}, {@code value}, {@code clock.timestamp}: the event, and {@code meta},
+   * what the source knows of it (a Kafka record's key, timestamp, topic, partition and offset; an
+   * empty map for other sources).
+   */
+  EVENT(List.of("event", "meta")),
   /** {@code aggregate.reduce}, {@code aggregate.fold.step}. */
   STEP(List.of("acc", "value", "key")),
   /** {@code aggregate.fold.init}. */

@@ -32,7 +32,7 @@ public final class DashboardViews {
   public static PipelineShape shape(PipelineHost h) {
     long[] windows = h.windowCounts();
     return PipelineShape.of(h.definition(), h.version(), h.inCount(), h.outCount(), h.lateCount(), h.errorCount(),
-        windows[0], windows[1], sinks(h));
+        windows[0], windows[1], sinks(h), h.sourcePartitions());
   }
 
   public static ItemErrorGroups.View errors(PipelineHost h) {
@@ -54,6 +54,6 @@ public final class DashboardViews {
   }
 
   private static List<SinkHealth> sinks(PipelineHost h) {
-    return SinkHealth.of(h.sinkCounts(), h.deliveries(), h.status());
+    return SinkHealth.of(h.sinkCounts(), h.deliveries(), h.topics(), h.status());
   }
 }

@@ -211,9 +211,11 @@ final class Ingest {
    * errors found on the partitions.
    */
   static List<Object> parseLines(byte[] text, IngestLog.SourceMark mark, Consumer<ItemError> bad) {
-    if (mark == null || mark.state() != null) {
-      // a request's, or a source without lines (its records were checked when they were read)
-      return LineDecoder.events(text, 1, line -> {});
+    if (mark == null) {
+      return LineDecoder.events(text, 1, line -> {}); // a request's: checked before it was logged
+    }
+    if (mark.state() != null) {
+      return KafkaRunner.replayed(text, mark.state()); // a topic's records, checked when they were read
     }
     return LineDecoder.numberedEvents(text, mark.firstLine(), line -> bad.accept(badLineError(line)));
   }

@@ -1,6 +1,7 @@
 package dev.transom.runtime;
 
 import dev.transom.compile.ItemError;
+import dev.transom.compile.WithMeta;
 import dev.transom.components.KafkaSource;
 import dev.transom.io.JsonValues;
 import dev.transom.state.IngestLog;
@@ -40,12 +41,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class KafkaRunner extends SourceRunner {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("transom.pipelines");
-  private static final int MAX_BATCH = 5_000;
+  /**
+   * Records per poll, so per logged batch. Each batch waits for its sync in the ingest log before
+   * the next poll (40-60 ms here), so small batches cap the rate: 5,000 gave ~70k records/s.
+   */
+  private static final int MAX_BATCH = 20_000;
+  /** Bytes a fetch may bring per partition (Kafka's default, 1 MiB, is ~8,000 of the benchmark's records). */
+  private static final int PARTITION_FETCH_BYTES = 4 << 20;
   private static final long REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private static final long MISSING_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+  private static final String META_MARK_KEY = "$meta";
+  /** How a state of a batch read with {@code meta} begins ({@link #encode}). */
+  private static final String META_MARK = "{\"" + META_MARK_KEY + "\":";
 
   /** Each assigned partition's lag as the consumer last knew it, for the meters (read by other threads). */
   private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Each assigned partition's next offset to read, as of the last batch handed over (read by other threads). */
+  private final Map<TopicPartition, Long> positions = new java.util.concurrent.ConcurrentHashMap<>();
   private final Thread thread;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean stopped;
@@ -61,6 +73,7 @@ final class KafkaRunner extends SourceRunner {
     // records of transactions not (yet) committed are never read: an exactly-once producer's aborts stay out
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(MAX_BATCH));
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(PARTITION_FETCH_BYTES));
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.fromEarliest() ? "earliest" : "latest");
     this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     Map<TopicPartition, Long> next = decode(startState);
@@ -100,18 +113,22 @@ final class KafkaRunner extends SourceRunner {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         List<Object> events = new ArrayList<>(records.count());
         List<ItemError> bad = new ArrayList<>();
+        boolean withMeta = host.readsMeta(); // per batch: a reload may change it
         for (TopicPartition tp : records.partitions()) {
           List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
           for (ConsumerRecord<byte[], byte[]> r : rs) {
-            take(r, text, events, bad);
+            take(r, text, events, bad, withMeta);
           }
           next.put(tp, rs.get(rs.size() - 1).offset() + 1); // once per partition, not per record
         }
         byte[] batch = text.toByteArray();
-        IngestLog.SourceMark mark = new IngestLog.SourceMark(0, 0, encode(next));
+        IngestLog.SourceMark mark = new IngestLog.SourceMark(0, 0, encode(next, withMeta));
         // (assigned partitions, no group: waiting here for a pipeline that pushes back costs nothing)
         if (!handOver(() -> host.ingestRead(batch, events, mark, bad), () -> stopped)) {
           return;
+        }
+        for (TopicPartition tp : records.partitions()) {
+          positions.put(tp, next.get(tp));
         }
       }
     } catch (WakeupException | InterruptedException e) {
@@ -188,6 +205,13 @@ final class KafkaRunner extends SourceRunner {
     }
     assigned.clear();
     assigned.addAll(all);
+    positions.keySet().retainAll(all);
+    for (TopicPartition tp : all) {
+      Long at = next.get(tp);
+      if (at != null) {
+        positions.putIfAbsent(tp, at);
+      }
+    }
     for (TopicPartition tp : all) {
       host.consumerLag(tp.topic(), tp.partition(), () -> lag.containsKey(tp) ? lag.get(tp) : Double.NaN);
     }
@@ -207,9 +231,13 @@ final class KafkaRunner extends SourceRunner {
     });
   }
 
-  /** Adds a record's value to the batch, or its item error when it is not one JSON value. */
+  /**
+   * Adds a record's value to the batch, or its item error when it is not one JSON value. With
+   * {@code withMeta} the event carries the record's {@link #meta}, and its logged line is {@code
+   * [META, VALUE]} so that a replay gives the same ({@link #replayed}).
+   */
   private static void take(ConsumerRecord<byte[], byte[]> r, ByteArrayOutputStream text, List<Object> events,
-      List<ItemError> bad) {
+      List<ItemError> bad, boolean withMeta) {
     String where = r.topic() + "/" + r.partition() + "@" + r.offset();
     byte[] v = r.value();
     if (v == null || dev.transom.io.LineReader.isBlank(v, 0, v.length)) {
@@ -233,16 +261,75 @@ final class KafkaRunner extends SourceRunner {
         line[i] = ' ';
       }
     }
-    text.write(line, 0, line.length);
+    if (withMeta) {
+      String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+      text.write('[');
+      text.writeBytes(JsonValues.toJson(logged(r.topic(), r.partition(), r.offset(), r.timestamp(), key))
+          .getBytes(StandardCharsets.UTF_8));
+      text.write(',');
+      text.write(line, 0, line.length);
+      text.write(']');
+      event = new WithMeta(event, meta(r.topic(), r.partition(), r.offset(), r.timestamp(), key));
+    } else {
+      text.write(line, 0, line.length);
+    }
     text.write('\n');
     events.add(event);
   }
 
-  /** The offsets as the mark's state: {@code {"topic": {"partition": next offset}}}, topics and partitions in order. */
-  static String encode(Map<TopicPartition, Long> next) {
+  /** A record's {@code meta}, as expressions read it: the timestamp as a timestamp, no key when it has none. */
+  static Map<String, Object> meta(String topic, long partition, long offset, long timestampMillis, String key) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>(8);
+    m.put("topic", topic);
+    m.put("partition", partition);
+    m.put("offset", offset);
+    m.put("timestamp", java.time.Instant.ofEpochMilli(timestampMillis));
+    if (key != null) {
+      m.put("key", key);
+    }
+    return m;
+  }
+
+  /** A record's {@code meta} as its logged line holds it: JSON, so the timestamp in epoch milliseconds. */
+  private static Map<String, Object> logged(String topic, long partition, long offset, long timestampMillis,
+      String key) {
+    Map<String, Object> m = meta(topic, partition, offset, timestampMillis, key);
+    m.put("timestamp", timestampMillis);
+    return m;
+  }
+
+  /**
+   * The events of a logged batch of this source, as they were fed when it was read: each line a
+   * value, or {@code [META, VALUE]} when the state says the batch was read with {@code meta}.
+   */
+  @SuppressWarnings("unchecked")
+  static List<Object> replayed(byte[] text, String state) {
+    List<Object> lines = dev.transom.engine.LineDecoder.events(text, 1, line -> {});
+    if (!state.startsWith(META_MARK)) {
+      return lines;
+    }
+    List<Object> events = new ArrayList<>(lines.size());
+    for (Object line : lines) {
+      List<Object> pair = (List<Object>) line;
+      Map<String, Object> m = (Map<String, Object>) pair.get(0);
+      events.add(new WithMeta(pair.get(1), meta((String) m.get("topic"), (Long) m.get("partition"),
+          (Long) m.get("offset"), (Long) m.get("timestamp"), (String) m.get("key"))));
+    }
+    return events;
+  }
+
+  /**
+   * The offsets as the mark's state: {@code {"topic": {"partition": next offset}}}, topics and
+   * partitions in order; first {@code "$meta": 1} when the batch's lines hold each record's meta
+   * (no topic has that name: {@code $} is not allowed in one).
+   */
+  static String encode(Map<TopicPartition, Long> next, boolean withMeta) {
     Map<String, TreeMap<Integer, Long>> sorted = new TreeMap<>();
     next.forEach((tp, o) -> sorted.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), o));
-    Map<String, Map<String, Object>> byTopic = new java.util.LinkedHashMap<>();
+    Map<String, Object> byTopic = new java.util.LinkedHashMap<>();
+    if (withMeta) {
+      byTopic.put(META_MARK_KEY, 1L);
+    }
     sorted.forEach((topic, parts) -> {
       Map<String, Object> m = new java.util.LinkedHashMap<>();
       parts.forEach((partition, offset) -> m.put(String.valueOf(partition), offset));
@@ -261,6 +348,9 @@ final class KafkaRunner extends SourceRunner {
     try {
       Object parsed = JsonValues.parse(state);
       for (Map.Entry<String, Object> t : ((Map<String, Object>) parsed).entrySet()) {
+        if (t.getKey().equals(META_MARK_KEY)) {
+          continue;
+        }
         for (Map.Entry<String, Object> p : ((Map<String, Object>) t.getValue()).entrySet()) {
           next.put(new TopicPartition(t.getKey(), Integer.parseInt(p.getKey())), ((Number) p.getValue()).longValue());
         }
@@ -269,6 +359,19 @@ final class KafkaRunner extends SourceRunner {
       throw new IllegalStateException("a kafka source position that does not read: " + state, e);
     }
     return next;
+  }
+
+  @Override
+  List<PipelineShape.SourcePartition> partitions() {
+    List<PipelineShape.SourcePartition> out = new ArrayList<>();
+    Set<TopicPartition> known = new HashSet<>(positions.keySet());
+    known.addAll(lag.keySet());
+    for (TopicPartition tp : known) {
+      out.add(new PipelineShape.SourcePartition(tp.topic(), tp.partition(), positions.get(tp), lag.get(tp)));
+    }
+    out.sort(java.util.Comparator.comparing(PipelineShape.SourcePartition::topic)
+        .thenComparingInt(PipelineShape.SourcePartition::partition));
+    return out;
   }
 
   @Override

@@ -90,6 +90,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private volatile PipelineHistory history = new PipelineHistory();
   private volatile ItemErrorGroups errorGroups = new ItemErrorGroups();
   private volatile PipelineDef def;
+  /** Whether the running version's expressions read {@code meta} (its source then says it per event). */
+  private volatile boolean readsMeta;
   private volatile Partition[] partitions = new Partition[0];
   /** Prepares and routes each batch to its partitions (used on the chain: one batch at a time). */
   private volatile Router router;
@@ -295,6 +297,11 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   PipelineDef definition() {
     return def;
+  }
+
+  /** Whether the running version reads {@code meta}: a source that knows it then sends {@code WithMeta} events. */
+  boolean readsMeta() {
+    return readsMeta;
   }
 
   /** The kind of source the running version reads ({@code http}, {@code file}, ...). */
@@ -703,6 +710,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** @param marks the checkpointed file lengths to cut the exactly-once files back to, or null */
   private void install(PipelineDef newDef, OperatorSnapshot[] kept, Map<String, Long> marks) {
     this.def = newDef;
+    this.readsMeta = dev.transom.compile.WithMeta.readBy(newDef);
     if (reloadWindows != null) {
       // Before the new partitions exist: nothing of the new version can reach a stream ahead of it.
       outputs.reload(newDef.id(), version + 1, reloadWindows);
@@ -1280,6 +1288,17 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   SinkCounts sinkCounts() {
     return sinkCounts;
+  }
+
+  /** The partitions the source reads, with their offsets and lag (kafka); none for other sources. */
+  List<PipelineShape.SourcePartition> sourcePartitions() {
+    SourceRunner s = source;
+    return s == null ? List.of() : s.partitions();
+  }
+
+  /** The exactly-once kafka sinks of the running version. */
+  CommittedTopics topics() {
+    return topics;
   }
 
   Deliveries deliveries() {

@@ -21,7 +21,16 @@ import java.util.List;
  * item errors aside. Edges carry the counts the pipeline keeps: events in, outputs, late items,
  * item errors, the items that reached the windows, the windows closed and each sink's records.
  */
-public record PipelineShape(String pipeline, int version, List<Node> nodes, List<Edge> edges, List<SinkHealth> sinks) {
+public record PipelineShape(String pipeline, int version, List<Node> nodes, List<Edge> edges, List<SinkHealth> sinks,
+    List<SourcePartition> sourcePartitions) {
+  /**
+   * A partition a kafka source reads.
+   *
+   * @param offset the next offset to read, {@code null} until the first batch from it
+   * @param lag records after that offset as the consumer last heard, {@code null} until a fetch says
+   */
+  public record SourcePartition(String topic, int partition, Long offset, Long lag) {}
+
   /**
    * @param kind {@code source}, {@code steps}, {@code windowing}, {@code then}, {@code sink},
    *     {@code late} or {@code errors}
@@ -33,7 +42,7 @@ public record PipelineShape(String pipeline, int version, List<Node> nodes, List
   public record Edge(String from, String to, String label, Long count) {}
 
   static PipelineShape of(PipelineDef def, int version, long in, long out, long late, long errors, long windowed,
-      long closed, List<SinkHealth> sinks) {
+      long closed, List<SinkHealth> sinks, List<SourcePartition> partitions) {
     List<Node> nodes = new ArrayList<>();
     List<Edge> edges = new ArrayList<>();
     nodes.add(new Node("source", "source", def.source().kind() + " source", sourceDetails(def)));
@@ -67,7 +76,7 @@ public record PipelineShape(String pipeline, int version, List<Node> nodes, List
     nodes.add(new Node("late", "late", lateSink == null ? "late items dropped" : lateSink.name(),
         List.of(lateSink == null ? "no late sink: late items are counted" : lateSink.kind() + " sink, " + lateSink.health())));
     edges.add(new Edge("windowing", "late", "late", late));
-    return new PipelineShape(def.id(), version, nodes, edges, sinks);
+    return new PipelineShape(def.id(), version, nodes, edges, sinks, partitions);
   }
 
   private static List<String> sourceDetails(PipelineDef def) {
@@ -82,6 +91,9 @@ public record PipelineShape(String pipeline, int version, List<Node> nodes, List
     }
     if (config instanceof GeneratorSource.Config g) {
       return List.of(g.rate() + " events/s, " + g.keys() + " keys");
+    }
+    if (config instanceof dev.transom.components.KafkaSource.Config k) {
+      return List.of((k.topics().size() == 1 ? "topic " : "topics ") + String.join(", ", k.topics()), "at " + k.bootstrap());
     }
     return List.of();
   }

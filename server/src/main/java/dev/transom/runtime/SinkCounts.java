@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * sinks count their deliveries themselves ({@link Deliveries.Track}).
  */
 final class SinkCounts {
-  /** One sink of the current version: its metric name, kind, what it guarantees, and count. */
-  record Sink(String name, String kind, dev.transom.components.Guarantee guarantee, AtomicLong records) {}
+  /** One sink of the current version: its metric name, kind, what it guarantees, its options, and count. */
+  record Sink(String name, String kind, dev.transom.components.Guarantee guarantee, Object config, AtomicLong records) {}
 
   private final Map<String, AtomicLong> byName = new HashMap<>();
   private volatile List<Sink> current = List.of();
@@ -65,7 +65,7 @@ final class SinkCounts {
       name = base + " #" + n;
     }
     AtomicLong count = byName.computeIfAbsent(name, k -> new AtomicLong());
-    sinks.add(new Sink(name, s.kind(), guarantee, count));
+    sinks.add(new Sink(name, s.kind(), guarantee, config, count));
     // a file, or a topic written in a transaction: both take a checkpoint's records when it is stored
     if (config instanceof dev.transom.components.FileSink.Config || config instanceof dev.transom.components.KafkaSink.Config) {
       files.add(count);

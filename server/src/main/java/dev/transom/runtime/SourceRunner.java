@@ -17,6 +17,11 @@ import java.util.List;
 abstract class SourceRunner {
   abstract void stop();
 
+  /** The partitions a source reads and how far behind it is in each, for the dashboard; none for most. */
+  List<PipelineShape.SourcePartition> partitions() {
+    return List.of();
+  }
+
   static SourceRunner start(Vertx vertx, PipelineHost host, ComponentDef def, long startPosition) {
     Object config = dev.transom.components.ComponentSpecs.source(def).config(def);
     if (config instanceof dev.transom.components.FileSource.Config f) {

@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
   /** The schema scripts, in order; a new version is a new file added at the end. */
   static final List<String> MIGRATIONS = List.of("V1__checkpoints_and_ingest_log.sql", "V2__ingest_batches_by_time.sql",
       "V3__checkpoint_flush_definition.sql", "V4__sink_starts.sql", "V5__checkpoint_deliveries.sql",
-      "V6__checkpoint_chunks.sql", "V7__checkpoint_source_state.sql");
+      "V6__checkpoint_chunks.sql", "V7__checkpoint_source_state.sql", "V8__checkpoint_delivery_chunks.sql");
 
   private final Path file;
   private final String url;

@@ -559,7 +559,7 @@ public final class H2State implements IngestLog, CheckpointStore, AutoCloseable 
       committed.remove(pipeline);
       readAhead.remove(pipeline);
       Connection c = db.connection();
-      for (String table : List.of("checkpoint", "checkpoint_state", "checkpoint_chunks", "checkpoint_deliveries", "ingest_log",
+      for (String table : List.of("checkpoint", "checkpoint_state", "checkpoint_chunks", "checkpoint_deliveries", "checkpoint_delivery_chunks", "ingest_log",
           "ingest_batches", "sink_start")) {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
           s.setString(1, pipeline);

@@ -27,26 +27,55 @@ class KafkaSourceIT extends KafkaTests {
   @TempDir
   Path tmp;
 
-
   private static final int USERS = 7;
 
-  /** Events {@code from .. to-1}: user {@code i % USERS}, all in one hour's window. */
+  /** The records' own timestamps (not their values' {@code ts}): {@code T0 + i} ms, in the 10:00 hour. */
+  private static final long T0 = java.time.Instant.parse("2024-05-01T10:00:00Z").toEpochMilli();
+
+  /** Events {@code from .. to-1}: user {@code i % USERS}, keyed by it, all in one hour's window. */
   private static void produce(KafkaProducer<byte[], byte[]> p, int from, int to) throws Exception {
     for (int i = from; i < to; i++) {
       String user = "u" + (i % USERS);
       String value = "{\"user\":\"" + user + "\",\n \"n\":" + i + ",\"ts\":\"2024-05-01T10:00:00Z\"}";
-      p.send(new ProducerRecord<>("clicks", user.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+      p.send(new ProducerRecord<>("clicks", null, T0 + i, user.getBytes(StandardCharsets.UTF_8),
+          value.getBytes(StandardCharsets.UTF_8)));
     }
     p.flush();
   }
 
   /** Count per user of the open windows. */
   private static Map<String, Integer> counts(ServerProcess s) throws Exception {
+    return counts(s, "clicks");
+  }
+
+  /**
+   * Count per key of pipeline {@code name}'s open windows; each must be the 10:00 hour (the meta
+   * pipeline's windows come from the records' timestamps).
+   */
+  private static Map<String, Integer> counts(ServerProcess s, String name) throws Exception {
     Map<String, Integer> out = new TreeMap<>();
-    for (JsonNode w : s.json("/api/pipelines/clicks/windows?limit=1000").get("windows")) {
+    for (JsonNode w : s.json("/api/pipelines/" + name + "/windows?limit=1000").get("windows")) {
+      assertEquals("2024-05-01T10:00:00Z", w.get("open_time").asText(), w.toString());
       out.merge(w.get("key").asText(), w.get("count").asInt(), Integer::sum);
     }
     return out;
+  }
+
+  /**
+   * The meta pipeline's counts by user (its keys are {@code USER/PARTITION}), after checking that
+   * each user's records came from one partition, as keyed records do.
+   */
+  private static Map<String, Integer> metaCounts(ServerProcess s) throws Exception {
+    Map<String, Integer> byUser = new TreeMap<>();
+    Map<String, String> partitionOf = new TreeMap<>();
+    counts(s, "by-record").forEach((key, n) -> {
+      String[] userAndPartition = key.split("/");
+      assertEquals(2, userAndPartition.length, key);
+      String before = partitionOf.put(userAndPartition[0], userAndPartition[1]);
+      assertTrue(before == null || before.equals(userAndPartition[1]), "one user's records in two partitions: " + key);
+      byUser.merge(userAndPartition[0], n, Integer::sum);
+    });
+    return byUser;
   }
 
   private static Map<String, Integer> expected(int events) {
@@ -84,9 +113,20 @@ class KafkaSourceIT extends KafkaTests {
           "aggregate: {count: true}",
           "checkpoint: {interval: 1s}",
           ""));
+      // The same records by what Kafka says of them: the record's key and partition, its timestamp.
+      ServerProcess.define(dir, "by-record.yaml", String.join("\n",
+          "name: by-record",
+          "source: {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: clicks}",
+          "key: meta.key + '/' + string(meta.partition)",
+          "clock: {kind: event, timestamp: meta.timestamp, wait: 1h}",
+          "window: {kind: tumbling, length: 1h}",
+          "aggregate: {count: true}",
+          "checkpoint: {interval: 1s}",
+          ""));
       ServerProcess s = new ServerProcess(dir).start();
-      ServerProcess.await("300 records counted", () -> total(counts(s)) == 300);
+      ServerProcess.await("300 records counted", () -> total(counts(s)) == 300 && total(metaCounts(s)) == 300);
       assertEquals(expected(300), counts(s));
+      assertEquals(expected(300), metaCounts(s));
       JsonNode pipeline = s.json("/api/pipelines/clicks");
       assertEquals(2, pipeline.get("counters").get("errors").asInt(), pipeline.toString());
       List<String> messages = new ArrayList<>();
@@ -100,8 +140,9 @@ class KafkaSourceIT extends KafkaTests {
       s.kill();
       produce(p, 600, 700);
       ServerProcess s2 = new ServerProcess(dir).start();
-      ServerProcess.await("all 700 counted", () -> total(counts(s2)) >= 700);
+      ServerProcess.await("all 700 counted", () -> total(counts(s2)) >= 700 && total(metaCounts(s2)) >= 700);
       assertEquals(expected(700), counts(s2), "after a kill: nothing twice, nothing lost");
+      assertEquals(expected(700), metaCounts(s2), "after a kill, replayed with each record's meta");
 
       // A kill after a checkpoint covered everything: the restart reads on from its offsets.
       long epoch = s2.json("/api/pipelines/clicks").get("epoch").asLong();
@@ -110,8 +151,9 @@ class KafkaSourceIT extends KafkaTests {
       s2.kill();
       produce(p, 700, 750);
       ServerProcess s3 = new ServerProcess(dir).start();
-      ServerProcess.await("all 750 counted", () -> total(counts(s3)) >= 750);
+      ServerProcess.await("all 750 counted", () -> total(counts(s3)) >= 750 && total(metaCounts(s3)) >= 750);
       assertEquals(expected(750), counts(s3), "after a checkpoint and a kill");
+      assertEquals(expected(750), metaCounts(s3), "meta after a checkpoint and a kill");
       // The checkpoints' offsets reach the group, for lag tools: every record read, the two bad ones too.
       try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
           Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {

@@ -170,6 +170,56 @@ class H2StateTest {
   }
 
   @Test
+  void owedRecordsArePackedIntoChunksAndComeBackInOrderWithTheRowsOfOlderVersionsFirst() throws Exception {
+    byte[] header = SnapshotCodec.encode(new dev.transom.windowing.OperatorSnapshot(0, null, List.of()));
+    List<PartitionState> parts = List.of(new PartitionState(header, Map.of(), true));
+    List<byte[]> records = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 3_000; i++) { // ~600 KB: three chunks
+      byte[] r = new byte[1 + random.nextInt(400)];
+      random.nextBytes(r);
+      records.add(r);
+    }
+    records.add(1_500, new byte[CheckpointRows.CHUNK_BYTES + 10]); // larger than a chunk: a row of its own
+    records.add(new byte[0]);
+    try (H2State state = new H2State(Database.open(dir))) {
+      state.save(new Checkpoint("p", 1, "fp", parts, 0, -1, Map.of(), List.of())).join();
+    }
+    try (Database db = Database.open(dir)) {
+      // a row as the version before chunks wrote it
+      try (java.sql.PreparedStatement st = db.connection().prepareStatement(
+          "INSERT INTO checkpoint_deliveries (pipeline, sink, seq, record) VALUES ('p', 'kafka t', 0, X'0102')")) {
+        st.executeUpdate();
+      }
+      db.connection().commit();
+    }
+    try (H2State state = new H2State(Database.open(dir))) {
+      List<Checkpoint.Delivery> old = state.load("p").orElseThrow().deliveries();
+      assertEquals(1, old.size());
+      assertArrayEquals(new byte[] {1, 2}, old.get(0).records().get(0), "a record stored by an older version is read");
+      List<byte[]> owed = new java.util.ArrayList<>(old.get(0).records());
+      owed.addAll(records);
+      state.save(new Checkpoint("p", 2, "fp", parts, 0, -1, Map.of(), List.of(), null, List.of(
+          new Checkpoint.Delivery("kafka t", owed)))).join();
+    }
+    try (H2State state = new H2State(Database.open(dir))) {
+      List<byte[]> back = state.load("p").orElseThrow().deliveries().get(0).records();
+      assertEquals(records.size() + 1, back.size());
+      assertArrayEquals(new byte[] {1, 2}, back.get(0));
+      for (int i = 0; i < records.size(); i++) {
+        assertArrayEquals(records.get(i), back.get(i + 1), "record " + i);
+      }
+    }
+    try (Database db = Database.open(dir);
+        java.sql.ResultSet r = db.connection().createStatement().executeQuery(
+            "SELECT (SELECT COUNT(*) FROM checkpoint_deliveries), (SELECT COUNT(*) FROM checkpoint_delivery_chunks)")) {
+      r.next();
+      assertEquals(0, r.getInt(1), "the save replaced the old version's rows");
+      assertTrue(r.getInt(2) >= 4 && r.getInt(2) <= 6, "about 1 MB in chunks of 256 KiB: " + r.getInt(2));
+    }
+  }
+
+  @Test
   void appendsGoOnWhileACheckpointIsWrittenAndNothingIsLostOrDuplicated() throws Exception {
     try (H2State state = new H2State(Database.open(dir))) {
       for (int i = 1; i <= 200; i++) {
