@@ -60,7 +60,7 @@ public final class H2Sink {
    * tables a fresh database has.
    */
   public static final java.util.Set<String> SERVER_TABLES = java.util.Set.of("SCHEMA_VERSION", "CHECKPOINT",
-      "CHECKPOINT_STATE", "CHECKPOINT_CHUNKS", "CHECKPOINT_DELIVERIES", "INGEST_LOG", "INGEST_BATCHES", "SINK_START");
+      "CHECKPOINT_STATE", "CHECKPOINT_CHUNKS", "CHECKPOINT_DELIVERIES", "CHECKPOINT_DELIVERY_CHUNKS", "INGEST_LOG", "INGEST_BATCHES", "SINK_START");
 
   /** Why {@code table} cannot be a sink's table, or {@code null} when it can. */
   public static String tableProblem(String table) {

@@ -80,7 +80,27 @@ class KafkaExactlyOnceIT extends KafkaTests {
         s = new ServerProcess(dir).start();
       }
     }
+    dashboardShowsTheKafkaParts(s, input.size());
     check(s, expected, "seed " + seed);
+  }
+
+  /**
+   * The shape API and the pipeline page in a browser: the source's partition read to its end with
+   * no lag, the sink's transactions committed and nothing owed (once everything was read and written).
+   */
+  private void dashboardShowsTheKafkaParts(ServerProcess s, int records) throws Exception {
+    ServerProcess.await("the source at the end of its topic and every epoch committed", () -> {
+      com.fasterxml.jackson.databind.JsonNode shape = s.json("/api/pipelines/sums/shape");
+      com.fasterxml.jackson.databind.JsonNode p = shape.get("source_partitions").get(0);
+      com.fasterxml.jackson.databind.JsonNode t = shape.get("sinks").get(0).get("transactions");
+      return p.get("offset").asLong() == records && p.get("lag").asLong() == 0 && t.get("committed").asLong() > 0
+          && t.get("pending_epochs").asLong() == 0;
+    });
+    com.fasterxml.jackson.databind.JsonNode shape = s.json("/api/pipelines/sums/shape");
+    assertEquals(1, shape.get("source_partitions").size(), shape.toString());
+    assertEquals(events, shape.get("source_partitions").get(0).get("topic").asText());
+    NodeScript.run("dashboard-kafka.mjs", "playwright-core", Map.of("TRANSOM_BASE", s.base(), "PIPELINE", "sums",
+        "PARTITION", events + "/0", "OFFSET", String.valueOf(records)), 2);
   }
 
   /** The broker, its topics and the pipeline's definition; the server's directory. */
