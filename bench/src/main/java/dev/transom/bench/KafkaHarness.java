@@ -282,8 +282,8 @@ public final class KafkaHarness {
       long loadStart = System.currentTimeMillis();
       Thread producer = new Thread(() -> produceLive(bootstrap, topic, rate, seconds, producing), "live-producer");
       producer.start();
-      // Windows that close in the first 3 s of load are left out: both JVMs are still compiling.
-      long warm = loadStart + 3_000;
+      // Windows that close in the first 3 s of load (a quarter of a short run) are left out: both JVMs are still compiling.
+      long warm = loadStart + Math.min(3_000, seconds * 250L);
       Seen seen = read(reader, p, Integer.MAX_VALUE, loadStart + seconds * 1_000L + 2 * commitMs + 3_000,
           Duration.ofSeconds(seconds + 60), warm);
       producer.join();
