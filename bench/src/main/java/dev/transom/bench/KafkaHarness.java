@@ -146,8 +146,10 @@ public final class KafkaHarness {
             median(ms.stream().mapToDouble(Measure::cpuSeconds).toArray()),
             (long) median(ms.stream().mapToDouble(m -> m.rssKb() >> 10).toArray()));
       }
-      System.out.printf("transom / kafka streams: %.2fx events/s (median of %d rounds)%n",
-          median.get("transom") / median.get("kafka streams"), rounds);
+      if (rounds > 0) {
+        System.out.printf("transom / kafka streams: %.2fx events/s (median of %d rounds)%n",
+            median.get("transom") / median.get("kafka streams"), rounds);
+      }
 
       if (latencySeconds > 0) {
         System.out.println();
@@ -171,12 +173,14 @@ public final class KafkaHarness {
     }
   }
 
-  /** A contender's process and how to tell it is ready. */
-  interface Contender {
-    Process process();
-
-    /** Blocks until the contender reads its input; false if it died or timed out. */
-    boolean awaitReady() throws Exception;
+  /**
+   * A contender's process and how to tell it is ready: {@code ready} blocks until it reads its
+   * input, and is false if it died or timed out first.
+   */
+  record Contender(Process process, java.util.concurrent.Callable<Boolean> ready) {
+    boolean awaitReady() throws Exception {
+      return ready.call();
+    }
   }
 
   private static Contender transom(String launcher, Path dir, String bootstrap, String topic, String outTopic,
@@ -199,30 +203,22 @@ public final class KafkaHarness {
     Process p = new ProcessBuilder(launcher, "serve", "--definitions", defs.toString(), "--data",
         dir.resolve("data").toString(), "--port", String.valueOf(port))
         .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
-    return new Contender() {
-      @Override
-      public Process process() {
-        return p;
-      }
-
-      @Override
-      public boolean awaitReady() throws Exception {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/pipelines/bench"))
-            .timeout(Duration.ofSeconds(2)).build();
-        while (p.isAlive() && System.nanoTime() < deadline) {
-          try {
-            if (HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-              return true;
-            }
-          } catch (IOException notYet) {
-            // not listening yet
+    return new Contender(p, () -> {
+      long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+      HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/pipelines/bench"))
+          .timeout(Duration.ofSeconds(2)).build();
+      while (p.isAlive() && System.nanoTime() < deadline) {
+        try {
+          if (HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            return true;
           }
-          Thread.sleep(20);
+        } catch (IOException notYet) {
+          // not listening yet
         }
-        return false;
+        Thread.sleep(20);
       }
-    };
+      return false;
+    });
   }
 
   private static Contender kafkaStreams(String cp, Path dir, String bootstrap, String topic, String outTopic,
@@ -231,23 +227,15 @@ public final class KafkaHarness {
     Process p = new ProcessBuilder(Harness.java(), "-cp", cp, "dev.transom.bench.KafkaStreamsJob", bootstrap, topic,
         outTopic, applicationId, dir.resolve("state").toString(), String.valueOf(threads), String.valueOf(commitMs),
         String.valueOf(graceMs), time).redirectError(dir.resolve("streams.log").toFile()).start();
-    return new Contender() {
-      @Override
-      public Process process() {
-        return p;
-      }
-
-      @Override
-      public boolean awaitReady() throws Exception {
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = r.readLine()) != null; ) {
-          if (line.equals("running")) {
-            return true;
-          }
+    return new Contender(p, () -> {
+      BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.equals("running")) {
+          return true;
         }
-        return false;
       }
-    };
+      return false;
+    });
   }
 
   private static Measure throughput(Contender c, String bootstrap, String topic, Map<String, Long> expected)

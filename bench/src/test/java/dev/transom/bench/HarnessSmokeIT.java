@@ -2,9 +2,6 @@ package dev.transom.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,16 +13,7 @@ import org.junit.jupiter.api.Test;
 class HarnessSmokeIT {
   @Test
   void everyContenderRunsAndAgreesOnTheWindows() throws Exception {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      Harness.main(new String[] {"20000", "1", "tumbling,sliding,session"});
-    } finally {
-      System.setOut(original);
-    }
-    String table = captured.toString(StandardCharsets.UTF_8);
-    original.print(table);
+    String table = Stdout.of(() -> Harness.main(new String[] {"20000", "1", "tumbling,sliding,session"}));
     for (String mode : new String[] {"tumbling", "sliding", "session"}) {
       assertTrue(table.contains(mode + " windows"), "no table for " + mode + ":\n" + table);
     }

@@ -2,9 +2,6 @@ package dev.transom.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,16 +13,7 @@ import org.junit.jupiter.api.Test;
 class KafkaHarnessSmokeIT {
   @Test
   void bothContendersWriteEveryWindowOnceAndTheComparisonIsPrinted() throws Exception {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      KafkaHarness.main(new String[] {"30000", "1", "2", "500", "2", "2000"});
-    } finally {
-      System.setOut(original);
-    }
-    String out = captured.toString(StandardCharsets.UTF_8);
-    original.print(out);
+    String out = Stdout.of(() -> KafkaHarness.main(new String[] {"30000", "1", "2", "500", "2", "2000"}));
     assertTrue(out.matches("(?s).*transom / kafka streams: [0-9.]+x events/s.*"), out);
     assertTrue(out.matches("(?s).*\\ntransom +[1-9][0-9,]* windows: p50 -?\\d+ ms, p99 -?\\d+ ms.*"), out);
     assertTrue(out.matches("(?s).*\\nkafka streams +[1-9][0-9,]* windows: p50 -?\\d+ ms, p99 -?\\d+ ms.*"), out);
