@@ -300,8 +300,8 @@ class CrashIT {
         HttpResponse.BodyHandlers.discarding());
   }
 
-  /** Processes that spin on every core they get, so the server runs on a busy machine. */
-  private static List<Process> busyCores(int n) throws Exception {
+  /** Processes that spin on every core they get, so the server runs on a busy machine (KafkaExactlyOnceIT too). */
+  static List<Process> busyCores(int n) throws Exception {
     List<Process> spinners = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Process p = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
