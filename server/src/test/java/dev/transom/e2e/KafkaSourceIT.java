@@ -78,6 +78,19 @@ class KafkaSourceIT extends KafkaTests {
     return byUser;
   }
 
+  /** A pipeline counting the topic's records per key in hour windows. */
+  private static String hourlyCounts(String name, String key, String timestamp) {
+    return String.join("\n",
+        "name: " + name,
+        "source: {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: clicks}",
+        "key: " + key,
+        "clock: {kind: event, timestamp: " + timestamp + ", wait: 1h}",
+        "window: {kind: tumbling, length: 1h}",
+        "aggregate: {count: true}",
+        "checkpoint: {interval: 1s}",
+        "");
+  }
+
   private static Map<String, Integer> expected(int events) {
     Map<String, Integer> out = new TreeMap<>();
     for (int i = 0; i < events; i++) {
@@ -104,25 +117,10 @@ class KafkaSourceIT extends KafkaTests {
       p.flush();
 
       Path dir = tmp.resolve("server");
-      ServerProcess.define(dir, "clicks.yaml", String.join("\n",
-          "name: clicks",
-          "source: {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: clicks}",
-          "key: event.user",
-          "clock: {kind: event, timestamp: event.ts, wait: 1h}",
-          "window: {kind: tumbling, length: 1h}",
-          "aggregate: {count: true}",
-          "checkpoint: {interval: 1s}",
-          ""));
+      ServerProcess.define(dir, "clicks.yaml", hourlyCounts("clicks", "event.user", "event.ts"));
       // The same records by what Kafka says of them: the record's key and partition, its timestamp.
-      ServerProcess.define(dir, "by-record.yaml", String.join("\n",
-          "name: by-record",
-          "source: {kind: kafka, bootstrap: '" + broker.bootstrap() + "', topic: clicks}",
-          "key: meta.key + '/' + string(meta.partition)",
-          "clock: {kind: event, timestamp: meta.timestamp, wait: 1h}",
-          "window: {kind: tumbling, length: 1h}",
-          "aggregate: {count: true}",
-          "checkpoint: {interval: 1s}",
-          ""));
+      ServerProcess.define(dir, "by-record.yaml",
+          hourlyCounts("by-record", "meta.key + '/' + string(meta.partition)", "meta.timestamp"));
       ServerProcess s = new ServerProcess(dir).start();
       ServerProcess.await("300 records counted", () -> total(counts(s)) == 300 && total(metaCounts(s)) == 300);
       assertEquals(expected(300), counts(s));
