@@ -358,4 +358,20 @@ public final class KafkaTransactions implements AutoCloseable {
       notifyAll();
     }
   }
+
+  /**
+   * After {@link #close}: waits up to {@code millis} for the released epochs to be committed, so
+   * that a stopped server's last windows are in Kafka when it exits (the sender is a daemon thread).
+   * False if some are not: they stay stored with the checkpoint, for the next start to write.
+   */
+  public boolean awaitClosed(long millis) throws InterruptedException {
+    sender.join(millis);
+    if (sender.isAlive()) {
+      LOG.atWarn().addKeyValue("event", "sink_failed").addKeyValue("pipeline", pipeline).addKeyValue("sink", name())
+          .log("sink '{}' of pipeline '{}': {} checkpoint(s) not committed to Kafka on stopping{}", name(), pipeline,
+              pendingEpochs(), lastError == null ? "" : " (" + lastError + ")");
+      return false;
+    }
+    return true;
+  }
 }

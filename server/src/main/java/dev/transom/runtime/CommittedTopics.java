@@ -125,4 +125,19 @@ final class CommittedTopics implements AutoCloseable {
   public void close() {
     all().forEach(KafkaTransactions::close);
   }
+
+  /**
+   * After {@link #close}, on a stop or a shutdown: waits (at most {@code millis} in all) until every
+   * released epoch is committed to Kafka. A reload does not wait: its next version takes the sinks over.
+   */
+  void awaitClosed(long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    try {
+      for (KafkaTransactions t : all()) {
+        t.awaitClosed(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

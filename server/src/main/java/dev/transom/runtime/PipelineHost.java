@@ -89,6 +89,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
   /** The dashboard's history and error groups; a replacement of a failed version carries them on. */
   private volatile PipelineHistory history = new PipelineHistory();
   private volatile ItemErrorGroups errorGroups = new ItemErrorGroups();
+  /** How long a stop or a shutdown waits for the exactly-once kafka sinks to commit what is released. */
+  private static final long KAFKA_CLOSE_WAIT_MILLIS = 10_000;
   private volatile PipelineDef def;
   /** Whether the running version's expressions read {@code meta} (its source then says it per event). */
   private volatile boolean readsMeta;
@@ -643,6 +645,8 @@ public final class PipelineHost implements MemoryBudget.Holder {
       gate.complete();
     }
     shutdownIo();
+    // the flush's kafka records are committed before the checkpoint that owes them is forgotten
+    topics.awaitClosed(KAFKA_CLOSE_WAIT_MILLIS);
     if (state != null) {
       state.forget(def.id()).join();
     }
@@ -671,6 +675,7 @@ public final class PipelineHost implements MemoryBudget.Holder {
     }
     closeAll(partitions);
     shutdownIo();
+    topics.awaitClosed(KAFKA_CLOSE_WAIT_MILLIS); // the last epoch in Kafka before the process exits
     removeMetrics();
   }
 
