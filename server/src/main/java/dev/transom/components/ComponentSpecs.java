@@ -59,8 +59,4 @@ public final class ComponentSpecs {
   public static RecordSink open(ComponentDef def, boolean append) throws java.io.IOException {
     return sink(def).open(def, append);
   }
-
-  static ObjectSpec.Builder kind(String name, String doc) {
-    return ObjectSpec.of(name, doc);
-  }
 }

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 public final class FileSink {
   private FileSink() {}
 
-  public static final ObjectSpec SPEC = ComponentSpecs.kind("file",
+  public static final ObjectSpec SPEC = ObjectSpec.of("file",
           "Writes each record as one JSON line to a file (created with its directories; `run` starts it afresh).")
       .required("path", new FieldType.Text(null, "a file path"), "the file to write, relative to the working directory; "
               + "`serve` and `validate` accept it only inside the output directory (`--output-dir`, default out/) and "

@@ -8,7 +8,7 @@ import dev.transom.definition.spec.ObjectSpec;
 public final class FileSource {
   private FileSource() {}
 
-  public static final ObjectSpec SPEC = ComponentSpecs.kind("file",
+  public static final ObjectSpec SPEC = ObjectSpec.of("file",
           "Reads JSON lines (one event per line) from a file.")
       .required("path", new FieldType.Text(null, "a file path"), "the file to read, relative to the working directory; "
               + "`serve` and `validate` accept it only inside the input directory (`--input-dir`, default input/) and "

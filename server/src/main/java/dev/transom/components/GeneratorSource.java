@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * generation; the same seed gives the same keys and values.
  */
 public final class GeneratorSource {
-  public static final ObjectSpec SPEC = ComponentSpecs.kind("generator",
+  public static final ObjectSpec SPEC = ObjectSpec.of("generator",
           "Synthetic events {\"key\", \"value\", \"ts\"} at a steady rate, for demos and benchmarks.")
       .optional("rate", new FieldType.Int(1, 10_000_000), 10, "events per second", "100")
       .optional("count", new FieldType.Int(0, Long.MAX_VALUE), Long.MAX_VALUE, "unlimited", "stop after this many events: its input has ended, and every open window closes",

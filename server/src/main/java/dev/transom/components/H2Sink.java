@@ -14,7 +14,7 @@ import dev.transom.definition.spec.ObjectSpec;
 public final class H2Sink {
   private H2Sink() {}
 
-  public static final ObjectSpec SPEC = ComponentSpecs.kind("h2",
+  public static final ObjectSpec SPEC = ObjectSpec.of("h2",
           "Writes records as rows of a table in the server's H2 database (serve only), exactly once: rows of an "
               + "epoch are committed with its checkpoint. Columns: pipeline, record_key, open_time, close_time, "
               + "record (the JSON), epoch.")

@@ -10,7 +10,7 @@ import dev.transom.definition.spec.ObjectSpec;
 public final class HttpSource {
   private HttpSource() {}
 
-  public static final ObjectSpec SPEC = ComponentSpecs.kind("http",
+  public static final ObjectSpec SPEC = ObjectSpec.of("http",
           "Events are POSTed to /api/pipelines/{id}/events (one JSON object, or JSON lines); "
               + "with `run`, give them with --input.")
       .example("kind: http")

@@ -36,7 +36,7 @@ public final class KafkaSink extends QueuedSink<KafkaSink.Pending> {
   static final long DEFAULT_QUEUE = 100_000;
   private static final int BATCH = 1_000;
 
-  public static final ObjectSpec SPEC = ComponentSpecs.kind("kafka",
+  public static final ObjectSpec SPEC = ObjectSpec.of("kafka",
           "Writes each record to a Kafka (or Redpanda) topic, its JSON as the value (at-least-once: records not "
               + "yet acknowledged by the brokers are kept with each checkpoint).")
       .required("bootstrap", new FieldType.Text(KafkaSource.BOOTSTRAP, "host:port, comma-separated"),

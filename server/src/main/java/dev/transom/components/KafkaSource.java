@@ -20,7 +20,7 @@ public final class KafkaSource {
   /** {@code host:port}, comma-separated: what {@code bootstrap.servers} takes. */
   static final String BOOTSTRAP = "[^\\s,:]+:[0-9]{1,5}(,[^\\s,:]+:[0-9]{1,5})*";
 
-  public static final ObjectSpec SPEC = ComponentSpecs.kind("kafka",
+  public static final ObjectSpec SPEC = ObjectSpec.of("kafka",
           "Reads the records of Kafka (or Redpanda) topics; each record's value is one JSON event. Expressions "
               + "over the event also read `meta`: the record's `topic`, `partition`, `offset`, `timestamp` (a "
               + "timestamp) and `key` (a string; absent when the record has none), e.g. `clock.timestamp: "

@@ -8,7 +8,7 @@ import java.io.OutputStream;
 public final class StdoutSink {
   private StdoutSink() {}
 
-  public static final ObjectSpec SPEC = ComponentSpecs.kind("stdout",
+  public static final ObjectSpec SPEC = ObjectSpec.of("stdout",
           "Writes each record as one JSON line to standard output.")
       .example("kind: stdout")
       .build();

@@ -37,7 +37,7 @@ public final class WebhookSink extends QueuedSink<byte[]> {
   /** The shortest {@code timeout}: a connection, a request and its answer within it even on loopback. */
   static final long MIN_TIMEOUT_MICROS = 10_000;
 
-  public static final ObjectSpec SPEC = ComponentSpecs.kind("webhook",
+  public static final ObjectSpec SPEC = ObjectSpec.of("webhook",
           "POSTs records as JSON arrays to a URL, retried with backoff until delivered (at-least-once: "
               + "undelivered records are kept with each checkpoint).")
       .required("url", new FieldType.Text("https?://\\S+", "an http:// or https:// URL"), "where to POST",
