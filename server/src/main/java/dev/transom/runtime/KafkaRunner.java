@@ -236,17 +236,16 @@ final class KafkaRunner extends SourceRunner {
    */
   private static void take(ConsumerRecord<byte[], byte[]> r, ByteArrayOutputStream text, List<Object> events,
       List<ItemError> bad, boolean withMeta) {
-    String where = r.topic() + "/" + r.partition() + "@" + r.offset();
     byte[] v = r.value();
     if (v == null || dev.transom.io.LineReader.isBlank(v, 0, v.length)) {
-      bad.add(new ItemError("source", where + ": the record has no value", null));
+      bad.add(new ItemError("source", where(r) + ": the record has no value", null));
       return;
     }
     Object event;
     try {
       event = JsonValues.parse(v, 0, v.length);
     } catch (JsonValues.Invalid e) {
-      bad.add(new ItemError("source", where + ": byte " + e.column() + ": " + e.getMessage(),
+      bad.add(new ItemError("source", where(r) + ": byte " + e.column() + ": " + e.getMessage(),
           new String(v, StandardCharsets.UTF_8)));
       return;
     }
@@ -261,18 +260,25 @@ final class KafkaRunner extends SourceRunner {
     }
     if (withMeta) {
       String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+      Map<String, Object> meta = meta(r.topic(), r.partition(), r.offset(), r.timestamp(), key);
+      meta.put("timestamp", r.timestamp()); // logged in epoch milliseconds: JSON has no timestamps
       text.write('[');
-      text.writeBytes(JsonValues.toJson(logged(r.topic(), r.partition(), r.offset(), r.timestamp(), key))
-          .getBytes(StandardCharsets.UTF_8));
+      text.writeBytes(JsonValues.toJson(meta).getBytes(StandardCharsets.UTF_8));
       text.write(',');
       text.write(line, 0, line.length);
       text.write(']');
-      event = new WithMeta(event, meta(r.topic(), r.partition(), r.offset(), r.timestamp(), key));
+      meta.put("timestamp", java.time.Instant.ofEpochMilli(r.timestamp())); // same place in the map: as replayed
+      event = new WithMeta(event, meta);
     } else {
       text.write(line, 0, line.length);
     }
     text.write('\n');
     events.add(event);
+  }
+
+  /** A record's place, as its item errors name it: {@code topic/partition@offset}. */
+  private static String where(ConsumerRecord<byte[], byte[]> r) {
+    return r.topic() + "/" + r.partition() + "@" + r.offset();
   }
 
   /** A record's {@code meta}, as expressions read it: the timestamp as a timestamp, no key when it has none. */
@@ -285,14 +291,6 @@ final class KafkaRunner extends SourceRunner {
     if (key != null) {
       m.put("key", key);
     }
-    return m;
-  }
-
-  /** A record's {@code meta} as its logged line holds it: JSON, so the timestamp in epoch milliseconds. */
-  private static Map<String, Object> logged(String topic, long partition, long offset, long timestampMillis,
-      String key) {
-    Map<String, Object> m = meta(topic, partition, offset, timestampMillis, key);
-    m.put("timestamp", timestampMillis);
     return m;
   }
 

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +18,11 @@ import java.util.Map;
 final class CheckpointRows {
   private CheckpointRows() {}
 
-  /** Records are packed into rows of about this many bytes (a record larger than it is a row of its own). */
-  static final int CHUNK_BYTES = 256 * 1024;
-
   /**
    * Replaces the stored records owed to the pipeline's sinks (in the checkpoint's transaction): each
-   * sink's records packed in order into chunks ({@code checkpoint_delivery_chunks}), rows of the
-   * table a record per row that older versions wrote removed.
+   * sink's records as one sequence of (length, bytes) entries cut into chunks, as a partition's
+   * buckets are ({@link PartitionRows}); rows of the table a record per row that older versions
+   * wrote are removed.
    */
   static void saveDeliveries(Connection c, Checkpoint cp) throws SQLException {
     for (String table : List.of("checkpoint_deliveries", "checkpoint_delivery_chunks")) {
@@ -37,35 +36,24 @@ final class CheckpointRows {
     }
     try (PreparedStatement s = c.prepareStatement(
         "INSERT INTO checkpoint_delivery_chunks (pipeline, sink, chunk, records) VALUES (?, ?, ?, ?)")) {
+      BlobBuffer all = new BlobBuffer();
       for (Checkpoint.Delivery d : cp.deliveries()) {
-        int chunk = 0;
-        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream(CHUNK_BYTES);
+        all.reset();
         for (byte[] record : d.records()) {
-          if (packed.size() > 0 && packed.size() + 4 + record.length > CHUNK_BYTES) {
-            addChunk(s, cp.pipeline(), d.sink(), chunk++, packed);
-          }
-          packed.write(record.length >>> 24);
-          packed.write(record.length >>> 16);
-          packed.write(record.length >>> 8);
-          packed.write(record.length);
-          packed.writeBytes(record);
+          all.writeVarLong(record.length);
+          all.write(record);
         }
-        if (packed.size() > 0) {
-          addChunk(s, cp.pipeline(), d.sink(), chunk, packed);
+        byte[] sequence = all.toArray();
+        for (int from = 0, chunk = 0; from < sequence.length; from += PartitionRows.CHUNK_BYTES, chunk++) {
+          s.setString(1, cp.pipeline());
+          s.setString(2, d.sink());
+          s.setInt(3, chunk);
+          s.setBytes(4, Arrays.copyOfRange(sequence, from, Math.min(sequence.length, from + PartitionRows.CHUNK_BYTES)));
+          s.addBatch();
         }
       }
       s.executeBatch();
     }
-  }
-
-  private static void addChunk(PreparedStatement s, String pipeline, String sink, int chunk,
-      java.io.ByteArrayOutputStream packed) throws SQLException {
-    s.setString(1, pipeline);
-    s.setString(2, sink);
-    s.setInt(3, chunk);
-    s.setBytes(4, packed.toByteArray());
-    s.addBatch();
-    packed.reset();
   }
 
   /** The records owed to each sink, in their order: from the rows of older versions, then from the chunks. */
@@ -80,19 +68,25 @@ final class CheckpointRows {
         }
       }
     }
+    Map<String, BlobBuffer> sequences = new LinkedHashMap<>();
     try (PreparedStatement s = c.prepareStatement(
         "SELECT sink, records FROM checkpoint_delivery_chunks WHERE pipeline = ? ORDER BY sink, chunk")) {
       s.setString(1, pipeline);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          List<byte[]> records = bySink.computeIfAbsent(r.getString(1), k -> new ArrayList<>());
-          java.nio.ByteBuffer packed = java.nio.ByteBuffer.wrap(r.getBytes(2));
-          while (packed.hasRemaining()) {
-            byte[] record = new byte[packed.getInt()];
-            packed.get(record);
-            records.add(record);
-          }
+          sequences.computeIfAbsent(r.getString(1), k -> new BlobBuffer()).write(r.getBytes(2));
         }
+      }
+    }
+    for (Map.Entry<String, BlobBuffer> e : sequences.entrySet()) {
+      List<byte[]> records = bySink.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+      BlobReader in = new BlobReader(e.getValue().toArray(), 0);
+      try {
+        while (!in.atEnd()) {
+          records.add(in.readBytes(in.readCount()));
+        }
+      } catch (SnapshotCodec.Corrupt damaged) {
+        throw new SQLException("the records owed to sink '" + e.getKey() + "' do not read: " + damaged.getMessage(), damaged);
       }
     }
     List<Checkpoint.Delivery> out = new ArrayList<>();

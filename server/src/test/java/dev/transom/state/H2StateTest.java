@@ -180,7 +180,7 @@ class H2StateTest {
       random.nextBytes(r);
       records.add(r);
     }
-    records.add(1_500, new byte[CheckpointRows.CHUNK_BYTES + 10]); // larger than a chunk: a row of its own
+    records.add(1_500, new byte[PartitionRows.CHUNK_BYTES + 10]); // larger than a chunk: it spans rows
     records.add(new byte[0]);
     try (H2State state = new H2State(Database.open(dir))) {
       state.save(new Checkpoint("p", 1, "fp", parts, 0, -1, Map.of(), List.of())).join();
