@@ -2,7 +2,6 @@ package dev.transom.components;
 
 import dev.transom.definition.spec.ComponentDef;
 import dev.transom.definition.spec.FieldType;
-import dev.transom.definition.spec.ObjectSpec;
 import java.util.List;
 
 /**
