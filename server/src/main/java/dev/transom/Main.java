@@ -7,7 +7,7 @@ import dev.transom.cli.UsageException;
 import dev.transom.cli.ValidateCommand;
 import java.io.PrintStream;
 
-/** Argument dispatch only: {@code serve | run | validate | schema}. */
+/** Argument dispatch only: {@code serve | run | test | validate | schema | reference | version}. */
 public final class Main {
   static final String USAGE = dev.transom.cli.Usage.overview();
 
@@ -64,13 +64,15 @@ public final class Main {
         // the launcher's training run for its class-data archive (./transom); not a user's command
         case "warm-up" -> new dev.transom.cli.WarmUpCommand(err).run(args);
         case "validate" -> new ValidateCommand(out).run(args);
+        case "test" -> new dev.transom.cli.TestCommand(out).run(args);
         case "schema" -> new SchemaCommand(out).run(args);
         case "reference" -> {
-          if (args.length > 2 || (args.length == 2 && !args[1].equals("cli"))) {
-            throw new UsageException("reference takes nothing, or 'cli' for the commands' reference");
+          if (args.length > 2 || (args.length == 2 && !args[1].equals("cli") && !args[1].equals("test"))) {
+            throw new UsageException("reference takes nothing, 'cli' for the commands' reference or 'test' for the"
+                + " test-file format's");
           }
-          out.print(args.length == 2 ? Usage.markdown()
-              : dev.transom.definition.spec.ReferenceDocWriter.write(dev.transom.definition.PipelineSpec.SPEC));
+          out.print(args.length == 1 ? dev.transom.definition.spec.ReferenceDocWriter.write(dev.transom.definition.PipelineSpec.SPEC)
+              : args[1].equals("cli") ? Usage.markdown() : dev.transom.testing.TestFileSpec.reference());
           yield 0;
         }
         default -> throw new UsageException("unknown command '" + args[0] + "'");

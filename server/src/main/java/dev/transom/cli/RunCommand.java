@@ -79,7 +79,7 @@ public final class RunCommand {
     }
     String file = a.positional.get(0);
     // run reads and writes the user's own files: paths as written, relative to the working directory, none refused
-    DefinitionLoader.Result loaded = DefinitionFiles.load(file, dev.transom.definition.PathPolicy.AS_WRITTEN);
+    DefinitionLoader.Result loaded = dev.transom.definition.DefinitionFiles.load(file, dev.transom.definition.PathPolicy.AS_WRITTEN);
     if (!loaded.ok()) {
       for (Problem p : loaded.problems()) {
         err.println(p.format());

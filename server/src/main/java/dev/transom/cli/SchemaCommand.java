@@ -4,7 +4,7 @@ import dev.transom.definition.PipelineSpec;
 import dev.transom.definition.spec.JsonSchemaWriter;
 import java.io.PrintStream;
 
-/** {@code transom schema}: the JSON Schema of the definition format, for editors' YAML support. */
+/** {@code transom schema [test]}: the JSON Schema of the definition format (or the test files'), for editors' YAML support. */
 public final class SchemaCommand {
   private final PrintStream out;
 
@@ -13,10 +13,10 @@ public final class SchemaCommand {
   }
 
   public int run(String[] args) throws UsageException {
-    if (args.length > 1) {
-      throw new UsageException("schema takes no arguments");
+    if (args.length > 2 || (args.length == 2 && !args[1].equals("test"))) {
+      throw new UsageException("schema takes nothing, or 'test' for the test-file format's schema");
     }
-    out.println(JsonSchemaWriter.write(PipelineSpec.SPEC));
+    out.println(args.length == 2 ? dev.transom.testing.TestFileSpec.schema() : JsonSchemaWriter.write(PipelineSpec.SPEC));
     return 0;
   }
 }

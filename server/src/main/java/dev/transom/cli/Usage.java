@@ -116,16 +116,23 @@ public final class Usage {
           flag("arrival", "FIELD", null, "replay --input at the arrival times in this field of each line")),
       false);
 
-  public static final Command SCHEMA = new Command("schema", "", "Prints the JSON Schema of the definition format.",
-      List.of(), false);
+  public static final Command TEST = new Command("test", "[FILE|DIR...] [options]",
+      "Runs the tests of *.test.yaml files in virtual time; exit 1 if one fails, 2 if a file has problems.\n"
+          + "A directory stands for the test files under it, a definition for the test file beside it;"
+          + " none: definitions/.",
+      List.of(flag("junit", "PATH", null, "also write the results as a JUnit XML report to PATH")), false);
 
-  public static final Command REFERENCE = new Command("reference", "[cli]",
+  public static final Command SCHEMA = new Command("schema", "[test]",
+      "Prints the JSON Schema of the definition format; with test, of the test-file format.", List.of(), false);
+
+  public static final Command REFERENCE = new Command("reference", "[cli|test]",
       "Prints the reference of the definition format (docs/reference.md) as Markdown;\n"
-          + "with cli, the reference of the commands and their options (docs/cli.md).", List.of(), false);
+          + "with cli, the reference of the commands and their options (docs/cli.md);\n"
+          + "with test, of the test-file format (docs/testing-reference.md).", List.of(), false);
 
   public static final Command VERSION = new Command("version", "", "Prints transom's version.", List.of(), false);
 
-  public static final List<Command> ALL = List.of(SERVE, RUN, VALIDATE, SCHEMA, REFERENCE, VERSION);
+  public static final List<Command> ALL = List.of(SERVE, RUN, TEST, VALIDATE, SCHEMA, REFERENCE, VERSION);
 
   private Usage() {}
 
@@ -148,7 +155,7 @@ public final class Usage {
         + " regenerate with: ./transom reference cli > docs/cli.md -->\n\n# Commands\n\n");
     b.append("`transom --help` lists the commands, `transom COMMAND --help` one command's options, `transom --version`"
         + " the version. Exit codes: 0 done, 1 a runtime failure (a file or port that cannot be used), 2 a usage or"
-        + " definition error; `run` also exits 3 when every event failed and 130 on Ctrl-C.\n");
+        + " definition error; `run` also exits 3 when every event failed and 130 on Ctrl-C; `test` exits 1 when a test failed.\n");
     for (Command c : ALL) {
       b.append("\n## `transom ").append(c.name()).append(c.synopsis().isEmpty() ? "" : " " + c.synopsis()).append("`\n\n");
       b.append(c.summary().replace("\n", " ")).append('\n');

@@ -48,7 +48,7 @@ public final class ValidateCommand {
     boolean bad = false;
     Map<String, String> ids = new HashMap<>();
     for (String file : files) {
-      DefinitionLoader.Result r = DefinitionFiles.load(file, paths);
+      DefinitionLoader.Result r = dev.transom.definition.DefinitionFiles.load(file, paths);
       List<Problem> problems = new ArrayList<>(r.problems());
       if (r.ok()) {
         String id = r.definition().id();

@@ -165,8 +165,7 @@ public final class Pipelines {
   }
 
   static boolean isDefinition(Path p) {
-    String n = p.getFileName().toString();
-    return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".");
+    return dev.transom.definition.DefinitionFiles.isDefinition(p.getFileName().toString());
   }
 
   private java.util.concurrent.locks.ReentrantLock lockFor(Path key) {

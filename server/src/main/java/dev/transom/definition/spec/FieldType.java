@@ -121,6 +121,17 @@ public sealed interface FieldType {
     }
   }
 
+  /**
+   * A JSON value written in YAML: an event, an expected output. {@code mapping} requires a mapping
+   * at the top. The linter checks that JSON can hold it (string keys, finite numbers) and hands the
+   * value on as {@link dev.transom.io.JsonValues} reads JSON, so it compares with what the pipeline makes.
+   */
+  record Json(boolean mapping) implements FieldType {
+    public String describe() {
+      return mapping ? "a mapping (any JSON object)" : "any JSON value";
+    }
+  }
+
   /** Either {@code true} or a mapping of options ({@code min: true} or {@code min: {by: ...}}). */
   record FlagOrObj(ObjectSpec spec) implements FieldType {
     public String describe() {

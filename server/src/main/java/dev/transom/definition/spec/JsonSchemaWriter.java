@@ -22,10 +22,15 @@ public final class JsonSchemaWriter {
   private JsonSchemaWriter() {}
 
   public static String write(ObjectSpec root) {
+    return write(root, "https://transom.dev/schema/pipeline.json", "Transom pipeline definition");
+  }
+
+  /** The schema of another document {@code root} declares (a test file), under its own id and title. */
+  public static String write(ObjectSpec root, String id, String title) {
     ObjectNode schema = F.objectNode();
     schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
-    schema.put("$id", "https://transom.dev/schema/pipeline.json");
-    schema.put("title", "Transom pipeline definition");
+    schema.put("$id", id);
+    schema.put("title", title);
     schema.setAll(object(root, null));
     try {
       return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(schema);
@@ -177,6 +182,10 @@ public final class JsonSchemaWriter {
         ifs.putObject("properties").set("kind", F.objectNode().put("const", k.name()));
         ifs.putArray("required").add("kind");
         branch.set("then", object(k, k.name()));
+      }
+    } else if (t instanceof FieldType.Json x) {
+      if (x.mapping()) {
+        n.put("type", "object");
       }
     } else if (t instanceof FieldType.FlagOrObj x) {
       ArrayNode one = n.putArray("oneOf");

@@ -118,6 +118,9 @@ public final class Linter {
     if (type instanceof FieldType.ListOf l) {
       return checkList(node, l, path);
     }
+    if (type instanceof FieldType.Json j) {
+      return checkJson(node, j, path);
+    }
     if (type instanceof FieldType.FlagOrObj f) {
       if (node instanceof MappingNode) {
         return checkObject(node, f.spec(), path, keyMark);
@@ -182,6 +185,24 @@ public final class Linter {
       }
     }
     return new Checked(out, keyMark != null ? keyMark : node.getStartMark());
+  }
+
+  /** A JSON value: its {@link dev.transom.io.JsonValues} form, so it compares with what a pipeline makes. */
+  private Checked checkJson(Node node, FieldType.Json type, String path) {
+    if (type.mapping() && !(node instanceof MappingNode)) {
+      report(node.getStartMark(), label(path) + "expected a mapping, got " + describe(node));
+      return null;
+    }
+    String json = dev.transom.definition.yaml.YamlJson.of(node, path, this::report);
+    if (json == null) {
+      return null;
+    }
+    try {
+      return new Checked(dev.transom.io.JsonValues.parse(json), node.getStartMark());
+    } catch (dev.transom.io.JsonValues.Invalid e) {
+      report(node.getStartMark(), path + ": " + e.getMessage());
+      return null;
+    }
   }
 
   private Checked checkKinds(Node node, FieldType.Kinds kinds, String path, Mark keyMark) {

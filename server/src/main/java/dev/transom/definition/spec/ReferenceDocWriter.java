@@ -13,13 +13,19 @@ public final class ReferenceDocWriter {
   private ReferenceDocWriter() {}
 
   public static String write(ObjectSpec root) {
+    return write(root, "Definition reference", "./transom reference > docs/reference.md",
+        "One pipeline per YAML file. Durations are `<integer><unit>` parts, largest unit first "
+            + "(`250ms`, `10s`, `1h30m`; units `d h m s ms us`) or ISO-8601 (`PT10S`). Timestamps are RFC 3339 "
+            + "with an offset. Expressions are CEL; see the variables each place allows.");
+  }
+
+  /** The reference of a document {@code root} declares, with its title, the command that makes it, and an opening paragraph. */
+  public static String write(ObjectSpec root, String title, String command, String intro) {
     StringBuilder sb = new StringBuilder();
-    sb.append("# Definition reference\n\n");
+    sb.append("# ").append(title).append("\n\n");
     sb.append("<!-- Generated from the specs in server/src/main/java by ReferenceDocWriter; ")
-        .append("regenerate with: ./transom reference > docs/reference.md -->\n\n");
-    sb.append("One pipeline per YAML file. Durations are `<integer><unit>` parts, largest unit first ")
-        .append("(`250ms`, `10s`, `1h30m`; units `d h m s ms us`) or ISO-8601 (`PT10S`). Timestamps are RFC 3339 ")
-        .append("with an offset. Expressions are CEL; see the variables each place allows.\n\n");
+        .append("regenerate with: ").append(command).append(" -->\n\n");
+    sb.append(intro).append("\n\n");
     List<Section> pending = new ArrayList<>();
     Set<String> done = new LinkedHashSet<>();
     pending.add(new Section("Top level", "", root, null));
@@ -110,6 +116,9 @@ public final class ReferenceDocWriter {
     }
     if (t instanceof FieldType.Bool) {
       return "bool";
+    }
+    if (t instanceof FieldType.Json j) {
+      return j.mapping() ? "mapping (JSON)" : "any value (JSON)";
     }
     if (t instanceof FieldType.Timestamp) {
       return "timestamp";

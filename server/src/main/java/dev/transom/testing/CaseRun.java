@@ -1,0 +1,206 @@
+package dev.transom.testing;
+
+import dev.transom.compile.ItemError;
+import dev.transom.compile.Outputs;
+import dev.transom.compile.Plan;
+import dev.transom.definition.spec.Problem;
+import dev.transom.engine.Shard;
+import dev.transom.io.JsonValues;
+import dev.transom.windowing.Micros;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One test, run: a fresh pipeline from the definition, driven through the steps in virtual time
+ * (the system time is what the steps say, nothing sleeps), its outputs, late items and item errors
+ * collected and compared at each {@code expect}. What it makes goes through the same engine as
+ * {@code run} and {@code serve}: a {@link Shard} of the pipeline's {@link Plan}.
+ */
+final class CaseRun implements Outputs {
+  private final TestFile file;
+  private final TestFile.TestCase test;
+  private final Plan plan;
+  private final List<Problem> failures = new ArrayList<>();
+  private final List<Map<String, Object>> outputs = new ArrayList<>();
+  private final List<Map<String, Object>> late = new ArrayList<>();
+  private final List<ItemError> errors = new ArrayList<>();
+  private Shard shard;
+  private long now;
+
+  CaseRun(TestFile file, TestFile.TestCase test) {
+    this.file = file;
+    this.test = test;
+    this.plan = Plan.of(file.pipeline());
+  }
+
+  /** Runs the steps; the failures, each located in the test file (none: it passed). */
+  List<Problem> run() {
+    shard = newShard();
+    now = test.startMicros();
+    for (TestFile.Step step : test.steps()) {
+      moveTo(step.atMicros());
+      if (step instanceof TestFile.Events e) {
+        for (TestFile.Event event : e.events()) {
+          shard.event(copy(event.value()), event.where().line(), now);
+        }
+      } else if (step instanceof TestFile.Advance a) {
+        moveTo(a.toMicros());
+      } else if (step instanceof TestFile.Generate g) {
+        generate(g);
+      } else if (step instanceof TestFile.Flush f) {
+        shard.finish(f.where().line());
+        shard = newShard(); // as a windowing reload's new version: empty
+      } else {
+        check((TestFile.Expect) step);
+      }
+    }
+    return failures;
+  }
+
+  private Shard newShard() {
+    return new Shard(plan, this, bad -> errors.add(new ItemError("input", bad.message(), bad.text(), bad.line())));
+  }
+
+  /** The time moves on (never back): the windows due by then close, as a wake-up would close them. */
+  private void moveTo(long micros) {
+    if (micros > now) {
+      now = micros;
+    }
+    shard.advance(now);
+  }
+
+  /**
+   * Events as lines, as a file source would give them: the engine reads simple pipelines straight
+   * from the bytes. Windows close as the time passes their wake-ups, so the state stays what a
+   * live pipeline would hold.
+   */
+  private void generate(TestFile.Generate g) {
+    byte[] buf = new byte[128];
+    byte[][] keys = new byte[(int) Math.min(g.keys(), 100_000)][];
+    Timestamps ts = new Timestamps();
+    long wake = shard.nextWakeMicros();
+    for (long i = 0; i < g.count(); i++) {
+      long at = g.atMicros() + i * 1_000_000L / g.rate();
+      if (at >= wake) {
+        now = at;
+        shard.advance(at);
+        wake = shard.nextWakeMicros();
+      }
+      int k = (int) (i % g.keys());
+      byte[] key = k < keys.length ? keys[k] : null;
+      if (key == null) {
+        key = ("{\"key\":\"key-" + k + "\",\"value\":1,\"ts\":\"").getBytes(StandardCharsets.US_ASCII);
+        if (k < keys.length) {
+          keys[k] = key;
+        }
+      }
+      int len = key.length;
+      if (buf.length < len + 40) {
+        buf = new byte[len + 64];
+      }
+      System.arraycopy(key, 0, buf, 0, len);
+      len = ts.write(at, buf, len);
+      buf[len++] = '"';
+      buf[len++] = '}';
+      shard.line(buf, 0, len, g.where().line(), at);
+    }
+    now = Math.max(now, g.endMicros());
+    shard.advance(now);
+  }
+
+  private void check(TestFile.Expect x) {
+    String where = file.file();
+    Expectations.compare(where, "outputs", x.exact(), x.outputs(), normalized(outputs), x.lists().get("outputs"),
+        failures);
+    Expectations.compare(where, "late", x.exact(), x.late(), normalized(late), x.lists().get("late"), failures);
+    Expectations.compareErrors(where, x.exact(), x.errors(), errors, x.lists().get("errors"), failures);
+    if (x.openWindows() != null) {
+      Expectations.compare(where, "open_windows", x.exact(), x.openWindows(), openWindows(),
+          x.lists().get("open_windows"), failures);
+    }
+    outputs.clear();
+    late.clear();
+    errors.clear();
+  }
+
+  private List<Object> openWindows() {
+    List<Object> rows = new ArrayList<>();
+    var op = shard.execution().operator();
+    op.forEachOpenWindow((k, w) -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("key", k);
+      row.put("open_time", Micros.toInstant(w.openMicros()));
+      row.put("close_time", Micros.toInstant(w.closeMicros()));
+      row.put("value", w.currentValue());
+      row.put("count", w.count());
+      rows.add(row);
+    });
+    return normalized(rows);
+  }
+
+  /** Records as JSON gives them back (instants as text, CEL values as JSON): what a sink would write. */
+  private static List<Object> normalized(List<? extends Object> records) {
+    List<Object> out = new ArrayList<>(records.size());
+    for (Object r : records) {
+      out.add(copy(r));
+    }
+    return out;
+  }
+
+  /** A fresh copy, as JSON reads it: the pipeline may change an event it is handed, the test's stays as written. */
+  private static Object copy(Object value) {
+    try {
+      return JsonValues.parse(JsonValues.toJson(value));
+    } catch (JsonValues.Invalid e) {
+      throw new IllegalStateException("a record that is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void output(Map<String, Object> record) {
+    outputs.add(record);
+  }
+
+  @Override
+  public void late(Map<String, Object> record) {
+    late.add(record);
+  }
+
+  @Override
+  public void error(ItemError error) {
+    errors.add(error);
+  }
+
+  /** RFC 3339 times as {@link java.time.Instant#toString} writes them, the date part made once per second. */
+  static final class Timestamps {
+    private long second = Long.MIN_VALUE;
+    private byte[] prefix;
+
+    int write(long micros, byte[] buf, int at) {
+      long s = Math.floorDiv(micros, 1_000_000L);
+      if (s != second) {
+        second = s;
+        String text = java.time.Instant.ofEpochSecond(s).toString();
+        prefix = text.substring(0, text.length() - 1).getBytes(StandardCharsets.US_ASCII); // without the Z
+      }
+      System.arraycopy(prefix, 0, buf, at, prefix.length);
+      at += prefix.length;
+      int frac = (int) Math.floorMod(micros, 1_000_000L);
+      if (frac != 0) {
+        buf[at++] = '.';
+        int digits = frac % 1_000 == 0 ? 3 : 6;
+        int v = digits == 3 ? frac / 1_000 : frac;
+        for (int d = digits - 1; d >= 0; d--) {
+          buf[at + d] = (byte) ('0' + v % 10);
+          v /= 10;
+        }
+        at += digits;
+      }
+      buf[at++] = 'Z';
+      return at;
+    }
+  }
+}
