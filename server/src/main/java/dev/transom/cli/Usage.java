@@ -103,7 +103,8 @@ public final class Usage {
 
   public static final Command VALIDATE = new Command("validate", "FILE.yaml|DIR... [options]",
       "Checks definitions and prints FILE:LINE:COL: message per problem (exit 2), else one ok line per file.\n"
-          + "A directory stands for its *.yaml and *.yml files; file paths are judged as serve with the same flags would.",
+          + "A directory stands for its *.yaml and *.yml files; file paths are judged as serve with the same flags would.\n"
+          + "Test files (*.test.yaml) are checked as test files, with the definition each one names.",
       PATHS, false);
 
   /** {@code run}'s options are parsed by RunCommand; this table is their documentation. */

@@ -36,7 +36,9 @@ public final class ValidateCommand {
       Path path = Path.of(p);
       if (Files.isDirectory(path)) {
         try (Stream<Path> s = Files.list(path)) {
-          s.map(Path::toString).filter(f -> f.endsWith(".yaml") || f.endsWith(".yml")).sorted().forEach(files::add);
+          s.filter(f -> dev.transom.definition.DefinitionFiles.isDefinition(f.getFileName().toString())
+                  || dev.transom.definition.DefinitionFiles.isTest(f.getFileName().toString()))
+              .map(Path::toString).sorted().forEach(files::add);
         } catch (IOException e) {
           out.println(p + ":1:1: cannot list directory: " + e.getMessage());
           return 2;
@@ -48,6 +50,18 @@ public final class ValidateCommand {
     boolean bad = false;
     Map<String, String> ids = new HashMap<>();
     for (String file : files) {
+      if (dev.transom.definition.DefinitionFiles.isTest(Path.of(file).getFileName().toString())) {
+        // a test file: its own format, and the definition it names
+        dev.transom.testing.TestFileLoader.Result t = dev.transom.testing.TestFileLoader.load(file, Path.of(file));
+        if (t.ok()) {
+          int n = t.file().tests().size();
+          out.println(file + ": ok (" + n + (n == 1 ? " test" : " tests") + " of pipeline " + t.file().pipeline().id() + ")");
+        } else {
+          bad = true;
+          t.problems().forEach(p -> out.println(p.format()));
+        }
+        continue;
+      }
       DefinitionLoader.Result r = dev.transom.definition.DefinitionFiles.load(file, paths);
       List<Problem> problems = new ArrayList<>(r.problems());
       if (r.ok()) {

@@ -7,7 +7,6 @@ import dev.transom.definition.spec.Problem;
 import dev.transom.engine.Shard;
 import dev.transom.io.JsonValues;
 import dev.transom.windowing.Micros;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,15 +72,15 @@ final class CaseRun implements Outputs {
   }
 
   /**
-   * Events as lines, as a file source would give them: the engine reads simple pipelines straight
-   * from the bytes. Windows close as the time passes their wake-ups, so the state stays what a
+   * Events built as the JSON reader would build them ({@code key}, {@code value}, {@code ts}), with
+   * no text to parse. Windows close as the time passes their wake-ups, so the state stays what a
    * live pipeline would hold.
    */
   private void generate(TestFile.Generate g) {
-    byte[] buf = new byte[128];
-    byte[][] keys = new byte[(int) Math.min(g.keys(), 100_000)][];
+    String[] keys = new String[(int) Math.min(g.keys(), 100_000)];
     Timestamps ts = new Timestamps();
     long wake = shard.nextWakeMicros();
+    Long one = 1L;
     for (long i = 0; i < g.count(); i++) {
       long at = g.atMicros() + i * 1_000_000L / g.rate();
       if (at >= wake) {
@@ -90,22 +89,21 @@ final class CaseRun implements Outputs {
         wake = shard.nextWakeMicros();
       }
       int k = (int) (i % g.keys());
-      byte[] key = k < keys.length ? keys[k] : null;
+      String key = k < keys.length ? keys[k] : null;
       if (key == null) {
-        key = ("{\"key\":\"key-" + k + "\",\"value\":1,\"ts\":\"").getBytes(StandardCharsets.US_ASCII);
+        key = "key-" + k;
         if (k < keys.length) {
           keys[k] = key;
         }
       }
-      int len = key.length;
-      if (buf.length < len + 40) {
-        buf = new byte[len + 64];
+      Map<String, Object> event = new LinkedHashMap<>(8); // room for three without a resize
+      event.put("key", key);
+      event.put("value", one);
+      event.put("ts", ts.text(at));
+      shard.event(event, g.where().line(), at);
+      if (at >= wake) {
+        wake = shard.nextWakeMicros(); // the event may have opened an earlier window
       }
-      System.arraycopy(key, 0, buf, 0, len);
-      len = ts.write(at, buf, len);
-      buf[len++] = '"';
-      buf[len++] = '}';
-      shard.line(buf, 0, len, g.where().line(), at);
     }
     now = Math.max(now, g.endMicros());
     shard.advance(now);
@@ -177,30 +175,31 @@ final class CaseRun implements Outputs {
   /** RFC 3339 times as {@link java.time.Instant#toString} writes them, the date part made once per second. */
   static final class Timestamps {
     private long second = Long.MIN_VALUE;
-    private byte[] prefix;
+    private final char[] buf = new char[40];
+    private int prefix;
 
-    int write(long micros, byte[] buf, int at) {
+    String text(long micros) {
       long s = Math.floorDiv(micros, 1_000_000L);
       if (s != second) {
         second = s;
         String text = java.time.Instant.ofEpochSecond(s).toString();
-        prefix = text.substring(0, text.length() - 1).getBytes(StandardCharsets.US_ASCII); // without the Z
+        prefix = text.length() - 1; // without the Z
+        text.getChars(0, prefix, buf, 0);
       }
-      System.arraycopy(prefix, 0, buf, at, prefix.length);
-      at += prefix.length;
+      int at = prefix;
       int frac = (int) Math.floorMod(micros, 1_000_000L);
       if (frac != 0) {
         buf[at++] = '.';
         int digits = frac % 1_000 == 0 ? 3 : 6;
         int v = digits == 3 ? frac / 1_000 : frac;
         for (int d = digits - 1; d >= 0; d--) {
-          buf[at + d] = (byte) ('0' + v % 10);
+          buf[at + d] = (char) ('0' + v % 10);
           v /= 10;
         }
         at += digits;
       }
       buf[at++] = 'Z';
-      return at;
+      return new String(buf, 0, at);
     }
   }
 }

@@ -42,6 +42,15 @@ class GeneratedDocsTest {
         "docs/transom.schema.json is stale; regenerate: ./transom schema > docs/transom.schema.json");
   }
 
+  /** The test files' schema and reference ({@code $schema=../docs/transom-test.schema.json} in their modelines). */
+  @Test
+  void committedTestFileSchemaAndReferenceMatchAFreshGeneration() throws Exception {
+    assertEquals(dev.transom.testing.TestFileSpec.schema() + "\n", Files.readString(Path.of("../docs/transom-test.schema.json")),
+        "docs/transom-test.schema.json is stale; regenerate: ./transom schema test > docs/transom-test.schema.json");
+    assertEquals(dev.transom.testing.TestFileSpec.reference(), Files.readString(Path.of("../docs/testing-reference.md")),
+        "docs/testing-reference.md is stale; regenerate: ./transom reference test > docs/testing-reference.md");
+  }
+
   /** Every kind's example, put in a pipeline where that kind belongs, lints clean. */
   @Test
   void everyComponentExampleLintsClean() {

@@ -55,7 +55,8 @@ class ValidateAndSchemaIT {
     assertEquals(0, r.exit(), r.err());
     Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(r.out());
     try (Stream<Path> s = Files.list(Jar.ROOT.resolve("definitions"))) {
-      List<Path> defs = s.filter(p -> p.toString().endsWith(".yaml")).toList();
+      List<Path> defs = s.filter(p -> dev.transom.definition.DefinitionFiles.isDefinition(p.getFileName().toString()))
+          .toList();
       assertTrue(defs.size() >= 4);
       for (Path p : defs) {
         String yaml = Files.readString(p);
@@ -63,6 +64,24 @@ class ValidateAndSchemaIT {
         assertEquals(List.of(), errors, p + " against the schema");
         List<Error> bad = schema.validate(yaml + "\nunknown_field: 1\n", InputFormat.YAML);
         assertTrue(!bad.isEmpty(), "the schema must reject unknown fields");
+      }
+    }
+  }
+
+  @Test
+  void theTestFileSchemaValidatesEveryExampleTestAndRejectsAnUnknownField() throws Exception {
+    Jar.Result r = Jar.run(Jar.ROOT, null, "schema", "test");
+    assertEquals(0, r.exit(), r.err());
+    Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(r.out());
+    try (Stream<Path> s = Files.list(Jar.ROOT.resolve("definitions"))) {
+      List<Path> tests = s.filter(p -> dev.transom.definition.DefinitionFiles.isTest(p.getFileName().toString())).toList();
+      assertTrue(tests.size() >= 6, tests.toString());
+      for (Path p : tests) {
+        String yaml = Files.readString(p);
+        assertEquals(List.of(), schema.validate(yaml, InputFormat.YAML), p + " against the test-file schema");
+        String misspelt = yaml.replaceFirst("\n      - expect:", "\n      - expekt:");
+        assertTrue(!misspelt.equals(yaml) && !schema.validate(misspelt, InputFormat.YAML).isEmpty(),
+            "the schema must reject an unknown step field in " + p);
       }
     }
   }
