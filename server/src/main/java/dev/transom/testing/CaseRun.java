@@ -111,6 +111,7 @@ final class CaseRun implements Outputs {
 
   private void check(TestFile.Expect x) {
     String where = file.file();
+    int before = failures.size();
     Expectations.compare(where, "outputs", x.exact(), x.outputs(), normalized(outputs), x.lists().get("outputs"),
         failures);
     Expectations.compare(where, "late", x.exact(), x.late(), normalized(late), x.lists().get("late"), failures);
@@ -119,6 +120,8 @@ final class CaseRun implements Outputs {
       Expectations.compare(where, "open_windows", x.exact(), x.openWindows(), openWindows(),
           x.lists().get("open_windows"), failures);
     }
+    // read top to bottom, as the expect is written
+    failures.subList(before, failures.size()).sort(java.util.Comparator.naturalOrder());
     outputs.clear();
     late.clear();
     errors.clear();

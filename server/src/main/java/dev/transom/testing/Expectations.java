@@ -49,7 +49,8 @@ final class Expectations {
           shown.add(near.record());
         }
         report.add(new Problem(file, e.where().line(), e.where().col(), list + ": expected, not produced: "
-            + Shown.of(e.value()) + (near != null ? "; " + near.text() : left.isEmpty() ? "; nothing else was produced" : "")));
+            + Shown.of(e.value()) + (near != null ? "; " + near.text()
+                : left.isEmpty() ? "; nothing else was produced" : noneWithItsKey(e.value()))));
       }
     }
     report.flush(file, listWhere, list, "expected records not produced");
@@ -112,6 +113,11 @@ final class Expectations {
       }
     }
     report.flush(file, listWhere, "errors", "errors produced, not expected");
+  }
+
+  private static String noneWithItsKey(Object expected) {
+    return expected instanceof Map<?, ?> m && m.containsKey("key") ? "; nothing with key " + Shown.of(m.get("key"))
+        + " was produced" : "";
   }
 
   private static boolean matches(TestFile.ExpectedError x, ItemError e, Object event) {

@@ -95,6 +95,7 @@ public final class TestFileLoader {
     }
     List<TestFile.TestCase> cases = new ArrayList<>();
     Map<String, Mark> names = new LinkedHashMap<>();
+    int index = 0;
     for (Checked c : root.get("tests").list()) {
       String name = c.text("name");
       Mark seen = names.putIfAbsent(name, c.get("name").mark());
@@ -102,7 +103,12 @@ public final class TestFileLoader {
         linter.report(c.get("name").mark(), "tests: the name '" + name + "' is used twice (first at line "
             + (seen.getLine() + 1) + ")");
       }
-      cases.add(bindCase(c, linter));
+      TestFile.TestCase test = bindCase(c, linter);
+      if (test.steps().stream().noneMatch(s -> s instanceof TestFile.Expect)) {
+        linter.report(c.get("name").mark(), "tests[" + index + "]: no expect step, so this test cannot fail");
+      }
+      cases.add(test);
+      index++;
     }
     if (!linter.problems().isEmpty()) {
       return sorted(null, linter.problems());
