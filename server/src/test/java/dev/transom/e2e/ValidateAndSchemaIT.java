@@ -79,7 +79,7 @@ class ValidateAndSchemaIT {
       for (Path p : tests) {
         String yaml = Files.readString(p);
         assertEquals(List.of(), schema.validate(yaml, InputFormat.YAML), p + " against the test-file schema");
-        String misspelt = yaml.replaceFirst("\n      - expect:", "\n      - expekt:");
+        String misspelt = yaml.replaceFirst("(?m)^(\\s+(- )?)expect:", "$1expekt:");
         assertTrue(!misspelt.equals(yaml) && !schema.validate(misspelt, InputFormat.YAML).isEmpty(),
             "the schema must reject an unknown step field in " + p);
       }
