@@ -5,7 +5,6 @@ import dev.transom.compile.Outputs;
 import dev.transom.compile.Plan;
 import dev.transom.definition.spec.Problem;
 import dev.transom.engine.Shard;
-import dev.transom.io.JsonValues;
 import dev.transom.windowing.Micros;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,9 +111,9 @@ final class CaseRun implements Outputs {
   private void check(TestFile.Expect x) {
     String where = file.file();
     int before = failures.size();
-    Expectations.compare(where, "outputs", x.exact(), x.outputs(), normalized(outputs), x.lists().get("outputs"),
+    Expectations.compare(where, "outputs", x.exact(), x.outputs(), new Produced(outputs), x.lists().get("outputs"),
         failures);
-    Expectations.compare(where, "late", x.exact(), x.late(), normalized(late), x.lists().get("late"), failures);
+    Expectations.compare(where, "late", x.exact(), x.late(), new Produced(late), x.lists().get("late"), failures);
     Expectations.compareErrors(where, x.exact(), x.errors(), errors, x.lists().get("errors"), failures);
     if (x.openWindows() != null) {
       Expectations.compare(where, "open_windows", x.exact(), x.openWindows(), openWindows(),
@@ -127,7 +126,7 @@ final class CaseRun implements Outputs {
     errors.clear();
   }
 
-  private List<Object> openWindows() {
+  private Produced openWindows() {
     List<Object> rows = new ArrayList<>();
     var op = shard.execution().operator();
     op.forEachOpenWindow((k, w) -> {
@@ -139,25 +138,12 @@ final class CaseRun implements Outputs {
       row.put("count", w.count());
       rows.add(row);
     });
-    return normalized(rows);
-  }
-
-  /** Records as JSON gives them back (instants as text, CEL values as JSON): what a sink would write. */
-  private static List<Object> normalized(List<? extends Object> records) {
-    List<Object> out = new ArrayList<>(records.size());
-    for (Object r : records) {
-      out.add(copy(r));
-    }
-    return out;
+    return new Produced(rows);
   }
 
   /** A fresh copy, as JSON reads it: the pipeline may change an event it is handed, the test's stays as written. */
   private static Object copy(Object value) {
-    try {
-      return JsonValues.parse(JsonValues.toJson(value));
-    } catch (JsonValues.Invalid e) {
-      throw new IllegalStateException("a record that is not JSON: " + e.getMessage(), e);
-    }
+    return Produced.of(value);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.transom.testing;
 
 import dev.transom.compile.ItemError;
 import dev.transom.definition.spec.Problem;
-import dev.transom.io.JsonValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,54 +14,89 @@ import java.util.Map;
 final class Expectations {
   /** Failures one list reports at most; the rest are counted in one more line. */
   static final int SHOWN = 20;
+  /** Produced records searched for the nearest one to a record nothing matched. */
+  static final int NEAREST_AMONG = 10_000;
 
   private Expectations() {}
 
-  static void compare(String file, String list, boolean exact, List<TestFile.Expected> expected, List<Object> produced,
+  static void compare(String file, String list, boolean exact, List<TestFile.Expected> expected, Produced produced,
       TestFile.Where listWhere, List<Problem> failures) {
     if (expected == null) {
       return;
     }
-    int[] pair = Matching.pair(expected, produced, (e, p) -> Matching.matches(e.value(), p),
-        e -> e.value() instanceof Map<?, ?> m ? m.get("key") : null, p -> p instanceof Map<?, ?> m ? m.get("key") : null);
+    List<Integer> indexes = indexes(produced.size());
+    int[] pair = Matching.pair(expected, indexes, (e, j) -> Matching.matches(e.value(), produced.get(j)),
+        e -> e.value() instanceof Map<?, ?> m ? m.get("key") : null, produced::key);
     boolean[] taken = new boolean[produced.size()];
     for (int j : pair) {
       if (j >= 0) {
         taken[j] = true;
       }
     }
-    List<Object> left = new ArrayList<>();
-    for (int j = 0; j < produced.size(); j++) {
-      if (!taken[j]) {
-        left.add(produced.get(j));
-      }
-    }
     Report report = new Report(failures);
     // a produced record shown as the one produced instead of an expected one is not listed again
-    java.util.Set<Object> shown = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    boolean[] shown = new boolean[produced.size()];
+    boolean anyLeft = !allTaken(taken);
     for (int i = 0; i < expected.size(); i++) {
       if (pair[i] < 0) {
         TestFile.Expected e = expected.get(i);
-        List<Object> candidates = left.stream().filter(p -> !shown.contains(p)).toList();
-        Matching.Near near = Matching.nearest(e.value(), candidates);
-        if (near != null) {
-          shown.add(near.record());
-        }
+        String near = report.full() ? null : nearest(e.value(), produced, taken, shown);
         report.add(new Problem(file, e.where().line(), e.where().col(), list + ": expected, not produced: "
-            + Shown.of(e.value()) + (near != null ? "; " + near.text()
-                : left.isEmpty() ? "; nothing else was produced" : noneWithItsKey(e.value()))));
+            + Shown.of(e.value()) + (near != null ? "; " + near
+                : !anyLeft ? "; nothing else was produced" : noneWithItsKey(e.value()))));
       }
     }
     report.flush(file, listWhere, list, "expected records not produced");
     if (exact) {
-      for (Object p : left) {
-        if (!shown.contains(p)) {
-          report.add(new Problem(file, listWhere.line(), listWhere.col(), list + ": produced, not expected: "
-              + Shown.record(p)));
+      for (int j = 0; j < produced.size(); j++) {
+        if (!taken[j] && !shown[j]) {
+          report.add(report.full() ? null : new Problem(file, listWhere.line(), listWhere.col(), list
+              + ": produced, not expected: " + Shown.record(produced.get(j))));
         }
       }
       report.flush(file, listWhere, list, "records produced, not expected");
     }
+  }
+
+  private static boolean allTaken(boolean[] taken) {
+    for (boolean t : taken) {
+      if (!t) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The nearest record not taken and not shown yet, marked shown; among those of the same key when it gives one. */
+  private static String nearest(Object expected, Produced produced, boolean[] taken, boolean[] shown) {
+    Object key = expected instanceof Map<?, ?> m ? m.get("key") : null;
+    List<Object> candidates = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    for (int j = 0; j < produced.size() && candidates.size() < NEAREST_AMONG; j++) {
+      if (!taken[j] && !shown[j] && (key == null || !(produced.key(j) instanceof String k) || !(key instanceof String)
+          || Matching.equal(key, k))) {
+        candidates.add(produced.get(j));
+        at.add(j);
+      }
+    }
+    Matching.Near near = Matching.nearest(expected, candidates);
+    if (near == null) {
+      return null;
+    }
+    for (int c = 0; c < candidates.size(); c++) {
+      if (candidates.get(c) == near.record()) {
+        shown[at.get(c)] = true;
+      }
+    }
+    return near.text();
+  }
+
+  private static List<Integer> indexes(int n) {
+    List<Integer> l = new ArrayList<>(n);
+    for (int j = 0; j < n; j++) {
+      l.add(j);
+    }
+    return l;
   }
 
   static void compareErrors(String file, boolean exact, List<TestFile.ExpectedError> expected, List<ItemError> produced,
@@ -70,14 +104,8 @@ final class Expectations {
     if (expected == null) {
       return;
     }
-    List<Object> events = new ArrayList<>(produced.size());
-    for (ItemError e : produced) {
-      events.add(normalized(e.item()));
-    }
-    List<Integer> indexes = new ArrayList<>();
-    for (int j = 0; j < produced.size(); j++) {
-      indexes.add(j);
-    }
+    Produced events = new Produced(produced.stream().map(ItemError::item).toList());
+    List<Integer> indexes = indexes(produced.size());
     int[] pair = Matching.pair(expected, indexes, (x, j) -> matches(x, produced.get(j), events.get(j)), x -> null,
         j -> null);
     boolean[] taken = new boolean[produced.size()];
@@ -126,17 +154,6 @@ final class Expectations {
         && (x.event() == null || Matching.equal(x.event(), event));
   }
 
-  private static Object normalized(Object item) {
-    if (item == null) {
-      return dev.transom.expr.CelValues.NULL;
-    }
-    try {
-      return JsonValues.parse(JsonValues.toJson(item));
-    } catch (JsonValues.Invalid e) {
-      return item.toString();
-    }
-  }
-
   /** Keeps the first {@link #SHOWN} failures of a kind and counts the others. */
   private static final class Report {
     private final List<Problem> failures;
@@ -146,10 +163,15 @@ final class Expectations {
       this.failures = failures;
     }
 
+    /** Counts a failure; {@code p} may be null once {@link #full()}: it would not be shown. */
     void add(Problem p) {
       if (++count <= SHOWN) {
         failures.add(p);
       }
+    }
+
+    boolean full() {
+      return count >= SHOWN;
     }
 
     void flush(String file, TestFile.Where where, String list, String what) {

@@ -90,16 +90,29 @@ final class Matching {
    */
   static <E, P> int[] pair(List<E> expected, List<P> produced, BiPredicate<E, P> match,
       java.util.function.Function<E, Object> expectedKey, java.util.function.Function<P, Object> producedKey) {
-    Map<Object, List<Integer>> byKey = new HashMap<>();
-    for (int j = 0; j < produced.size(); j++) {
-      Object k = keyOf(producedKey.apply(produced.get(j)));
-      if (k != null) {
-        byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(j);
+    // only the keys the expected items name are filed: a few expected among millions produced stay cheap
+    java.util.Set<Object> named = new java.util.HashSet<>();
+    boolean anyUnkeyed = false;
+    for (E e : expected) {
+      Object k = keyOf(expectedKey.apply(e));
+      if (k == null) {
+        anyUnkeyed = true;
+      } else {
+        named.add(k);
       }
     }
-    List<Integer> all = new ArrayList<>();
+    Map<Object, List<Integer>> byKey = new HashMap<>();
+    List<Integer> all = anyUnkeyed ? new ArrayList<>(produced.size()) : null;
     for (int j = 0; j < produced.size(); j++) {
-      all.add(j);
+      if (all != null) {
+        all.add(j);
+      }
+      if (!named.isEmpty()) {
+        Object k = keyOf(producedKey.apply(produced.get(j)));
+        if (k != null && named.contains(k)) {
+          byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(j);
+        }
+      }
     }
     List<List<Integer>> candidates = new ArrayList<>(expected.size());
     for (E e : expected) {
