@@ -32,12 +32,13 @@ class ArchitectureTest {
     assertImports("expr", allowed);
     assertImports("compile", allowed);
     assertImports("engine", allowed);
+    assertImports("testing", allowed);
   }
 
   @Test
   void onlyTheStatePackageTouchesJdbcOrH2() throws IOException {
     Predicate<String> noJdbc = i -> !(i.startsWith("java.sql") || i.startsWith("org.h2"));
-    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "cli", "components", "runtime", "api", "io")) {
+    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "testing", "cli", "components", "runtime", "api", "io")) {
       assertImports(pkg, noJdbc);
     }
   }
@@ -45,7 +46,7 @@ class ArchitectureTest {
   @Test
   void vertxStaysInRuntimeApiAndCli() throws IOException {
     Predicate<String> noVertx = i -> !i.startsWith("io.vertx");
-    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "components", "state", "io")) {
+    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "testing", "components", "state", "io")) {
       assertImports(pkg, noVertx);
     }
   }
@@ -53,7 +54,7 @@ class ArchitectureTest {
   @Test
   void celIsUsedOnlyBehindTheExprFacade() throws IOException {
     Predicate<String> noCel = i -> !i.startsWith("dev.cel");
-    for (String pkg : List.of("windowing", "definition", "compile", "cli", "components")) {
+    for (String pkg : List.of("windowing", "definition", "compile", "testing", "cli", "components")) {
       assertImports(pkg, noCel);
     }
   }
