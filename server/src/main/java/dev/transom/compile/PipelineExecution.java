@@ -112,6 +112,11 @@ public final class PipelineExecution implements WindowSink {
     return operator.nextWakeMicros();
   }
 
+  /** Closes the open windows of {@code key} ({@code null}: every key) now: see {@link WindowOperator#closeNow}. */
+  public int closeNow(String key, long nowMicros) {
+    return operator.closeNow(key, nowMicros, this);
+  }
+
   public WindowOperator operator() {
     return operator;
   }

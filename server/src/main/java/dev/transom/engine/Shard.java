@@ -70,6 +70,11 @@ public final class Shard {
     exec.advance(nowMicros);
   }
 
+  /** Closes the open windows of {@code key} ({@code null}: every key) now, moving its watermark on; how many closed. */
+  public int closeNow(String key, long nowMicros) {
+    return exec.closeNow(key, nowMicros);
+  }
+
   /** When the next window is due without more input ({@code Micros.POS_INFINITY}: none). */
   public long nextWakeMicros() {
     return exec.nextWakeMicros();

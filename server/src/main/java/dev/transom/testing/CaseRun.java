@@ -48,6 +48,8 @@ final class CaseRun implements Outputs {
         moveTo(a.toMicros());
       } else if (step instanceof TestFile.Generate g) {
         generate(g);
+      } else if (step instanceof TestFile.Close c) {
+        shard.closeNow(c.key(), now);
       } else if (step instanceof TestFile.Flush f) {
         shard.finish(f.where().line());
         shard = newShard(); // as a windowing reload's new version: empty

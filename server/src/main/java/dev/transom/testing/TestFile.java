@@ -31,6 +31,9 @@ public record TestFile(String file, PipelineDef pipeline, List<TestCase> tests) 
 
   public record Flush(long atMicros, Where where) implements Step {}
 
+  /** {@code key} null: every key's windows. */
+  public record Close(long atMicros, String key, Where where) implements Step {}
+
   /** An expected record and where it was written. */
   public record Expected(Object value, Where where) {}
 

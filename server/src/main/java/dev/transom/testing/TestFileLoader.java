@@ -93,6 +93,9 @@ public final class TestFileLoader {
       problems.addAll(loaded.problems());
       return new Result(null, problems);
     }
+    dev.transom.compile.Plan plan = dev.transom.compile.Plan.of(loaded.definition());
+    dev.transom.windowing.WindowOperator operator =
+        new dev.transom.windowing.WindowOperator(plan.clock(), plan.windower(), plan.aggregate());
     List<TestFile.TestCase> cases = new ArrayList<>();
     Map<String, Mark> names = new LinkedHashMap<>();
     int index = 0;
@@ -104,6 +107,11 @@ public final class TestFileLoader {
             + (seen.getLine() + 1) + ")");
       }
       TestFile.TestCase test = bindCase(c, linter);
+      for (TestFile.Step step : test.steps()) {
+        if (step instanceof TestFile.Close close && operator.closeRefusal(close.key() != null) != null) {
+          linter.report(close.where().line(), close.where().col(), "close: " + operator.closeRefusal(close.key() != null));
+        }
+      }
       if (test.steps().stream().noneMatch(s -> s instanceof TestFile.Expect)) {
         linter.report(c.get("name").mark(), "tests[" + index + "]: no expect step, so this test cannot fail");
       }
@@ -163,6 +171,9 @@ public final class TestFileLoader {
         steps.add(new TestFile.Generate(at, rate, count, TestFileSpec.GENERATE.number(g, "keys"), now, where(g.mark())));
       } else if (s.has("flush")) {
         steps.add(new TestFile.Flush(at, where(s.get("flush").mark())));
+      } else if (s.has("close")) {
+        Checked close = s.get("close");
+        steps.add(new TestFile.Close(at, close.value() instanceof Map ? close.text("key") : null, where(close.mark())));
       } else {
         steps.add(expect(at, s.get("expect"), linter));
       }

@@ -55,6 +55,12 @@ public final class TestFileSpec {
       .example("rate: 1000\nfor: 1h\nkeys: 50")
       .build();
 
+  static final ObjectSpec CLOSE = ObjectSpec.of("close",
+          "Closes open windows now, as POST /api/pipelines/{id}/windows/close does: the key's watermark moves to the"
+              + " end of its last open window, so later items for them are late.")
+      .optional("key", new FieldType.Text(null, null), null, "only this key's windows (default: every key's)", "alice")
+      .build();
+
   static final ObjectSpec STEP = ObjectSpec.of("step",
           "One step of a test, in order. Time is virtual: it moves only when a step moves it, and windows due"
               + " by then close at once.")
@@ -68,9 +74,11 @@ public final class TestFileSpec {
           "close and emit every open window now, as a windowing reload or a removal does; the pipeline then starts"
               + " empty, as the new version would",
           "true")
+      .optional("close", new FieldType.FlagOrObj(CLOSE), null,
+          "close the open windows now (true: every key's; {key: K}: one key's), moving the watermark on", "{key: alice}")
       .optional("expect", new FieldType.Obj(EXPECT), null, "check what came out since the previous expect",
           "{outputs: [{key: alice, value: 3}]}")
-      .exactlyOne("events", "advance", "generate", "flush", "expect")
+      .exactlyOne("events", "advance", "generate", "flush", "close", "expect")
       .build();
 
   static final ObjectSpec CASE = ObjectSpec.of("test", "One test: a fresh pipeline driven through its steps.")

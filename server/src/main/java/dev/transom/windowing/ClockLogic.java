@@ -22,6 +22,18 @@ interface ClockLogic {
    */
   long systemTimeWhenWatermarkReaches(ClockState s, long watermarkMicros);
 
+  /**
+   * Moves the watermark to at least {@code watermarkMicros} at {@code nowMicros}, as an item at that
+   * time plus the clock's wait would (the "closing record" users otherwise send); false, and nothing
+   * changed, for a clock whose watermark is the system time.
+   */
+  boolean advanceTo(ClockState s, long watermarkMicros, long nowMicros);
+
+  /** Whether {@link #advanceTo} can move this clock's watermark (not the system clock's). */
+  default boolean canAdvance() {
+    return true;
+  }
+
   /** End of input: the watermark becomes {@link Micros#POS_INFINITY} for good. */
   default void endOfInput(ClockState s) {
     s.clockEnded = true;

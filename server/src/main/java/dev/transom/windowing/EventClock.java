@@ -62,6 +62,16 @@ public record EventClock(long waitMicros, boolean sharedAcrossKeys) implements C
       return s.clockTimeMicros - waitMicros + elapsed;
     }
 
+    /** The base becomes {@code watermarkMicros + wait} seen now: the watermark it gives is {@code watermarkMicros}. */
+    @Override
+    public boolean advanceTo(ClockState s, long watermarkMicros, long nowMicros) {
+      if (!s.clockEnded && (s.clockTimeMicros == NO_BASE || watermark(s, nowMicros) < watermarkMicros)) {
+        s.clockTimeMicros = watermarkMicros + waitMicros;
+        s.clockNowMicros = nowMicros;
+      }
+      return true;
+    }
+
     @Override
     public long systemTimeWhenWatermarkReaches(ClockState s, long watermarkMicros) {
       if (s.clockEnded) {

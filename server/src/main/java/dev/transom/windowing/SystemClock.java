@@ -41,6 +41,17 @@ public record SystemClock() implements ClockConfig {
       return Math.max(s.clockTimeMicros, nowMicros);
     }
 
+    /** The watermark is the system time: moving it would put the next items in later windows. */
+    @Override
+    public boolean advanceTo(ClockState s, long watermarkMicros, long nowMicros) {
+      return false;
+    }
+
+    @Override
+    public boolean canAdvance() {
+      return false;
+    }
+
     @Override
     public long systemTimeWhenWatermarkReaches(ClockState s, long watermarkMicros) {
       return s.clockEnded ? Micros.NEG_INFINITY : watermarkMicros;

@@ -143,6 +143,76 @@ public final class WindowOperator {
   }
 
   /**
+   * Why {@link #closeNow} cannot close windows before their time, or {@code null} when it can.
+   * {@code oneKey}: the windows of one key only.
+   */
+  public String closeRefusal(boolean oneKey) {
+    if (!clock.canAdvance()) {
+      return "on the system clock a window closes at its end: closing it sooner would let the next items open"
+          + " another window with the same bounds";
+    }
+    if (oneKey && sharedClock != null) {
+      return "clock.scope: pipeline shares one watermark among the keys: close the windows of every key, not of one";
+    }
+    return null;
+  }
+
+  /**
+   * Closes and emits the open windows of {@code key} ({@code null}: of every key) now, by moving its
+   * watermark to the latest end of them (a session's: its close time plus the gap), as an item that
+   * late plus the wait would. Later items for those windows are then late, so no window opens twice.
+   * Returns how many windows closed; see {@link #closeRefusal} for when it cannot.
+   */
+  public int closeNow(String key, long nowMicros, WindowSink sink) {
+    if (closeRefusal(key != null) != null) {
+      throw new IllegalStateException(closeRefusal(key != null));
+    }
+    List<KeyState> which = new ArrayList<>();
+    if (key != null) {
+      KeyState ks = keys.get(key);
+      if (ks != null && !ks.isEmpty()) {
+        which.add(ks);
+      }
+    } else {
+      keys.forEach(ks -> {
+        if (!ks.isEmpty()) {
+          which.add(ks);
+        }
+      });
+    }
+    int before = openWindows;
+    if (sharedClock != null) {
+      long target = Micros.NEG_INFINITY;
+      for (KeyState ks : which) {
+        target = Math.max(target, latestDeadline(ks));
+      }
+      if (target != Micros.NEG_INFINITY) {
+        clock.advanceTo(sharedClock, target, nowMicros);
+        noteLead(clock.watermark(sharedClock, nowMicros), nowMicros);
+        advance(nowMicros, sink);
+      }
+      return before - openWindows;
+    }
+    for (KeyState ks : which) {
+      clock.advanceTo(ks, latestDeadline(ks), nowMicros);
+      long wm = clock.watermark(ks, nowMicros);
+      noteLead(wm, nowMicros);
+      openWindows -= windows.closeUpTo(ks, wm, sink);
+      settle(ks);
+    }
+    return before - openWindows;
+  }
+
+  /** The watermark that closes every open window of {@code ks}. */
+  private long latestDeadline(KeyState ks) {
+    long latest = Micros.NEG_INFINITY;
+    for (int i = 0; i < ks.size(); i++) {
+      latest = Math.max(latest, ks.get(i).closeMicros + windower.closeDelayMicros());
+    }
+    return latest;
+  }
+
+  /**
    * The system time at which the earliest open window will close if no item arrives;
    * {@link Micros#POS_INFINITY} when nothing is open.
    */

@@ -156,4 +156,83 @@ class TestRunnerTest {
         """);
     assertEquals(List.of(), failures(r.get(0)));
   }
+
+  @Test
+  void closingAKeyEmitsItsWindowsNowAndLaterItemsForThemAreLate() throws Exception {
+    String wait = COUNTS.replace("wait: 0s", "wait: 1h");
+    var r = run(wait, """
+          - name: close one key
+            steps:
+              - events: [{user: a, ts: 1970-01-01T00:00:01Z}, {user: a, ts: 1970-01-01T00:00:12Z}, {user: b, ts: 1970-01-01T00:00:03Z}]
+              - close: {key: a}
+              - expect:
+                  outputs:
+                    - {key: a, window: {open_time: 1970-01-01T00:00:00Z, close_time: 1970-01-01T00:00:10Z}, value: 1}
+                    - {key: a, window: {open_time: 1970-01-01T00:00:10Z, close_time: 1970-01-01T00:00:20Z}, value: 1}
+                  open_windows: [{key: b, count: 1}]
+              # a's watermark is at 00:20 now: an item in its closed windows is late, one after them is not
+              - events: [{user: a, ts: 1970-01-01T00:00:05Z}, {user: a, ts: 1970-01-01T00:00:25Z}]
+              - expect:
+                  late: [{key: a, time: 1970-01-01T00:00:05Z, watermark: 1970-01-01T00:00:20Z}]
+                  open_windows: [{key: a, open_time: 1970-01-01T00:00:20Z}, {key: b}]
+              - close: true
+              - expect:
+                  outputs: [{key: a, value: 1}, {key: b, value: 1}]
+                  open_windows: []
+        """);
+    assertEquals(List.of(), failures(r.get(0)));
+  }
+
+  /** After the close the key's watermark is the session's close time plus the gap (00:15). */
+  @Test
+  void aSessionClosedNowIsNotReopened() throws Exception {
+    var r = run("name: s\nsource: {kind: http}\nkey: event.user\nclock: {kind: event, timestamp: event.ts, wait: 1h}\n"
+        + "window: {kind: session, gap: 10s}\naggregate: {count: true}\n", """
+          - name: close a session
+            steps:
+              - events: [{user: a, ts: 1970-01-01T00:00:01Z}, {user: a, ts: 1970-01-01T00:00:05Z}]
+              - close: true
+              # 00:04 would form a session that ends (00:04 + 10s) before the watermark: late; 00:09 starts a new one
+              - events: [{user: a, ts: 1970-01-01T00:00:04Z}, {user: a, ts: 1970-01-01T00:00:09Z}]
+              - expect:
+                  outputs: [{key: a, window: {open_time: 1970-01-01T00:00:01Z, close_time: 1970-01-01T00:00:05Z}, value: 2}]
+                  late: [{key: a, time: 1970-01-01T00:00:04Z, watermark: 1970-01-01T00:00:15Z}]
+                  open_windows: [{key: a, open_time: 1970-01-01T00:00:09Z, count: 1}]
+        """);
+    assertEquals(List.of(), failures(r.get(0)));
+  }
+
+  @Test
+  void aCloseThePipelineCannotDoIsAProblemAtTheStep() throws Exception {
+    Files.writeString(dir.resolve("sys.yaml"), "name: sys\nsource: {kind: http}\nkey: event.k\nclock: {kind: system}\n"
+        + "window: {kind: tumbling, length: 1m}\naggregate: {count: true}\n");
+    Files.writeString(dir.resolve("shared.yaml"), COUNTS.replace("wait: 0s", "wait: 0s, scope: pipeline"));
+    Path file = dir.resolve("x.test.yaml");
+    Files.writeString(file, "pipeline: sys.yaml\ntests:\n  - name: t\n    steps:\n      - close: true\n"
+        + "      - expect: {outputs: []}\n");
+    assertEquals(List.of("x.test.yaml:5:16: close: on the system clock a window closes at its end: closing it sooner would"
+        + " let the next items open another window with the same bounds"),
+        TestFileLoader.load("x.test.yaml", file).problems().stream().map(Problem::format).toList());
+    Files.writeString(file, "pipeline: shared.yaml\ntests:\n  - name: t\n    steps:\n      - close: {key: a}\n"
+        + "      - close: true\n      - expect: {outputs: []}\n");
+    assertEquals(List.of("x.test.yaml:5:9: close: clock.scope: pipeline shares one watermark among the keys: close the"
+        + " windows of every key, not of one"),
+        TestFileLoader.load("x.test.yaml", file).problems().stream().map(Problem::format).toList());
+  }
+
+  @Test
+  void closingEveryKeyOnASharedWatermarkMovesItToTheLastWindowsEnd() throws Exception {
+    var r = run(COUNTS.replace("wait: 0s", "wait: 1h, scope: pipeline"), """
+          - name: shared
+            steps:
+              - events: [{user: a, ts: 1970-01-01T00:00:01Z}, {user: b, ts: 1970-01-01T00:00:31Z}]
+              - close: true
+              - events: [{user: a, ts: 1970-01-01T00:00:35Z}, {user: c, ts: 1970-01-01T00:00:40Z}]
+              - expect:
+                  outputs: [{key: a, value: 1}, {key: b, window: {open_time: 1970-01-01T00:00:30Z, close_time: 1970-01-01T00:00:40Z}, value: 1}]
+                  late: [{key: a, time: 1970-01-01T00:00:35Z, watermark: 1970-01-01T00:00:40Z}]
+                  open_windows: [{key: c, open_time: 1970-01-01T00:00:40Z}]
+        """);
+    assertEquals(List.of(), failures(r.get(0)));
+  }
 }
