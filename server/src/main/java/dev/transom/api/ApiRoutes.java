@@ -96,6 +96,7 @@ public final class ApiRoutes {
     r.delete("/api/pipelines/:id").handler(this::deletePipeline);
     r.post("/api/pipelines/:id/events").handler(this::postEvents);
     r.get("/api/pipelines/:id/windows").handler(this::getWindows);
+    r.post("/api/pipelines/:id/windows/close").handler(this::closeWindows);
     r.get("/api/pipelines/:id/outputs").handler(this::getOutputs);
     r.get("/api/pipelines/:id/outputs/stream").handler(this::streamOutputs);
     r.post("/api/validate").handler(this::validate);
@@ -392,6 +393,55 @@ public final class ApiRoutes {
     }
     h.openWindows(ctx.request().getParam("key"), cursor, limit).onSuccess(page -> json(ctx, 200, RecordJson.of(page)))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code POST .../windows/close?key=K} or {@code ?all=true}: closes those open windows now and
+   * answers once the checkpoint holding what they emitted is stored. One of the two must be said:
+   * a bare POST closing every window would be an easy accident.
+   */
+  private void closeWindows(RoutingContext ctx) {
+    PipelineHost h = host(ctx);
+    if (h == null || !QueryParams.only(ctx, "key", "all") || !single(ctx, "key") || !single(ctx, "all")) {
+      return;
+    }
+    String key = ctx.request().getParam("key");
+    String all = ctx.request().getParam("all");
+    if (all != null && !all.equals("true")) {
+      error(ctx, 400, "all: only all=true closes every key's windows (got '" + all + "')", List.of());
+      return;
+    }
+    if ((key == null) == (all == null)) {
+      error(ctx, 400, key == null ? "name the key whose windows to close (?key=K), or close every key's (?all=true)"
+          : "give key or all=true, not both", List.of());
+      return;
+    }
+    if (key != null && key.isEmpty()) {
+      error(ctx, 400, "key: empty (a key is the text the pipeline's key expression gave)", List.of());
+      return;
+    }
+    h.closeNow(key).onSuccess(c -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", h.id());
+      m.put("key", key);
+      m.put("closed", c.windows());
+      m.put("stored", c.stored());
+      if (!c.stored()) {
+        // closed and emitted, but not yet durable: the next checkpoint stores them, a crash before it undoes the close
+        m.put("error", "the windows are closed, but the checkpoint that stores what they emitted failed: "
+            + c.storageError() + "; the next checkpoint stores it");
+      }
+      json(ctx, c.stored() ? 200 : 503, m);
+    }).onFailure(e -> {
+      if (e instanceof PipelineHost.Refused) {
+        error(ctx, 409, e.getMessage(), List.of());
+      } else if (e instanceof PipelineHost.Overloaded) {
+        ctx.response().putHeader("Retry-After", "1");
+        error(ctx, 503, e.getMessage(), List.of());
+      } else {
+        ctx.fail(e);
+      }
+    });
   }
 
   private void getOutputs(RoutingContext ctx) {

@@ -38,6 +38,8 @@ public final class LifecycleLog {
   public static final String RELOAD = "reload";
   /** A definition that does not load: the running version (if any) keeps running. */
   public static final String REJECTED = "rejected";
+  /** Open windows closed on request (POST .../windows/close), how many, and of which key. */
+  public static final String CLOSE = "close";
   /** A pipeline stopped for good (file removed or DELETE), its windows flushed. */
   public static final String DELETE = "delete";
   /** A definition file took another file's pipeline (a rename), which kept running. */

@@ -295,6 +295,22 @@ final class Partition {
     reschedule();
   }
 
+  /** Closes the open windows of {@code key} ({@code null}: every key) now; how many closed. */
+  int closeNow(String key, long nowMicros) {
+    int closed = 0;
+    if (exec != null && failure == null) {
+      busy("closing windows on request");
+      try {
+        closed = shard.closeNow(key, nowMicros);
+        afterWork.run();
+      } catch (Throwable e) { // NOPMD: see call()
+        fail(e, "closing windows on request");
+      }
+    }
+    reschedule();
+    return closed;
+  }
+
   OperatorSnapshot snapshot() {
     return exec == null || failure != null ? null : exec.snapshot();
   }

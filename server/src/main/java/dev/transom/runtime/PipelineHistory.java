@@ -44,9 +44,10 @@ public final class PipelineHistory {
       Boolean full, String error) {}
 
   /**
-   * One deployment ({@code deployed}), reload ({@code kept} or {@code flushed} its open windows) or
-   * refused edit ({@code rejected}): the version running after it, the parts of the definition that
-   * changed, how many windows were open, and the problems of a refused edit.
+   * One deployment ({@code deployed}), reload ({@code kept} or {@code flushed} its open windows),
+   * refused edit ({@code rejected}) or close on request ({@code closed}): the version running after
+   * it, the parts of the definition that changed, how many windows were open, and the problems of a
+   * refused edit.
    */
   public record ReloadEntry(Instant time, String outcome, int version, List<String> changed, int openWindows,
       List<String> problems, String detail) {}
@@ -141,6 +142,12 @@ public final class PipelineHistory {
   synchronized void reloaded(long nowMs, PipelineDef before, PipelineDef after, int version, boolean kept, int windows) {
     add(reloads, new ReloadEntry(stampAt(nowMs), kept ? "kept" : "flushed", version,
         DefinitionParts.changed(before.text(), after.text()), windows, List.of(), null), RELOADS);
+  }
+
+  /** Open windows closed on request: of {@code key}, or of every key when it is null. */
+  synchronized void closed(long nowMs, int version, String key, int closed, int windows) {
+    add(reloads, new ReloadEntry(stampAt(nowMs), "closed", version, List.of(), windows, List.of(),
+        closed + " window(s) closed on request" + (key == null ? ", of every key" : ", of key '" + key + "'")), RELOADS);
   }
 
   /** An edit refused as invalid; {@code version} keeps running. */

@@ -1196,6 +1196,67 @@ public final class PipelineHost implements MemoryBudget.Holder {
   }
 
   /** Open windows, ordered by key then open time, after {@code cursor} (an index), at most {@code limit}. */
+  /** A request the pipeline's definition rules out (a 409): why, in one line. */
+  public static final class Refused extends RuntimeException {
+    public Refused(String message) {
+      super(message);
+    }
+  }
+
+  /** What a close on request did: the windows it closed, and whether the checkpoint holding them is stored. */
+  public record Closed(int windows, boolean stored, String storageError) {}
+
+  /**
+   * Closes the open windows of {@code key} ({@code null}: every key) at once, as a record that late
+   * would ({@link dev.transom.windowing.WindowOperator#closeNow}), then takes a checkpoint, so what
+   * they emitted is written with it and survives a crash from then on. Queued behind the batches
+   * handed over before it; completes once that checkpoint is stored (or failed: said in the result).
+   */
+  public Future<Closed> closeNow(String key) {
+    if (fatal != null) {
+      return Future.failedFuture(failedError());
+    }
+    // what closeRefusal reads is the operator's configuration, fixed when it was built: any thread may ask
+    Partition[] current = partitions;
+    var exec = current.length == 0 ? null : current[0].execution();
+    String refusal = exec == null ? null : exec.operator().closeRefusal(key != null);
+    if (refusal != null) {
+      return Future.failedFuture(new Refused(refusal));
+    }
+    Promise<Closed> done = Promise.promise();
+    chain.then(() -> {
+      long now = wakeupMicros();
+      if (stopped || closing) {
+        done.fail(new Overloaded("pipeline '" + def.id() + "' is stopping"));
+      } else if (now == Micros.NEG_INFINITY) {
+        done.fail(new Overloaded("pipeline '" + def.id() + "' is still replaying its log; try again in a moment"));
+      } else {
+        Partition[] ps = partitions;
+        List<Future<Integer>> parts = new ArrayList<>(ps.length);
+        for (Partition p : ps) {
+          parts.add(p.call(() -> p.closeNow(key, now)));
+        }
+        // queued on each partition after its close: the cut holds what the close emitted
+        Future<Void> stored = checkpointNow(null);
+        Future.all(parts).onComplete(closedAll -> {
+          if (closedAll.failed()) {
+            done.fail(closedAll.cause());
+            return;
+          }
+          int closed = parts.stream().mapToInt(Future::result).sum();
+          history.closed(time.nowMillis(), version, key, closed, openWindows());
+          LifecycleLog.info(LifecycleLog.CLOSE, def.id()).addKeyValue("windows", closed)
+              .addKeyValue("key", key).log("pipeline '{}': {} open window(s) closed on request{}", def.id(), closed,
+                  key == null ? ", of every key" : ", of key '" + key + "'");
+          stored.onComplete(r -> done.complete(new Closed(closed, r.succeeded(),
+              r.succeeded() ? null : String.valueOf(checkpoints.lastError()))));
+        });
+      }
+      return Future.succeededFuture();
+    });
+    return done.future();
+  }
+
   public Future<PipelineView.WindowsPage> openWindows(String key, int cursor, int limit) {
     return PipelineView.openWindows(this, key, cursor, limit);
   }

@@ -318,16 +318,7 @@ class CrashIT {
   }
 
   private List<String> tableRows(String table) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(
-            "jdbc:h2:file:" + tmp.resolve("data/transom").toAbsolutePath(), "sa", "");
-        java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT record FROM \"" + table + "\"")) {
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-    }
-    rows.sort(null);
-    return rows;
+    return H2Rows.of(tmp, table);
   }
 
 }
