@@ -31,6 +31,7 @@ const OUTCOME = {
   kept: 'reloaded, windows kept',
   flushed: 'reloaded, windows flushed',
   rejected: 'edit rejected',
+  closed: 'windows closed on request',
 };
 
 /** A deployment, reload or refused edit in one line: what, when, and what changed. */

@@ -42,7 +42,7 @@ function skeleton(view, id, connection) {
     ${section('late', 'Late items', '<div id="late"></div>')}
     ${section('definition', 'Definition', '<pre id="definition"></pre>')}`;
   Object.assign(page, { id, root: view, since: 0, series: emptySeries(), checkpoints: [], reloads: [], removed: false });
-  bindWindows(view, () => refreshWindowsOnly());
+  bindWindows(view, id, () => refreshWindowsOnly());
   bindOutputs(view);
   makeCharts();
   const current = () => page.id === id && page.root === view;

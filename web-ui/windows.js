@@ -4,22 +4,61 @@ import { api, pipelinePath } from './api.js';
 import { esc, time, timeText, seconds, setText, setHtml } from './format.js';
 
 const PAGE = 50;
-const state = { filter: '', cursor: 0, next: null, rows: new Map() };
+const state = { filter: '', cursor: 0, next: null, rows: new Map(), id: null, armedUntil: 0 };
+/** How long the "close every window" button waits for its confirming second click. */
+const CONFIRM_MS = 5000;
 
 // The table is in no scrolling wrapper, which would clip the answer to "why?" that floats below its row.
 export function windowsSection() {
   return `<section aria-labelledby="h-windows"><h2 id="h-windows">Open windows</h2>
     <div class="toolbar"><label for="key-filter">Key</label><input type="search" id="key-filter" placeholder="all keys">
       <button type="button" id="prev" aria-label="previous page">◀</button><button type="button" id="next" aria-label="next page">▶</button>
-      <span id="page" class="muted" aria-live="polite"></span></div>
+      <span id="page" class="muted" aria-live="polite"></span>
+      <button type="button" id="close-all" class="close-now">Close every window now</button>
+      <span id="close-result" role="status" aria-live="polite"></span></div>
     <table aria-label="open windows" class="windows"><thead><tr><th scope="col">key</th><th scope="col">open</th>
       <th scope="col">close</th><th scope="col">value</th><th scope="col" class="num">count</th><th scope="col">time left</th>
-      <th scope="col">why still open?</th></tr></thead><tbody id="windows"></tbody></table></section>`;
+      <th scope="col">why still open?</th><th scope="col">close now</th></tr></thead><tbody id="windows"></tbody></table></section>`;
 }
 
-export function bindWindows(root, refresh) {
-  Object.assign(state, { filter: '', cursor: 0, next: null });
+/**
+ * Closes windows now (POST .../windows/close): one key's from its row, every key's from the toolbar after a
+ * second click within CONFIRM_MS. The server answers once the checkpoint holding their outputs is stored.
+ */
+async function closeNow(root, query, what, refresh) {
+  const result = root.querySelector('#close-result');
+  setText(result, `Closing ${what}…`);
+  try {
+    const r = await api(pipelinePath(state.id, `/windows/close?${query}`), { method: 'POST' });
+    setText(result, `Closed ${r.closed} window${r.closed === 1 ? '' : 's'} of ${what}; their outputs are stored.`);
+  } catch (e) {
+    setText(result, `Not closed: ${e.message}`);
+  }
+  refresh();
+}
+
+export function bindWindows(root, id, refresh) {
+  Object.assign(state, { filter: '', cursor: 0, next: null, id, armedUntil: 0 });
   state.rows.clear();
+  const all = root.querySelector('#close-all');
+  all.addEventListener('click', () => {
+    if (Date.now() > state.armedUntil) { // the first click asks; a second one within CONFIRM_MS closes
+      state.armedUntil = Date.now() + CONFIRM_MS;
+      setText(all, 'Click again to close every open window');
+      setTimeout(() => { if (Date.now() >= state.armedUntil) setText(all, 'Close every window now'); }, CONFIRM_MS);
+      return;
+    }
+    state.armedUntil = 0;
+    setText(all, 'Close every window now');
+    closeNow(root, 'all=true', 'every key', refresh);
+  });
+  root.querySelector('#windows').addEventListener('click', (e) => {
+    const button = e.target.closest('button.close-key');
+    if (button && !button.disabled) {
+      const key = button.closest('tr').dataset.key;
+      closeNow(root, new URLSearchParams({ key }).toString(), `key ${key}`, refresh);
+    }
+  });
   root.querySelector('#key-filter').addEventListener('input', (e) => { state.filter = e.target.value; state.cursor = 0; refresh(); });
   root.querySelector('#prev').addEventListener('click', () => { state.cursor = Math.max(0, state.cursor - PAGE); refresh(); });
   root.querySelector('#next').addEventListener('click', () => { if (state.next) { state.cursor = Number(state.next); refresh(); } });
@@ -60,7 +99,8 @@ function makeRow(w) {
     <td class="num count"></td>
     <td class="left"><div class="bar" role="meter" aria-label="time left" aria-valuemin="0" aria-valuemax="100"><span></span></div>
       <span class="muted secs"></span></td>
-    <td class="why"><details><summary>why?</summary><div class="why-text"></div></details></td>`;
+    <td class="why"><details><summary>why?</summary><div class="why-text"></div></details></td>
+    <td><button type="button" class="close-key close-now" aria-label="close the windows of key ${esc(w.key)} now">close</button></td>`;
   return tr;
 }
 
@@ -78,10 +118,26 @@ function updateRow(tr, w, p, now) {
   bar.title = left === null ? 'no close time yet' : `closes at about ${timeText(w.closes_at)}`;
   setText(tr.querySelector('.secs'), left === null ? 'unknown' : seconds(left.leftMs / 1000));
   setHtml(tr.querySelector('.why-text'), why(w, p));
+  const refusal = closeRefusal(p, true);
+  const button = tr.querySelector('button.close-key');
+  button.disabled = refusal !== null;
+  button.title = refusal || `closes every open window of ${w.key} now; later items for them are late`;
+}
+
+/** Why the server would refuse to close windows early (as WindowOperator.closeRefusal says), or null. */
+function closeRefusal(p, oneKey) {
+  const c = p.clock || {};
+  if (c.kind !== 'event') return 'On the system clock a window closes at its end.';
+  if (oneKey && c.scope === 'pipeline') return 'The keys share one watermark (clock.scope: pipeline): close every key\'s windows.';
+  return null;
 }
 
 export function renderWindows(root, page, p) {
   state.next = page.next;
+  const all = root.querySelector('#close-all');
+  const refusal = closeRefusal(p, false);
+  all.disabled = refusal !== null || page.windows.length === 0;
+  all.title = refusal || 'closes every open window now, after a second click; later items for them are late';
   const tbody = root.querySelector('#windows');
   const now = Date.now();
   const seen = new Set();
@@ -104,7 +160,7 @@ export function renderWindows(root, page, p) {
   if (page.windows.length === 0 && !empty) {
     empty = document.createElement('tr');
     empty.className = 'empty';
-    empty.innerHTML = `<td colspan="7" class="muted">No open windows${state.filter ? ' for this key' : ''}.</td>`;
+    empty.innerHTML = `<td colspan="8" class="muted">No open windows${state.filter ? ' for this key' : ''}.</td>`;
     tbody.appendChild(empty);
   } else if (page.windows.length > 0 && empty) {
     empty.remove();

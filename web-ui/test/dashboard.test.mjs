@@ -97,6 +97,33 @@ try {
       }
     });
 
+    await step("close now: a row's button closes its key's windows, the toolbar's every window after a second click", async () => {
+      define(dir, 'held.yaml', CLICKS.replace('name: clicks', 'name: held').replace('wait: 1s', 'wait: 1h'));
+      for (let i = 0; i < 150 && (await fetch(`${server.base}/api/pipelines/held`)).status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const now = new Date().toISOString();
+      const body = ['dave', 'dave', 'erin'].map((user) => JSON.stringify({ user, ts: now })).join('\n');
+      assert.equal((await fetch(`${server.base}/api/pipelines/held/events`, { method: 'POST', body })).status, 202);
+      await page.goto(`${server.base}/#/pipelines/held`);
+      await page.locator('#windows tr[data-key="erin"]').waitFor({ timeout: 15000 });
+      await page.getByLabel('close the windows of key dave now').click();
+      await page.locator('#close-result', { hasText: 'Closed 1 window of key dave; their outputs are stored.' })
+        .waitFor({ timeout: 15000 });
+      await page.locator('#windows tr[data-key="dave"]').waitFor({ state: 'detached', timeout: 15000 });
+      await page.locator('#outputs tr.output', { hasText: 'dave' }).first().waitFor({ timeout: 15000 });
+      assert.equal(await page.locator('#windows tr[data-key="erin"]').count(), 1, "erin's window is still open");
+      const all = page.locator('#close-all');
+      await all.click();
+      assert.equal((await all.innerText()).trim(), 'Click again to close every open window');
+      assert.equal(await page.locator('#windows tr[data-key="erin"]').count(), 1, 'one click closes nothing');
+      await all.click();
+      await page.locator('#close-result', { hasText: 'Closed 1 window of every key' }).waitFor({ timeout: 15000 });
+      await page.locator('#windows tr.empty').waitFor({ timeout: 15000 });
+      await page.locator('#reloads tr.closed', { hasText: 'windows closed on request' }).first().waitFor({ timeout: 15000 });
+      await page.screenshot({ path: join(shots, '5-closed-now.png'), fullPage: true });
+    });
+
     await step('a broken definition edit shows its located problem', async () => {
       define(dir, 'clicks.yaml', CLICKS.replace('length: 4s', 'lenght: 4s'));
       await page.goto(`${server.base}/`);
