@@ -260,7 +260,19 @@ public final class DefinitionLoader {
         root.expr("value"), WindowingSpecs.bindClock(root.get("clock")), WindowingSpecs.bindWindow(root.get("window")),
         WindowingSpecs.bindAggregate(root.get("aggregate")), then, List.copyOf(sinks),
         late == null ? null : component(late, resolved), interval,
-        root.has("limits") ? root.get("limits").number("memory", 0L) : 0L);
+        root.has("limits") ? root.get("limits").number("memory", 0L) : 0L, testGate(root.get("tests")));
+  }
+
+  private static PipelineDef.TestGate testGate(Checked tests) {
+    if (tests == null || !PipelineSpec.TESTS.flag(tests, "gate")) {
+      return null;
+    }
+    List<String> files = new ArrayList<>();
+    if (tests.has("files")) {
+      tests.get("files").list().forEach(f -> files.add((String) f.value()));
+    }
+    var m = tests.mark();
+    return new PipelineDef.TestGate(List.copyOf(files), m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1);
   }
 
   private static List<StepDef> steps(Checked list) {

@@ -11,6 +11,7 @@ import java.util.List;
  * @param valueExpr {@code null} when the whole event goes into the window
  * @param late {@code null} when late items are dropped and counted
  * @param memoryLimitBytes {@code limits.memory}, 0 when the pipeline has none of its own
+ * @param testGate {@code tests} with {@code gate: true}, else {@code null}
  */
 public record PipelineDef(
     String id,
@@ -27,4 +28,11 @@ public record PipelineDef(
     List<ComponentDef> sinks,
     ComponentDef late,
     long checkpointIntervalMicros,
-    long memoryLimitBytes) {}
+    long memoryLimitBytes,
+    TestGate testGate) {
+  /**
+   * A new version must pass these tests ({@code tests.gate}): the test files as written (none given:
+   * the {@code X.test.yaml} beside {@code X.yaml}) and where {@code tests} is written, for the problem.
+   */
+  public record TestGate(List<String> files, int line, int col) {}
+}

@@ -50,6 +50,16 @@ public final class PipelineSpec {
               + "503 until windows close (the server's --memory budget applies as well)", "64MiB")
       .build();
 
+  public static final ObjectSpec TESTS = ObjectSpec.of("tests",
+          "This pipeline's tests (transom test, docs/testing.md), and whether serve requires them to pass.")
+      .optional("gate", new FieldType.Bool(), false,
+          "serve takes a new version of this definition (an edit, a PUT) only when its tests pass against it; one that"
+              + " fails them is refused as an invalid edit is, and the running version keeps running",
+          "true")
+      .optional("files", new FieldType.ListOf(new FieldType.Text(".*\\.test\\.ya?ml", "a test file's path (*.test.yaml)"), 20),
+          "the X.test.yaml beside this X.yaml", "the test files, relative to this definition", "[clicks.test.yaml]")
+      .build();
+
   public static final ObjectSpec SPEC = ObjectSpec.of("pipeline", "One pipeline per file.")
       .optional("name", new FieldType.Text(ID_PATTERN, "an id of lowercase letters, digits, '-' and '_' (at most 63)"),
           "the file name without extension", "the pipeline's id", "clicks-per-user")
@@ -72,6 +82,8 @@ public final class PipelineSpec {
           "{kind: file, path: out/late.jsonl}")
       .optional("checkpoint", new FieldType.Obj(CHECKPOINT), "interval: 10s", "checkpoint settings (serve only)", "{interval: 10s}")
       .optional("limits", new FieldType.Obj(LIMITS), "none", "resource limits (serve only)", "{memory: 64MiB}")
+      .optional("tests", new FieldType.Obj(TESTS), "none", "its tests, and whether a new version must pass them (serve only)",
+          "{gate: true}")
       .requiredWhen("window", "session", "aggregate.fold", "merge",
           "required with session windows: how to combine two sessions' accumulators")
       .build();

@@ -41,6 +41,8 @@ public final class Pipelines {
   private final Map<Path, List<Problem>> broken = new ConcurrentHashMap<>();
   /** One lock per definition file (absolute, normalized): changes to one file, one at a time. */
   private final Map<Path, java.util.concurrent.locks.ReentrantLock> locks = new ConcurrentHashMap<>();
+  /** Set once the start has loaded every file: from then on {@code tests.gate} judges each change. */
+  private volatile boolean gateChanges;
   /** Which file holds each id, deployed or being deployed; guarded by itself. */
   private final Map<String, Path> owners = new java.util.HashMap<>();
   /** Files refused because their id was taken, by that id: reloaded once it is free. */
@@ -130,6 +132,7 @@ public final class Pipelines {
       }
     }
     finishInterruptedStops();
+    gateChanges = true;
   }
 
   /**
@@ -230,6 +233,11 @@ public final class Pipelines {
 
   /** Under the file's lock. */
   private ReloadResult reloadNow(Path key) {
+    return reloadNow(key, false);
+  }
+
+  /** @param gated the text was put through its tests already (a PUT does that before it writes the file) */
+  private ReloadResult reloadNow(Path key, boolean gated) {
     if (PipelineHost.shuttingDown) {
       return new ReloadResult(false, List.of(), "not applied: the server is stopping");
     }
@@ -276,6 +284,14 @@ public final class Pipelines {
     List<Problem> sinkProblems = SinkCheck.problems(def, state);
     if (!sinkProblems.isEmpty()) {
       return fail(key, current, sinkProblems); // as an invalid edit: the running version keeps running
+    }
+    // tests.gate guards what changes while the server runs; at its start each file is taken as it is
+    boolean unchanged = current != null && !current.failed() && def.text().equals(current.definition().text());
+    if (gateChanges && !gated && !unchanged) {
+      List<Problem> failedTests = TestGate.problems(def, key, display(key));
+      if (!failedTests.isEmpty()) {
+        return fail(key, current, failedTests);
+      }
     }
     Path owner;
     synchronized (owners) {
@@ -571,6 +587,15 @@ public final class Pipelines {
       return PutResult.refused(400, "cannot open the sinks: " + sinkProblems.size() + " problem(s); nothing was changed",
           sinkProblems);
     }
+    List<Problem> failedTests = TestGate.problems(r.definition(), file, display(key));
+    if (!failedTests.isEmpty()) {
+      LifecycleLog.warn(LifecycleLog.REJECTED, id).addKeyValue("problems", failedTests.size())
+          .log("PUT of pipeline '{}' rejected, nothing changed: {}", id, failedTests.get(0).format());
+      if (existing != null) {
+        existing.editRejected(failedTests);
+      }
+      return PutResult.refused(400, "its tests fail: " + failedTests.get(0).message(), failedTests);
+    }
     PipelineHost holder = byFile.get(key);
     if (holder != null && holder != existing) {
       // Writing it would replace that pipeline by this one (a reload of the file sees a rename).
@@ -580,7 +605,7 @@ public final class Pipelines {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     Files.write(tmp, body);
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    ReloadResult result = reloadNow(key);
+    ReloadResult result = reloadNow(key, true);
     PipelineView.Summary view = null;
     PipelineHost now = byId.get(id);
     if (result.ok() && now != null) {

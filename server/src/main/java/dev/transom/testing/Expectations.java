@@ -41,9 +41,12 @@ final class Expectations {
       if (pair[i] < 0) {
         TestFile.Expected e = expected.get(i);
         String near = report.full() ? null : nearest(e.value(), produced, taken, shown);
+        String after = near != null ? "; " + near
+            : !anyLeft ? "; nothing else was produced"
+            : sameKeyLeft(e.value(), produced, taken) ? "" // shown already, as produced instead of another
+            : noneWithItsKey(e.value());
         report.add(new Problem(file, e.where().line(), e.where().col(), list + ": expected, not produced: "
-            + Shown.of(e.value()) + (near != null ? "; " + near
-                : !anyLeft ? "; nothing else was produced" : noneWithItsKey(e.value()))));
+            + Shown.of(e.value()) + after));
       }
     }
     report.flush(file, listWhere, list, "expected records not produced");
@@ -141,6 +144,18 @@ final class Expectations {
       }
     }
     report.flush(file, listWhere, "errors", "errors produced, not expected");
+  }
+
+  private static boolean sameKeyLeft(Object expected, Produced produced, boolean[] taken) {
+    if (!(expected instanceof Map<?, ?> m) || !m.containsKey("key")) {
+      return false;
+    }
+    for (int j = 0; j < produced.size(); j++) {
+      if (!taken[j] && Matching.equal(m.get("key"), produced.key(j))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String noneWithItsKey(Object expected) {

@@ -40,6 +40,14 @@ public final class TestFileLoader {
 
   /** @param shown the file's name in problems, as the user gave it */
   public static Result load(String shown, Path path) {
+    return load(shown, path, null, null);
+  }
+
+  /**
+   * Like {@link #load(String, Path)}, but testing {@code candidate} (a version not yet taken: a
+   * gated reload's) in place of the definition file the test names, which must be {@code candidateFile}.
+   */
+  public static Result load(String shown, Path path, dev.transom.definition.PipelineDef candidate, Path candidateFile) {
     try {
       long size = Files.size(path);
       if (size > DefinitionLoader.MAX_FILE_BYTES) {
@@ -53,7 +61,7 @@ public final class TestFileLoader {
         return new Result(null, List.of(new Problem(shown, e.line(), e.column(), e.getMessage()
             + ": a test file must be UTF-8 text")));
       }
-      return load(shown, path, text);
+      return load(shown, path, text, candidate, candidateFile);
     } catch (NoSuchFileException e) {
       return failed(shown, "no such file");
     } catch (IOException e) {
@@ -62,6 +70,11 @@ public final class TestFileLoader {
   }
 
   static Result load(String shown, Path path, String text) {
+    return load(shown, path, text, null, null);
+  }
+
+  static Result load(String shown, Path path, String text, dev.transom.definition.PipelineDef candidate,
+      Path candidateFile) {
     SafeYaml.Composed composed = SafeYaml.compose(text);
     if (composed.failed()) {
       return failed(shown, composed.line(), composed.col(), composed.error());
@@ -81,11 +94,19 @@ public final class TestFileLoader {
     String definitionShown = (shownParent == null ? Path.of(pipeline.value().toString())
         : shownParent.resolve(pipeline.value().toString())).normalize().toString();
     DefinitionLoader.Result loaded;
-    if (!Files.isRegularFile(definition)) {
+    if (candidate != null) {
+      if (!definition.toAbsolutePath().normalize().equals(candidateFile.toAbsolutePath().normalize())) {
+        linter.report(pipeline.mark(), "pipeline: this file tests " + definitionShown + ", not "
+            + candidateFile.getFileName());
+        return sorted(null, linter.problems());
+      }
+      loaded = new DefinitionLoader.Result(candidate, List.of());
+    } else if (!Files.isRegularFile(definition)) {
       linter.report(pipeline.mark(), "pipeline: no such definition: " + definitionShown);
       return sorted(null, linter.problems());
+    } else {
+      loaded = DefinitionFiles.load(definitionShown, definition, PathPolicy.AS_WRITTEN);
     }
-    loaded = DefinitionFiles.load(definitionShown, definition, PathPolicy.AS_WRITTEN);
     if (!loaded.ok()) {
       linter.report(pipeline.mark(), "pipeline: " + definitionShown + " is not a valid definition ("
           + loaded.problems().size() + (loaded.problems().size() == 1 ? " problem" : " problems") + ", below)");
