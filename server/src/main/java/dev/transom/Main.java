@@ -65,6 +65,7 @@ public final class Main {
         case "warm-up" -> new dev.transom.cli.WarmUpCommand(err).run(args);
         case "validate" -> new ValidateCommand(out).run(args);
         case "test" -> new dev.transom.cli.TestCommand(out).run(args);
+        case "preview" -> new dev.transom.cli.PreviewCommand(out, err).run(args);
         case "schema" -> new SchemaCommand(out).run(args);
         case "reference" -> {
           if (args.length > 2 || (args.length == 2 && !args[1].equals("cli") && !args[1].equals("test"))) {

@@ -23,6 +23,7 @@ final class AllowedMethods {
     BY_PATH.put("/api/pipelines/:id/events", "POST");
     BY_PATH.put("/api/pipelines/:id/windows", "GET");
     BY_PATH.put("/api/pipelines/:id/windows/close", "POST");
+    BY_PATH.put("/api/pipelines/:id/preview", "POST");
     BY_PATH.put("/api/pipelines/:id/outputs", "GET");
     BY_PATH.put("/api/pipelines/:id/outputs/stream", "GET");
     BY_PATH.put("/api/validate", "POST");

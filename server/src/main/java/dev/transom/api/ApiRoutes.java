@@ -97,6 +97,7 @@ public final class ApiRoutes {
     r.post("/api/pipelines/:id/events").handler(this::postEvents);
     r.get("/api/pipelines/:id/windows").handler(this::getWindows);
     r.post("/api/pipelines/:id/windows/close").handler(this::closeWindows);
+    r.post("/api/pipelines/:id/preview").handler(this::preview);
     r.get("/api/pipelines/:id/outputs").handler(this::getOutputs);
     r.get("/api/pipelines/:id/outputs/stream").handler(this::streamOutputs);
     r.post("/api/validate").handler(this::validate);
@@ -442,6 +443,29 @@ public final class ApiRoutes {
         ctx.fail(e);
       }
     });
+  }
+
+  /**
+   * {@code POST .../preview?recent=N}, the body a new version's YAML: what applying it would do
+   * ({@link dev.transom.runtime.Preview}); 200 also for an invalid text ({@code valid: false} and
+   * its problems), as {@code /api/validate} answers, since finding problems is what it is for.
+   */
+  private void preview(RoutingContext ctx) {
+    if (!QueryParams.only(ctx, "recent") || !single(ctx, "recent")) {
+      return;
+    }
+    Integer recent = intParam(ctx, "recent", 20, 1, dev.transom.runtime.PipelineHost.RECENT_BEFORE_THEN);
+    if (recent == null) {
+      return;
+    }
+    byte[] body = bodyBytes(ctx);
+    if (isBlankText(body)) {
+      error(ctx, 400, "the body must be the pipeline's new YAML definition", List.of());
+      return;
+    }
+    String id = ctx.pathParam("id");
+    pipelines.offLoop(() -> pipelines.preview(id, body, recent)).onSuccess(v -> json(ctx, 200, RecordJson.of(v)))
+        .onFailure(ctx::fail);
   }
 
   private void getOutputs(RoutingContext ctx) {

@@ -123,6 +123,15 @@ public final class Usage {
           + " none: definitions/.",
       List.of(flag("junit", "PATH", null, "also write the results as a JUnit XML report to PATH")), false);
 
+  public static final Command PREVIEW = new Command("preview", "FILE.yaml [options]",
+      "Asks a running server what FILE would do as the next version of its pipeline; changes nothing.\n"
+          + "Valid or not, windows kept or flushed (which, and what the flush would emit), a new then on the last outputs,\n"
+          + "the tests of a gated definition. Exit 0 when the server would take it, 2 when it would refuse it.",
+      List.of(flag("server", "URL", "http://127.0.0.1:8080", "the server to ask (also TRANSOM_SERVER)"),
+          flag("recent", "N", "20", "how many of the last outputs a changed then is shown on (1 to 100)"),
+          flag("token-file", "PATH", null, "the bearer token, read from this file (or TRANSOM_TOKEN)"),
+          flag("token", "T", null, "the bearer token itself (visible in ps)")), false);
+
   public static final Command SCHEMA = new Command("schema", "[test]",
       "Prints the JSON Schema of the definition format; with test, of the test-file format.", List.of(), false);
 
@@ -133,7 +142,7 @@ public final class Usage {
 
   public static final Command VERSION = new Command("version", "", "Prints transom's version.", List.of(), false);
 
-  public static final List<Command> ALL = List.of(SERVE, RUN, TEST, VALIDATE, SCHEMA, REFERENCE, VERSION);
+  public static final List<Command> ALL = List.of(SERVE, RUN, TEST, PREVIEW, VALIDATE, SCHEMA, REFERENCE, VERSION);
 
   private Usage() {}
 

@@ -11,4 +11,10 @@ public interface Outputs {
   void late(Map<String, Object> record);
 
   void error(ItemError error);
+
+  /**
+   * A window output as the operator made it, before the {@code then} steps (only when the pipeline
+   * has some): what a preview of a changed {@code then} runs the new steps on.
+   */
+  default void beforeThen(Map<String, Object> record) {}
 }

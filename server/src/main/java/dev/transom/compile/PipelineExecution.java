@@ -93,6 +93,13 @@ public final class PipelineExecution implements WindowSink {
     this.line = lineNo;
   }
 
+  /** What the {@code then} steps of {@code def} make of a window output {@code record}: the new record, or null when dropped or failed (said to {@code failures}). */
+  public static Object applyThen(PipelineDef def, Map<String, Object> record, StepChain.Failures failures) {
+    StepChain chain = new StepChain("then", def.then(), true);
+    Object r = chain.isEmpty() ? record : chain.apply(record, failures);
+    return r == StepChain.GONE ? null : r;
+  }
+
   /** The stateless first half of this pipeline, safe to call from any thread. */
   public ItemPreparer preparer() {
     return preparer;
@@ -173,6 +180,9 @@ public final class PipelineExecution implements WindowSink {
     record.put("key", k);
     record.put("window", window);
     record.put("value", result);
+    if (!then.isEmpty()) {
+      outputs.beforeThen(record);
+    }
     Object r = then.isEmpty() ? record : then.apply(record, this::fail);
     if (r == StepChain.GONE) {
       return;

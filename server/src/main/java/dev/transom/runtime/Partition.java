@@ -11,7 +11,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -64,6 +67,8 @@ final class Partition {
   static final long IDLE = Long.MIN_VALUE;
   /** Whether the armed test fault (see {@link Faults}) is for this pipeline: fixed at install. */
   private boolean faultArmed;
+  /** The plan the installed execution runs (a preview's copy runs it too). */
+  private Plan plan;
   /** How soon a wake-up held back by input on its way tries again (input closes windows meanwhile). */
   private static final long RETRY_WAKEUP_MILLIS = 5;
 
@@ -116,6 +121,11 @@ final class Partition {
     @Override
     public void error(dev.transom.compile.ItemError error) {
       host.error(error);
+    }
+
+    @Override
+    public void beforeThen(java.util.Map<String, Object> record) {
+      host.beforeThen(record);
     }
   };
 
@@ -243,6 +253,7 @@ final class Partition {
   void install(Plan plan, OperatorSnapshot kept, boolean keptIsStored, boolean stageOutputs, boolean stageLate,
       List<String> outputTables, String lateTable) {
     this.fullNext = !keptIsStored;
+    this.plan = plan;
     this.stageOutputs = stageOutputs;
     this.stageLate = stageLate;
     this.outputTables = outputTables;
@@ -293,6 +304,57 @@ final class Partition {
       }
     }
     reschedule();
+  }
+
+  /** What a flush would do now: the windows it would close (at most {@code maxWindows} listed) and what they would emit. */
+  record FlushPreview(List<Map<String, Object>> windows, int windowCount, List<Map<String, Object>> outputs) {}
+
+  /**
+   * A flush of a copy of this partition's state (through the checkpoint codec, so nothing is shared
+   * with the live state): the open windows, and what the running version's {@code then} makes of
+   * them once closed. The live pipeline is untouched.
+   */
+  FlushPreview previewFlush(int maxWindows) {
+    if (exec == null || failure != null) {
+      return new FlushPreview(List.of(), 0, List.of());
+    }
+    busy("previewing a flush");
+    try {
+      List<Map<String, Object>> windows = new ArrayList<>();
+      var op = exec.operator();
+      op.forEachOpenWindow((k, w) -> {
+        if (windows.size() < maxWindows) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("key", k);
+          row.put("open_time", Micros.toInstant(w.openMicros()));
+          row.put("close_time", Micros.toInstant(w.closeMicros()));
+          row.put("value", w.currentValue());
+          row.put("count", w.count());
+          windows.add(row);
+        }
+      });
+      OperatorSnapshot copy = dev.transom.state.SnapshotCodec.decode(dev.transom.state.SnapshotCodec.encode(exec.snapshot()));
+      List<Map<String, Object>> emitted = new ArrayList<>();
+      Shard flushed = new Shard(plan, new dev.transom.compile.Outputs() {
+        @Override
+        public void output(Map<String, Object> record) {
+          emitted.add(record);
+        }
+
+        @Override
+        public void late(Map<String, Object> record) {}
+
+        @Override
+        public void error(dev.transom.compile.ItemError error) {}
+      }, bad -> {});
+      flushed.execution().restore(copy);
+      flushed.finish(0);
+      return new FlushPreview(windows, op.openWindowCount(), emitted);
+    } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
+      throw new IllegalStateException("a copy of the state did not read back: " + e.getMessage(), e);
+    } finally {
+      idle();
+    }
   }
 
   /** Closes the open windows of {@code key} ({@code null}: every key) now; how many closed. */

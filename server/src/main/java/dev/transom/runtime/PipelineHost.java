@@ -68,6 +68,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
   private final IngestLog log;
   /** Replaced only by {@link #continueOutputsOf}: its streams follow the pipeline, not this host. */
   private volatile OutputFeed outputs = new OutputFeed(RECENT_OUTPUTS);
+  /** The last window outputs as the operator made them, before {@code then} (kept only when there are steps). */
+  private final java.util.ArrayDeque<Map<String, Object>> beforeThen = new java.util.ArrayDeque<>();
+  public static final int RECENT_BEFORE_THEN = 100;
   /** How the next {@link #install} changes the windows, for the streams' {@code reload} event; null: it is no reload. */
   private String reloadWindows;
   /** What the partitions emit, counted, kept for the API, streamed and written at once where it is not staged. */
@@ -169,6 +172,16 @@ public final class PipelineHost implements MemoryBudget.Holder {
     @Override
     public void error(ItemError error) {
       PipelineHost.this.error(error);
+    }
+
+    @Override
+    public void beforeThen(Map<String, Object> record) {
+      synchronized (beforeThen) {
+        beforeThen.addLast(record);
+        if (beforeThen.size() > RECENT_BEFORE_THEN) {
+          beforeThen.removeFirst();
+        }
+      }
     }
 
     @Override
@@ -593,11 +606,25 @@ public final class PipelineHost implements MemoryBudget.Holder {
     return chain.hold(gate, checkpoints::written);
   }
 
+  /** Whether a reload to {@code newDef} would keep the open windows (else it flushes them first). */
+  boolean wouldKeep(PipelineDef newDef) {
+    return PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && partitionsFor(newDef) == partitions.length;
+  }
+
+  /** A flush of a copy of every partition's state (see {@link Partition#previewFlush}); the pipeline is untouched. */
+  Future<List<Partition.FlushPreview>> previewFlush(int maxWindows) {
+    Partition[] ps = partitions;
+    List<Future<Partition.FlushPreview>> parts = new ArrayList<>(ps.length);
+    for (Partition p : ps) {
+      parts.add(p.call(() -> p.previewFlush(maxWindows)));
+    }
+    return Future.all(parts).map(all -> parts.stream().map(Future::result).toList());
+  }
+
   private boolean swap(PipelineDef newDef) {
     trace("swap begins, applied seq=" + chain.appliedSeq());
     Partition[] old = partitions;
-    boolean keep = PlanDiff.windowingFingerprint(newDef).equals(fingerprint) && partitionsFor(newDef) == old.length
-        && failedPartition() == null;
+    boolean keep = wouldKeep(newDef) && failedPartition() == null;
     OperatorSnapshot[] kept = null;
     if (!keep) {
       // Until the new version's first checkpoint, the flushed windows' records exist only in
@@ -1259,6 +1286,20 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   public Future<PipelineView.WindowsPage> openWindows(String key, int cursor, int limit) {
     return PipelineView.openWindows(this, key, cursor, limit);
+  }
+
+  /**
+   * The last {@code limit} window outputs before the {@code then} steps ran on them: those steps'
+   * input, for a preview of new ones. Without steps the outputs are those records.
+   */
+  List<Map<String, Object>> recentBeforeThen(int limit) {
+    if (def.then().isEmpty()) {
+      return outputs.recent(limit);
+    }
+    synchronized (beforeThen) {
+      List<Map<String, Object>> all = new ArrayList<>(beforeThen);
+      return all.subList(Math.max(0, all.size() - limit), all.size());
+    }
   }
 
   public Future<List<Map<String, Object>>> recentOutputs(int limit) {

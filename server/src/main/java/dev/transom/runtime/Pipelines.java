@@ -616,6 +616,20 @@ public final class Pipelines {
         result.ok() && view != null ? null : "not deployed: " + result.outcome(), result.problems(), result, view);
   }
 
+  /**
+   * What {@code body} would do as {@code id}'s next version ({@link Preview}), judged as a PUT
+   * judges it; nothing is written or changed. Blocks (its tests may run): call it off the event loop.
+   */
+  public Preview.View preview(String id, byte[] body, int recent) {
+    PipelineHost existing = byId.get(id);
+    Path file = existing != null ? existing.file() : dir.resolve(id + ".yaml");
+    DefinitionLoader.Result r = Preview.load(id, body, file, paths, state);
+    if (!r.ok()) {
+      return Preview.invalid(id, r.problems());
+    }
+    return Preview.of(existing, r.definition(), file, recent).toCompletionStage().toCompletableFuture().join();
+  }
+
   /** How files are named in problems: relative to the working directory when inside it. */
   static String display(Path p) {
     Path cwd = Path.of("").toAbsolutePath();
