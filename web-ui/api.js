@@ -33,6 +33,7 @@ export async function api(path, init = {}) {
   if (!res.ok) {
     const err = new Error(body.error || `${res.status} ${res.statusText}`);
     err.status = res.status;
+    err.body = body; // e.g. a refused PUT's located problems
     throw err;
   }
   return body;

@@ -4,6 +4,7 @@
 import { esc, zone, setZone } from './format.js';
 import { showOverview, leaveOverview } from './overview.js';
 import { showPipeline, leavePipeline, rezone } from './pipeline.js';
+import { showEditor, leaveEditor } from './editor.js';
 
 const view = document.getElementById('view');
 const connection = document.getElementById('connection');
@@ -13,20 +14,30 @@ window.transomStats = stats;
 let timer = null;
 
 function routeOf(hash) {
+  if (hash === '#/new') return { pipeline: null, edit: null, editing: true };
+  const e = hash.match(/^#\/edit\/(.+)$/);
+  if (e) return { pipeline: null, edit: decodeURIComponent(e[1]), editing: true };
   const m = hash.match(/^#\/pipelines\/(.+)$/);
   return m ? { pipeline: decodeURIComponent(m[1]) } : { pipeline: null };
 }
 
 async function refresh() {
   clearTimeout(timer);
-  const { pipeline } = routeOf(location.hash);
+  const { pipeline, edit, editing } = routeOf(location.hash);
   const started = performance.now();
   try {
     let drawn;
-    if (pipeline !== null) {
+    if (editing) {
       leaveOverview();
+      leavePipeline();
+      connection.textContent = '';
+      drawn = await showEditor(view, edit);
+    } else if (pipeline !== null) {
+      leaveOverview();
+      leaveEditor();
       drawn = await showPipeline(view, pipeline, connection);
     } else {
+      leaveEditor();
       leavePipeline();
       connection.textContent = '';
       drawn = await showOverview(view);
@@ -34,10 +45,11 @@ async function refresh() {
     stats.refreshes += 1;
     stats.lastRefreshMs = performance.now() - started;
     stats.lastDrawMs = drawn;
-    stats.route = pipeline === null ? 'overview' : `pipeline ${pipeline}`;
+    stats.route = editing ? `edit ${edit === null ? '(new)' : edit}` : pipeline === null ? 'overview' : `pipeline ${pipeline}`;
   } catch (e) {
     leavePipeline();
     leaveOverview();
+    leaveEditor();
     view.innerHTML = `<p class="problems" role="alert">${esc(e.message)}</p><p><a href="#/">All pipelines</a></p>`;
   }
   timer = setTimeout(refresh, 1000);
@@ -52,6 +64,7 @@ zoneSelect.addEventListener('change', () => {
 window.addEventListener('hashchange', () => {
   leavePipeline();
   leaveOverview();
+  leaveEditor();
   refresh();
   view.focus();
 });

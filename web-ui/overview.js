@@ -19,6 +19,7 @@ export function leaveOverview() {
 
 function skeleton(view) {
   view.innerHTML = `<h1>Pipelines</h1>
+    <p><a href="#/new" id="new-pipeline">New pipeline</a> <span class="muted">from a template of each window kind</span></p>
     <div class="table-wrap"><table aria-label="pipelines" class="overview"><thead><tr>
       <th scope="col">pipeline</th><th scope="col">status</th>
       <th scope="col" class="num">in/s <span class="muted">(10 s)</span></th>

@@ -40,7 +40,8 @@ function skeleton(view, id, connection) {
     ${section('reloads', 'Deployments and reloads', '<div id="reloads"></div>')}
     ${section('errors', 'Item errors', '<div id="errors"></div>')}
     ${section('late', 'Late items', '<div id="late"></div>')}
-    ${section('definition', 'Definition', '<pre id="definition"></pre>')}`;
+    ${section('definition', 'Definition', `<p><a href="#/edit/${encodeURIComponent(id)}" id="edit-link">Edit this definition</a>
+      <span class="muted">(check as you type, preview, apply)</span></p><pre id="definition"></pre>`)}`;
   Object.assign(page, { id, root: view, since: 0, series: emptySeries(), checkpoints: [], reloads: [], removed: false });
   bindWindows(view, id, () => refreshWindowsOnly());
   bindOutputs(view);

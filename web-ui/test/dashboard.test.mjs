@@ -124,6 +124,65 @@ try {
       await page.screenshot({ path: join(shots, '5-closed-now.png'), fullPage: true });
     });
 
+    await step('the editor: a typo shows its located problem as you type; preview; apply', async () => {
+      await page.goto(`${server.base}/#/pipelines/held`);
+      await page.locator('#edit-link').click();
+      await page.waitForURL(/#\/edit\/held$/);
+      const text = page.locator('#editor-text');
+      await page.waitForFunction(() => document.querySelector('#editor-text')?.value.includes('name: held'), null, { timeout: 15000 });
+      await page.locator('#editor-problems', { hasText: 'No problems.' }).waitFor({ timeout: 15000 });
+      // a typo, typed: the problem appears with its line and column, without a click
+      const original = await text.inputValue();
+      await text.fill(original.replace('length: 4s', 'lenght: 4s'));
+      await text.press('End');
+      const problem = page.locator('#editor-problems li', { hasText: "window.lenght: unknown field (did you mean 'length'?)" });
+      await problem.waitFor({ timeout: 15000 });
+      assert.match(await problem.innerText(), /^held\.yaml:5:\d+/);
+      assert.equal(await text.getAttribute('aria-invalid'), 'true');
+      // clicking the problem's place puts the caret there
+      await problem.locator('button').click();
+      const caretLine = await page.evaluate(() => { const t = document.querySelector('#editor-text');
+        return t.value.slice(0, t.selectionStart).split('\n').length; });
+      assert.equal(caretLine, 5);
+      // a windowing change: the preview says the open window would be flushed, and lists it
+      const now = new Date().toISOString();
+      assert.equal((await fetch(`${server.base}/api/pipelines/held/events`, { method: 'POST',
+        body: JSON.stringify({ user: 'gina', ts: now }) })).status, 202);
+      await text.fill(original.replace('length: 4s', 'length: 8s'));
+      await page.locator('#editor-problems', { hasText: 'No problems.' }).waitFor({ timeout: 15000 });
+      await page.locator('#editor-preview').click();
+      const result = page.locator('#editor-preview-result');
+      await result.locator('.change.flushes').waitFor({ timeout: 15000 });
+      assert.match(await result.innerText(), /Windows that would close \(1\)/);
+      assert.match(await result.innerText(), /gina/);
+      const before = (await (await fetch(`${server.base}/api/pipelines/held`)).json()).version;
+      assert.equal((await (await fetch(`${server.base}/api/pipelines/held/windows`)).json()).windows.length, 1,
+        'the preview touched nothing');
+      await page.locator('#editor-apply').click();
+      await page.waitForURL(/#\/pipelines\/held$/, { timeout: 15000 });
+      const after = await (await fetch(`${server.base}/api/pipelines/held`)).json();
+      assert.equal(after.version, before + 1);
+      assert.match(after.definition, /length: 8s/);
+      await page.screenshot({ path: join(shots, '5-editor-applied.png'), fullPage: true });
+    });
+
+    await step('a new pipeline from each window kind\'s template: each validates, one is started', async () => {
+      await page.goto(`${server.base}/`);
+      await page.locator('#new-pipeline').click();
+      await page.waitForURL(/#\/new$/);
+      for (const kind of ['tumbling', 'sliding', 'session']) {
+        await page.selectOption('#template', kind);
+        await page.waitForFunction((k) => document.querySelector('#editor-text').value.includes(`kind: ${k}`), kind);
+        await page.locator('#editor-problems', { hasText: 'No problems.' }).waitFor({ timeout: 15000 });
+      }
+      await page.locator('#editor-preview').click();
+      await page.locator('#editor-preview-result .change.new').waitFor({ timeout: 15000 });
+      await page.screenshot({ path: join(shots, '5-editor-new.png'), fullPage: true });
+      await page.locator('#editor-apply').click();
+      await page.waitForURL(/#\/pipelines\/my-sessions$/, { timeout: 15000 });
+      await page.locator('#summary .status', { hasText: 'running' }).waitFor({ timeout: 15000 });
+    });
+
     await step('a broken definition edit shows its located problem', async () => {
       define(dir, 'clicks.yaml', CLICKS.replace('length: 4s', 'lenght: 4s'));
       await page.goto(`${server.base}/`);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * playwright-core, installed by {@code .ci/run} or {@code npm ci} in {@code web-ui/test}) against the
  * packaged jar: the basics and a token, the page under live traffic (history on first load, the
  * overview, shape, charts, checkpoints, reloads, sinks, open windows in place, zones, grouped errors, a
- * removed pipeline, accessibility), closing windows now from the open-windows table, and 50
+ * removed pipeline, accessibility), closing windows now from the open-windows table, the editor (a typo's located
+ * problem as it is typed, a preview, apply) and new pipelines from templates, and 50
  * pipelines with 10,000 open windows, whose refresh time it
  * prints. Screenshots land in {@code server/target/dashboard-screenshots/}.
  */
@@ -31,6 +32,6 @@ class DashboardIT {
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the browser test did not finish");
     System.out.println(out);
     assertEquals(0, p.exitValue(), out);
-    assertEquals(22, out.lines().filter(l -> l.startsWith("ok   ")).count(), out);
+    assertEquals(24, out.lines().filter(l -> l.startsWith("ok   ")).count(), out);
   }
 }
