@@ -14,7 +14,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /** {@code transom test} as users run it: the packaged jar on the repository's examples and on a broken copy. */
-class TestCommandIT {
+class PipelineTestsIT {
   @TempDir
   Path tmp;
 
