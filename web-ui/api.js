@@ -10,6 +10,11 @@ function headers() {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
+/** The token's header, for a request that must see a status api() would treat as a failure (a 404 asked for). */
+export function authHeaders() {
+  return headers();
+}
+
 function askForToken() {
   const dialog = document.getElementById('token-dialog');
   return new Promise((resolve) => {

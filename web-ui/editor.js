@@ -2,7 +2,7 @@
 // (POST /api/validate), a preview of what applying it would do (POST .../preview: windows kept or flushed,
 // the flush's outputs, a new then on the last outputs, a gated definition's tests), and apply (PUT). Built once
 // per visit: the dashboard's refresh timer leaves it alone, so nothing typed is lost.
-import { api, pipelinePath } from './api.js';
+import { api, pipelinePath, authHeaders } from './api.js';
 import { esc, setText } from './format.js';
 import { TEMPLATES } from './templates.js';
 
@@ -87,6 +87,8 @@ async function check() {
   if (!root) return;
   const text = root.querySelector('#editor-text');
   const asked = ++state.checked;
+  // said at once, so what is shown is never the answer to an earlier text
+  root.querySelector('#editor-problems').innerHTML = '<p class="muted">Checking…</p>';
   const file = `${idOf(text.value) || 'definition'}.yaml`;
   let r;
   try {
@@ -154,6 +156,14 @@ async function apply() {
   const id = idOf(text);
   const result = root.querySelector('#editor-result');
   if (!id) { setText(result, 'Give the pipeline a name: first (lowercase letters, digits, - and _).'); return; }
+  if (state.id === null) {
+    // a new pipeline must not take the place of one that runs under that name
+    const exists = await fetch(pipelinePath(id), { headers: authHeaders() }).then((r) => r.status === 200, () => false);
+    if (exists) {
+      setText(result, `Not applied: a pipeline named ${id} exists already; give this one another name: (or edit that one).`);
+      return;
+    }
+  }
   setText(result, 'Applying…');
   try {
     await api(pipelinePath(id), { method: 'PUT', body: text });

@@ -30,7 +30,8 @@ async function closeNow(root, query, what, refresh) {
   setText(result, `Closing ${what}…`);
   try {
     const r = await api(pipelinePath(state.id, `/windows/close?${query}`), { method: 'POST' });
-    setText(result, `Closed ${r.closed} window${r.closed === 1 ? '' : 's'} of ${what}; their outputs are stored.`);
+    const closed = `Closed ${r.closed} window${r.closed === 1 ? '' : 's'} of ${what}`;
+    setText(result, r.stored ? `${closed}; their outputs are stored.` : `${closed}, not stored yet: ${r.warning}`);
   } catch (e) {
     setText(result, `Not closed: ${e.message}`);
   }

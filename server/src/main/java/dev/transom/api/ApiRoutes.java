@@ -428,14 +428,23 @@ public final class ApiRoutes {
       m.put("closed", c.windows());
       m.put("stored", c.stored());
       if (!c.stored()) {
-        // closed and emitted, but not yet durable: the next checkpoint stores them, a crash before it undoes the close
-        m.put("error", "the windows are closed, but the checkpoint that stores what they emitted failed: "
-            + c.storageError() + "; the next checkpoint stores it");
+        // closed and emitted, but not yet durable: the next checkpoint stores them, a crash before it undoes the
+        // close. 202, not a 5xx: the close happened, and a retry would close the windows opened since.
+        m.put("warning", "the windows are closed, but the checkpoint that stores what they emitted failed ("
+            + c.storageError() + "); the next checkpoint stores it, and a crash before then undoes the close");
       }
-      json(ctx, c.stored() ? 200 : 503, m);
+      json(ctx, c.stored() ? 200 : 202, m);
     }).onFailure(e -> {
       if (e instanceof PipelineHost.Refused) {
         error(ctx, 409, e.getMessage(), List.of());
+      } else if (e instanceof PipelineHost.Failed f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", f.getMessage());
+        m.put("pipeline", f.pipeline());
+        m.put("status", "failed");
+        m.put("reason", f.reason());
+        m.put("problems", List.of());
+        json(ctx, 503, m);
       } else if (e instanceof PipelineHost.Overloaded) {
         ctx.response().putHeader("Retry-After", "1");
         error(ctx, 503, e.getMessage(), List.of());

@@ -42,6 +42,14 @@ public final class PreviewCommand {
     String file = a.positional.get(0);
     String server = a.flags.getOrDefault("server", System.getenv().getOrDefault("TRANSOM_SERVER", "http://127.0.0.1:8080"));
     String recent = a.flags.getOrDefault("recent", "20");
+    try {
+      int n = Integer.parseInt(recent);
+      if (n < 1 || n > 100) {
+        throw new UsageException("--recent must be from 1 to 100 (got " + recent + ")");
+      }
+    } catch (NumberFormatException e) {
+      throw new UsageException("--recent must be a number from 1 to 100 (got " + recent + ")");
+    }
     String token = TokenSource.resolve(a, System.getenv(), err);
     byte[] body;
     try {
@@ -89,8 +97,9 @@ public final class PreviewCommand {
       err.println("transom preview: " + server + " answered " + res.statusCode() + " with no JSON");
       return 1;
     }
-    if (res.statusCode() != 200) {
-      err.println("transom preview: " + server + " answered " + res.statusCode() + ": " + v.path("error").asText());
+    if (res.statusCode() != 200 || !v.has("valid") || !v.has("id")) {
+      err.println("transom preview: " + server + " answered " + res.statusCode() + ": "
+          + (v.has("error") ? v.path("error").asText() : "not a preview (is it a transom server?)"));
       return 1;
     }
     return print(v, file);

@@ -213,6 +213,15 @@ public final class DefinitionLoader {
   }
 
   private static void crossChecks(Checked root, Linter linter) {
+    Checked tests = root.get("tests");
+    if (tests != null && tests.has("files")) {
+      for (Checked f : tests.get("files").list()) {
+        String problem = TestFilePaths.problem((String) f.value());
+        if (problem != null) {
+          linter.report(f.mark(), "tests.files: " + problem);
+        }
+      }
+    }
     Checked window = root.get("window");
     Checked aggregate = root.get("aggregate");
     for (var rule : PipelineSpec.SPEC.requiredWhen()) {

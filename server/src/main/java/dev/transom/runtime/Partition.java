@@ -307,7 +307,8 @@ final class Partition {
   }
 
   /** What a flush would do now: the windows it would close (at most {@code maxWindows} listed) and what they would emit. */
-  record FlushPreview(List<Map<String, Object>> windows, int windowCount, List<Map<String, Object>> outputs) {}
+  record FlushPreview(List<Map<String, Object>> windows, int windowCount, List<Map<String, Object>> outputs,
+      int outputCount) {}
 
   /**
    * A flush of a copy of this partition's state (through the checkpoint codec, so nothing is shared
@@ -316,7 +317,7 @@ final class Partition {
    */
   FlushPreview previewFlush(int maxWindows) {
     if (exec == null || failure != null) {
-      return new FlushPreview(List.of(), 0, List.of());
+      return new FlushPreview(List.of(), 0, List.of(), 0);
     }
     busy("previewing a flush");
     try {
@@ -335,10 +336,13 @@ final class Partition {
       });
       OperatorSnapshot copy = dev.transom.state.SnapshotCodec.decode(dev.transom.state.SnapshotCodec.encode(exec.snapshot()));
       List<Map<String, Object>> emitted = new ArrayList<>();
+      int[] total = {0};
       Shard flushed = new Shard(plan, new dev.transom.compile.Outputs() {
         @Override
         public void output(Map<String, Object> record) {
-          emitted.add(record);
+          if (total[0]++ < maxWindows) { // counted past the list's end, not kept
+            emitted.add(record);
+          }
         }
 
         @Override
@@ -349,7 +353,7 @@ final class Partition {
       }, bad -> {});
       flushed.execution().restore(copy);
       flushed.finish(0);
-      return new FlushPreview(windows, op.openWindowCount(), emitted);
+      return new FlushPreview(windows, op.openWindowCount(), emitted, total[0]);
     } catch (dev.transom.state.SnapshotCodec.Corrupt e) {
       throw new IllegalStateException("a copy of the state did not read back: " + e.getMessage(), e);
     } finally {
@@ -361,6 +365,11 @@ final class Partition {
   int closeNow(String key, long nowMicros) {
     int closed = 0;
     if (exec != null && failure == null) {
+      // judged here, on the version that runs now (a reload may have come first): a refusal fails the request only
+      String refusal = exec.operator().closeRefusal(key != null);
+      if (refusal != null) {
+        throw new PipelineHost.Refused(refusal);
+      }
       busy("closing windows on request");
       try {
         closed = shard.closeNow(key, nowMicros);

@@ -613,13 +613,21 @@ public final class PipelineHost implements MemoryBudget.Holder {
 
   /** A flush of a copy of every partition's state (see {@link Partition#previewFlush}); the pipeline is untouched. */
   Future<List<Partition.FlushPreview>> previewFlush(int maxWindows) {
+    if (!previewing.compareAndSet(false, true)) {
+      return Future.failedFuture(new Overloaded("a preview of pipeline '" + def.id() + "' is being worked out; try again"
+          + " when it is done"));
+    }
     Partition[] ps = partitions;
     List<Future<Partition.FlushPreview>> parts = new ArrayList<>(ps.length);
     for (Partition p : ps) {
       parts.add(p.call(() -> p.previewFlush(maxWindows)));
     }
-    return Future.all(parts).map(all -> parts.stream().map(Future::result).toList());
+    return Future.all(parts).map(all -> parts.stream().map(Future::result).toList())
+        .onComplete(r -> previewing.set(false));
   }
+
+  /** One preview's flush at a time per pipeline: each copies the whole state. */
+  private final java.util.concurrent.atomic.AtomicBoolean previewing = new java.util.concurrent.atomic.AtomicBoolean();
 
   private boolean swap(PipelineDef newDef) {
     trace("swap begins, applied seq=" + chain.appliedSeq());
@@ -627,6 +635,9 @@ public final class PipelineHost implements MemoryBudget.Holder {
     boolean keep = wouldKeep(newDef) && failedPartition() == null;
     OperatorSnapshot[] kept = null;
     if (!keep) {
+      synchronized (beforeThen) {
+        beforeThen.clear(); // the new windowing's outputs are another shape: a preview must not run new steps on these
+      }
       // Until the new version's first checkpoint, the flushed windows' records exist only in
       // memory: this checkpoint (the old state plus the old definition) lets a restart redo the flush.
       checkpointUntilStored(def.text());
@@ -1237,18 +1248,12 @@ public final class PipelineHost implements MemoryBudget.Holder {
    * Closes the open windows of {@code key} ({@code null}: every key) at once, as a record that late
    * would ({@link dev.transom.windowing.WindowOperator#closeNow}), then takes a checkpoint, so what
    * they emitted is written with it and survives a crash from then on. Queued behind the batches
-   * handed over before it; completes once that checkpoint is stored (or failed: said in the result).
+   * (and reloads) handed over before it, and judged on the version that runs then: a refusal fails
+   * with {@link Refused}. Completes once that checkpoint is stored (or failed: said in the result).
    */
   public Future<Closed> closeNow(String key) {
     if (fatal != null) {
       return Future.failedFuture(failedError());
-    }
-    // what closeRefusal reads is the operator's configuration, fixed when it was built: any thread may ask
-    Partition[] current = partitions;
-    var exec = current.length == 0 ? null : current[0].execution();
-    String refusal = exec == null ? null : exec.operator().closeRefusal(key != null);
-    if (refusal != null) {
-      return Future.failedFuture(new Refused(refusal));
     }
     Promise<Closed> done = Promise.promise();
     chain.then(() -> {

@@ -285,9 +285,12 @@ public final class Pipelines {
     if (!sinkProblems.isEmpty()) {
       return fail(key, current, sinkProblems); // as an invalid edit: the running version keeps running
     }
-    // tests.gate guards what changes while the server runs; at its start each file is taken as it is
-    boolean unchanged = current != null && !current.failed() && def.text().equals(current.definition().text());
-    if (gateChanges && !gated && !unchanged) {
+    // tests.gate judges each new version: while the server runs, every change; at its start, a
+    // file whose windowing is not its last checkpoint's (changed while the server was down), which
+    // would otherwise start empty: refused, it does not start, and its checkpoint waits for a fix
+    PipelineHost running = byId.get(def.id()); // a renamed file's pipeline is found by its id
+    boolean unchanged = running != null && !running.failed() && def.text().equals(running.definition().text());
+    if (!gated && !unchanged && def.testGate() != null && (gateChanges || windowingChangedWhileDown(def))) {
       List<Problem> failedTests = TestGate.problems(def, key, display(key));
       if (!failedTests.isEmpty()) {
         return fail(key, current, failedTests);
@@ -628,6 +631,12 @@ public final class Pipelines {
       return Preview.invalid(id, r.problems());
     }
     return Preview.of(existing, r.definition(), file, recent).toCompletionStage().toCompletableFuture().join();
+  }
+
+  /** Whether {@code def}'s windowing differs from the one its pipeline's last checkpoint holds. */
+  private boolean windowingChangedWhileDown(PipelineDef def) {
+    return state.load(def.id()).map(c -> !c.fingerprint().equals(dev.transom.compile.PlanDiff.windowingFingerprint(def)))
+        .orElse(false);
   }
 
   /** How files are named in problems: relative to the working directory when inside it. */

@@ -79,7 +79,7 @@ public final class Preview {
       int outputs = 0;
       for (Partition.FlushPreview p : parts) {
         windows += p.windowCount();
-        outputs += p.outputs().size();
+        outputs += p.outputCount();
         p.windows().stream().limit(Math.max(0, LISTED - listed.size())).forEach(listed::add);
         p.outputs().stream().limit(Math.max(0, LISTED - emitted.size())).forEach(emitted::add);
       }

@@ -16,6 +16,12 @@ import java.util.List;
  * has it. Runs on the caller's thread (a reload's, off the event loops); tests run in virtual time.
  */
 final class TestGate {
+  /**
+   * How long one gated change may spend in its tests: a reload holds its file's lock meanwhile.
+   * Tests in virtual time take milliseconds; an hour of generated traffic about a second.
+   */
+  static final long BUDGET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
   private TestGate() {}
 
   /** @param file where the definition is (or is about to be written), for the test files beside it */
@@ -28,27 +34,40 @@ final class TestGate {
     List<String> names = new ArrayList<>(gate.files());
     if (names.isEmpty()) {
       String base = file.getFileName().toString();
-      names.add(base.substring(0, base.lastIndexOf('.')) + ".test.yaml");
+      String stem = base.substring(0, base.lastIndexOf('.'));
+      boolean yml = !Files.exists(file.resolveSibling(stem + ".test.yaml")) && Files.exists(file.resolveSibling(stem + ".test.yml"));
+      names.add(stem + (yml ? ".test.yml" : ".test.yaml"));
     }
     List<Problem> failures = new ArrayList<>();
     int tests = 0;
     int failed = 0;
+    long deadline = System.nanoTime() + BUDGET_NANOS;
     for (String name : names) {
-      Path test = dir.resolve(name).normalize();
+      Path test;
+      try {
+        test = dir.resolve(name).normalize(); // the loader has checked the path; a test file may still be odd
+      } catch (java.nio.file.InvalidPathException e) {
+        failures.add(new Problem(shown, gate.line(), gate.col(), "tests.files: not a path: " + name));
+        failed++;
+        tests++;
+        continue;
+      }
       String testShown = Pipelines.display(test);
       if (!Files.isRegularFile(test)) {
         failures.add(new Problem(shown, gate.line(), gate.col(), "tests: no test file " + testShown
             + " (tests.gate needs the tests it runs)"));
         failed++;
+        tests++;
         continue;
       }
       TestFileLoader.Result loaded = TestFileLoader.load(testShown, test, def, file);
       if (!loaded.ok()) {
         failures.addAll(loaded.problems());
         failed++;
+        tests++; // a file that does not load counts as one failed test
         continue;
       }
-      for (TestRunner.CaseResult r : TestRunner.run(loaded.file())) {
+      for (TestRunner.CaseResult r : TestRunner.run(loaded.file(), deadline)) {
         tests++;
         if (!r.passed()) {
           failed++;
@@ -60,7 +79,7 @@ final class TestGate {
       return List.of();
     }
     List<Problem> out = new ArrayList<>();
-    out.add(new Problem(shown, gate.line(), gate.col(), "tests: " + failed + " of " + Math.max(tests, failed)
+    out.add(new Problem(shown, gate.line(), gate.col(), "tests: " + failed + " of " + tests
         + " failed against this version (tests.gate), so it is not taken; the failures follow"));
     out.addAll(failures);
     return out;

@@ -28,9 +28,19 @@ final class CaseRun implements Outputs {
   private Shard shard;
   private long now;
 
-  CaseRun(TestFile file, TestFile.TestCase test) {
+  /** A test still running at its deadline. */
+  static final class OutOfTime extends RuntimeException {
+    OutOfTime(String message) {
+      super(message);
+    }
+  }
+
+  private final long deadlineNanos;
+
+  CaseRun(TestFile file, TestFile.TestCase test, long deadlineNanos) {
     this.file = file;
     this.test = test;
+    this.deadlineNanos = deadlineNanos;
     this.plan = Plan.of(file.pipeline());
   }
 
@@ -39,6 +49,7 @@ final class CaseRun implements Outputs {
     shard = newShard();
     now = test.startMicros();
     for (TestFile.Step step : test.steps()) {
+      checkTime();
       moveTo(step.atMicros());
       if (step instanceof TestFile.Events e) {
         for (TestFile.Event event : e.events()) {
@@ -60,6 +71,12 @@ final class CaseRun implements Outputs {
     return failures;
   }
 
+  private void checkTime() {
+    if (deadlineNanos != TestRunner.NO_DEADLINE && System.nanoTime() - deadlineNanos > 0) {
+      throw new OutOfTime("its deadline passed before it ended");
+    }
+  }
+
   private Shard newShard() {
     return new Shard(plan, this, bad -> errors.add(new ItemError("input", bad.message(), bad.text(), bad.line())));
   }
@@ -74,21 +91,19 @@ final class CaseRun implements Outputs {
 
   /**
    * Events built as the JSON reader would build them ({@code key}, {@code value}, {@code ts}), with
-   * no text to parse. Windows close as the time passes their wake-ups, so the state stays what a
-   * live pipeline would hold.
+   * no text to parse. Each closes what is due by its arrival, so the state stays what a live
+   * pipeline would hold.
    */
   private void generate(TestFile.Generate g) {
     String[] keys = new String[(int) Math.min(g.keys(), 100_000)];
     Timestamps ts = new Timestamps();
-    long wake = shard.nextWakeMicros();
     Long one = 1L;
     for (long i = 0; i < g.count(); i++) {
-      long at = g.atMicros() + i * 1_000_000L / g.rate();
-      if (at >= wake) {
-        now = at;
-        shard.advance(at);
-        wake = shard.nextWakeMicros();
+      if ((i & 0xffff) == 0) {
+        checkTime();
       }
+      // each event closes what is due by its arrival (the operator advances after every item)
+      long at = g.atMicros() + i * 1_000_000L / g.rate();
       int k = (int) (i % g.keys());
       String key = k < keys.length ? keys[k] : null;
       if (key == null) {
@@ -102,9 +117,6 @@ final class CaseRun implements Outputs {
       event.put("value", one);
       event.put("ts", ts.text(at));
       shard.event(event, g.where().line(), at);
-      if (at >= wake) {
-        wake = shard.nextWakeMicros(); // the event may have opened an earlier window
-      }
     }
     now = Math.max(now, g.endMicros());
     shard.advance(now);

@@ -89,6 +89,11 @@ public final class TestFileLoader {
     }
     List<Problem> problems = new ArrayList<>();
     Checked pipeline = root.get("pipeline");
+    String badPath = dev.transom.definition.TestFilePaths.problem(pipeline.value().toString());
+    if (badPath != null) {
+      linter.report(pipeline.mark(), "pipeline: " + badPath);
+      return sorted(null, linter.problems());
+    }
     Path definition = (path.getParent() == null ? Path.of("") : path.getParent()).resolve(pipeline.value().toString());
     Path shownParent = Path.of(shown).getParent();
     String definitionShown = (shownParent == null ? Path.of(pipeline.value().toString())
@@ -237,8 +242,16 @@ public final class TestFileLoader {
   private static Long at(Checked at, long start, Linter linter) {
     String text = at.value().toString();
     try {
-      return Math.addExact(start, DurationText.parseMicros(text));
-    } catch (DurationText.Invalid | ArithmeticException notAnOffset) {
+      long t = Math.addExact(start, DurationText.parseMicros(text));
+      if (!Micros.inRange(t)) {
+        linter.report(at.mark(), "at: " + text + " after the start is beyond the largest time Transom can hold");
+        return null;
+      }
+      return t;
+    } catch (ArithmeticException tooFar) {
+      linter.report(at.mark(), "at: " + text + " after the start is beyond the largest time Transom can hold");
+      return null;
+    } catch (DurationText.Invalid notAnOffset) {
       try {
         long t = Rfc3339.parseMicros(text);
         if (Micros.inRange(t)) {

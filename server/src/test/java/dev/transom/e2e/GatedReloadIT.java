@@ -92,6 +92,23 @@ class GatedReloadIT {
     assertEquals(2, p.get("version").asInt());
     assertEquals(0, p.get("problems").size());
     assertEquals(1, p.get("open_windows").asInt());
+
+    // a windowing change made while the server is down is judged at its start: refused, the pipeline
+    // does not start (rather than start empty), and its checkpoint waits for a version that passes
+    s.stop();
+    ServerProcess.define(tmp, "counts.yaml", broken);
+    s.start();
+    JsonNode all = s.json("/api/pipelines").get("pipelines");
+    assertEquals(1, all.size(), all.toString());
+    assertEquals("failed", all.get(0).get("status").asText(), all.toString());
+    assertTrue(lines(all.get(0).get("problems")).get(0).startsWith("defs/counts.yaml:7:1: tests: 1 of 1 failed"),
+        all.toString());
+    ServerProcess.define(tmp, "counts.yaml", passing);
+    ServerProcess.await("the fixed version", () -> s.get("/api/pipelines/counts").statusCode() == 200
+        && s.json("/api/pipelines/counts").get("status").asText().equals("running"));
+    p = s.json("/api/pipelines/counts");
+    assertTrue(p.get("recovery").asText().startsWith("resumed from checkpoint"), p.toString());
+    assertEquals(1, p.get("open_windows").asInt(), "the window waited in the checkpoint: " + p);
     s.stop();
   }
 

@@ -28,6 +28,11 @@ public final class YamlJson {
   }
 
   private static final JsonFactory FACTORY = new JsonFactory();
+  /**
+   * Most values one JSON value may have once its aliases are expanded: fifty aliases can name each
+   * other into billions of values (a "billion laughs"), which must not be written out.
+   */
+  static final int MAX_VALUES = 1_000_000;
 
   private YamlJson() {}
 
@@ -35,18 +40,56 @@ public final class YamlJson {
   public static String of(Node node, String path, Problems problems) {
     StringWriter text = new StringWriter();
     boolean[] ok = {true};
+    Walk walk = new Walk((at, message) -> {
+      ok[0] = false;
+      problems.report(at, message);
+    });
     try (JsonGenerator g = FACTORY.createGenerator(text)) {
-      write(node, path, g, (at, message) -> {
-        ok[0] = false;
-        problems.report(at, message);
-      });
+      walk.write(node, path, g);
+    } catch (TooLarge e) {
+      return null; // reported
     } catch (IOException e) {
       throw new IllegalStateException(e); // in memory
     }
     return ok[0] ? text.toString() : null;
   }
 
-  private static void write(Node node, String path, JsonGenerator g, Problems problems) throws IOException {
+  private static final class TooLarge extends RuntimeException {
+    TooLarge() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** One conversion: the nodes on the way down (an alias can hold itself) and the values written so far. */
+  private static final class Walk {
+    private final Problems problems;
+    private final java.util.Set<Node> onPath = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private int values;
+
+    Walk(Problems problems) {
+      this.problems = problems;
+    }
+
+    void write(Node node, String path, JsonGenerator g) throws IOException {
+      if (++values > MAX_VALUES) {
+        problems.report(node.getStartMark(), path + ": too large: more than " + MAX_VALUES
+            + " values once its aliases are expanded");
+        throw new TooLarge();
+      }
+      if (!onPath.add(node)) {
+        problems.report(node.getStartMark(), path + ": an alias that holds itself cannot be JSON");
+        g.writeNull();
+        return;
+      }
+      try {
+        YamlJson.write(node, path, g, problems, this);
+      } finally {
+        onPath.remove(node);
+      }
+    }
+  }
+
+  private static void write(Node node, String path, JsonGenerator g, Problems problems, Walk walk) throws IOException {
     if (node instanceof MappingNode m) {
       g.writeStartObject();
       java.util.Set<String> seen = new java.util.HashSet<>();
@@ -60,7 +103,7 @@ public final class YamlJson {
           continue;
         }
         g.writeFieldName(k.getValue());
-        write(t.getValueNode(), path + "." + k.getValue(), g, problems);
+        walk.write(t.getValueNode(), path + "." + k.getValue(), g);
       }
       g.writeEndObject();
       return;
@@ -69,7 +112,7 @@ public final class YamlJson {
       g.writeStartArray();
       int i = 0;
       for (Node item : s.getValue()) {
-        write(item, path + "[" + i++ + "]", g, problems);
+        walk.write(item, path + "[" + i++ + "]", g);
       }
       g.writeEndArray();
       return;
