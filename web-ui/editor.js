@@ -77,6 +77,8 @@ function goTo(text, line, col) {
 function problemsHtml(lines) {
   return `<ul class="problems">${lines.map((p) => {
     const m = p.match(/^(.*?):(\d+):(\d+): (.*)$/);
+    // only the definition's own places are in the text area; a test file's are shown as they are
+    if (m && /\.test\.ya?ml$/.test(m[1])) return `<li><code>${esc(`${m[1]}:${m[2]}:${m[3]}`)}</code> ${esc(m[4])}</li>`;
     return m ? `<li><button type="button" class="link" data-line="${m[2]}" data-col="${m[3]}">${esc(`${m[1]}:${m[2]}:${m[3]}`)}</button>
       ${esc(m[4])}</li>` : `<li>${esc(p)}</li>`;
   }).join('')}</ul>`;

@@ -72,7 +72,8 @@ if (!validate) {
 // Every example definition passes, and its modeline names the committed schema by a path
 // that resolves from the file's own folder.
 const defsDir = join(root, "definitions");
-for (const f of readdirSync(defsDir).filter((n) => n.endsWith(".yaml")).sort()) {
+const isTest = (n) => n.endsWith(".test.yaml") || n.endsWith(".test.yml");
+for (const f of readdirSync(defsDir).filter((n) => n.endsWith(".yaml") && !isTest(n)).sort()) {
   const text = readFileSync(join(defsDir, f), "utf8");
   check(`definitions/${f} passes the schema`, () => {
     const errors = errorsOf(validate, parseDocument(text).toJS());
@@ -83,6 +84,46 @@ for (const f of readdirSync(defsDir).filter((n) => n.endsWith(".yaml")).sort()) 
     if (!m) return "no '# yaml-language-server: $schema=...' line";
     const target = resolve(defsDir, m[1]);
     return target === schemaPath && existsSync(target) ? null : `${m[1]} resolves to ${target}`;
+  });
+}
+
+// The test files' schema (docs/transom-test.schema.json, from `transom schema test`): strict too, every
+// example test passes it, each names it in its modeline, and a misspelt step is one error at its line.
+const testSchemaPath = join(root, "docs/transom-test.schema.json");
+let validateTest;
+check("the test-file schema compiles under ajv strict mode", () => {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  validateTest = ajv.compile(JSON.parse(readFileSync(testSchemaPath, "utf8")));
+  return null;
+});
+if (validateTest) {
+  const tests = readdirSync(defsDir).filter(isTest).sort();
+  check("every example definition has a test file beside it", () => {
+    const missing = readdirSync(defsDir).filter((n) => n.endsWith(".yaml") && !isTest(n))
+      .filter((n) => !tests.includes(n.replace(/\.yaml$/, ".test.yaml")));
+    return missing.length ? `no test file for ${missing.join(", ")}` : null;
+  });
+  for (const f of tests) {
+    const text = readFileSync(join(defsDir, f), "utf8");
+    check(`definitions/${f} passes the test-file schema`, () => {
+      const errors = errorsOf(validateTest, parseDocument(text).toJS());
+      return errors.length ? describe(errors) : null;
+    });
+    check(`definitions/${f} has a modeline that resolves to docs/transom-test.schema.json`, () => {
+      const m = text.match(/^# yaml-language-server: \$schema=(\S+)$/m);
+      if (!m) return "no '# yaml-language-server: $schema=...' line";
+      const target = resolve(defsDir, m[1]);
+      return target === testSchemaPath && existsSync(target) ? null : `${m[1]} resolves to ${target}`;
+    });
+  }
+  check("a misspelt step in a test file is one error, at its line", () => {
+    const text = "pipeline: p.yaml\ntests:\n  - name: t\n    steps:\n      - advance: 1s\n      - expekt: {outputs: []}\n";
+    const errors = errorsOf(validateTest, parseDocument(text).toJS())
+      .filter((e) => e.keyword === "additionalProperties");
+    if (errors.length !== 1) return `${errors.length} errors: ${describe(errors)}`;
+    const line = lineOf(text, errors[0].instancePath);
+    return errors[0].params.additionalProperty === "expekt" && line === 6 ? null : `${describe(errors)} at line ${line}`;
   });
 }
 

@@ -140,21 +140,24 @@ final class Matching {
         }
       }
     }
+    // one visited mark per search, told apart by its round: no array per search over millions of records
+    int[] seenIn = new int[produced.size()];
+    int round = 0;
     for (int i = 0; i < expected.size(); i++) {
       if (pair[i] < 0 && !candidates.get(i).isEmpty()) {
-        augment(i, candidates, pair, owner, new boolean[produced.size()]);
+        augment(i, candidates, pair, owner, seenIn, ++round);
       }
     }
     return pair;
   }
 
-  private static boolean augment(int i, List<List<Integer>> candidates, int[] pair, int[] owner, boolean[] seen) {
+  private static boolean augment(int i, List<List<Integer>> candidates, int[] pair, int[] owner, int[] seenIn, int round) {
     for (int j : candidates.get(i)) {
-      if (seen[j]) {
+      if (seenIn[j] == round) {
         continue;
       }
-      seen[j] = true;
-      if (owner[j] < 0 || augment(owner[j], candidates, pair, owner, seen)) {
+      seenIn[j] = round;
+      if (owner[j] < 0 || augment(owner[j], candidates, pair, owner, seenIn, round)) {
         owner[j] = i;
         pair[i] = j;
         return true;
