@@ -362,13 +362,7 @@ public final class ApiRoutes {
       if (e instanceof PipelineHost.Failed f) {
         // 503 as for any pipeline that cannot take input now; the body says it failed, and why
         ctx.response().putHeader("Retry-After", "5");
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("error", f.getMessage());
-        m.put("pipeline", f.pipeline());
-        m.put("status", "failed");
-        m.put("reason", f.reason());
-        m.put("problems", List.of());
-        json(ctx, 503, m);
+        failed(ctx, f);
       } else if (e instanceof PipelineHost.Overloaded) {
         ctx.response().putHeader("Retry-After", "1");
         error(ctx, 503, e.getMessage(), List.of());
@@ -376,6 +370,17 @@ public final class ApiRoutes {
         ctx.fail(e);
       }
     });
+  }
+
+  /** A 503 saying the pipeline failed, and why: what it needs is a fixed definition, not a retry soon. */
+  private static void failed(RoutingContext ctx, PipelineHost.Failed f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("error", f.getMessage());
+    m.put("pipeline", f.pipeline());
+    m.put("status", "failed");
+    m.put("reason", f.reason());
+    m.put("problems", List.of());
+    json(ctx, 503, m);
   }
 
 
@@ -438,13 +443,7 @@ public final class ApiRoutes {
       if (e instanceof PipelineHost.Refused) {
         error(ctx, 409, e.getMessage(), List.of());
       } else if (e instanceof PipelineHost.Failed f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("error", f.getMessage());
-        m.put("pipeline", f.pipeline());
-        m.put("status", "failed");
-        m.put("reason", f.reason());
-        m.put("problems", List.of());
-        json(ctx, 503, m);
+        failed(ctx, f);
       } else if (e instanceof PipelineHost.Overloaded) {
         ctx.response().putHeader("Retry-After", "1");
         error(ctx, 503, e.getMessage(), List.of());
