@@ -38,7 +38,7 @@ class ArchitectureTest {
   @Test
   void onlyTheStatePackageTouchesJdbcOrH2() throws IOException {
     Predicate<String> noJdbc = i -> !(i.startsWith("java.sql") || i.startsWith("org.h2"));
-    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "testing", "cli", "components", "runtime", "api", "io")) {
+    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "testing", "cluster", "cli", "components", "runtime", "api", "io")) {
       assertImports(pkg, noJdbc);
     }
   }
@@ -46,8 +46,19 @@ class ArchitectureTest {
   @Test
   void vertxStaysInRuntimeApiAndCli() throws IOException {
     Predicate<String> noVertx = i -> !i.startsWith("io.vertx");
-    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "testing", "components", "state", "io")) {
+    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "testing", "cluster", "components", "state",
+        "io")) {
       assertImports(pkg, noVertx);
+    }
+  }
+
+  /** Kafka Streams is cluster mode's engine, and only its: one node never depends on it. */
+  @Test
+  void kafkaStreamsStaysInTheClusterPackage() throws IOException {
+    Predicate<String> noStreams = i -> !i.startsWith("org.apache.kafka.streams");
+    for (String pkg : List.of("windowing", "definition", "expr", "compile", "engine", "testing", "cli", "components", "runtime",
+        "state", "api", "io")) {
+      assertImports(pkg, noStreams);
     }
   }
 
