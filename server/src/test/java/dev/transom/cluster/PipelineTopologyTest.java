@@ -68,6 +68,10 @@ class PipelineTopologyTest {
       in.pipeInput(null, event("bob", "2024-01-01T00:00:20Z"));
       driver.advanceWallClockTime(Duration.ofSeconds(30));
       in.pipeInput(null, event("alice", "2024-01-01T00:00:50Z"));
+      // the open windows as the store holds them, read as the API shows them
+      KeyValueStore<String, byte[]> open = driver.getKeyValueStore(PipelineTopology.storeName(def(COUNTS)));
+      assertEquals("[{key=alice, open_time=2024-01-01T00:00:00Z, close_time=2024-01-01T00:01:00Z, value=2, count=2}]",
+          KeyWindows.rows(Plan.of(def(COUNTS)), "alice", open.get("alice")).toString());
       // alice's watermark is 00:50 - 5s + (now - 30s), bob's 00:20 - 5s + now: both reach 01:00 at 45 s
       driver.advanceWallClockTime(Duration.ofMillis(14_900));
       assertEquals(List.of(), out.readKeyValuesToList(), "nothing closes before 45 s");

@@ -38,6 +38,8 @@ class StreamsRecoveryIT {
   static final String COUNTS = "name: counts\nsource: {kind: http}\nkey: event.user\n"
       + "clock: {kind: event, timestamp: event.ts, wait: 2s}\nwindow: {kind: tumbling, length: 1m}\naggregate: {count: true}\n";
   static final int USERS = 6;
+  /** What this instance tells the others it answers at (nothing listens: the lookups here stay local). */
+  static final org.apache.kafka.streams.state.HostInfo SELF = new org.apache.kafka.streams.state.HostInfo("127.0.0.1", 7070);
   static final int PER_USER = 20;
 
   private Properties streams(KafkaBroker broker, String stateDir) {
@@ -51,6 +53,7 @@ class StreamsRecoveryIT {
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, SELF.host() + ":" + SELF.port());
     return p;
   }
 
@@ -100,6 +103,20 @@ class StreamsRecoveryIT {
       // another instance, with an empty state directory: its windows can only come from the changelog
       KafkaStreams b = startAndAwaitRunning(streams(broker, "state-b"));
       try {
+        // a key's open windows, looked up where the cluster keeps them (here: the only instance)
+        dev.transom.compile.Plan plan = dev.transom.compile.Plan.of(PipelineTopologyTest.def(COUNTS));
+        KeyWindows.Answer u3 = null;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (u3 == null || u3.windows() == null) {
+          assertTrue(System.nanoTime() < until, "no answer for u3's windows: " + u3);
+          u3 = KeyWindows.of(b, plan, "u3", SELF);
+          assertEquals(null, u3.owner(), "one instance owns every key");
+          Thread.sleep(u3.windows() == null ? 100 : 0);
+        }
+        assertEquals(1, u3.windows().size(), u3.toString());
+        assertEquals("2024-01-01T00:00:00Z", u3.windows().get(0).get("open_time").toString());
+        assertEquals((long) PER_USER, u3.windows().get(0).get("count"), u3.toString());
+        assertEquals((long) PER_USER, u3.windows().get(0).get("value"), "count: true's value is its count");
         List<String> closing = new ArrayList<>();
         for (int u = 0; u < USERS; u++) {
           closing.add("{\"user\":\"u" + u + "\",\"ts\":\"2024-01-01T00:02:00Z\"}"); // its watermark passes 01:00
