@@ -2,10 +2,8 @@ package dev.transom.cluster;
 
 import dev.transom.compile.Plan;
 import dev.transom.state.SnapshotCodec;
-import dev.transom.windowing.Micros;
 import dev.transom.windowing.OperatorSnapshot;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,15 +70,7 @@ public final class KeyWindows {
       public void error(dev.transom.compile.ItemError error) {}
     });
     exec.restore(s);
-    exec.operator().forEachOpenWindow((k, w) -> {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("key", k);
-      row.put("open_time", Micros.toInstant(w.openMicros()));
-      row.put("close_time", Micros.toInstant(w.closeMicros()));
-      row.put("value", w.currentValue());
-      row.put("count", w.count());
-      rows.add(row);
-    });
+    exec.operator().forEachOpenWindow((k, w) -> rows.add(dev.transom.compile.OpenWindowRow.of(k, w)));
     return rows;
   }
 }

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -325,13 +324,7 @@ final class Partition {
       var op = exec.operator();
       op.forEachOpenWindow((k, w) -> {
         if (windows.size() < maxWindows) {
-          Map<String, Object> row = new LinkedHashMap<>();
-          row.put("key", k);
-          row.put("open_time", Micros.toInstant(w.openMicros()));
-          row.put("close_time", Micros.toInstant(w.closeMicros()));
-          row.put("value", w.currentValue());
-          row.put("count", w.count());
-          windows.add(row);
+          windows.add(dev.transom.compile.OpenWindowRow.of(k, w));
         }
       });
       OperatorSnapshot copy = dev.transom.state.SnapshotCodec.decode(dev.transom.state.SnapshotCodec.encode(exec.snapshot()));

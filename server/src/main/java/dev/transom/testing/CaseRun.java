@@ -5,7 +5,6 @@ import dev.transom.compile.Outputs;
 import dev.transom.compile.Plan;
 import dev.transom.definition.spec.Problem;
 import dev.transom.engine.Shard;
-import dev.transom.windowing.Micros;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,15 +142,7 @@ final class CaseRun implements Outputs {
   private Produced openWindows() {
     List<Object> rows = new ArrayList<>();
     var op = shard.execution().operator();
-    op.forEachOpenWindow((k, w) -> {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("key", k);
-      row.put("open_time", Micros.toInstant(w.openMicros()));
-      row.put("close_time", Micros.toInstant(w.closeMicros()));
-      row.put("value", w.currentValue());
-      row.put("count", w.count());
-      rows.add(row);
-    });
+    op.forEachOpenWindow((k, w) -> rows.add(dev.transom.compile.OpenWindowRow.of(k, w)));
     return new Produced(rows);
   }
 
