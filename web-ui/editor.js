@@ -74,6 +74,9 @@ function goTo(text, line, col) {
   text.setSelectionRange(at, at);
 }
 
+/** A problem of the API's JSON as the line the editor lists: FILE:LINE:COL: message. */
+const problemLine = (p) => `${p.file}:${p.line}:${p.col}: ${p.message}`;
+
 function problemsHtml(lines) {
   return `<ul class="problems">${lines.map((p) => {
     const m = p.match(/^(.*?):(\d+):(\d+): (.*)$/);
@@ -111,8 +114,7 @@ function list(items, total, line) {
 }
 
 function previewHtml(v) {
-  if (!v.valid) return `<p class="bad">Not valid: the server would keep the running version.</p>${problemsHtml(v.problems.map(
-    (p) => `${p.file}:${p.line}:${p.col}: ${p.message}`))}`;
+  if (!v.valid) return `<p class="bad">Not valid: the server would keep the running version.</p>${problemsHtml(v.problems.map(problemLine))}`;
   const parts = [`<p class="change ${esc(v.change)}"><b>${esc({ new: 'New pipeline', none: 'No change', keeps: 'Windows kept',
     flushes: 'Windows flushed' }[v.change] || v.change)}</b>: ${esc(v.effect)}</p>`];
   if (v.changed.length) parts.push(`<p>Parts changed: ${v.changed.map((c) => `<code>${esc(c)}</code>`).join(', ')}</p>`);
@@ -128,18 +130,28 @@ function previewHtml(v) {
   }
   if (v.tests) {
     parts.push(v.tests.passed ? '<p class="ok">Its tests pass (tests.gate).</p>'
-      : `<p class="bad">Its tests fail: the server would refuse this version (tests.gate).</p>${problemsHtml(v.tests.failures.map(
-        (p) => `${p.file}:${p.line}:${p.col}: ${p.message}`))}`);
+      : `<p class="bad">Its tests fail: the server would refuse this version (tests.gate).</p>${problemsHtml(v.tests.failures.map(problemLine))}`);
   }
   return parts.join('');
 }
 
-async function preview() {
+/** What Preview and Apply act on: the text, its pipeline's id, and where to say how it went; null without a name. */
+function action() {
   const root = state.root;
   const text = root.querySelector('#editor-text').value;
   const id = idOf(text);
   const result = root.querySelector('#editor-result');
-  if (!id) { setText(result, 'Give the pipeline a name: first (lowercase letters, digits, - and _).'); return; }
+  if (!id) {
+    setText(result, 'Give the pipeline a name: first (lowercase letters, digits, - and _).');
+    return null;
+  }
+  return { root, text, id, result };
+}
+
+async function preview() {
+  const a = action();
+  if (!a) return;
+  const { root, text, id, result } = a;
   setText(result, 'Previewing…');
   try {
     const v = await api(pipelinePath(id, '/preview'), { method: 'POST', body: text });
@@ -153,11 +165,9 @@ async function preview() {
 }
 
 async function apply() {
-  const root = state.root;
-  const text = root.querySelector('#editor-text').value;
-  const id = idOf(text);
-  const result = root.querySelector('#editor-result');
-  if (!id) { setText(result, 'Give the pipeline a name: first (lowercase letters, digits, - and _).'); return; }
+  const a = action();
+  if (!a) return;
+  const { root, text, id, result } = a;
   if (state.id === null) {
     // a new pipeline must not take the place of one that runs under that name
     const exists = await fetch(pipelinePath(id), { headers: authHeaders() }).then((r) => r.status === 200, () => false);
@@ -174,7 +184,7 @@ async function apply() {
     setText(result, `Not applied: ${e.message}`);
     const problems = (e.body && e.body.problems) || [];
     if (problems.length) {
-      root.querySelector('#editor-problems').innerHTML = problemsHtml(problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`));
+      root.querySelector('#editor-problems').innerHTML = problemsHtml(problems.map(problemLine));
     }
     return;
   }

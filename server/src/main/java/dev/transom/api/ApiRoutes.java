@@ -358,21 +358,25 @@ public final class ApiRoutes {
         m.put("duplicate", true);
       }
       json(ctx, 202, m);
-    }).onFailure(e -> {
-      if (e instanceof PipelineHost.Failed f) {
-        // 503 as for any pipeline that cannot take input now; the body says it failed, and why
-        ctx.response().putHeader("Retry-After", "5");
-        failed(ctx, f);
-      } else if (e instanceof PipelineHost.Overloaded) {
-        ctx.response().putHeader("Retry-After", "1");
-        error(ctx, 503, e.getMessage(), List.of());
-      } else {
-        ctx.fail(e);
-      }
-    });
+    }).onFailure(e -> unavailable(ctx, e));
   }
 
-  /** A 503 saying the pipeline failed, and why: what it needs is a fixed definition, not a retry soon. */
+  /**
+   * A pipeline that cannot do it now: failed (503, the body says why: it needs a fixed definition, not
+   * a retry soon), overloaded or stopping (503, retry in a second); anything else is a failure of ours.
+   */
+  private static void unavailable(RoutingContext ctx, Throwable e) {
+    if (e instanceof PipelineHost.Failed f) {
+      ctx.response().putHeader("Retry-After", "5");
+      failed(ctx, f);
+    } else if (e instanceof PipelineHost.Overloaded) {
+      ctx.response().putHeader("Retry-After", "1");
+      error(ctx, 503, e.getMessage(), List.of());
+    } else {
+      ctx.fail(e);
+    }
+  }
+
   private static void failed(RoutingContext ctx, PipelineHost.Failed f) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error", f.getMessage());
@@ -442,13 +446,8 @@ public final class ApiRoutes {
     }).onFailure(e -> {
       if (e instanceof PipelineHost.Refused) {
         error(ctx, 409, e.getMessage(), List.of());
-      } else if (e instanceof PipelineHost.Failed f) {
-        failed(ctx, f);
-      } else if (e instanceof PipelineHost.Overloaded) {
-        ctx.response().putHeader("Retry-After", "1");
-        error(ctx, 503, e.getMessage(), List.of());
       } else {
-        ctx.fail(e);
+        unavailable(ctx, e);
       }
     });
   }

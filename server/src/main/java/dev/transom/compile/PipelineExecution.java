@@ -93,11 +93,18 @@ public final class PipelineExecution implements WindowSink {
     this.line = lineNo;
   }
 
-  /** What the {@code then} steps of {@code def} make of a window output {@code record}: the new record, or null when dropped or failed (said to {@code failures}). */
-  public static Object applyThen(PipelineDef def, Map<String, Object> record, StepChain.Failures failures) {
+  /** A definition's {@code then} steps, made once, applied to window output records one by one. */
+  public interface ThenSteps {
+    /** What the steps make of {@code record}: the new record, or null when dropped or failed (said to {@code failures}). */
+    Object apply(Map<String, Object> record, StepChain.Failures failures);
+  }
+
+  public static ThenSteps thenSteps(PipelineDef def) {
     StepChain chain = new StepChain("then", def.then(), true);
-    Object r = chain.isEmpty() ? record : chain.apply(record, failures);
-    return r == StepChain.GONE ? null : r;
+    return (record, failures) -> {
+      Object r = chain.isEmpty() ? record : chain.apply(record, failures);
+      return r == StepChain.GONE ? null : r;
+    };
   }
 
   /** The stateless first half of this pipeline, safe to call from any thread. */

@@ -92,10 +92,12 @@ public final class Preview {
 
   private static Then then(PipelineHost host, PipelineDef now, PipelineDef next, int recent) {
     List<ThenRow> rows = new ArrayList<>();
+    PipelineExecution.ThenSteps running = PipelineExecution.thenSteps(now);
+    PipelineExecution.ThenSteps changed = PipelineExecution.thenSteps(next);
     for (Map<String, Object> window : host.recentBeforeThen(recent)) {
-      Object before = PipelineExecution.applyThen(now, window, (field, message, item) -> {});
+      Object before = running.apply(window, (field, message, item) -> {});
       String[] error = {null};
-      Object after = PipelineExecution.applyThen(next, window, (field, message, item) -> error[0] = field + ": " + message);
+      Object after = changed.apply(window, (field, message, item) -> error[0] = field + ": " + message);
       rows.add(new ThenRow(window, before, after, Optional.ofNullable(error[0])));
     }
     return new Then(rows.size(), rows);
